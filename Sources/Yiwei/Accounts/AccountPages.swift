@@ -1,0 +1,224 @@
+import Fluent
+import Vapor
+import YiweiCore
+
+/// Sign-in and sign-out, one's own password, API tokens and language.
+struct AccountPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: loginForm)
+        routes.post("login", use: login)
+        routes.post("logout", use: logout)
+        routes.get("account", "password", use: passwordForm)
+        routes.post("account", "password", use: changePassword)
+        routes.get("account", "tokens", use: tokens)
+        routes.post("account", "tokens", use: createToken)
+        routes.post("account", "tokens", ":tokenId", "revoke", use: revokeToken)
+        routes.post("account", "locale", use: setLocale)
+    }
+
+    struct LoginContext: Encodable {
+        var page: PageBase
+        var username: String
+        var error: String?
+        var next: String
+    }
+
+    struct LoginForm: Content {
+        var username: String?
+        var password: String?
+        var next: String?
+    }
+
+    /// Only same-site paths may follow a sign-in (no open redirect).
+    static func safeNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 300 else { return "/" }
+        return raw
+    }
+
+    func loginForm(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: "/") }
+        let context = LoginContext(page: try await PageBase.make(for: req, titleKey: "login_title"), username: "", error: nil,
+                                   next: Self.safeNext(req.query[String.self, at: "next"]))
+        return try await req.view.render("login", context).encodeResponse(for: req)
+    }
+
+    func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        let next = Self.safeNext(form.next)
+        do {
+            let user = try await AccountService.authenticate(username: form.username ?? "", password: form.password ?? "", request: req)
+            let response = req.redirect(to: user.mustChangePassword ? "/account/password" : next)
+            try await AccountService.startSession(for: user, request: req, response: response)
+            return response
+        } catch let error as AppError {
+            let key: String
+            switch error.code {
+            case "account_locked": key = "login_error_locked"
+            case "account_disabled": key = "login_error_disabled"
+            case "validation_failed": key = "login_error_missing"
+            default: key = "login_error_invalid"
+            }
+            let context = LoginContext(page: try await PageBase.make(for: req, titleKey: "login_title"),
+                                       username: String((form.username ?? "").prefix(64)), error: req.locale.text(key), next: next)
+            return try await req.view.render("login", context).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    func logout(req: Request) async throws -> Response {
+        let response = req.redirect(to: "/login", flash: "logged_out")
+        try await AccountService.endSession(request: req, response: response)
+        return response
+    }
+
+    struct PasswordContext: Encodable {
+        var page: PageBase
+        var fields: [FormField]
+        var errorSummary: String?
+        var forced: Bool
+        var policy: String
+    }
+
+    struct PasswordForm: Content {
+        var currentPassword: String?
+        var newPassword: String?
+        var confirmPassword: String?
+    }
+
+    private func passwordPage(_ req: Request, errors: [String: String]) async throws -> View {
+        let user = try req.requireUser()
+        let base = try await PageBase.make(for: req, titleKey: "password_title")
+        let t = base.t
+        let fields = [
+            FormField(name: "currentPassword", label: t["field_current_password"]!, kind: .password, required: true, autocomplete: "current-password"),
+            FormField(name: "newPassword", label: t["field_new_password"]!, kind: .password, required: true, autocomplete: "new-password"),
+            FormField(name: "confirmPassword", label: t["field_confirm_password"]!, kind: .password, required: true, autocomplete: "new-password"),
+        ].map { field -> FormField in
+            var field = field
+            field.error = errors[field.name].map { ProblemText.localize($0, locale: base.lang) }
+            return field
+        }
+        let policy = req.yiwei.config.passwordPolicy
+        return try await req.view.render("account/password", PasswordContext(
+            page: base, fields: fields, errorSummary: errors.isEmpty ? nil : t["form_has_errors"], forced: user.mustChangePassword,
+            policy: t["password_policy"]!.replacingOccurrences(of: "{min}", with: String(policy.minLength))))
+    }
+
+    func passwordForm(req: Request) async throws -> View {
+        try await passwordPage(req, errors: [:])
+    }
+
+    func changePassword(req: Request) async throws -> Response {
+        _ = try req.requireUser()
+        let form = try req.content.decode(PasswordForm.self)
+        guard let new = form.newPassword, !new.isEmpty, new == form.confirmPassword else {
+            return try await passwordPage(req, errors: ["confirmPassword": req.locale.text("password_mismatch")])
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        do {
+            try await AccountService.changeOwnPassword(request: req, current: form.currentPassword ?? "", new: new)
+            return req.redirect(to: "/", flash: "password_changed")
+        } catch let error as AppError where error.fields != nil {
+            return try await passwordPage(req, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    struct TokensContext: Encodable {
+        struct Row: Encodable {
+            var id: String
+            var name: String
+            var createdAt: String
+            var expiresAt: String
+            var lastUsedAt: String
+            var status: String
+            var active: Bool
+        }
+        var page: PageBase
+        var rows: [Row]
+        var newToken: String?
+        var error: String?
+        var maxDays: Int
+    }
+
+    struct TokenForm: Content {
+        var name: String?
+        var expiresInDays: String?
+    }
+
+    private func tokensPage(_ req: Request, newToken: String?, error: String?) async throws -> View {
+        let user = try req.requireUser()
+        let base = try await PageBase.make(for: req, titleKey: "tokens_title")
+        let now = req.now
+        let tokens = try await APIToken.query(on: req.db).filter(\.$userId == user.id).filter(\.$name != "login")
+            .sort(\.$createdAt, .descending).limit(100).all()
+        let rows = tokens.map { token in
+            let active = token.revokedAt == nil && token.expiresAt > now
+            let status = token.revokedAt != nil ? base.t["token_revoked"]! : (token.expiresAt <= now ? base.t["token_expired"]! : base.t["token_active"]!)
+            return TokensContext.Row(id: token.id!.uuidString, name: token.name, createdAt: DisplayTime.format(token.createdAt, req),
+                                     expiresAt: DisplayTime.format(token.expiresAt, req), lastUsedAt: DisplayTime.format(token.lastUsedAt, req),
+                                     status: status, active: active)
+        }
+        return try await req.view.render("account/tokens", TokensContext(page: base, rows: rows, newToken: newToken, error: error,
+                                                                          maxDays: req.yiwei.config.tokenLifetimeDays))
+    }
+
+    func tokens(req: Request) async throws -> View {
+        try await tokensPage(req, newToken: nil, error: nil)
+    }
+
+    func createToken(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let form = try req.content.decode(TokenForm.self)
+        let maxDays = req.yiwei.config.tokenLifetimeDays
+        var v = Validator()
+        let name = v.text("name", form.name, max: 50)
+        let days = Int(form.expiresInDays ?? "") ?? maxDays
+        if name == "login" { v.add("name", "already exists") }
+        guard v.isValid, (1...maxDays).contains(days) else {
+            return try await tokensPage(req, newToken: nil, error: req.locale.text("token_form_invalid"))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let now = req.now, actor = req.auditActor
+        let secret = try await req.write { db in
+            let (secret, token) = try await AccountService.issueToken(for: user.id, name: name!, lifetime: Double(days) * 86400, on: db, now: now)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.create", entityType: "api_token",
+                                      entityId: token.id?.uuidString, after: token.dto)
+            return secret
+        }
+        return try await tokensPage(req, newToken: secret, error: nil).encodeResponse(status: .created, for: req)
+    }
+
+    func revokeToken(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("tokenId", as: UUID.self) else { throw AppError.notFound("token") }
+        let now = req.now, actor = req.auditActor
+        try await req.write { db in
+            guard let token = try await APIToken.find(id, on: db), token.userId == user.id else { throw AppError.notFound("token") }
+            guard token.revokedAt == nil else { return }
+            token.revokedAt = now
+            try await token.update(on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.revoke", entityType: "api_token",
+                                      entityId: id.uuidString, after: token.dto)
+        }
+        return req.redirect(to: "/account/tokens", flash: "token_revoked")
+    }
+
+    struct LocaleForm: Content {
+        var locale: String
+        var back: String?
+    }
+
+    /// Switches the language: stored on the account when signed in, else in a cookie.
+    func setLocale(req: Request) async throws -> Response {
+        let form = try req.content.decode(LocaleForm.self)
+        guard I18n.locales.contains(form.locale) else { throw AppError.validation(["locale": "must be zh-CN or en"]) }
+        let response = req.redirect(to: Self.safeNext(form.back))
+        if let user = req.currentUser {
+            let locale = form.locale
+            try await req.write { db in
+                try await User.query(on: db).filter(\.$id == user.id).set(\.$locale, to: locale).update()
+            }
+        }
+        response.cookies[Cookies.locale] = HTTPCookies.Value(string: form.locale, maxAge: 365 * 86400, path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+}

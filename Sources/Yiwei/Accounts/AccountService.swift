@@ -1,0 +1,170 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// Sign-in, sessions, tokens and passwords: shared by the API and the pages.
+enum AccountService {
+    static let usernamePattern = "^[a-z0-9][a-z0-9._-]{1,31}$"
+    static let loginTokenHours = 24.0
+
+    /// Checks a username and password with lock-out. Every attempt is audited, success or not.
+    static func authenticate(username rawUsername: String, password: String, request: Request) async throws -> User {
+        let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
+        let config = request.yiwei.config
+        let now = request.now
+        let actor = AuditActor(id: nil, name: String(username.prefix(64)), ip: request.remoteIP)
+        guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
+            throw AppError.validation([username.isEmpty ? "username" : "password": "required"], message: "username and password are required")
+        }
+        guard let user = try await User.query(on: request.db).filter(\.$username == username).first() else {
+            // Spend the same time as a real check, so response times do not reveal which usernames exist.
+            _ = try? await request.password.async.hash(password)
+            try await request.write { db in
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "login.failure", entityType: "user",
+                                          after: ["reason": "unknown_user"])
+            }
+            throw invalidCredentials
+        }
+        let userId = user.id
+        if config.lockout.isLocked(user.lockoutState, now: now) {
+            try await request.write { db in
+                try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
+                                          action: "login.failure", entityType: "user", entityId: userId?.uuidString,
+                                          after: ["reason": "locked"])
+            }
+            let minutes = Int((user.lockedUntil!.timeIntervalSince(now) / 60).rounded(.up))
+            throw AppError(.locked, "account_locked", "too many failed sign-ins; the account is locked for another \(minutes) minutes")
+        }
+        let matches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
+        if !matches {
+            let lockedNow = try await request.write { db -> Bool in
+                guard let fresh = try await User.find(userId, on: db) else { return false }
+                fresh.lockoutState = config.lockout.afterFailure(fresh.lockoutState, now: now)
+                try await fresh.update(on: db)
+                try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
+                                          action: "login.failure", entityType: "user", entityId: userId?.uuidString,
+                                          after: ["reason": "wrong_password", "failedCount": String(fresh.failedLogins)])
+                if fresh.lockedUntil != nil && fresh.lockoutState.failedCount == config.lockout.threshold {
+                    try await AuditLog.append(on: db, at: now, actor: .system(), action: "user.locked", entityType: "user",
+                                              entityId: userId?.uuidString, after: ["minutes": String(config.lockout.lockMinutes)])
+                }
+                return fresh.lockedUntil != nil
+            }
+            if lockedNow {
+                throw AppError(.locked, "account_locked", "too many failed sign-ins; the account is locked for \(config.lockout.lockMinutes) minutes")
+            }
+            throw invalidCredentials
+        }
+        guard user.isActive else {
+            try await request.write { db in
+                try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
+                                          action: "login.failure", entityType: "user", entityId: userId?.uuidString,
+                                          after: ["reason": "disabled"])
+            }
+            throw AppError(.forbidden, "account_disabled", "this account is disabled")
+        }
+        return try await request.write { db in
+            guard let fresh = try await User.find(userId, on: db) else { throw invalidCredentials }
+            fresh.lockoutState = config.lockout.afterSuccess()
+            fresh.lastLoginAt = now
+            try await fresh.update(on: db)
+            try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
+                                      action: "login.success", entityType: "user", entityId: userId?.uuidString)
+            return fresh
+        }
+    }
+
+    static let invalidCredentials = AppError(.unauthorized, "invalid_credentials", "wrong username or password")
+
+    /// Issues a bearer token: returns the secret (shown once) and stores its digest.
+    static func issueToken(for userId: UUID, name: String, lifetime: TimeInterval, on db: any Database, now: Date) async throws -> (String, APIToken) {
+        let secret = Secrets.make(prefix: "yw_")
+        let token = APIToken()
+        token.userId = userId
+        token.name = name
+        token.tokenHash = Secrets.digest(secret)
+        token.createdAt = now
+        token.expiresAt = now.addingTimeInterval(lifetime)
+        try await token.create(on: db)
+        return (secret, token)
+    }
+
+    /// Starts a browser session and sets its cookie (HttpOnly, SameSite=Lax, Secure when configured).
+    static func startSession(for user: User, request: Request, response: Response) async throws {
+        let secret = Secrets.make()
+        let session = WebSession()
+        session.userId = try user.requireID()
+        session.secretHash = Secrets.digest(secret)
+        session.csrfToken = Secrets.make()
+        session.createdAt = request.now
+        session.lastSeenAt = request.now
+        session.ip = request.remoteIP
+        session.userAgent = String((request.headers.first(name: .userAgent) ?? "").prefix(200))
+        try await request.write { db in try await session.create(on: db) }
+        response.cookies[Cookies.session] = HTTPCookies.Value(
+            string: secret, expires: nil, maxAge: nil, domain: nil, path: "/",
+            isSecure: request.yiwei.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    static func endSession(request: Request, response: Response) async throws {
+        if let user = request.currentUser, let sessionId = user.sessionId {
+            let actor = request.auditActor, now = request.now
+            try await request.write { db in
+                try await WebSession.query(on: db).filter(\.$id == sessionId).delete()
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "logout", entityType: "user", entityId: user.id.uuidString)
+            }
+        }
+        response.cookies[Cookies.session] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
+                                                              path: "/", isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// Password policy problems as field messages (English for the API; pages translate the codes).
+    static func passwordProblems(_ password: String, username: String, policy: PasswordPolicy) -> String? {
+        let violations = policy.violations(password: password, username: username)
+        guard !violations.isEmpty else { return nil }
+        return violations.map { violation in
+            switch violation {
+            case .tooShort: "must be at least \(policy.minLength) characters"
+            case .tooLong: "must be at most \(policy.maxLength) characters"
+            case .tooFewClasses: "must mix at least \(policy.requiredClasses) of: lower-case, upper-case, digits, symbols"
+            case .containsUsername: "must not contain the username"
+            }
+        }.joined(separator: "; ")
+    }
+
+    /// Changes one's own password: the current one must be given; other sessions and tokens end.
+    static func changeOwnPassword(request: Request, current: String, new: String) async throws {
+        let me = try request.requireUser()
+        guard let user = try await User.find(me.id, on: request.db) else { throw AppError.unauthorized }
+        let currentOK = (try? await request.password.async.verify(current, created: user.passwordHash)) ?? false
+        guard currentOK else {
+            throw AppError.validation(["currentPassword": "is wrong"], message: "the current password is wrong")
+        }
+        if let problem = passwordProblems(new, username: user.username, policy: request.yiwei.config.passwordPolicy) {
+            throw AppError.validation(["newPassword": problem], message: "the new password does not meet the password policy")
+        }
+        if new == current {
+            throw AppError.validation(["newPassword": "must differ from the current password"])
+        }
+        let hash = try await request.password.async.hash(new)
+        let now = request.now, actor = request.auditActor, userId = me.id, keepSession = me.sessionId
+        try await request.write { db in
+            guard let fresh = try await User.find(userId, on: db) else { return }
+            fresh.passwordHash = hash
+            fresh.passwordChangedAt = now
+            fresh.mustChangePassword = false
+            fresh.updatedAt = now
+            try await fresh.update(on: db)
+            var others = WebSession.query(on: db).filter(\.$userId == userId)
+            if let keepSession { others = others.filter(\.$id != keepSession) }
+            try await others.delete()
+            try await APIToken.query(on: db).filter(\.$userId == userId).filter(\.$revokedAt == nil)
+                .set(\.$revokedAt, to: now).update()
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "user.password_changed", entityType: "user",
+                                      entityId: userId.uuidString)
+        }
+        if user.username == "admin" { Bootstrap.forgetGeneratedPassword(request.yiwei.config) }
+    }
+}

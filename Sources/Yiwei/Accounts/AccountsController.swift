@@ -1,0 +1,140 @@
+import Fluent
+import Vapor
+import YiweiCore
+
+/// `/api/v1/auth/*` and `/api/v1/users*`.
+struct AccountsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let auth = routes.grouped("auth")
+        auth.post("login", use: login)
+        auth.post("logout", use: logout)
+        auth.get("me", use: me)
+        auth.post("password", use: changePassword)
+        auth.get("tokens", use: listTokens)
+        auth.post("tokens", use: createToken)
+        auth.delete("tokens", ":tokenId", use: revokeToken)
+
+        let users = routes.grouped("users")
+        users.get(use: listUsers)
+        users.post(use: createUser)
+        users.get(":userId", use: getUser)
+        users.patch(":userId", use: updateUser)
+    }
+
+    func login(req: Request) async throws -> Response {
+        let body = try req.content.decode(LoginRequest.self)
+        let user = try await AccountService.authenticate(username: body.username, password: body.password, request: req)
+        let userId = try user.requireID(), now = req.now
+        let (secret, token) = try await req.write { db in
+            try await AccountService.issueToken(for: userId, name: "login", lifetime: AccountService.loginTokenHours * 3600, on: db, now: now)
+        }
+        let response = LoginResponse(token: secret, expiresAt: token.expiresAt,
+                                     user: UserSummary(id: userId, username: user.username, displayName: user.displayName,
+                                                       roles: user.sortedRoles.map(\.rawValue)))
+        return try await response.encodeResponse(status: .ok, for: req)
+    }
+
+    /// Ends the current token (or browser session).
+    func logout(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        let now = req.now, actor = req.auditActor
+        if user.via == .token, let bearer = req.headers.bearerAuthorization?.token {
+            let digest = Secrets.digest(bearer)
+            try await req.write { db in
+                try await APIToken.query(on: db).filter(\.$tokenHash == digest).set(\.$revokedAt, to: now).update()
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "logout", entityType: "user", entityId: user.id.uuidString)
+            }
+        } else {
+            let response = Response()
+            try await AccountService.endSession(request: req, response: response)
+        }
+        return .noContent
+    }
+
+    func me(req: Request) async throws -> UserDTO {
+        let user = try req.requireUser()
+        return try await UserService.load(user.id, on: req.db, now: req.now)
+    }
+
+    func changePassword(req: Request) async throws -> HTTPStatus {
+        _ = try req.requireUser()
+        let body = try req.content.decode(ChangePasswordRequest.self)
+        try await AccountService.changeOwnPassword(request: req, current: body.currentPassword, new: body.newPassword)
+        return .noContent
+    }
+
+    func listTokens(req: Request) async throws -> Page<TokenDTO> {
+        let user = try req.requireUser()
+        let page = try PageRequest(from: req)
+        let query = APIToken.query(on: req.db).filter(\.$userId == user.id)
+        let total = try await query.count()
+        let tokens = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return Page(items: tokens.map(\.dto), page: page.page, per: page.per, total: total)
+    }
+
+    func createToken(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let body = try req.content.decode(CreateTokenRequest.self)
+        let maxDays = req.yiwei.config.tokenLifetimeDays
+        var v = Validator()
+        let name = v.text("name", body.name, max: 50)
+        let days = body.expiresInDays ?? maxDays
+        if days < 1 || days > maxDays { v.add("expiresInDays", "must be between 1 and \(maxDays)") }
+        try v.check()
+        let now = req.now, actor = req.auditActor
+        let (secret, token) = try await req.write { db in
+            let issued = try await AccountService.issueToken(for: user.id, name: name!, lifetime: Double(days) * 86400, on: db, now: now)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.create", entityType: "api_token",
+                                      entityId: issued.1.id?.uuidString, after: issued.1.dto)
+            return issued
+        }
+        return try await CreatedTokenDTO(token: secret, info: token.dto).encodeResponse(status: .created, for: req)
+    }
+
+    func revokeToken(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("tokenId", as: UUID.self) else { throw AppError.notFound("token") }
+        let now = req.now, actor = req.auditActor
+        try await req.write { db in
+            guard let token = try await APIToken.find(id, on: db), token.userId == user.id else { throw AppError.notFound("token") }
+            if token.revokedAt == nil {
+                token.revokedAt = now
+                try await token.update(on: db)
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "token.revoke", entityType: "api_token",
+                                          entityId: id.uuidString, after: token.dto)
+            }
+        }
+        return .noContent
+    }
+
+    func listUsers(req: Request) async throws -> Page<UserDTO> {
+        try await req.require(.readUsers)
+        let page = try PageRequest(from: req)
+        var v = Validator()
+        let role = v.oneOf("role", req.query[String.self, at: "role"], Role.self, required: false)
+        let department = v.uuid("departmentId", req.query[String.self, at: "departmentId"])
+        let q = v.text("q", req.query[String.self, at: "q"], required: false, max: 50)
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        return try await UserService.list(.init(q: q, role: role, departmentId: department), page: page, on: req.db, now: req.now)
+    }
+
+    func createUser(req: Request) async throws -> Response {
+        try await req.require(.manageUsers)
+        let body = try req.content.decode(CreateUserRequest.self)
+        return try await UserService.create(body, request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func getUser(req: Request) async throws -> UserDTO {
+        let me = try req.requireUser()
+        guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
+        if id != me.id { try await req.require(.readUsers) }
+        return try await UserService.load(id, on: req.db, now: req.now)
+    }
+
+    func updateUser(req: Request) async throws -> UserDTO {
+        try await req.require(.manageUsers)
+        guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
+        let body = try req.content.decode(UpdateUserRequest.self)
+        return try await UserService.update(id, body, request: req)
+    }
+}

@@ -1,0 +1,95 @@
+import Fluent
+import Vapor
+import YiweiCore
+
+enum Cookies {
+    static let session = "yiwei_session"
+    static let csrf = "yiwei_csrf"
+    static let flash = "yiwei_flash"
+    static let locale = "yiwei_locale"
+}
+
+/// Resolves the user of every request from `Authorization: Bearer …` or the session cookie, enforces the
+/// idle timeout, and checks the CSRF token on every state-changing browser request.
+struct AuthMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let now = request.now
+        if let bearer = request.headers.bearerAuthorization?.token {
+            try await authenticate(token: bearer, request: request, now: now)
+        } else if let secret = request.cookies[Cookies.session]?.string, !secret.isEmpty {
+            try await authenticate(sessionSecret: secret, request: request, now: now)
+        }
+        try await checkCSRF(request)
+        return try await next.respond(to: request)
+    }
+
+    private func authenticate(token: String, request: Request, now: Date) async throws {
+        guard token.count <= 200,
+              let stored = try await APIToken.query(on: request.db).filter(\.$tokenHash == Secrets.digest(token)).first(),
+              stored.revokedAt == nil, stored.expiresAt > now,
+              let user = try await User.find(stored.userId, on: request.db), user.isActive else {
+            throw AppError(.unauthorized, "invalid_token", "the bearer token is unknown, expired or revoked")
+        }
+        request.auth.login(try CurrentUser(user: user, via: .token))
+        if stored.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
+            stored.lastUsedAt = now
+            try await stored.update(on: request.db)
+        }
+    }
+
+    private func authenticate(sessionSecret: String, request: Request, now: Date) async throws {
+        guard sessionSecret.count <= 200,
+              let session = try await WebSession.query(on: request.db).filter(\.$secretHash == Secrets.digest(sessionSecret)).first() else {
+            return
+        }
+        let idle = Double(request.yiwei.config.sessionIdleMinutes) * 60
+        if now.timeIntervalSince(session.lastSeenAt) > idle {
+            try await session.delete(on: request.db)
+            request.storage[SessionExpiredKey.self] = true
+            return
+        }
+        guard let user = try await User.find(session.userId, on: request.db), user.isActive else {
+            try await session.delete(on: request.db)
+            return
+        }
+        request.auth.login(try CurrentUser(user: user, via: .session, session: session))
+        // Refresh the idle timer at most once a minute: one write per page view would be wasteful.
+        if now.timeIntervalSince(session.lastSeenAt) > 60 {
+            session.lastSeenAt = now
+            try await session.update(on: request.db)
+        }
+    }
+
+    private func checkCSRF(_ request: Request) async throws {
+        guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else { return }
+        let contentType = request.headers.contentType
+        let isForm = contentType == .urlEncodedForm || contentType?.type == "multipart"
+        let expected: String?
+        if let user = request.currentUser {
+            guard user.via == .session else { return }
+            expected = user.csrfToken
+        } else if isForm {
+            expected = request.cookies[Cookies.csrf]?.string
+        } else {
+            return
+        }
+        var presented = request.headers.first(name: "X-CSRF-Token")
+        if presented == nil && isForm {
+            _ = try await request.body.collect(max: request.yiwei.config.maxBodyBytes).get()
+            presented = try? request.content.get(String.self, at: "_csrf")
+        }
+        guard let expected, !expected.isEmpty, let presented, constantTimeEquals(presented, expected) else {
+            throw AppError(.forbidden, "csrf_failed", "the form has expired or did not come from this site; reload the page and try again")
+        }
+    }
+
+    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+struct SessionExpiredKey: StorageKey { typealias Value = Bool }

@@ -1,0 +1,115 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// Who did something, as the audit log records it.
+struct AuditActor: Sendable {
+    var id: UUID?
+    var name: String
+    var ip: String
+
+    static func system(_ name: String = "system") -> AuditActor { AuditActor(id: nil, name: name, ip: "-") }
+}
+
+/// Appends to the hash chain. Call it inside `Request.write` / `Application.write`, in the same
+/// transaction as the change it records, so a change and its audit row commit or fail together.
+enum AuditLog {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static func json(_ value: (any Encodable)?) -> String? {
+        guard let value, let data = try? encoder.encode(value) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func append(on db: any Database, at now: Date, actor: AuditActor, action: String, entityType: String,
+                       entityId: String? = nil, before: (any Encodable)? = nil, after: (any Encodable)? = nil) async throws {
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name != "sqlite" {
+            // Several instances may share one PostgreSQL database: one chain, one appender at a time.
+            try await sql.raw("SELECT pg_advisory_xact_lock(7310201)").run()
+        }
+        let head = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()
+        let record = AuditRecord(sequence: (head?.sequence ?? 0) + 1,
+                                 atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
+                                 actorId: actor.id?.uuidString, actorName: String(actor.name.prefix(200)),
+                                 ip: String(actor.ip.prefix(64)), action: action, entityType: entityType, entityId: entityId,
+                                 before: json(before), after: json(after))
+        let previous = head?.hash ?? AuditChain.genesis
+        let entry = AuditEntry()
+        entry.sequence = record.sequence
+        entry.atMillis = record.atMillis
+        entry.actorId = record.actorId
+        entry.actorName = record.actorName
+        entry.ip = record.ip
+        entry.action = record.action
+        entry.entityType = record.entityType
+        entry.entityId = record.entityId
+        entry.before = record.before
+        entry.after = record.after
+        entry.previousHash = previous
+        entry.hash = AuditChain.hash(of: record, previous: previous)
+        try await entry.create(on: db)
+    }
+
+    /// Walks the whole chain in pages of 1,000 rows; returns the first problem, or nil when intact.
+    static func verify(on db: any Database) async throws -> (finding: AuditChain.Finding?, checked: Int64) {
+        var previous = AuditChain.genesis
+        var next: Int64 = 1
+        while true {
+            let rows = try await AuditEntry.query(on: db)
+                .filter(\.$sequence >= next)
+                .sort(\.$sequence, .ascending)
+                .limit(1000)
+                .all()
+            if rows.isEmpty { return (nil, next - 1) }
+            let result = AuditChain.verify(rows.map { ($0.record, $0.previousHash, $0.hash) },
+                                           expectedPrevious: previous, expectedNextSequence: next)
+            if let finding = result.finding { return (finding, result.nextSequence - 1) }
+            previous = result.lastHash
+            next = result.nextSequence
+        }
+    }
+}
+
+extension Application {
+    /// Runs `body` in one transaction, one writer at a time (see `WriteGate`).
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let db = self.db
+        return try await yiwei.writeGate.run {
+            try await db.transaction(body)
+        }
+    }
+}
+
+extension Request {
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let db = self.db
+        return try await yiwei.writeGate.run {
+            try await db.transaction(body)
+        }
+    }
+
+    var auditActor: AuditActor {
+        let ip = remoteIP
+        if let user = currentUser { return AuditActor(id: user.id, name: user.username, ip: ip) }
+        return AuditActor(id: nil, name: "anonymous", ip: ip)
+    }
+
+    /// The client address: `X-Forwarded-For`'s first hop only when the connection comes from loopback
+    /// (a reverse proxy on the same server), otherwise the peer itself.
+    var remoteIP: String {
+        let peer = remoteAddress?.ipAddress ?? "-"
+        if peer == "127.0.0.1" || peer == "::1", let forwarded = headers.first(name: "X-Forwarded-For")?
+            .split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !forwarded.isEmpty {
+            return String(forwarded.prefix(64))
+        }
+        return peer
+    }
+}

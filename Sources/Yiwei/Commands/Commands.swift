@@ -1,0 +1,63 @@
+import Fluent
+import SQLKit
+import Vapor
+
+func registerCommands(_ app: Application) {
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
+}
+
+/// `yiwei migrate`: migrations already ran at start; this reports the state and exits.
+struct MigrateCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Apply pending database migrations (they also run on every start) and report the schema state." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let count = try await (context.application.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        context.console.print("数据库已是最新 / database is up to date: \(count) migrations applied")
+    }
+}
+
+/// `yiwei seed-demo`: loads the demo hospital into an empty database.
+struct SeedDemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Load the demo hospital (two campuses, departments, the 50 business systems of seed 001, teams, vendors, users)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let result = try await DemoSeeder.seedIfEmpty(context.application)
+        context.console.print(result.seeded
+            ? "演示数据已导入 / demo data loaded: \(result.summary). 演示账号密码 / demo users' password: \(DemoSeeder.demoPassword)"
+            : "数据库中已有组织数据，未导入演示数据 / the database already has organisation data; nothing loaded")
+    }
+}
+
+/// `yiwei audit verify`: checks the audit log's hash chain; exit code 1 names the first bad row.
+struct AuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "verify")
+        var action: String
+    }
+    var help: String { "yiwei audit verify — check the audit log's hash chain and report the first modified or missing row." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "verify" else {
+            context.console.error("unknown action \(signature.action); use: yiwei audit verify")
+            throw ExitCodeError(2)
+        }
+        let result = try await AuditQueries.verify(on: context.application.db)
+        if result.intact {
+            context.console.print("审计日志完整 / audit log intact: \(result.checked) rows verified")
+        } else {
+            context.console.error("审计日志异常 / audit log broken: row \(result.sequence ?? 0) is \(result.problem ?? "?") (\(result.checked) rows before it are intact)")
+            throw ExitCodeError(1)
+        }
+    }
+}
+
+public struct ExitCodeError: Error, CustomStringConvertible {
+    public let code: Int32
+    public init(_ code: Int32) { self.code = code }
+    public var description: String { "exit \(code)" }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import YiweiCore
+
+/// Every setting of Yiwei, read once at start from `YIWEI_*` environment variables and command-line
+/// flags (flags win). A bad value stops the start with a message naming the variable.
+public struct AppConfig: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var host: String = "0.0.0.0"
+    public var port: Int = 8080
+    public var dataDirectory: String = "./data"
+    public var database: DatabaseChoice = .sqlite(path: "./data/yiwei.sqlite")
+    /// Overrides where templates (`Views/`) and static files (`Public/`) are found.
+    public var resourcesDirectory: String?
+    public var adminPassword: String?
+    public var demo: Bool = false
+    public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
+    public var defaultLocale: String = "zh-CN"
+    public var sessionIdleMinutes: Int = 30
+    public var tokenLifetimeDays: Int = 90
+    public var lockout: LockoutPolicy = .init()
+    public var passwordPolicy: PasswordPolicy = .standard
+    public var bcryptCost: Int = 12
+    public var secureCookies: Bool = false
+    public var maxBodyBytes: Int = 1_048_576
+    public var logLevel: String = "notice"
+
+    public init() {}
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads the environment, then removes the flags it knows (`--port`, `--data-dir`, `--demo`,
+    /// `--database-url`, `--host`) from `arguments`, returning the rest for the command parser.
+    public static func load(environment: [String: String], arguments: [String]) throws -> (AppConfig, [String]) {
+        var config = AppConfig()
+        var env = environment
+        var rest: [String] = []
+        var index = 0
+        let flagNames = ["--port": "YIWEI_PORT", "--data-dir": "YIWEI_DATA_DIR", "--database-url": "YIWEI_DATABASE_URL",
+                         "--host": "YIWEI_HOST", "--hostname": "YIWEI_HOST", "--resources-dir": "YIWEI_RESOURCES_DIR"]
+        while index < arguments.count {
+            let arg = arguments[index]
+            if arg == "--demo" {
+                env["YIWEI_DEMO"] = "1"
+            } else if let name = flagNames[arg] {
+                guard index + 1 < arguments.count else { throw Invalid(description: "\(arg) needs a value") }
+                env[name] = arguments[index + 1]
+                index += 1
+            } else if let eq = arg.firstIndex(of: "="), let name = flagNames[String(arg[..<eq])] {
+                env[name] = String(arg[arg.index(after: eq)...])
+            } else {
+                rest.append(arg)
+            }
+            index += 1
+        }
+
+        func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = env[name], !raw.isEmpty else { return nil }
+            guard let value = Int(raw), range.contains(value) else {
+                throw Invalid(description: "\(name)=\(raw): expected a whole number in \(range.lowerBound)…\(range.upperBound)")
+            }
+            return value
+        }
+        func bool(_ name: String) throws -> Bool? {
+            guard let raw = env[name]?.lowercased(), !raw.isEmpty else { return nil }
+            switch raw {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw Invalid(description: "\(name)=\(raw): expected true or false")
+            }
+        }
+
+        if let host = env["YIWEI_HOST"], !host.isEmpty { config.host = host }
+        if let port = try int("YIWEI_PORT", 1...65535) { config.port = port }
+        if let dir = env["YIWEI_DATA_DIR"], !dir.isEmpty { config.dataDirectory = dir }
+        config.dataDirectory = URL(fileURLWithPath: config.dataDirectory).standardizedFileURL.path
+        config.database = .sqlite(path: config.dataDirectory + "/yiwei.sqlite")
+        if let url = env["YIWEI_DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                config.database = .postgres(url: url)
+            } else if url.hasPrefix("sqlite://") {
+                let path = String(url.dropFirst("sqlite://".count))
+                guard !path.isEmpty else { throw Invalid(description: "YIWEI_DATABASE_URL=\(url): no file path") }
+                config.database = .sqlite(path: path)
+            } else {
+                throw Invalid(description: "YIWEI_DATABASE_URL=\(url): expected sqlite:///path/file.sqlite or postgres://…")
+            }
+        }
+        if let dir = env["YIWEI_RESOURCES_DIR"], !dir.isEmpty { config.resourcesDirectory = dir }
+        if let password = env["YIWEI_ADMIN_PASSWORD"], !password.isEmpty { config.adminPassword = password }
+        if let demo = try bool("YIWEI_DEMO") { config.demo = demo }
+        if let zone = env["YIWEI_TIME_ZONE"], !zone.isEmpty {
+            guard let tz = TimeZone(identifier: zone) else { throw Invalid(description: "YIWEI_TIME_ZONE=\(zone): unknown time zone") }
+            config.timeZone = tz
+        }
+        if let locale = env["YIWEI_LOCALE"], !locale.isEmpty {
+            guard ["zh-CN", "en"].contains(locale) else { throw Invalid(description: "YIWEI_LOCALE=\(locale): expected zh-CN or en") }
+            config.defaultLocale = locale
+        }
+        if let minutes = try int("YIWEI_SESSION_IDLE_MINUTES", 1...1440) { config.sessionIdleMinutes = minutes }
+        if let days = try int("YIWEI_TOKEN_LIFETIME_DAYS", 1...3650) { config.tokenLifetimeDays = days }
+        if let threshold = try int("YIWEI_LOCKOUT_THRESHOLD", 1...100) { config.lockout.threshold = threshold }
+        if let minutes = try int("YIWEI_LOCKOUT_MINUTES", 1...1440) { config.lockout.lockMinutes = minutes }
+        if let length = try int("YIWEI_PASSWORD_MIN_LENGTH", 8...64) { config.passwordPolicy.minLength = length }
+        if let cost = try int("YIWEI_BCRYPT_COST", 4...16) { config.bcryptCost = cost }
+        if let secure = try bool("YIWEI_SECURE_COOKIES") { config.secureCookies = secure }
+        if let bytes = try int("YIWEI_MAX_BODY_BYTES", 1024...1_073_741_824) { config.maxBodyBytes = bytes }
+        if let level = env["YIWEI_LOG_LEVEL"], !level.isEmpty {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                throw Invalid(description: "YIWEI_LOG_LEVEL=\(level): expected trace, debug, info, notice, warning, error or critical")
+            }
+            config.logLevel = level
+        }
+        return (config, rest)
+    }
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Vapor
+import YiweiCore
+
+/// The start page after sign-in: who I am, what I can reach, and the size of the organisation.
+struct HomePage: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+    }
+
+    struct Tile: Encodable {
+        var label: String
+        var count: Int
+        var href: String
+    }
+
+    struct Context: Encodable {
+        var page: PageBase
+        var greeting: String
+        var tiles: [Tile]
+        var department: String?
+        var vendor: String?
+        var lastLogin: String
+        var roles: String
+    }
+
+    func home(req: Request) async throws -> View {
+        let me = try req.requireUser()
+        let base = try await PageBase.make(for: req, titleKey: "home_title")
+        let t = base.t
+        var tiles: [Tile] = []
+        if me.can(.readOrganisation) && !me.roles.isSubset(of: [.reporter, .vendor]) {
+            tiles = [
+                Tile(label: t["nav_campuses"]!, count: try await Campus.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/campuses"),
+                Tile(label: t["nav_departments"]!, count: try await Department.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/departments"),
+                Tile(label: t["nav_teams"]!, count: try await Team.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/teams"),
+                Tile(label: t["nav_vendors"]!, count: try await Vendor.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/vendors"),
+                Tile(label: t["nav_systems"]!, count: try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/systems"),
+            ]
+            if me.can(.readUsers) {
+                tiles.append(Tile(label: t["nav_users"]!, count: try await User.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/users"))
+            }
+        }
+        let user = try await User.find(me.id, on: req.db)
+        let department = try await me.departmentId.asyncMap { try await Department.find($0, on: req.db)?.name } ?? nil
+        let vendor = try await me.vendorId.asyncMap { try await Vendor.find($0, on: req.db)?.name } ?? nil
+        let hour = Calendar.current.dateComponents(in: req.yiwei.config.timeZone, from: req.now).hour ?? 9
+        let greetingKey = hour < 11 ? "greeting_morning" : (hour < 13 ? "greeting_noon" : (hour < 18 ? "greeting_afternoon" : "greeting_evening"))
+        return try await req.view.render("home", Context(
+            page: base, greeting: t[greetingKey]!.replacingOccurrences(of: "{name}", with: me.displayName), tiles: tiles,
+            department: department, vendor: vendor, lastLogin: DisplayTime.format(user?.lastLoginAt, req),
+            roles: base.user?.roleNames ?? ""))
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): return try await transform(value)
+        case .none: return nil
+        }
+    }
+}

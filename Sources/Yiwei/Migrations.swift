@@ -1,0 +1,17 @@
+import Fluent
+
+/// The one ordered list of all migrations. Never edit a migration that has landed; append a new one.
+enum YiweiMigrations {
+    static let all: [any Migration] = [
+        CreateCampuses(),
+        CreateVendors(),
+        CreateDepartments(),
+        CreateUsers(),
+        CreateAPITokens(),
+        CreateWebSessions(),
+        CreateTeams(),
+        CreateCategories(),
+        CreateBusinessSystems(),
+        CreateAuditLog(),
+    ]
+}

@@ -1,0 +1,159 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// List, create and change for any organisation resource, with validation, uniqueness and audit.
+enum OrgService<R: OrgResource> {
+    static func list(request: Request) async throws -> Page<R.DTO> {
+        let page = try PageRequest(from: request)
+        var v = Validator()
+        var query = R.M.query(on: request.db)
+        if let q = v.text("q", request.query[String.self, at: "q"], required: false, max: 50) {
+            query = query.filter(.path([FieldKey("name")], schema: R.M.schema), .contains(inverse: false, .anywhere), .bind(q))
+        }
+        if let active = request.query[String.self, at: "active"], !active.isEmpty {
+            switch active {
+            case "true": query = query.filter(.path([FieldKey("is_active")], schema: R.M.schema), .equal, .bind(true))
+            case "false": query = query.filter(.path([FieldKey("is_active")], schema: R.M.schema), .equal, .bind(false))
+            default: v.add("active", "must be true or false")
+            }
+        }
+        query = R.filter(query, request: request, v: &v)
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        let total = try await query.count()
+        let models = try await R.sort(query).range(page.offset..<(page.offset + page.per)).all()
+        return Page(items: try await R.dtos(models, on: request.db), page: page.page, per: page.per, total: total)
+    }
+
+    static func find(_ id: UUID?, on db: any Database) async throws -> R.M {
+        guard let id, let model = try await R.M.find(id, on: db) else { throw AppError.notFound(R.entity) }
+        return model
+    }
+
+    static func get(_ id: UUID?, on db: any Database) async throws -> R.DTO {
+        try await R.dtos([find(id, on: db)], on: db)[0]
+    }
+
+    static func create(_ body: R.Body, request: Request) async throws -> R.DTO {
+        let model = R.M()
+        model.createdAt = request.now
+        model.updatedAt = request.now
+        model.isActive = body.isActive ?? true
+        var v = Validator()
+        try await R.apply(body, to: model, creating: true, v: &v, on: request.db)
+        try v.check()
+        try await checkUnique(model, on: request.db)
+        let now = request.now, actor = request.auditActor
+        let saved = UncheckedModel(model)
+        return try await request.write { db in
+            let model = saved.model
+            try await model.create(on: db)
+            try await R.afterSave(body, model: model, creating: true, on: db)
+            let dto = try await R.dtos([model], on: db)[0]
+            try await AuditLog.append(on: db, at: now, actor: actor, action: R.entity + ".create", entityType: R.entity,
+                                      entityId: model.id?.uuidString, after: dto)
+            return dto
+        }
+    }
+
+    static func update(_ id: UUID?, _ body: R.Body, request: Request) async throws -> R.DTO {
+        let model = try await find(id, on: request.db)
+        let before = try await R.dtos([model], on: request.db)[0]
+        var v = Validator()
+        try await R.apply(body, to: model, creating: false, v: &v, on: request.db)
+        if let active = body.isActive { model.isActive = active }
+        try v.check()
+        try await checkUnique(model, on: request.db)
+        model.updatedAt = request.now
+        let now = request.now, actor = request.auditActor
+        let saved = UncheckedModel(model)
+        return try await request.write { db in
+            let model = saved.model
+            try await model.update(on: db)
+            try await R.afterSave(body, model: model, creating: false, on: db)
+            let after = try await R.dtos([model], on: db)[0]
+            if after != before {
+                try await AuditLog.append(on: db, at: now, actor: actor, action: R.entity + ".update", entityType: R.entity,
+                                          entityId: model.id?.uuidString, before: before, after: after)
+            }
+            return after
+        }
+    }
+
+    private static func checkUnique(_ model: R.M, on db: any Database) async throws {
+        var query = R.duplicates(of: model, on: db)
+        if let id = model.id { query = query.filter(.path([FieldKey.id], schema: R.M.schema), .notEqual, .bind(id)) }
+        if try await query.first() != nil {
+            throw AppError.conflict("duplicate_name", "a \(R.entity.replacingOccurrences(of: "_", with: " ")) named \(model.name) already exists", field: "name")
+        }
+    }
+}
+
+/// Hands a model built outside a transaction to the transaction's closure.
+// @unchecked Sendable: the model is not touched by the caller again until the transaction has finished.
+struct UncheckedModel<M: Model>: @unchecked Sendable {
+    let model: M
+    init(_ model: M) { self.model = model }
+}
+
+/// The API of an organisation resource: `GET/POST /api/v1/<path>`, `GET/PATCH /api/v1/<path>/{id}`.
+struct OrgController<R: OrgResource>: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let group = routes.grouped(PathComponent(stringLiteral: R.apiPath))
+        group.get(use: list)
+        group.post(use: create)
+        group.get(":id", use: get)
+        group.patch(":id", use: update)
+    }
+
+    func list(req: Request) async throws -> Page<R.DTO> {
+        try await req.require(.readOrganisation)
+        return try await OrgService<R>.list(request: req)
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        let body = try req.content.decode(R.Body.self)
+        return try await OrgService<R>.create(body, request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func get(req: Request) async throws -> R.DTO {
+        try await req.require(.readOrganisation)
+        return try await OrgService<R>.get(req.parameters.get("id", as: UUID.self), on: req.db)
+    }
+
+    func update(req: Request) async throws -> R.DTO {
+        try await req.require(.manageOrganisation)
+        let body = try req.content.decode(R.Body.self)
+        return try await OrgService<R>.update(req.parameters.get("id", as: UUID.self), body, request: req)
+    }
+}
+
+/// Names of the small organisation tables, for select boxes and for showing ids as names.
+struct Lookups: Sendable {
+    var campuses: [(UUID, String)] = []
+    var departments: [(UUID, String)] = []
+    var vendors: [(UUID, String)] = []
+    var teams: [(UUID, String, String)] = []
+    var staff: [(UUID, String)] = []
+    var categories: [(UUID, String, String)] = []
+
+    static func load(on db: any Database) async throws -> Lookups {
+        var l = Lookups()
+        l.campuses = try await Campus.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) }
+        l.departments = try await Department.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) }
+        l.vendors = try await Vendor.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) }
+        l.teams = try await Team.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name, $0.domain) }
+        l.categories = try await Category.query(on: db).sort(\.$domain).sort(\.$sortOrder).sort(\.$name).all().map { ($0.id!, $0.name, $0.domain) }
+        // Engineers and vendor staff: everyone who may lead or join a team (not pure reporters or auditors).
+        l.staff = try await User.query(on: db).filter(\.$isActive == true).sort(\.$displayName).all()
+            .filter { !$0.roles.isSubset(of: [.reporter, .auditor]) }
+            .map { ($0.id!, "\($0.displayName)（\($0.username)）") }
+        return l
+    }
+
+    func name(_ list: [(UUID, String)], _ id: UUID?) -> String {
+        guard let id else { return "" }
+        return list.first { $0.0 == id }?.1 ?? ""
+    }
+}

@@ -1,0 +1,42 @@
+import Vapor
+
+/// The one error type of Yiwei. Every failure a client can cause ends up as one of these and is
+/// rendered as `{"error":{"code","message","fields"?}}` (API) or as the error page (browser).
+public struct AppError: Error, Sendable {
+    public var status: HTTPResponseStatus
+    public var code: String
+    public var message: String
+    public var fields: [String: String]?
+
+    public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, fields: [String: String]? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+    }
+
+    public static func notFound(_ what: String = "resource") -> AppError {
+        AppError(.notFound, "not_found", "\(what) not found")
+    }
+    public static func validation(_ fields: [String: String], message: String = "some fields are invalid") -> AppError {
+        AppError(.unprocessableEntity, "validation_failed", message, fields: fields)
+    }
+    public static func conflict(_ code: String, _ message: String, field: String? = nil) -> AppError {
+        AppError(.conflict, code, message, fields: field.map { [$0: "already exists"] })
+    }
+    public static let unauthorized = AppError(.unauthorized, "unauthorized", "authentication required")
+    public static let forbidden = AppError(.forbidden, "forbidden", "you do not have permission for this action")
+    public static func badRequest(_ message: String, fields: [String: String]? = nil) -> AppError {
+        AppError(.badRequest, "bad_request", message, fields: fields)
+    }
+}
+
+/// The JSON body of every error response.
+struct ErrorBody: Content {
+    struct Detail: Content {
+        var code: String
+        var message: String
+        var fields: [String: String]?
+    }
+    var error: Detail
+}

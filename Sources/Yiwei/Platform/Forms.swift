@@ -1,0 +1,187 @@
+import Foundation
+import Vapor
+
+/// One field of a form page. The generic form template renders every kind the same way everywhere.
+struct FormField: Encodable {
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+    enum Kind: String, Encodable { case text, password, tel, email, date, number, textarea, select, multiselect }
+
+    var name: String
+    var label: String
+    var kind: Kind
+    var value: String = ""
+    var options: [Option] = []
+    var required: Bool = false
+    var maxLength: Int?
+    var help: String?
+    var error: String?
+    var autocomplete: String?
+    /// Template helpers: Leaf compares strings, so give it the kind's name.
+    var type: String { kind.rawValue }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, label, type, value, options, required, maxLength, help, error, autocomplete
+        case isSelect, isMulti, isTextarea
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind == .multiselect ? name + "[]" : name, forKey: .name)
+        try c.encode(label, forKey: .label)
+        try c.encode(kind.rawValue, forKey: .type)
+        try c.encode(value, forKey: .value)
+        try c.encode(options, forKey: .options)
+        try c.encode(required, forKey: .required)
+        try c.encodeIfPresent(maxLength, forKey: .maxLength)
+        try c.encodeIfPresent(help, forKey: .help)
+        try c.encodeIfPresent(error, forKey: .error)
+        try c.encodeIfPresent(autocomplete, forKey: .autocomplete)
+        try c.encode(kind == .select, forKey: .isSelect)
+        try c.encode(kind == .multiselect, forKey: .isMulti)
+        try c.encode(kind == .textarea, forKey: .isTextarea)
+    }
+
+    static func options(_ pairs: [(String, String)], selected: Set<String>, allowEmpty: String? = nil) -> [Option] {
+        var result: [Option] = []
+        if let allowEmpty { result.append(Option(value: "", label: allowEmpty, selected: selected.isEmpty || selected == [""])) }
+        result += pairs.map { Option(value: $0.0, label: $0.1, selected: selected.contains($0.0)) }
+        return result
+    }
+}
+
+struct FormPageContext: Encodable {
+    var page: PageBase
+    var heading: String
+    var action: String
+    var fields: [FormField]
+    var submitLabel: String
+    var cancelHref: String
+    var errorSummary: String?
+    var readOnly: Bool
+    var facts: [Fact]
+}
+
+/// A read-only line shown beside a form (created, updated, who …).
+struct Fact: Encodable {
+    var label: String
+    var value: String
+}
+
+struct ListCell: Encodable {
+    var text: String
+    var href: String?
+    var badge: String?
+    var muted: Bool = false
+    /// The column's heading, shown beside the value when a phone stacks the table into cards.
+    var label: String = ""
+}
+
+struct ListPageContext: Encodable {
+    /// Gives every cell its column heading (see `ListCell.label`).
+    static func labelled(_ rows: [[ListCell]], _ columns: [String]) -> [[ListCell]] {
+        rows.map { row in
+            row.enumerated().map { index, cell in
+                var cell = cell
+                cell.label = index < columns.count ? columns[index] : ""
+                return cell
+            }
+        }
+    }
+
+    struct Pager: Encodable {
+        var page: Int
+        var pageCount: Int
+        var total: Int
+        var previousHref: String?
+        var nextHref: String?
+        var summary: String
+    }
+    struct Filter: Encodable {
+        var name: String
+        var label: String
+        var value: String
+        var options: [FormField.Option]
+        var isSelect: Bool
+    }
+    var page: PageBase
+    var heading: String
+    var newHref: String?
+    var newLabel: String
+    var columns: [String]
+    var rows: [[ListCell]]
+    var filters: [Filter]
+    var pager: Pager
+    var emptyText: String
+}
+
+extension ListPageContext.Pager {
+    /// Keeps the other query parameters (filters) when moving between pages.
+    init(request: Request, page: Int, per: Int, total: Int) {
+        let t = request.yiwei.i18n.strings(request.locale.code)
+        let pageCount = max(1, (total + per - 1) / per)
+        func href(_ target: Int) -> String {
+            var items = (URLComponents(string: request.url.string)?.queryItems ?? []).filter { $0.name != "page" }
+            items.append(URLQueryItem(name: "page", value: String(target)))
+            var c = URLComponents()
+            c.path = request.url.path
+            c.queryItems = items
+            return c.string ?? request.url.path
+        }
+        self.init(page: page, pageCount: pageCount, total: total,
+                  previousHref: page > 1 ? href(page - 1) : nil,
+                  nextHref: page < pageCount ? href(page + 1) : nil,
+                  summary: (t["pager_total"] ?? "{n}").replacingOccurrences(of: "{n}", with: String(total)) + " · "
+                      + (t["pager_page"] ?? "{page}/{pages}").replacingOccurrences(of: "{page}", with: String(page))
+                          .replacingOccurrences(of: "{pages}", with: String(pageCount)))
+    }
+}
+
+/// Field problems are English in the API; pages show them in the user's language.
+enum ProblemText {
+    private static let patterns: [(String, String, String)] = [
+        // (regex on the English text, zh-CN, en) — "$1" is the first captured number.
+        ("^required$", "必填", "required"),
+        ("^already exists$", "已存在，请换一个", "already exists"),
+        ("^must be at most (\\d+) characters$", "不能超过 $1 个字符", "must be at most $1 characters"),
+        ("^must be at least (\\d+) characters", "至少 $1 个字符，且须包含大写字母、小写字母、数字、符号中的至少三类", "$0"),
+        ("^must mix at least", "须包含大写字母、小写字母、数字、符号中的至少三类", "$0"),
+        ("^must not contain the username", "不能包含用户名", "$0"),
+        ("^must be an id$", "无效的选项", "invalid choice"),
+        ("^no such", "所选项不存在", "no such item"),
+        ("^must be one of", "无效的选项", "$0"),
+        ("^must be a date", "日期格式应为 2026-01-31", "$0"),
+        ("^must be a phone number$", "电话号码格式不正确", "$0"),
+        ("^must be an e-mail address$", "邮箱格式不正确", "$0"),
+        ("^is wrong$", "密码不正确", "is wrong"),
+        ("^must differ from the current password$", "新密码不能与当前密码相同", "$0"),
+        ("^2–32 characters", "2–32 个字符：小写字母、数字、点、横线、下划线，以字母或数字开头", "$0"),
+        ("^separation of duties: admin and auditor", "三员分立：系统管理员与审计员不能由同一账号兼任", "$0"),
+        ("^separation of duties: the auditor role", "三员分立：审计员不能兼任其他角色", "$0"),
+        ("^at least one role is required$", "至少选择一个角色", "$0"),
+        ("^you cannot disable your own account$", "不能停用自己的账号", "$0"),
+        ("^you cannot remove your own admin role$", "不能移除自己的管理员角色", "$0"),
+        ("^must not contain control characters$", "不能包含控制字符", "$0"),
+        ("^the parent must be in the same domain$", "上级分类必须属于同一服务领域", "$0"),
+        ("^a category cannot be its own ancestor$", "分类不能挂在自己或自己的下级之下", "$0"),
+        ("^the end must not be before the start$", "结束日期不能早于开始日期", "$0"),
+        ("^the team must be in the same domain$", "默认团队必须属于同一服务领域", "$0"),
+    ]
+
+    static func localize(_ text: String, locale: String) -> String {
+        for (pattern, zh, en) in patterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern),
+                  let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { continue }
+            var template = locale == "en" ? en : zh
+            if template == "$0" { return text }
+            if match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text) {
+                template = template.replacingOccurrences(of: "$1", with: String(text[range]))
+            }
+            return template
+        }
+        return text
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// UI strings per locale, loaded once from `Locales/<locale>.json`. English falls back to Chinese for a
+/// key it lacks, so a missing translation never shows a raw key to a Chinese user.
+public struct I18n: Sendable {
+    public static let locales = ["zh-CN", "en"]
+    private let tables: [String: [String: String]]
+
+    public init(directory: String) throws {
+        var tables: [String: [String: String]] = [:]
+        for locale in Self.locales {
+            let url = URL(fileURLWithPath: directory + locale + ".json")
+            let data = try Data(contentsOf: url)
+            tables[locale] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        let chinese = tables["zh-CN"] ?? [:]
+        tables["en"] = chinese.merging(tables["en"] ?? [:]) { _, english in english }
+        self.tables = tables
+    }
+
+    public func strings(_ locale: String) -> [String: String] {
+        tables[locale] ?? tables["zh-CN"] ?? [:]
+    }
+
+    public func text(_ key: String, _ locale: String) -> String {
+        strings(locale)[key] ?? key
+    }
+}

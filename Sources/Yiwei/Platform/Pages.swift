@@ -1,0 +1,180 @@
+import Foundation
+import Vapor
+import YiweiCore
+
+/// What every page's template needs: strings, the signed-in user, navigation, CSRF token and flash.
+struct PageBase: Encodable {
+    struct UserChip: Encodable {
+        var displayName: String
+        /// What the round avatar shows: a Chinese name's given name (王建国 → 建国), else the first letter.
+        var initials: String
+        var username: String
+        var roleNames: String
+        var mustChangePassword: Bool
+    }
+    struct NavItem: Encodable {
+        var label: String
+        var href: String
+        var active: Bool
+        var group: String
+    }
+    struct Flash: Encodable {
+        var kind: String
+        var text: String
+    }
+
+    var title: String
+    var t: [String: String]
+    var lang: String
+    var user: UserChip?
+    var nav: [NavItem]
+    var csrf: String
+    var flash: Flash?
+    var path: String
+    var otherLocale: String
+    var otherLocaleLabel: String
+
+    static func make(for request: Request, titleKey: String) async throws -> PageBase {
+        try make(for: request, title: request.locale.text(titleKey))
+    }
+
+    static func make(for request: Request, title: String) throws -> PageBase {
+        let locale = request.locale
+        let strings = request.yiwei.i18n.strings(locale.code)
+        let user = request.currentUser
+        let path = request.url.path
+        var nav: [NavItem] = []
+        func add(_ key: String, _ href: String, _ group: String, when allowed: Bool = true) {
+            guard allowed else { return }
+            let active = href == "/" ? path == "/" : path == href || path.hasPrefix(href + "/")
+            nav.append(NavItem(label: strings[key] ?? key, href: href, active: active, group: group))
+        }
+        if let user {
+            add("nav_home", "/", "main")
+            let org = user.can(.readOrganisation) && !user.roles.isSubset(of: [.reporter, .vendor])
+            add("nav_campuses", "/admin/campuses", "org", when: org)
+            add("nav_departments", "/admin/departments", "org", when: org)
+            add("nav_teams", "/admin/teams", "org", when: org)
+            add("nav_vendors", "/admin/vendors", "org", when: org)
+            add("nav_categories", "/admin/categories", "org", when: org)
+            add("nav_systems", "/admin/systems", "org", when: org)
+            add("nav_users", "/admin/users", "org", when: user.can(.readUsers))
+            add("nav_audit", "/audit", "security", when: user.can(.readAudit))
+        }
+        let chip = user.map { user in
+            UserChip(displayName: user.displayName,
+                     initials: user.displayName.unicodeScalars.first.map { $0.value > 0x2E80 } == true
+                        ? String(user.displayName.suffix(user.displayName.count >= 3 ? 2 : user.displayName.count))
+                        : String(user.displayName.prefix(1)).uppercased(),
+                     username: user.username,
+                     roleNames: user.roles.sorted().map { strings["role_" + $0.rawValue] ?? $0.rawValue }.joined(separator: "、"),
+                     mustChangePassword: user.mustChangePassword)
+        }
+        var flash: Flash?
+        if let key = request.storage[FlashKey.self] {
+            flash = Flash(kind: key.hasPrefix("error_") ? "error" : "success", text: strings["flash_" + key] ?? "")
+            if flash?.text.isEmpty == true { flash = nil }
+        } else if request.storage[SessionExpiredKey.self] == true {
+            flash = Flash(kind: "error", text: strings["flash_session_expired"] ?? "")
+        }
+        return PageBase(title: title, t: strings, lang: locale.code, user: chip, nav: nav,
+                        csrf: request.csrfToken, flash: flash, path: path,
+                        otherLocale: locale.code == "en" ? "zh-CN" : "en",
+                        otherLocaleLabel: locale.code == "en" ? "中文" : "English")
+    }
+}
+
+/// The locale of a request: the user's choice, else the `yiwei_locale` cookie, else the default.
+struct RequestLocale {
+    let code: String
+    let i18n: I18n
+    func text(_ key: String) -> String { i18n.text(key, code) }
+}
+
+struct FlashKey: StorageKey { typealias Value = String }
+struct NewCSRFKey: StorageKey { typealias Value = String }
+
+extension Request {
+    var locale: RequestLocale {
+        let code = currentUser?.locale
+            ?? (cookies[Cookies.locale]?.string).flatMap { I18n.locales.contains($0) ? $0 : nil }
+            ?? yiwei.config.defaultLocale
+        return RequestLocale(code: code, i18n: yiwei.i18n)
+    }
+
+    /// The CSRF token to embed in forms: the session's when signed in, else the pre-session cookie's.
+    var csrfToken: String {
+        if let token = currentUser?.csrfToken { return token }
+        if let token = cookies[Cookies.csrf]?.string, !token.isEmpty { return token }
+        if let token = storage[NewCSRFKey.self] { return token }
+        let token = Secrets.make()
+        storage[NewCSRFKey.self] = token
+        return token
+    }
+
+    /// A redirect after a successful form post, with a flash message key shown on the next page.
+    func redirect(to location: String, flash: String) -> Response {
+        let response = redirect(to: location, redirectType: .normal)
+        response.cookies[Cookies.flash] = HTTPCookies.Value(string: flash, maxAge: 60, path: "/", isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+}
+
+/// Reads and clears the flash cookie, and sets the pre-session CSRF cookie when a page minted one.
+struct WebMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let flash = request.cookies[Cookies.flash]?.string
+        if let flash, flash.count <= 40, flash.allSatisfy({ $0.isLetter || $0 == "_" }) {
+            request.storage[FlashKey.self] = flash
+        }
+        let response = try await next.respond(to: request)
+        if flash != nil && response.cookies[Cookies.flash] == nil {
+            response.cookies[Cookies.flash] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/")
+        }
+        if let token = request.storage[NewCSRFKey.self] {
+            response.cookies[Cookies.csrf] = HTTPCookies.Value(string: token, path: "/", isSecure: request.yiwei.config.secureCookies,
+                                                               isHTTPOnly: true, sameSite: .strict)
+        }
+        return response
+    }
+}
+
+/// Security headers on every response: no framing, no sniffing, scripts and styles only from this server.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if response.headers.contentType?.subType == "html" {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy",
+                                          value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        }
+        return response
+    }
+}
+
+/// Serves `/static/*` from the resources' Public folder; other paths never touch the file system.
+struct StaticFilesMiddleware: AsyncMiddleware {
+    let files: FileMiddleware
+
+    init(publicDirectory: String) {
+        files = FileMiddleware(publicDirectory: publicDirectory, defaultFile: nil, directoryAction: .none)
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.url.path.hasPrefix("/static/") else { return try await next.respond(to: request) }
+        let response = try await files.respond(to: request, chainingTo: next)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        return response
+    }
+}
+
+/// The error page's context.
+struct ErrorPageContext: Encodable {
+    var page: PageBase
+    var status: Int
+    var message: String
+    var detail: String
+}

@@ -1,0 +1,267 @@
+import Foundation
+
+/// The served OpenAPI 3.0 document. It is written next to the code it describes, and a test compares
+/// its operations with the router's routes, so it cannot drift from what the server really does.
+enum OpenAPIDocument {
+    indirect enum J: Encodable {
+        case s(String), i(Int), b(Bool), a([J]), o([(String, J)])
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .s(let v): var c = encoder.singleValueContainer(); try c.encode(v)
+            case .i(let v): var c = encoder.singleValueContainer(); try c.encode(v)
+            case .b(let v): var c = encoder.singleValueContainer(); try c.encode(v)
+            case .a(let v): var c = encoder.unkeyedContainer(); for x in v { try c.encode(x) }
+            case .o(let pairs):
+                var c = encoder.container(keyedBy: Key.self)
+                for (k, v) in pairs { try c.encode(v, forKey: Key(k)) }
+            }
+        }
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ s: String) { stringValue = s }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+    }
+
+    // Schema helpers
+    static func str(max: Int? = nil, format: String? = nil, nullable: Bool = false, enumValues: [String]? = nil, min: Int? = nil) -> J {
+        var p: [(String, J)] = [("type", .s("string"))]
+        if let max { p.append(("maxLength", .i(max))) }
+        if let min { p.append(("minLength", .i(min))) }
+        if let format { p.append(("format", .s(format))) }
+        if let enumValues { p.append(("enum", .a(enumValues.map { .s($0) }))) }
+        if nullable { p.append(("nullable", .b(true))) }
+        return .o(p)
+    }
+    static let uuid = str(format: "uuid")
+    static let uuidNullable = str(format: "uuid", nullable: true)
+    static let dateTime = str(format: "date-time")
+    static let dateTimeNullable = str(format: "date-time", nullable: true)
+    static let bool = J.o([("type", .s("boolean"))])
+    static func int(min: Int? = nil, max: Int? = nil) -> J {
+        var p: [(String, J)] = [("type", .s("integer"))]
+        if let min { p.append(("minimum", .i(min))) }
+        if let max { p.append(("maximum", .i(max))) }
+        return .o(p)
+    }
+    static func array(_ items: J) -> J { .o([("type", .s("array")), ("items", items)]) }
+    static func ref(_ name: String) -> J { .o([("$ref", .s("#/components/schemas/" + name))]) }
+    static func object(_ props: [(String, J)], required: [String] = []) -> J {
+        var p: [(String, J)] = [("type", .s("object")), ("properties", .o(props))]
+        if !required.isEmpty { p.append(("required", .a(required.map { .s($0) }))) }
+        return .o(p)
+    }
+    static func page(_ item: String) -> J {
+        object([("items", array(ref(item))), ("page", int(min: 1)), ("per", int(min: 1, max: 200)), ("total", int(min: 0))],
+               required: ["items", "page", "per", "total"])
+    }
+
+    static let roles = ["admin", "agent", "dispatcher", "lead", "reporter", "vendor", "auditor"]
+    static let domains = ["it", "logistics", "equipment"]
+    static let stamps: [(String, J)] = [("isActive", bool), ("createdAt", dateTime), ("updatedAt", dateTime)]
+    static let writeStamps: [(String, J)] = [("isActive", bool)]
+    /// In request bodies an optional id may be "" to clear it.
+    static let idOrEmpty = str(max: 36)
+
+    static let schemas: [(String, J)] = [
+        ("Error", object([("error", object([("code", str()), ("message", str()),
+                                            ("fields", .o([("type", .s("object")), ("additionalProperties", str())]))],
+                                           required: ["code", "message"]))], required: ["error"])),
+        ("Health", object([("status", str(enumValues: ["ok", "unavailable"]))], required: ["status"])),
+        ("LoginRequest", object([("username", str(max: 64)), ("password", str(max: 256))], required: ["username", "password"])),
+        ("UserSummary", object([("id", uuid), ("username", str()), ("displayName", str()), ("roles", array(str(enumValues: roles)))],
+                               required: ["id", "username", "displayName", "roles"])),
+        ("LoginResponse", object([("token", str()), ("expiresAt", dateTime), ("user", ref("UserSummary"))], required: ["token", "expiresAt", "user"])),
+        ("User", object([("id", uuid), ("username", str()), ("displayName", str()), ("roles", array(str(enumValues: roles))),
+                         ("departmentId", uuidNullable), ("vendorId", uuidNullable), ("teamIds", array(uuid)),
+                         ("phone", str(nullable: true)), ("email", str(nullable: true)), ("locale", str(enumValues: ["zh-CN", "en"])),
+                         ("isActive", bool), ("locked", bool), ("mustChangePassword", bool), ("lastLoginAt", dateTimeNullable),
+                         ("createdAt", dateTime), ("updatedAt", dateTime)],
+                        required: ["id", "username", "displayName", "roles", "teamIds", "locale", "isActive", "locked", "mustChangePassword", "createdAt", "updatedAt"])),
+        ("CreateUser", object([("username", str(max: 32)), ("displayName", str(max: 50)), ("password", str(max: 128)),
+                               ("roles", array(str(enumValues: roles))), ("departmentId", idOrEmpty), ("vendorId", idOrEmpty),
+                               ("teamIds", array(uuid)), ("phone", str(max: 30)), ("email", str(max: 100)), ("locale", str(enumValues: ["zh-CN", "en"]))],
+                              required: ["username", "displayName", "password", "roles"])),
+        ("UpdateUser", object([("displayName", str(max: 50)), ("password", str(max: 128)), ("roles", array(str(enumValues: roles))),
+                               ("departmentId", idOrEmpty), ("vendorId", idOrEmpty), ("teamIds", array(uuid)), ("phone", str(max: 30)),
+                               ("email", str(max: 100)), ("locale", str(enumValues: ["zh-CN", "en"])), ("isActive", bool), ("locked", bool)])),
+        ("ChangePassword", object([("currentPassword", str()), ("newPassword", str())], required: ["currentPassword", "newPassword"])),
+        ("Token", object([("id", uuid), ("name", str()), ("createdAt", dateTime), ("expiresAt", dateTime), ("revokedAt", dateTimeNullable),
+                          ("lastUsedAt", dateTimeNullable)], required: ["id", "name", "createdAt", "expiresAt"])),
+        ("CreateToken", object([("name", str(max: 50)), ("expiresInDays", int(min: 1))], required: ["name"])),
+        ("CreatedToken", object([("token", str()), ("info", ref("Token"))], required: ["token", "info"])),
+        ("Campus", object([("id", uuid), ("name", str()), ("code", str(nullable: true)), ("address", str(nullable: true))] + stamps,
+                          required: ["id", "name", "isActive", "createdAt", "updatedAt"])),
+        ("CampusBody", object([("name", str(max: 50)), ("code", str(max: 20)), ("address", str(max: 200))] + writeStamps)),
+        ("Department", object([("id", uuid), ("name", str()), ("campusId", uuidNullable), ("campus", str(nullable: true)),
+                               ("location", str(nullable: true)), ("phone", str(nullable: true))] + stamps,
+                              required: ["id", "name", "isActive", "createdAt", "updatedAt"])),
+        ("DepartmentBody", object([("name", str(max: 50)), ("campusId", idOrEmpty), ("campus", str(max: 50)),
+                                   ("location", str(max: 100)), ("phone", str(max: 30))] + writeStamps)),
+        ("Team", object([("id", uuid), ("name", str()), ("domain", str(enumValues: domains)), ("leadId", uuidNullable),
+                         ("vendorId", uuidNullable), ("description", str(nullable: true)), ("memberIds", array(uuid))] + stamps,
+                        required: ["id", "name", "domain", "memberIds", "isActive", "createdAt", "updatedAt"])),
+        ("TeamBody", object([("name", str(max: 50)), ("domain", str(enumValues: domains)), ("leadId", idOrEmpty), ("vendorId", idOrEmpty),
+                             ("description", str(max: 500)), ("memberIds", array(uuid))] + writeStamps)),
+        ("Vendor", object([("id", uuid), ("name", str()), ("contractNo", str(nullable: true)), ("contractStart", str(format: "date", nullable: true)),
+                           ("contractEnd", str(format: "date", nullable: true)), ("contactName", str(nullable: true)),
+                           ("contactPhone", str(nullable: true)), ("serviceScope", str(nullable: true))] + stamps,
+                          required: ["id", "name", "isActive", "createdAt", "updatedAt"])),
+        ("VendorBody", object([("name", str(max: 100)), ("contractNo", str(max: 50)), ("contractStart", str(max: 10)), ("contractEnd", str(max: 10)),
+                               ("contactName", str(max: 50)), ("contactPhone", str(max: 30)), ("serviceScope", str(max: 500))] + writeStamps)),
+        ("Category", object([("id", uuid), ("name", str()), ("domain", str(enumValues: domains)), ("parentId", uuidNullable),
+                             ("defaultTeamId", uuidNullable), ("sortOrder", int())] + stamps,
+                            required: ["id", "name", "domain", "sortOrder", "isActive", "createdAt", "updatedAt"])),
+        ("CategoryBody", object([("name", str(max: 50)), ("domain", str(enumValues: domains)), ("parentId", idOrEmpty),
+                                 ("defaultTeamId", idOrEmpty), ("sortOrder", int(min: 0, max: 9999))] + writeStamps)),
+        ("BusinessSystem", object([("id", uuid), ("name", str()), ("code", str(nullable: true)), ("ownerDepartmentId", uuidNullable),
+                                   ("vendorId", uuidNullable), ("criticality", str(enumValues: ["core", "important", "general"])),
+                                   ("description", str(nullable: true))] + stamps,
+                                  required: ["id", "name", "criticality", "isActive", "createdAt", "updatedAt"])),
+        ("BusinessSystemBody", object([("name", str(max: 100)), ("code", str(max: 30)), ("ownerDepartmentId", idOrEmpty), ("vendorId", idOrEmpty),
+                                       ("criticality", str(enumValues: ["core", "important", "general"])), ("description", str(max: 1000))] + writeStamps)),
+        ("AuditEntry", object([("sequence", int(min: 1)), ("at", dateTime), ("actorId", str(nullable: true)), ("actorName", str()),
+                               ("ip", str()), ("action", str()), ("entityType", str()), ("entityId", str(nullable: true)),
+                               ("before", str(nullable: true)), ("after", str(nullable: true)), ("hash", str())],
+                              required: ["sequence", "at", "actorName", "ip", "action", "entityType", "hash"])),
+        ("AuditVerify", object([("intact", bool), ("checked", int(min: 0)), ("problem", str(nullable: true, enumValues: ["missing", "modified"])),
+                                ("sequence", .o([("type", .s("integer")), ("nullable", .b(true))]))], required: ["intact", "checked"])),
+    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry"].map { ($0 + "Page", page($0)) }
+
+    struct Operation {
+        var method: String
+        var path: String
+        var tag: String
+        var summary: String
+        var body: String? = nil
+        var response: (Int, String?)
+        var auth: Bool = true
+        var query: [(String, J)] = []
+        var pathParams: [String] = []
+        var paged: Bool = false
+    }
+
+    static func orgOperations(_ path: String, _ schema: String, _ tag: String, _ noun: String, filters: [(String, J)] = []) -> [Operation] {
+        let common: [(String, J)] = [("q", str(max: 50)), ("active", str(enumValues: ["true", "false"]))]
+        return [
+            Operation(method: "get", path: "/api/v1/\(path)", tag: tag, summary: "List \(noun)", response: (200, schema + "Page"),
+                      query: common + filters, paged: true),
+            Operation(method: "post", path: "/api/v1/\(path)", tag: tag, summary: "Create a \(noun)", body: schema + "Body", response: (201, schema)),
+            Operation(method: "get", path: "/api/v1/\(path)/{id}", tag: tag, summary: "Get a \(noun)", response: (200, schema), pathParams: ["id"]),
+            Operation(method: "patch", path: "/api/v1/\(path)/{id}", tag: tag, summary: "Change a \(noun)", body: schema + "Body", response: (200, schema),
+                      pathParams: ["id"]),
+        ]
+    }
+
+    static let operations: [Operation] = [
+        Operation(method: "get", path: "/healthz", tag: "system", summary: "Health: 200 when the database answers", response: (200, "Health"), auth: false),
+        Operation(method: "get", path: "/openapi.json", tag: "system", summary: "This document", response: (200, nil), auth: false),
+        Operation(method: "post", path: "/api/v1/auth/login", tag: "auth", summary: "Sign in; returns a bearer token valid 24 hours",
+                  body: "LoginRequest", response: (200, "LoginResponse"), auth: false),
+        Operation(method: "post", path: "/api/v1/auth/logout", tag: "auth", summary: "Revoke the token used for this request", response: (204, nil)),
+        Operation(method: "get", path: "/api/v1/auth/me", tag: "auth", summary: "The signed-in user", response: (200, "User")),
+        Operation(method: "post", path: "/api/v1/auth/password", tag: "auth", summary: "Change one's own password; ends other sessions and tokens",
+                  body: "ChangePassword", response: (204, nil)),
+        Operation(method: "get", path: "/api/v1/auth/tokens", tag: "auth", summary: "One's API tokens", response: (200, "TokenPage"), paged: true),
+        Operation(method: "post", path: "/api/v1/auth/tokens", tag: "auth", summary: "Create an API token; the secret is shown once",
+                  body: "CreateToken", response: (201, "CreatedToken")),
+        Operation(method: "delete", path: "/api/v1/auth/tokens/{tokenId}", tag: "auth", summary: "Revoke an API token", response: (204, nil),
+                  pathParams: ["tokenId"]),
+        Operation(method: "get", path: "/api/v1/users", tag: "users", summary: "List users", response: (200, "UserPage"),
+                  query: [("q", str(max: 50)), ("role", str(enumValues: roles)), ("departmentId", uuid)], paged: true),
+        Operation(method: "post", path: "/api/v1/users", tag: "users", summary: "Create a user (admin)", body: "CreateUser", response: (201, "User")),
+        Operation(method: "get", path: "/api/v1/users/{userId}", tag: "users", summary: "Get a user", response: (200, "User"), pathParams: ["userId"]),
+        Operation(method: "patch", path: "/api/v1/users/{userId}", tag: "users", summary: "Change a user (admin)", body: "UpdateUser",
+                  response: (200, "User"), pathParams: ["userId"]),
+        Operation(method: "get", path: "/api/v1/audit", tag: "audit", summary: "Search the audit log (auditor)", response: (200, "AuditEntryPage"),
+                  query: [("actor", str(max: 64)), ("action", str(max: 64)), ("entityType", str(max: 64)), ("entityId", str(max: 64)),
+                          ("from", str()), ("to", str())], paged: true),
+        Operation(method: "get", path: "/api/v1/audit/verify", tag: "audit", summary: "Verify the audit log's hash chain (auditor)",
+                  response: (200, "AuditVerify")),
+    ]
+    + orgOperations("campuses", "Campus", "organisation", "campus")
+    + orgOperations("departments", "Department", "organisation", "department", filters: [("campusId", uuid)])
+    + orgOperations("teams", "Team", "organisation", "team", filters: [("domain", str(enumValues: domains))])
+    + orgOperations("vendors", "Vendor", "organisation", "vendor")
+    + orgOperations("categories", "Category", "organisation", "category", filters: [("domain", str(enumValues: domains)), ("parentId", str())])
+    + orgOperations("business-systems", "BusinessSystem", "organisation", "business system",
+                    filters: [("criticality", str(enumValues: ["core", "important", "general"])), ("vendorId", uuid)])
+
+    static func errorResponse(_ description: String) -> J {
+        .o([("description", .s(description)), ("content", .o([("application/json", .o([("schema", ref("Error"))]))]))])
+    }
+
+    static var document: J {
+        var paths: [(String, [(String, J)])] = []
+        for op in operations {
+            var parameters: [J] = op.pathParams.map {
+                .o([("name", .s($0)), ("in", .s("path")), ("required", .b(true)), ("schema", uuid)])
+            }
+            var query = op.query
+            if op.paged { query = [("page", int(min: 1, max: 1_000_000)), ("per", int(min: 1, max: 200))] + query }
+            parameters += query.map { .o([("name", .s($0.0)), ("in", .s("query")), ("required", .b(false)), ("schema", $0.1)]) }
+            var responses: [(String, J)] = []
+            let (status, schema) = op.response
+            if let schema {
+                responses.append((String(status), .o([("description", .s("OK")),
+                                                      ("content", .o([("application/json", .o([("schema", ref(schema))]))]))])))
+            } else if op.path == "/openapi.json" {
+                responses.append(("200", .o([("description", .s("The OpenAPI document")),
+                                             ("content", .o([("application/json", .o([("schema", .o([("type", .s("object"))]))]))]))])))
+            } else {
+                responses.append((String(status), .o([("description", .s("Done"))])))
+            }
+            if op.body != nil || !query.isEmpty { responses.append(("400", errorResponse("Malformed request or query"))) }
+            if op.auth { responses.append(("401", errorResponse("Not signed in, or the token is invalid"))) }
+            if op.auth { responses.append(("403", errorResponse("Not permitted"))) }
+            if !op.pathParams.isEmpty { responses.append(("404", errorResponse("No such record"))) }
+            if op.body != nil {
+                responses.append(("409", errorResponse("Duplicate")))
+                responses.append(("413", errorResponse("Body too large")))
+                responses.append(("415", errorResponse("Unsupported content type")))
+                responses.append(("422", errorResponse("Invalid fields")))
+            }
+            if op.path == "/api/v1/auth/login" { responses.append(("423", errorResponse("Account locked after repeated failures"))) }
+            if op.path == "/healthz" {
+                responses.append(("503", .o([("description", .s("Database unavailable")),
+                                             ("content", .o([("application/json", .o([("schema", ref("Health"))]))]))])))
+            }
+            var operation: [(String, J)] = [("tags", .a([.s(op.tag)])), ("summary", .s(op.summary)),
+                                            ("operationId", .s(op.method + op.path.replacingOccurrences(of: "/", with: "_")
+                                                .replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
+                                                .replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")))]
+            if !parameters.isEmpty { operation.append(("parameters", .a(parameters))) }
+            if let body = op.body {
+                operation.append(("requestBody", .o([("required", .b(true)),
+                                                     ("content", .o([("application/json", .o([("schema", ref(body))]))]))])))
+            }
+            operation.append(("responses", .o(responses)))
+            if !op.auth { operation.append(("security", .a([]))) }
+            if let index = paths.firstIndex(where: { $0.0 == op.path }) {
+                paths[index].1.append((op.method, .o(operation)))
+            } else {
+                paths.append((op.path, [(op.method, .o(operation))]))
+            }
+        }
+        return .o([
+            ("openapi", .s("3.0.3")),
+            ("info", .o([("title", .s("Yiwei (医维) API")), ("version", .s("1.0.0")),
+                         ("description", .s("Hospital IT operations and service management. Errors: {\"error\":{\"code\",\"message\",\"fields\"}}. Lists: ?page=&per= (per ≤ 200)."))])),
+            ("servers", .a([.o([("url", .s("/"))])])),
+            ("security", .a([.o([("bearer", .a([]))])])),
+            ("paths", .o(paths.map { ($0.0, J.o($0.1)) })),
+            ("components", .o([
+                ("securitySchemes", .o([("bearer", .o([("type", .s("http")), ("scheme", .s("bearer"))]))])),
+                ("schemas", .o(schemas)),
+            ])),
+        ])
+    }
+
+    static let json: Data = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(document)) ?? Data("{}".utf8)
+    }()
+}

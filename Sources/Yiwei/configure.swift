@@ -1,0 +1,69 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import LeafKit
+import SQLKit
+import Vapor
+
+/// Sets up Yiwei on an application: database, migrations, middleware, templates, routes, commands.
+public func configure(_ app: Application, config: AppConfig, clock: AppClock = AppClock(), databaseSchema: String? = nil) async throws {
+    let resources = try ResourcePaths.locate(configured: config.resourcesDirectory)
+    let kind: DatabaseKind
+    switch config.database {
+    case .sqlite(let path):
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        kind = .sqlite
+    case .postgres(let url):
+        var pg = try SQLPostgresConfiguration(url: url)
+        if let databaseSchema { pg.searchPath = [databaseSchema] }
+        app.databases.use(.postgres(configuration: pg, sqlLogLevel: .debug), as: .psql)
+        kind = .postgres
+    }
+    app.yiwei = YiweiServices(config: config, clock: clock, writeGate: WriteGate(), databaseKind: kind,
+                              resources: resources, i18n: try I18n(directory: resources.locales))
+
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodyBytes)
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    app.leaf.configuration.rootDirectory = resources.views
+    // The default limits refuse any path with a hidden folder in it, and SwiftPM builds into `.build/`.
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: resources.views, viewDirectory: resources.views))
+    app.views.use(.leaf)
+
+    app.middleware = Middlewares()
+    app.middleware.use(YiweiErrorMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: resources.publicFiles))
+    app.middleware.use(WebMiddleware())
+    app.middleware.use(AuthMiddleware())
+
+    app.migrations.add(YiweiMigrations.all)
+    try await prepareDatabase(app, schema: databaseSchema)
+    try routes(app)
+    registerCommands(app)
+}
+
+/// Engine settings, then every pending migration. Runs on every start, so an upgrade needs no extra step.
+func prepareDatabase(_ app: Application, schema: String?) async throws {
+    let sql = app.db as! any SQLDatabase
+    switch app.yiwei.databaseKind {
+    case .sqlite:
+        // WAL is stored in the file; `synchronous` belongs to each connection (one per event loop).
+        _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+        for loop in app.eventLoopGroup.makeIterator() {
+            let db = app.databases.database(.sqlite, logger: app.logger, on: loop)! as! any SQLDatabase
+            _ = try await db.raw("PRAGMA synchronous=NORMAL").all()
+        }
+    case .postgres:
+        if let schema {
+            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        }
+    }
+    try await app.autoMigrate()
+}

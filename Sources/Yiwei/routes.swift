@@ -1,0 +1,37 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+
+    let api = app.grouped("api", "v1")
+    try api.register(collection: AccountsController())
+    try api.register(collection: OrgController<CampusResource>())
+    try api.register(collection: OrgController<DepartmentResource>())
+    try api.register(collection: OrgController<TeamResource>())
+    try api.register(collection: OrgController<VendorResource>())
+    try api.register(collection: OrgController<CategoryResource>())
+    try api.register(collection: OrgController<BusinessSystemResource>())
+    try api.register(collection: AuditController())
+
+    try app.register(collection: AccountPages())
+    let pages = app.grouped(PasswordChangeMiddleware())
+    try pages.register(collection: HomePage())
+    try pages.register(collection: UserPages())
+    try pages.register(collection: OrgPages<CampusResource>())
+    try pages.register(collection: OrgPages<DepartmentResource>())
+    try pages.register(collection: OrgPages<TeamResource>())
+    try pages.register(collection: OrgPages<VendorResource>())
+    try pages.register(collection: OrgPages<CategoryResource>())
+    try pages.register(collection: OrgPages<BusinessSystemResource>())
+    try pages.register(collection: AuditPages())
+}
+
+/// A browser user whose password was set by an administrator must choose their own before anything else.
+struct PasswordChangeMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let user = request.currentUser, user.via == .session, user.mustChangePassword, request.method == .GET {
+            return request.redirect(to: "/account/password")
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import Vapor
+import Yiwei
+
+/// `yiwei serve [--demo] [--port N] [--data-dir DIR]`, `yiwei migrate`, `yiwei seed-demo`, `yiwei audit verify`.
+@main
+enum Entrypoint {
+    static func main() async throws {
+        let config: AppConfig
+        let arguments: [String]
+        do {
+            (config, arguments) = try AppConfig.load(environment: ProcessInfo.processInfo.environment, arguments: CommandLine.arguments)
+        } catch {
+            FileHandle.standardError.write(Data("配置错误 / configuration error: \(error)\n".utf8))
+            exit(2)
+        }
+        var env = try Environment.detect(arguments: arguments)
+        // A hospital's server runs production settings unless told otherwise (`--env development`).
+        if env.name == "development" && !arguments.contains(where: { $0 == "--env" || $0 == "-e" || $0.hasPrefix("--env=") })
+            && ProcessInfo.processInfo.environment["VAPOR_ENV"] == nil {
+            env = Environment(name: "production", arguments: arguments)
+        }
+        try LoggingSystem.bootstrap(from: &env) { level in
+            { label in
+                var handler = StreamLogHandler.standardOutput(label: label)
+                handler.logLevel = Logger.Level(rawValue: config.logLevel) ?? level
+                return handler
+            }
+        }
+        let app = try await Application.make(env)
+        do {
+            try await configure(app, config: config)
+            let command = arguments.dropFirst().first ?? "serve"
+            if command == "serve" || command.hasPrefix("-") {
+                try await announce(app, config: config)
+            }
+            try await app.execute()
+        } catch let exit as ExitCodeError {
+            try? await app.asyncShutdown()
+            Foundation.exit(exit.code)
+        } catch {
+            FileHandle.standardError.write(Data("启动失败 / failed: \(error)\n".utf8))
+            try? await app.asyncShutdown()
+            Foundation.exit(1)
+        }
+        try await app.asyncShutdown()
+    }
+
+    /// Before serving: the admin account, the demo hospital when asked, and where to find it all.
+    static func announce(_ app: Application, config: AppConfig) async throws {
+        let admin = try await Bootstrap.ensureAdmin(app)
+        var lines: [String] = []
+        if config.demo {
+            let demo = try await DemoSeeder.seedIfEmpty(app)
+            if demo.seeded { lines.append("演示数据已导入 / demo data loaded: \(demo.summary)") }
+            lines.append("演示账号 / demo accounts: liuzhiyuan（信息科主任）、chenxiaoyu（服务台）、liming（工程师）、zhangwei（报修人）、xiewenjing（审计员），密码 / password: \(DemoSeeder.demoPassword)")
+        }
+        let host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host
+        lines.insert("医维 Yiwei 已启动 / running at http://\(host):\(config.port)", at: 0)
+        if let password = admin.generatedPassword {
+            lines.append("管理员 / admin:  用户名 admin  密码 \(password)" + (admin.created ? "（首次生成，请登录后修改）" : "（初始密码，尚未修改）"))
+        } else if admin.created {
+            lines.append("管理员 / admin: 用户名 admin，密码为 YIWEI_ADMIN_PASSWORD 的值")
+        }
+        switch config.database {
+        case .sqlite(let path): lines.append("数据库 / database: SQLite \(path)")
+        case .postgres: lines.append("数据库 / database: PostgreSQL")
+        }
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
