@@ -22,7 +22,7 @@ struct AccountsController: RouteCollection {
     }
 
     func login(req: Request) async throws -> Response {
-        let body = try req.content.decode(LoginRequest.self)
+        let body = try req.decodeJSON(LoginRequest.self)
         let user = try await AccountService.authenticate(username: body.username, password: body.password, request: req)
         let userId = try user.requireID(), now = req.now
         let (secret, token) = try await req.write { db in
@@ -58,7 +58,7 @@ struct AccountsController: RouteCollection {
 
     func changePassword(req: Request) async throws -> HTTPStatus {
         _ = try req.requireUser()
-        let body = try req.content.decode(ChangePasswordRequest.self)
+        let body = try req.decodeJSON(ChangePasswordRequest.self)
         try await AccountService.changeOwnPassword(request: req, current: body.currentPassword, new: body.newPassword)
         return .noContent
     }
@@ -74,7 +74,7 @@ struct AccountsController: RouteCollection {
 
     func createToken(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let body = try req.content.decode(CreateTokenRequest.self)
+        let body = try req.decodeJSON(CreateTokenRequest.self)
         let maxDays = req.yiwei.config.tokenLifetimeDays
         var v = Validator()
         let name = v.text("name", body.name, max: 50)
@@ -120,7 +120,7 @@ struct AccountsController: RouteCollection {
 
     func createUser(req: Request) async throws -> Response {
         try await req.require(.manageUsers)
-        let body = try req.content.decode(CreateUserRequest.self)
+        let body = try req.decodeJSON(CreateUserRequest.self)
         return try await UserService.create(body, request: req).encodeResponse(status: .created, for: req)
     }
 
@@ -134,7 +134,7 @@ struct AccountsController: RouteCollection {
     func updateUser(req: Request) async throws -> UserDTO {
         try await req.require(.manageUsers)
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
-        let body = try req.content.decode(UpdateUserRequest.self)
+        let body = try req.decodeJSON(UpdateUserRequest.self)
         return try await UserService.update(id, body, request: req)
     }
 }

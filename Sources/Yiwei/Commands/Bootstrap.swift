@@ -48,6 +48,7 @@ public enum Bootstrap {
         }
         if generated {
             let file = passwordFile(config)
+            try? FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
             _ = FileManager.default.createFile(atPath: file, contents: Data((password + "\n").utf8), attributes: [.posixPermissions: 0o600])
         }
         return AdminInfo(created: true, generatedPassword: generated ? password : nil)

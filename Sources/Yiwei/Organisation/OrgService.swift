@@ -113,7 +113,7 @@ struct OrgController<R: OrgResource>: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         try await req.require(.manageOrganisation)
-        let body = try req.content.decode(R.Body.self)
+        let body = try req.decodeJSON(R.Body.self)
         return try await OrgService<R>.create(body, request: req).encodeResponse(status: .created, for: req)
     }
 
@@ -124,7 +124,7 @@ struct OrgController<R: OrgResource>: RouteCollection {
 
     func update(req: Request) async throws -> R.DTO {
         try await req.require(.manageOrganisation)
-        let body = try req.content.decode(R.Body.self)
+        let body = try req.decodeJSON(R.Body.self)
         return try await OrgService<R>.update(req.parameters.get("id", as: UUID.self), body, request: req)
     }
 }

@@ -40,3 +40,14 @@ struct ErrorBody: Content {
     }
     var error: Detail
 }
+
+extension Request {
+    /// API bodies are JSON: anything else is a 415, not a guess at another format.
+    func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let contentType = headers.contentType, contentType.type == "application",
+              contentType.subType == "json" || contentType.subType.hasSuffix("+json") else {
+            throw AppError(.unsupportedMediaType, "unsupported_media_type", "send the request body as application/json")
+        }
+        return try content.decode(T.self)
+    }
+}
