@@ -36,15 +36,14 @@ enum Entrypoint {
                 try await announce(app, config: config)
             }
             try await app.execute()
-        } catch let exit as ExitCodeError {
-            try? await app.asyncShutdown()
-            Foundation.exit(exit.code)
         } catch {
             FileHandle.standardError.write(Data("启动失败 / failed: \(error)\n".utf8))
             try? await app.asyncShutdown()
             Foundation.exit(1)
         }
+        let status = app.exitStatus
         try await app.asyncShutdown()
+        if status != 0 { exit(status) }
     }
 
     /// Before serving: the admin account, the demo hospital when asked, and where to find it all.

@@ -102,7 +102,12 @@ enum AccountService {
         session.lastSeenAt = request.now
         session.ip = request.remoteIP
         session.userAgent = String((request.headers.first(name: .userAgent) ?? "").prefix(200))
-        try await request.write { db in try await session.create(on: db) }
+        let idleCutoff = request.now.addingTimeInterval(-Double(request.yiwei.config.sessionIdleMinutes) * 60)
+        try await request.write { db in
+            // Sweep sessions that have already timed out, so the table only holds live ones.
+            try await WebSession.query(on: db).filter(\.$lastSeenAt < idleCutoff).delete()
+            try await session.create(on: db)
+        }
         response.cookies[Cookies.session] = HTTPCookies.Value(
             string: secret, expires: nil, maxAge: nil, domain: nil, path: "/",
             isSecure: request.yiwei.config.secureCookies, isHTTPOnly: true, sameSite: .lax)

@@ -72,6 +72,7 @@ struct CreateWebSessions: AsyncMigration {
             .create()
         let sql = database as! any SQLDatabase
         try await sql.create(index: "idx_web_sessions_user").on(WebSession.schema).column("user_id").run()
+        try await sql.create(index: "idx_web_sessions_last_seen").on(WebSession.schema).column("last_seen_at").run()
     }
 
     func revert(on database: any Database) async throws {

@@ -43,21 +43,27 @@ struct AuditCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard signature.action == "verify" else {
-            context.console.error("unknown action \(signature.action); use: yiwei audit verify")
-            throw ExitCodeError(2)
+            FileHandle.standardError.write(Data("unknown action \(signature.action); use: yiwei audit verify\n".utf8))
+            context.application.exitStatus = 2
+            return
         }
         let result = try await AuditQueries.verify(on: context.application.db)
         if result.intact {
             context.console.print("审计日志完整 / audit log intact: \(result.checked) rows verified")
         } else {
-            context.console.error("审计日志异常 / audit log broken: row \(result.sequence ?? 0) is \(result.problem ?? "?") (\(result.checked) rows before it are intact)")
-            throw ExitCodeError(1)
+            FileHandle.standardError.write(Data(("审计日志异常 / audit log broken: row \(result.sequence ?? 0) is \(result.problem ?? "?") "
+                + "(\(result.checked) rows before it are intact)\n").utf8))
+            context.application.exitStatus = 1
         }
     }
 }
 
-public struct ExitCodeError: Error, CustomStringConvertible {
-    public let code: Int32
-    public init(_ code: Int32) { self.code = code }
-    public var description: String { "exit \(code)" }
+extension Application {
+    private struct ExitStatusKey: StorageKey { typealias Value = Int32 }
+
+    /// The process exit status a command asks for (0 when it does not say).
+    public var exitStatus: Int32 {
+        get { storage[ExitStatusKey.self] ?? 0 }
+        set { storage[ExitStatusKey.self] = newValue }
+    }
 }

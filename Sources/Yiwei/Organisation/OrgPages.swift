@@ -43,7 +43,9 @@ struct OrgPages<R: OrgResource>: RouteCollection {
     func editForm(req: Request) async throws -> View {
         try await req.require(.readOrganisation)
         let dto = try await OrgService<R>.get(req.parameters.get("id", as: UUID.self), on: req.db)
-        return try await renderForm(req, values: FormValues(dto), id: req.parameters.get("id", as: UUID.self), errors: [:], status: .ok)
+        let extra = try await R.facts(dto, on: req.db, t: req.yiwei.i18n.strings(req.locale.code))
+        return try await renderForm(req, values: FormValues(dto), id: req.parameters.get("id", as: UUID.self), errors: [:], status: .ok,
+                                    extraFacts: extra)
     }
 
     func create(req: Request) async throws -> Response {
@@ -73,7 +75,8 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         }
     }
 
-    private func renderForm(_ req: Request, values: FormValues, id: UUID?, errors: [String: String], status: HTTPStatus) async throws -> View {
+    private func renderForm(_ req: Request, values: FormValues, id: UUID?, errors: [String: String], status: HTTPStatus,
+                            extraFacts: [Fact] = []) async throws -> View {
         let user = try req.requireUser()
         let key = id == nil ? R.i18nKey + "_new" : R.i18nKey + "_edit"
         let base = try await PageBase.make(for: req, titleKey: key)
@@ -89,6 +92,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
             facts = [Fact(label: base.t["field_created_at"]!, value: DisplayTime.format(values["createdAt"], req)),
                      Fact(label: base.t["field_updated_at"]!, value: DisplayTime.format(values["updatedAt"], req))]
         }
+        facts = extraFacts + facts
         let context = FormPageContext(
             page: base, heading: base.title,
             action: id.map { "/admin/\(R.pagePath)/\($0)" } ?? "/admin/\(R.pagePath)",

@@ -46,6 +46,8 @@ protocol OrgResource: Sendable {
     static func cells(_ dto: DTO, lookups: Lookups, t: [String: String]) -> [ListCell]
     static func formFields(_ values: FormValues, lookups: Lookups, t: [String: String]) -> [FormField]
     static func listFilters(_ request: Request, lookups: Lookups, t: [String: String]) -> [ListPageContext.Filter]
+    /// Read-only lines beside the edit form (a vendor's engineers …).
+    static func facts(_ dto: DTO, on db: any Database, t: [String: String]) async throws -> [Fact]
 }
 
 extension OrgResource {
@@ -57,6 +59,7 @@ extension OrgResource {
     }
     static func afterSave(_ body: Body, model: M, creating: Bool, on db: any Database) async throws {}
     static func listFilters(_ request: Request, lookups: Lookups, t: [String: String]) -> [ListPageContext.Filter] { [] }
+    static func facts(_ dto: DTO, on db: any Database, t: [String: String]) async throws -> [Fact] { [] }
 }
 
 /// Values of a form, from a DTO (editing) or from a rejected submission (showing it again).

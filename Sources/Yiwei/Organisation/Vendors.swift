@@ -53,6 +53,15 @@ enum VendorResource: OrgResource {
 
     static func filter(_ query: QueryBuilder<Vendor>, request: Request, v: inout Validator) -> QueryBuilder<Vendor> { query }
 
+    /// The vendor's on-site engineers (accounts linked to it) and its teams.
+    static func facts(_ dto: VendorDTO, on db: any Database, t: [String: String]) async throws -> [Fact] {
+        let engineers = try await User.query(on: db).filter(\.$vendorId == dto.id).filter(\.$isActive == true).sort(\.$displayName).all()
+        let teams = try await Team.query(on: db).filter(\.$vendorId == dto.id).sort(\.$name).all()
+        return [Fact(label: t["field_vendor_engineers"]!,
+                     value: engineers.isEmpty ? t["none"]! : engineers.map { "\($0.displayName)（\($0.phone ?? $0.username)）" }.joined(separator: "、")),
+                Fact(label: t["field_vendor_teams"]!, value: teams.isEmpty ? t["none"]! : teams.map(\.name).joined(separator: "、"))]
+    }
+
     static func columns(_ t: [String: String]) -> [String] {
         [t["field_name"]!, t["field_contract_no"]!, t["field_contract_period"]!, t["field_contact"]!, t["field_status"]!]
     }
