@@ -88,15 +88,11 @@ struct AccountPages: RouteCollection {
         let user = try req.requireUser()
         let base = try await PageBase.make(for: req, titleKey: "password_title")
         let t = base.t
-        let fields = [
+        let fields = FormField.withErrors([
             FormField(name: "currentPassword", label: t["field_current_password"]!, kind: .password, required: true, autocomplete: "current-password"),
             FormField(name: "newPassword", label: t["field_new_password"]!, kind: .password, required: true, autocomplete: "new-password"),
             FormField(name: "confirmPassword", label: t["field_confirm_password"]!, kind: .password, required: true, autocomplete: "new-password"),
-        ].map { field -> FormField in
-            var field = field
-            field.error = errors[field.name].map { ProblemText.localize($0, locale: base.lang) }
-            return field
-        }
+        ], errors, locale: base.lang)
         let policy = req.yiwei.config.passwordPolicy
         return try await req.view.render("account/password", PasswordContext(
             page: base, fields: fields, errorSummary: errors.isEmpty ? nil : t["form_has_errors"], forced: user.mustChangePassword,
@@ -166,39 +162,18 @@ struct AccountPages: RouteCollection {
     }
 
     func createToken(req: Request) async throws -> Response {
-        let user = try req.requireUser()
         let form = try req.content.decode(TokenForm.self)
-        let maxDays = req.yiwei.config.tokenLifetimeDays
-        var v = Validator()
-        let name = v.text("name", form.name, max: 50)
-        let days = Int(form.expiresInDays ?? "") ?? maxDays
-        if name == "login" { v.add("name", "already exists") }
-        guard v.isValid, (1...maxDays).contains(days) else {
+        do {
+            let (secret, _) = try await AccountService.createPersonalToken(name: form.name, days: form.expiresInDays.flatMap { Int($0) }, request: req)
+            return try await tokensPage(req, newToken: secret, error: nil).encodeResponse(status: .created, for: req)
+        } catch let error as AppError where error.fields != nil {
             return try await tokensPage(req, newToken: nil, error: req.locale.text("token_form_invalid"))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let now = req.now, actor = req.auditActor
-        let secret = try await req.write { db in
-            let (secret, token) = try await AccountService.issueToken(for: user.id, name: name!, lifetime: Double(days) * 86400, on: db, now: now)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.create", entityType: "api_token",
-                                      entityId: token.id?.uuidString, after: token.dto)
-            return secret
-        }
-        return try await tokensPage(req, newToken: secret, error: nil).encodeResponse(status: .created, for: req)
     }
 
     func revokeToken(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("tokenId", as: UUID.self) else { throw AppError.notFound("token") }
-        let now = req.now, actor = req.auditActor
-        try await req.write { db in
-            guard let token = try await APIToken.find(id, on: db), token.userId == user.id else { throw AppError.notFound("token") }
-            guard token.revokedAt == nil else { return }
-            token.revokedAt = now
-            try await token.update(on: db)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.revoke", entityType: "api_token",
-                                      entityId: id.uuidString, after: token.dto)
-        }
+        try await AccountService.revokePersonalToken(req.parameters.get("tokenId", as: UUID.self), request: req)
         return req.redirect(to: "/account/tokens", flash: "token_revoked")
     }
 

@@ -91,6 +91,40 @@ enum AccountService {
         return (secret, token)
     }
 
+    /// Creates a named personal token for the signed-in user (API and page). Returns the secret, shown once.
+    static func createPersonalToken(name rawName: String?, days: Int?, request: Request) async throws -> (String, APIToken) {
+        let user = try request.requireUser()
+        let maxDays = request.yiwei.config.tokenLifetimeDays
+        var v = Validator()
+        let name = v.text("name", rawName, max: 50)
+        if name == "login" { v.add("name", "already exists") }
+        let lifetime = days ?? maxDays
+        if lifetime < 1 || lifetime > maxDays { v.add("expiresInDays", "must be between 1 and \(maxDays)") }
+        try v.check()
+        let now = request.now, actor = request.auditActor
+        return try await request.write { db in
+            let issued = try await issueToken(for: user.id, name: name!, lifetime: Double(lifetime) * 86400, on: db, now: now)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.create", entityType: "api_token",
+                                      entityId: issued.1.id?.uuidString, after: issued.1.dto)
+            return issued
+        }
+    }
+
+    /// Revokes one of the signed-in user's tokens; another user's token is "not found".
+    static func revokePersonalToken(_ id: UUID?, request: Request) async throws {
+        let user = try request.requireUser()
+        guard let id else { throw AppError.notFound("token") }
+        let now = request.now, actor = request.auditActor
+        try await request.write { db in
+            guard let token = try await APIToken.find(id, on: db), token.userId == user.id else { throw AppError.notFound("token") }
+            guard token.revokedAt == nil else { return }
+            token.revokedAt = now
+            try await token.update(on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.revoke", entityType: "api_token",
+                                      entityId: id.uuidString, after: token.dto)
+        }
+    }
+
     /// Starts a browser session and sets its cookie (HttpOnly, SameSite=Lax, Secure when configured).
     static func startSession(for user: User, request: Request, response: Response) async throws {
         let secret = Secrets.make()

@@ -73,37 +73,13 @@ struct AccountsController: RouteCollection {
     }
 
     func createToken(req: Request) async throws -> Response {
-        let user = try req.requireUser()
         let body = try req.decodeJSON(CreateTokenRequest.self)
-        let maxDays = req.yiwei.config.tokenLifetimeDays
-        var v = Validator()
-        let name = v.text("name", body.name, max: 50)
-        let days = body.expiresInDays ?? maxDays
-        if days < 1 || days > maxDays { v.add("expiresInDays", "must be between 1 and \(maxDays)") }
-        try v.check()
-        let now = req.now, actor = req.auditActor
-        let (secret, token) = try await req.write { db in
-            let issued = try await AccountService.issueToken(for: user.id, name: name!, lifetime: Double(days) * 86400, on: db, now: now)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "token.create", entityType: "api_token",
-                                      entityId: issued.1.id?.uuidString, after: issued.1.dto)
-            return issued
-        }
+        let (secret, token) = try await AccountService.createPersonalToken(name: body.name, days: body.expiresInDays, request: req)
         return try await CreatedTokenDTO(token: secret, info: token.dto).encodeResponse(status: .created, for: req)
     }
 
     func revokeToken(req: Request) async throws -> HTTPStatus {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("tokenId", as: UUID.self) else { throw AppError.notFound("token") }
-        let now = req.now, actor = req.auditActor
-        try await req.write { db in
-            guard let token = try await APIToken.find(id, on: db), token.userId == user.id else { throw AppError.notFound("token") }
-            if token.revokedAt == nil {
-                token.revokedAt = now
-                try await token.update(on: db)
-                try await AuditLog.append(on: db, at: now, actor: actor, action: "token.revoke", entityType: "api_token",
-                                          entityId: id.uuidString, after: token.dto)
-            }
-        }
+        try await AccountService.revokePersonalToken(req.parameters.get("tokenId", as: UUID.self), request: req)
         return .noContent
     }
 

@@ -88,11 +88,7 @@ struct UserPages: RouteCollection {
         let me = try req.requireUser()
         let base = try await PageBase.make(for: req, titleKey: id == nil ? "user_new" : "user_edit")
         let lookups = try await Lookups.load(on: req.db)
-        let fields = fields(values, creating: id == nil, lookups: lookups, t: base.t).map { field -> FormField in
-            var field = field
-            field.error = errors[field.name].map { ProblemText.localize($0, locale: base.lang) }
-            return field
-        }
+        let fields = FormField.withErrors(fields(values, creating: id == nil, lookups: lookups, t: base.t), errors, locale: base.lang)
         var facts: [Fact] = []
         if id != nil {
             facts = [Fact(label: base.t["field_username"]!, value: values["username"]),

@@ -82,11 +82,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: key)
         let lookups = try await Lookups.load(on: req.db)
         let readOnly = !user.can(.manageOrganisation)
-        let fields = R.formFields(values, lookups: lookups, t: base.t).map { field -> FormField in
-            var field = field
-            field.error = errors[field.name].map { ProblemText.localize($0, locale: base.lang) }
-            return field
-        }
+        let fields = FormField.withErrors(R.formFields(values, lookups: lookups, t: base.t), errors, locale: base.lang)
         var facts: [Fact] = []
         if id != nil, !values["createdAt"].isEmpty {
             facts = [Fact(label: base.t["field_created_at"]!, value: DisplayTime.format(values["createdAt"], req)),

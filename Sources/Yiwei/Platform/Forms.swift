@@ -45,6 +45,15 @@ struct FormField: Encodable {
         try c.encode(kind == .textarea, forKey: .isTextarea)
     }
 
+    /// Puts each field's problem (from a rejected submission) beside it, in the page's language.
+    static func withErrors(_ fields: [FormField], _ errors: [String: String], locale: String) -> [FormField] {
+        fields.map { field in
+            var field = field
+            field.error = errors[field.name].map { ProblemText.localize($0, locale: locale) }
+            return field
+        }
+    }
+
     static func options(_ pairs: [(String, String)], selected: Set<String>, allowEmpty: String? = nil) -> [Option] {
         var result: [Option] = []
         if let allowEmpty { result.append(Option(value: "", label: allowEmpty, selected: selected.isEmpty || selected == [""])) }
