@@ -13,5 +13,7 @@ enum YiweiMigrations {
         CreateCategories(),
         CreateBusinessSystems(),
         CreateAuditLog(),
+        CreateTickets(),
+        AddDepartmentTicketVisibility(),
     ]
 }

@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: OrgController<CategoryResource>())
     try api.register(collection: OrgController<BusinessSystemResource>())
     try api.register(collection: AuditController())
+    try api.register(collection: TicketController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware())

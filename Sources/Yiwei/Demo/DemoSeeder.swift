@@ -37,6 +37,7 @@ public enum DemoSeeder {
                 let department = Department()
                 department.name = seed.name; department.campusId = campusIds[seed.campusCode]
                 department.location = seed.location; department.phone = seed.phone
+                department.reportersSeeDepartment = false
                 stamp(department, now)
                 try await department.create(on: db)
                 departmentIds[seed.name] = department.id

@@ -11,6 +11,7 @@ struct DepartmentDTO: Content, Equatable {
     var campus: String?
     var location: String?
     var phone: String?
+    var reportersSeeDepartment: Bool
     var isActive: Bool
     var createdAt: Date
     var updatedAt: Date
@@ -23,6 +24,7 @@ struct DepartmentBody: OrgBody {
     var campus: String?
     var location: String?
     var phone: String?
+    var reportersSeeDepartment: Bool?
     var isActive: Bool?
 }
 
@@ -35,7 +37,7 @@ enum DepartmentResource: OrgResource {
         let campuses = ids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Campus.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) })
         return models.map {
             DepartmentDTO(id: $0.id!, name: $0.name, campusId: $0.campusId, campus: $0.campusId.flatMap { campuses[$0] },
-                          location: $0.location, phone: $0.phone, isActive: $0.isActive, createdAt: $0.createdAt, updatedAt: $0.updatedAt)
+                          location: $0.location, phone: $0.phone, reportersSeeDepartment: $0.reportersSeeDepartment, isActive: $0.isActive, createdAt: $0.createdAt, updatedAt: $0.updatedAt)
         }
     }
 
@@ -54,6 +56,8 @@ enum DepartmentResource: OrgResource {
         }
         if let location = body.location { m.location = v.text("location", location, required: false, max: 100) }
         if let phone = body.phone { m.phone = validPhone("phone", phone, &v) }
+        if creating { m.reportersSeeDepartment = false }
+        if let shared = body.reportersSeeDepartment { m.reportersSeeDepartment = shared }
     }
 
     static func filter(_ query: QueryBuilder<Department>, request: Request, v: inout Validator) -> QueryBuilder<Department> {
@@ -76,6 +80,10 @@ enum DepartmentResource: OrgResource {
                    options: FormField.options(lookups.campuses.map { ($0.0.uuidString, $0.1) }, selected: [f["campusId"]], allowEmpty: t["choose_none"]!)),
          FormField(name: "location", label: t["field_location"]!, kind: .text, value: f["location"], maxLength: 100, help: t["help_location"]),
          FormField(name: "phone", label: t["field_phone"]!, kind: .tel, value: f["phone"], maxLength: 30),
+         FormField(name: "reportersSeeDepartment", label: t["field_reporters_see_department"]!, kind: .select,
+                   options: FormField.options([("false", t["visibility_own"]!), ("true", t["visibility_department"]!)],
+                                              selected: [f["reportersSeeDepartment"].isEmpty ? "false" : f["reportersSeeDepartment"]]),
+                   help: t["help_reporters_see_department"]),
          activeField(f, t)]
     }
 

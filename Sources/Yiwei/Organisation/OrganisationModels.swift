@@ -25,6 +25,8 @@ final class Department: Model, @unchecked Sendable {
     @OptionalField(key: "campus_id") var campusId: UUID?
     @OptionalField(key: "location") var location: String?
     @OptionalField(key: "phone") var phone: String?
+    /// Reporters of this department see each other's tickets, not only their own.
+    @Field(key: "reporters_see_department") var reportersSeeDepartment: Bool
     @Field(key: "is_active") var isActive: Bool
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date

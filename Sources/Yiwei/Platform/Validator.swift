@@ -58,6 +58,19 @@ struct Validator {
         return value
     }
 
+    /// RFC 3339 instants, with or without fractional seconds.
+    mutating func instant(_ field: String, _ value: String?) -> Date? {
+        guard let value, !value.isEmpty else { return nil }
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = plain.date(from: value) ?? fractional.date(from: value) else {
+            add(field, "must be an RFC 3339 time like 2026-11-23T08:30:00+08:00")
+            return nil
+        }
+        return date
+    }
+
     var isValid: Bool { fields.isEmpty }
 
     func check() throws {

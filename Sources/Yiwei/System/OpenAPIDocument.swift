@@ -58,6 +58,13 @@ enum OpenAPIDocument {
                required: ["items", "page", "per", "total"])
     }
 
+    static let kinds = ["incident", "request", "consultation", "requirement", "problem", "change"]
+    static let impacts = ["individual", "department", "multi_department", "hospital"]
+    static let urgencies = ["patient_safety", "clinical", "operation", "experience"]
+    static let priorities = ["P1", "P2", "P3", "P4"]
+    static let channels = ["web", "mobile", "phone", "wechat", "qrcode", "api", "monitor"]
+    static let statuses = ["new", "accepted", "in_progress", "pending", "resolved", "closed", "cancelled"]
+    static let actions = ["accept", "assign", "start", "pend", "resume", "resolve", "reopen", "close", "cancel", "transfer", "reprioritize", "visit"]
     static let roles = ["admin", "agent", "dispatcher", "lead", "reporter", "vendor", "auditor"]
     static let domains = ["it", "logistics", "equipment"]
     static let stamps: [(String, J)] = [("isActive", bool), ("createdAt", dateTime), ("updatedAt", dateTime)]
@@ -96,10 +103,10 @@ enum OpenAPIDocument {
                           required: ["id", "name", "isActive", "createdAt", "updatedAt"])),
         ("CampusBody", object([("name", str(max: 50)), ("code", str(max: 20)), ("address", str(max: 200))] + writeStamps)),
         ("Department", object([("id", uuid), ("name", str()), ("campusId", uuidNullable), ("campus", str(nullable: true)),
-                               ("location", str(nullable: true)), ("phone", str(nullable: true))] + stamps,
-                              required: ["id", "name", "isActive", "createdAt", "updatedAt"])),
+                               ("location", str(nullable: true)), ("phone", str(nullable: true)), ("reportersSeeDepartment", bool)] + stamps,
+                              required: ["id", "name", "reportersSeeDepartment", "isActive", "createdAt", "updatedAt"])),
         ("DepartmentBody", object([("name", str(max: 50)), ("campusId", idOrEmpty), ("campus", str(max: 50)),
-                                   ("location", str(max: 100)), ("phone", str(max: 30))] + writeStamps)),
+                                   ("location", str(max: 100)), ("phone", str(max: 30)), ("reportersSeeDepartment", bool)] + writeStamps)),
         ("Team", object([("id", uuid), ("name", str()), ("domain", str(enumValues: domains)), ("leadId", uuidNullable),
                          ("vendorId", uuidNullable), ("description", str(nullable: true)), ("memberIds", array(uuid))] + stamps,
                         required: ["id", "name", "domain", "memberIds", "isActive", "createdAt", "updatedAt"])),
@@ -128,7 +135,63 @@ enum OpenAPIDocument {
                               required: ["sequence", "at", "actorName", "ip", "action", "entityType", "hash"])),
         ("AuditVerify", object([("intact", bool), ("checked", int(min: 0)), ("problem", str(nullable: true, enumValues: ["missing", "modified"])),
                                 ("sequence", .o([("type", .s("integer")), ("nullable", .b(true))]))], required: ["intact", "checked"])),
-    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry"].map { ($0 + "Page", page($0)) }
+        ("CreateTicket", object([("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)), ("title", str(max: 200)),
+                                 ("description", str(max: 5000)), ("impact", str(enumValues: impacts)), ("urgency", str(enumValues: urgencies)),
+                                 ("priority", str(enumValues: priorities)), ("priorityReason", str(max: 200)), ("categoryId", idOrEmpty),
+                                 ("businessSystemId", idOrEmpty), ("reporterId", idOrEmpty), ("departmentId", idOrEmpty), ("assetId", str(max: 64)),
+                                 ("location", str(max: 100)), ("channel", str(enumValues: channels)), ("occurredAt", dateTime)],
+                                required: ["domain", "title", "impact", "urgency"])),
+        ("TicketSLA", object([("responseDueAt", dateTimeNullable), ("startDueAt", dateTimeNullable), ("resolveDueAt", dateTimeNullable),
+                              ("responseBreached", bool), ("resolveBreached", bool), ("pausedMinutes", .o([("type", .s("number"))]))],
+                             required: ["responseBreached", "resolveBreached", "pausedMinutes"])),
+        ("TicketRating", object([("score", int(min: 1, max: 5)), ("comment", str(nullable: true)), ("at", dateTime)], required: ["score", "at"])),
+        ("Ticket", object([("id", uuid), ("number", str()), ("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)),
+                           ("title", str()), ("description", str()), ("impact", str(enumValues: impacts)), ("urgency", str(enumValues: urgencies)),
+                           ("priority", str(enumValues: priorities)), ("status", str(enumValues: statuses)), ("pendingReason", str(nullable: true)),
+                           ("categoryId", uuidNullable), ("categoryName", str(nullable: true)), ("businessSystemId", uuidNullable),
+                           ("businessSystemName", str(nullable: true)), ("assetId", str(nullable: true)), ("location", str(nullable: true)),
+                           ("departmentId", uuidNullable), ("departmentName", str(nullable: true)), ("reporterId", uuidNullable),
+                           ("reporterName", str(nullable: true)), ("channel", str(enumValues: channels)), ("occurredAt", dateTimeNullable),
+                           ("assigneeId", uuidNullable), ("assigneeName", str(nullable: true)), ("teamId", uuidNullable), ("teamName", str(nullable: true)),
+                           ("resolution", str(nullable: true)), ("reopenCount", int(min: 0)), ("createdAt", dateTime), ("updatedAt", dateTime),
+                           ("acknowledgedAt", dateTimeNullable), ("startedAt", dateTimeNullable), ("resolvedAt", dateTimeNullable),
+                           ("closedAt", dateTimeNullable), ("cancelledAt", dateTimeNullable), ("sla", ref("TicketSLA")),
+                           ("rating", .o([("allOf", .a([ref("TicketRating")])), ("nullable", .b(true))]))],
+                          required: ["id", "number", "domain", "kind", "title", "description", "impact", "urgency", "priority", "status",
+                                     "channel", "reopenCount", "createdAt", "updatedAt", "sla"])),
+        ("TicketRow", object([("id", uuid), ("number", str()), ("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)),
+                              ("title", str()), ("priority", str(enumValues: priorities)), ("status", str(enumValues: statuses)),
+                              ("reporterName", str(nullable: true)), ("departmentName", str(nullable: true)), ("businessSystemName", str(nullable: true)),
+                              ("assigneeName", str(nullable: true)), ("teamName", str(nullable: true)), ("createdAt", dateTime), ("updatedAt", dateTime)],
+                             required: ["id", "number", "domain", "kind", "title", "priority", "status", "createdAt", "updatedAt"])),
+        ("TicketAction", object([("action", str(enumValues: actions)), ("assigneeId", idOrEmpty), ("teamId", idOrEmpty),
+                                 ("domain", str(enumValues: domains)), ("reason", str(max: 500)), ("resolution", str(max: 5000)),
+                                 ("priority", str(enumValues: priorities)), ("note", str(max: 1000))], required: ["action"])),
+        ("TicketEvent", object([("id", uuid), ("at", dateTime), ("actorId", uuidNullable), ("actorName", str(nullable: true)), ("type", str()),
+                                ("data", .o([("type", .s("object")), ("additionalProperties", str())])), ("internal", bool)],
+                               required: ["id", "at", "type", "data", "internal"])),
+        ("CommentBody", object([("body", str(max: 5000)), ("internal", bool)], required: ["body"])),
+        ("Comment", object([("id", uuid), ("authorId", uuid), ("authorName", str()), ("body", str()), ("internal", bool), ("createdAt", dateTime)],
+                           required: ["id", "authorId", "authorName", "body", "internal", "createdAt"])),
+        ("RatingBody", object([("score", int(min: 1, max: 5)), ("comment", str(max: 500))], required: ["score"])),
+        ("LinkBody", object([("type", str(enumValues: ["duplicate_of", "caused_by", "child_of"])), ("target", str(max: 64))], required: ["type", "target"])),
+        ("Link", object([("id", uuid), ("type", str()), ("direction", str(enumValues: ["outgoing", "incoming"])), ("ticketId", uuid),
+                         ("number", str()), ("title", str()), ("status", str(enumValues: statuses))],
+                        required: ["id", "type", "direction", "ticketId", "number", "title", "status"])),
+        ("WorkLogBody", object([("minutes", int(min: 1, max: 1440)), ("note", str(max: 500))], required: ["minutes", "note"])),
+        ("WorkLog", object([("id", uuid), ("userId", uuid), ("userName", str()), ("minutes", int()), ("note", str()), ("createdAt", dateTime)],
+                           required: ["id", "userId", "userName", "minutes", "note", "createdAt"])),
+        ("Attachment", object([("id", uuid), ("ticketId", uuid), ("fileName", str()), ("contentType", str()), ("size", int(min: 1)),
+                               ("sha256", str()), ("internal", bool), ("uploaderId", uuid), ("createdAt", dateTime)],
+                              required: ["id", "ticketId", "fileName", "contentType", "size", "sha256", "internal", "uploaderId", "createdAt"])),
+        ("AttachmentUpload", object([("file", str(format: "binary")), ("internal", bool)], required: ["file"])),
+        ("BulkAction", object([("ids", array(uuid)), ("action", ref("TicketAction"))], required: ["ids", "action"])),
+        ("BulkResult", object([("results", array(object([("id", str()), ("ok", bool), ("error", str(nullable: true))], required: ["id", "ok"])))],
+                              required: ["results"])),
+        ("SavedFilterBody", object([("name", str(max: 30)), ("query", str(max: 500))], required: ["name", "query"])),
+        ("SavedFilter", object([("id", uuid), ("name", str()), ("query", str())], required: ["id", "name", "query"])),
+    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow"].map { ($0 + "Page", page($0)) }
+      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
         var method: String
@@ -141,6 +204,8 @@ enum OpenAPIDocument {
         var query: [(String, J)] = []
         var pathParams: [String] = []
         var paged: Bool = false
+        var multipart: Bool = false
+        var binary: Bool = false
     }
 
     static func orgOperations(_ path: String, _ schema: String, _ tag: String, _ noun: String, filters: [(String, J)] = []) -> [Operation] {
@@ -186,8 +251,58 @@ enum OpenAPIDocument {
     + orgOperations("teams", "Team", "organisation", "team", filters: [("domain", str(enumValues: domains))])
     + orgOperations("vendors", "Vendor", "organisation", "vendor")
     + orgOperations("categories", "Category", "organisation", "category", filters: [("domain", str(enumValues: domains)), ("parentId", str())])
+    + ticketOperations
     + orgOperations("business-systems", "BusinessSystem", "organisation", "business system",
                     filters: [("criticality", str(enumValues: ["core", "important", "general"])), ("vendorId", uuid)])
+
+    static let ticketOperations: [Operation] = {
+        let t = ["ticketId"]
+        return [
+            Operation(method: "get", path: "/api/v1/tickets", tag: "tickets", summary: "List tickets visible to the caller, newest first",
+                      response: (200, "TicketRowPage"),
+                      query: [("queue", str(enumValues: ["mine", "unassigned", "open", "resolved"])), ("status", str()), ("domain", str(enumValues: domains)),
+                              ("priority", str()), ("assigneeId", str()), ("teamId", uuid), ("reporterId", uuid), ("departmentId", uuid),
+                              ("businessSystemId", uuid), ("q", str(max: 100)), ("createdFrom", str()), ("createdTo", str())], paged: true),
+            Operation(method: "post", path: "/api/v1/tickets", tag: "tickets", summary: "Report a ticket", body: "CreateTicket", response: (201, "Ticket")),
+            Operation(method: "post", path: "/api/v1/tickets/bulk", tag: "tickets", summary: "Apply one action to many tickets",
+                      body: "BulkAction", response: (200, "BulkResult")),
+            Operation(method: "get", path: "/api/v1/tickets/{ticketId}", tag: "tickets", summary: "Get a ticket", response: (200, "Ticket"), pathParams: t),
+            Operation(method: "get", path: "/api/v1/tickets/{ticketId}/timeline", tag: "tickets", summary: "The append-only timeline",
+                      response: (200, "TicketEventList"), pathParams: t),
+            Operation(method: "post", path: "/api/v1/tickets/{ticketId}/actions", tag: "tickets",
+                      summary: "Take an action of the closed loop; 409 invalid_transition when not allowed now", body: "TicketAction",
+                      response: (200, "Ticket"), pathParams: t),
+            Operation(method: "get", path: "/api/v1/tickets/{ticketId}/comments", tag: "tickets", summary: "Comments (internal ones for staff only)",
+                      response: (200, "CommentList"), pathParams: t),
+            Operation(method: "post", path: "/api/v1/tickets/{ticketId}/comments", tag: "tickets", summary: "Add a comment", body: "CommentBody",
+                      response: (201, "Comment"), pathParams: t),
+            Operation(method: "post", path: "/api/v1/tickets/{ticketId}/rating", tag: "tickets", summary: "Rate once after resolve (the reporter)",
+                      body: "RatingBody", response: (200, "Ticket"), pathParams: t),
+            Operation(method: "get", path: "/api/v1/tickets/{ticketId}/links", tag: "tickets", summary: "Links to other tickets",
+                      response: (200, "LinkList"), pathParams: t),
+            Operation(method: "post", path: "/api/v1/tickets/{ticketId}/links", tag: "tickets", summary: "Link to another ticket (id or number)",
+                      body: "LinkBody", response: (201, "LinkList"), pathParams: t),
+            Operation(method: "delete", path: "/api/v1/tickets/{ticketId}/links/{linkId}", tag: "tickets", summary: "Remove a link",
+                      response: (204, nil), pathParams: ["ticketId", "linkId"]),
+            Operation(method: "get", path: "/api/v1/tickets/{ticketId}/worklogs", tag: "tickets", summary: "Work logs (staff)",
+                      response: (200, "WorkLogList"), pathParams: t),
+            Operation(method: "post", path: "/api/v1/tickets/{ticketId}/worklogs", tag: "tickets", summary: "Log time spent",
+                      body: "WorkLogBody", response: (201, "WorkLog"), pathParams: t),
+            Operation(method: "get", path: "/api/v1/tickets/{ticketId}/attachments", tag: "tickets", summary: "Attachments",
+                      response: (200, "AttachmentList"), pathParams: t),
+            Operation(method: "post", path: "/api/v1/tickets/{ticketId}/attachments", tag: "tickets",
+                      summary: "Upload an attachment (multipart field file; images, PDF, ZIP, text; at most 10 MB)",
+                      body: "AttachmentUpload", response: (201, "Attachment"), pathParams: t, multipart: true),
+            Operation(method: "get", path: "/api/v1/attachments/{attachmentId}", tag: "tickets", summary: "Download an attachment",
+                      response: (200, nil), pathParams: ["attachmentId"], binary: true),
+            Operation(method: "get", path: "/api/v1/saved-filters", tag: "tickets", summary: "My saved queue filters",
+                      response: (200, "SavedFilterList")),
+            Operation(method: "post", path: "/api/v1/saved-filters", tag: "tickets", summary: "Save a queue filter", body: "SavedFilterBody",
+                      response: (201, "SavedFilter")),
+            Operation(method: "delete", path: "/api/v1/saved-filters/{filterId}", tag: "tickets", summary: "Delete a saved filter",
+                      response: (204, nil), pathParams: ["filterId"]),
+        ]
+    }()
 
     static func errorResponse(_ description: String) -> J {
         .o([("description", .s(description)), ("content", .o([("application/json", .o([("schema", ref("Error"))]))]))])
@@ -207,6 +322,9 @@ enum OpenAPIDocument {
             if let schema {
                 responses.append((String(status), .o([("description", .s("OK")),
                                                       ("content", .o([("application/json", .o([("schema", ref(schema))]))]))])))
+            } else if op.binary {
+                responses.append(("200", .o([("description", .s("The file")),
+                                             ("content", .o([("application/octet-stream", .o([("schema", str(format: "binary"))]))]))])))
             } else if op.path == "/openapi.json" {
                 responses.append(("200", .o([("description", .s("The OpenAPI document")),
                                              ("content", .o([("application/json", .o([("schema", .o([("type", .s("object"))]))]))]))])))
@@ -235,7 +353,8 @@ enum OpenAPIDocument {
             if !parameters.isEmpty { operation.append(("parameters", .a(parameters))) }
             if let body = op.body {
                 operation.append(("requestBody", .o([("required", .b(true)),
-                                                     ("content", .o([("application/json", .o([("schema", ref(body))]))]))])))
+                                                     ("content", .o([(op.multipart ? "multipart/form-data" : "application/json",
+                                                                      .o([("schema", ref(body))]))]))])))
             }
             operation.append(("responses", .o(responses)))
             if !op.auth { operation.append(("security", .a([]))) }

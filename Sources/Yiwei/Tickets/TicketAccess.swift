@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import Vapor
+import YiweiCore
+
+/// Who sees which tickets (SEC-1). One scope serves lists, single tickets, timelines and downloads:
+/// - auditors, leads and dispatchers see every ticket (auditors read only);
+/// - agents see the domains of their teams, and tickets assigned to or reported by them;
+/// - vendor engineers see their teams' tickets and tickets assigned to them;
+/// - reporters see their own tickets, and their department's where the department allows it.
+struct TicketScope: Sendable {
+    var all = false
+    var domains: Set<String> = []
+    var teamIds: Set<UUID> = []
+    var userId: UUID
+    var departmentId: UUID?
+
+    static func of(_ user: CurrentUser, on db: any Database) async throws -> TicketScope {
+        var scope = TicketScope(userId: user.id)
+        if !user.roles.isDisjoint(with: [.auditor, .lead, .dispatcher]) { scope.all = true; return scope }
+        if !user.roles.isDisjoint(with: [.agent, .vendor]) {
+            let teams = try await Team.query(on: db)
+                .join(TeamMember.self, on: \Team.$id == \TeamMember.$teamId)
+                .filter(TeamMember.self, \.$userId == user.id)
+                .all()
+            if user.roles.contains(.agent) { scope.domains = Set(teams.map(\.domain)) }
+            scope.teamIds = Set(teams.compactMap(\.id))
+        }
+        if user.roles.contains(.reporter), let department = user.departmentId,
+           try await Department.find(department, on: db)?.reportersSeeDepartment == true {
+            scope.departmentId = department
+        }
+        return scope
+    }
+
+    func apply(_ query: QueryBuilder<Ticket>) -> QueryBuilder<Ticket> {
+        guard !all else { return query }
+        return query.group(.or) { or in
+            or.filter(\.$reporterId == userId)
+            or.filter(\.$assigneeId == userId)
+            if !domains.isEmpty { or.filter(\.$domain ~~ Array(domains)) }
+            if !teamIds.isEmpty { or.filter(\.$teamId ~~ Array(teamIds)) }
+            if let departmentId { or.filter(\.$departmentId == departmentId) }
+        }
+    }
+
+    func contains(_ ticket: Ticket) -> Bool {
+        if all || ticket.reporterId == userId || ticket.assigneeId == userId { return true }
+        if domains.contains(ticket.domain) { return true }
+        if let team = ticket.teamId, teamIds.contains(team) { return true }
+        if let departmentId, ticket.departmentId == departmentId { return true }
+        return false
+    }
+}
+
+extension Request {
+    /// The ticket, if this user may see it; "not found" otherwise, so ids of hidden tickets are not confirmed.
+    func visibleTicket(_ id: UUID?, on db: (any Database)? = nil) async throws -> (Ticket, TicketScope, CurrentUser) {
+        let user = try requireUser()
+        let database = db ?? self.db
+        guard let id, let ticket = try await Ticket.find(id, on: database) else { throw AppError.notFound("ticket") }
+        let scope = try await TicketScope.of(user, on: database)
+        guard scope.contains(ticket) else { throw AppError.notFound("ticket") }
+        return (ticket, scope, user)
+    }
+}
+
+/// Staff see internal comments, work logs and internal attachments; reporters never do.
+extension CurrentUser {
+    var seesInternal: Bool { !roles.isDisjoint(with: [.agent, .dispatcher, .lead, .vendor, .auditor]) }
+    var worksTickets: Bool { can(.workTickets) }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Vapor
+
+struct CreateTicketRequest: Content {
+    var domain: String?
+    var kind: String?
+    var title: String?
+    var description: String?
+    var impact: String?
+    var urgency: String?
+    /// Agents and dispatchers may set the priority instead of the matrix; a reason is then required.
+    var priority: String?
+    var priorityReason: String?
+    var categoryId: String?
+    var businessSystemId: String?
+    var reporterId: String?
+    var departmentId: String?
+    var assetId: String?
+    var location: String?
+    var channel: String?
+    /// RFC 3339 (`2026-11-23T08:30:00+08:00`).
+    var occurredAt: String?
+}
+
+struct TicketActionRequest: Content {
+    var action: String?
+    var assigneeId: String?
+    var teamId: String?
+    var domain: String?
+    var reason: String?
+    var resolution: String?
+    var priority: String?
+    var note: String?
+}
+
+struct TicketSLADTO: Content, Equatable {
+    var responseDueAt: Date?
+    var startDueAt: Date?
+    var resolveDueAt: Date?
+    var responseBreached: Bool
+    var resolveBreached: Bool
+    /// Minutes spent pending so far (including a pause still running).
+    var pausedMinutes: Double
+}
+
+struct TicketRatingDTO: Content, Equatable {
+    var score: Int
+    var comment: String?
+    var at: Date
+}
+
+struct TicketDTO: Content, Equatable {
+    var id: UUID
+    var number: String
+    var domain: String
+    var kind: String
+    var title: String
+    var description: String
+    var impact: String
+    var urgency: String
+    var priority: String
+    var status: String
+    var pendingReason: String?
+    var categoryId: UUID?
+    var categoryName: String?
+    var businessSystemId: UUID?
+    var businessSystemName: String?
+    var assetId: String?
+    var location: String?
+    var departmentId: UUID?
+    var departmentName: String?
+    var reporterId: UUID?
+    var reporterName: String?
+    var channel: String
+    var occurredAt: Date?
+    var assigneeId: UUID?
+    var assigneeName: String?
+    var teamId: UUID?
+    var teamName: String?
+    var resolution: String?
+    var reopenCount: Int
+    var createdAt: Date
+    var updatedAt: Date
+    var acknowledgedAt: Date?
+    var startedAt: Date?
+    var resolvedAt: Date?
+    var closedAt: Date?
+    var cancelledAt: Date?
+    var sla: TicketSLADTO
+    var rating: TicketRatingDTO?
+}
+
+/// A row of a queue or list: what a table shows, without the description.
+struct TicketRowDTO: Content, Equatable {
+    var id: UUID
+    var number: String
+    var domain: String
+    var kind: String
+    var title: String
+    var priority: String
+    var status: String
+    var reporterName: String?
+    var departmentName: String?
+    var businessSystemName: String?
+    var assigneeName: String?
+    var teamName: String?
+    var createdAt: Date
+    var updatedAt: Date
+}
+
+struct TicketEventDTO: Content, Equatable {
+    var id: UUID
+    var at: Date
+    var actorId: UUID?
+    var actorName: String?
+    var type: String
+    /// The event's details as a JSON object.
+    var data: [String: String]
+    var `internal`: Bool
+}
+
+struct CommentRequest: Content {
+    var body: String?
+    var `internal`: Bool?
+}
+
+struct CommentDTO: Content, Equatable {
+    var id: UUID
+    var authorId: UUID
+    var authorName: String
+    var body: String
+    var `internal`: Bool
+    var createdAt: Date
+}
+
+struct RatingRequest: Content {
+    var score: Int?
+    var comment: String?
+}
+
+struct LinkRequest: Content {
+    var type: String?
+    /// The other ticket's id or number.
+    var target: String?
+}
+
+struct LinkDTO: Content, Equatable {
+    var id: UUID
+    var type: String
+    /// `outgoing`: this ticket → other; `incoming`: other → this ticket.
+    var direction: String
+    var ticketId: UUID
+    var number: String
+    var title: String
+    var status: String
+}
+
+struct WorkLogRequest: Content {
+    var minutes: Int?
+    var note: String?
+}
+
+struct WorkLogDTO: Content, Equatable {
+    var id: UUID
+    var userId: UUID
+    var userName: String
+    var minutes: Int
+    var note: String
+    var createdAt: Date
+}
+
+struct AttachmentDTO: Content, Equatable {
+    var id: UUID
+    var ticketId: UUID
+    var fileName: String
+    var contentType: String
+    var size: Int
+    var sha256: String
+    var `internal`: Bool
+    var uploaderId: UUID
+    var createdAt: Date
+}
+
+struct BulkActionRequest: Content {
+    var ids: [String]?
+    var action: TicketActionRequest?
+}
+
+struct BulkResultDTO: Content {
+    struct Item: Content {
+        var id: String
+        var ok: Bool
+        var error: String?
+    }
+    var results: [Item]
+}
+
+struct SavedFilterRequest: Content {
+    var name: String?
+    var query: String?
+}
+
+struct SavedFilterDTO: Content, Equatable {
+    var id: UUID
+    var name: String
+    var query: String
+}

@@ -1,0 +1,466 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// Writing tickets: create, the actions of the closed loop, comments, rating, links, work logs.
+/// Every write is one transaction with its timeline event and audit row.
+enum TicketService {
+    static let matrix = PriorityMatrix.standard
+
+    // MARK: Create
+
+    static func create(_ body: CreateTicketRequest, request: Request, defaultChannel: TicketChannel = .web) async throws -> TicketDTO {
+        let user = try request.requireUser()
+        guard user.can(.reportTickets) || user.can(.workTickets) else { throw AppError.forbidden }
+        let db = request.db
+        let now = request.now
+        var v = Validator()
+        let domain = v.oneOf("domain", body.domain, ServiceDomain.self)
+        let kind = v.oneOf("kind", body.kind ?? TicketKind.incident.rawValue, TicketKind.self)
+        let title = v.text("title", body.title, max: 200)
+        let description = v.text("description", body.description, required: false, max: 5000) ?? ""
+        let impact = v.oneOf("impact", body.impact, Impact.self)
+        let urgency = v.oneOf("urgency", body.urgency, Urgency.self)
+        let channel = v.oneOf("channel", body.channel ?? defaultChannel.rawValue, TicketChannel.self)
+        var priority: Priority?
+        if let impact, let urgency { priority = matrix.priority(impact: impact, urgency: urgency) }
+        if let raw = body.priority, !raw.isEmpty {
+            if !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead]) {
+                if let chosen = v.oneOf("priority", raw, Priority.self) {
+                    if chosen != priority && (body.priorityReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                        v.add("priorityReason", "required when the priority differs from the matrix")
+                    }
+                    priority = chosen
+                }
+            } else {
+                v.add("priority", "only the service desk and engineers may set the priority")
+            }
+        }
+        let priorityReason = v.text("priorityReason", body.priorityReason, required: false, max: 200)
+        var reporterId = user.id
+        if let raw = body.reporterId, !raw.isEmpty, let id = v.uuid("reporterId", raw), id != user.id {
+            if !user.worksTickets { v.add("reporterId", "only the service desk may report on someone's behalf") }
+            else if let reporter = try await User.find(id, on: db), reporter.isActive { reporterId = id }
+            else { v.add("reporterId", "no such user") }
+        }
+        var departmentId: UUID?
+        if let raw = body.departmentId, !raw.isEmpty {
+            if let id = v.uuid("departmentId", raw) {
+                if try await Department.find(id, on: db) == nil { v.add("departmentId", "no such department") } else { departmentId = id }
+            }
+        } else if v.isValid {
+            departmentId = try await User.find(reporterId, on: db)?.departmentId
+        }
+        var teamId: UUID?
+        var categoryId: UUID?
+        if let raw = body.categoryId, !raw.isEmpty, let id = v.uuid("categoryId", raw) {
+            if let category = try await Category.find(id, on: db), category.isActive {
+                if let domain, category.domain != domain.rawValue { v.add("categoryId", "the category belongs to another domain") }
+                categoryId = id
+                teamId = category.defaultTeamId
+            } else {
+                v.add("categoryId", "no such category")
+            }
+        }
+        var systemId: UUID?
+        if let raw = body.businessSystemId, !raw.isEmpty, let id = v.uuid("businessSystemId", raw) {
+            if try await BusinessSystem.find(id, on: db) == nil { v.add("businessSystemId", "no such business system") } else { systemId = id }
+        }
+        let asset = v.text("assetId", body.assetId, required: false, max: 64)
+        let location = v.text("location", body.location, required: false, max: 100)
+        let occurredAt = v.instant("occurredAt", body.occurredAt)
+        if let occurredAt, occurredAt > now.addingTimeInterval(300) {
+            v.add("occurredAt", "must not be in the future")
+        }
+        try v.check()
+
+        let ticket = Ticket()
+        ticket.domain = domain!.rawValue
+        ticket.kind = kind!.rawValue
+        ticket.title = title!
+        ticket.description = description
+        ticket.impact = impact!.rawValue
+        ticket.urgency = urgency!.rawValue
+        ticket.priority = priority!.rawValue
+        ticket.status = TicketStatus.new.rawValue
+        ticket.pausedSeconds = 0
+        ticket.categoryId = categoryId
+        ticket.businessSystemId = systemId
+        ticket.assetId = asset
+        ticket.location = location
+        ticket.departmentId = departmentId
+        ticket.reporterId = reporterId
+        ticket.createdById = user.id
+        ticket.channel = channel!.rawValue
+        ticket.occurredAt = occurredAt
+        ticket.teamId = teamId
+        ticket.reopenCount = 0
+        ticket.createdAt = now
+        ticket.updatedAt = now
+        let timeZone = request.yiwei.config.timeZone
+        let actor = request.auditActor
+        let saved = UncheckedModel(ticket), onBehalf = reporterId != user.id ? reporterId : nil
+        let created = try await request.write { db -> UncheckedModel<Ticket> in
+            let ticket = saved.model
+            ticket.number = try await nextNumber(domain: domain!, at: now, timeZone: timeZone, on: db)
+            try await ticket.create(on: db)
+            var data = ["status": "new", "priority": ticket.priority, "channel": ticket.channel]
+            if let onBehalf { data["onBehalfOf"] = onBehalf.uuidString }
+            if let priorityReason { data["priorityReason"] = priorityReason }
+            if let team = ticket.teamId { data["teamId"] = team.uuidString }
+            try await appendEvent(ticket, "created", data, actor: user.id, at: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.create", entityType: "ticket",
+                                      entityId: ticket.id?.uuidString, after: ["number": ticket.number, "title": ticket.title])
+            return UncheckedModel(ticket)
+        }
+        return try await TicketQueries.load(created.model, on: request.db, now: now)
+    }
+
+    /// The next number of the day for the domain, unique under concurrency: an atomic upsert on the counter row.
+    static func nextNumber(domain: ServiceDomain, at now: Date, timeZone: TimeZone, on db: any Database) async throws -> String {
+        let day = TicketNumber.day(of: now, in: timeZone)
+        let key = TicketNumber.prefix(for: domain) + "-" + day
+        let sql = db as! any SQLDatabase
+        let row = try await sql.raw("""
+            INSERT INTO ticket_counters (id, key, last) VALUES (\(bind: UUID()), \(bind: key), 1)
+            ON CONFLICT (key) DO UPDATE SET last = ticket_counters.last + 1
+            RETURNING last
+            """).first()
+        let sequence = try row?.decode(column: "last", as: Int.self) ?? 1
+        return TicketNumber.format(domain: domain, day: day, sequence: sequence)
+    }
+
+    static func appendEvent(_ ticket: Ticket, _ type: String, _ data: [String: String], actor: UUID?, at: Date,
+                            internal isInternal: Bool = false, on db: any Database) async throws {
+        let event = TicketEvent()
+        event.ticketId = try ticket.requireID()
+        event.at = at
+        event.actorId = actor
+        event.type = type
+        event.data = AuditLog.json(data) ?? "{}"
+        event.isInternal = isInternal
+        try await event.create(on: db)
+    }
+
+    // MARK: Actions
+
+    /// Who may take which action. Reporters act only on their own tickets: withdraw a new one, reopen or
+    /// confirm (close) a resolved one. Vendor engineers work tickets but do not dispatch.
+    static func permitted(_ action: TicketAction, user: CurrentUser, ticket: Ticket) -> Bool {
+        let ownTicket = ticket.reporterId == user.id
+        if ownTicket && user.can(.reportTickets) {
+            switch action {
+            case .cancel where ticket.statusValue == .new: return true
+            case .reopen, .close: return true
+            default: break
+            }
+        }
+        guard user.worksTickets else { return false }
+        switch action {
+        case .visit: return !user.roles.isDisjoint(with: [.dispatcher, .lead])
+        case .assign, .transfer, .reprioritize, .cancel, .close, .reopen:
+            return !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead])
+        case .accept, .start, .pend, .resume, .resolve:
+            return true
+        }
+    }
+
+    static func act(_ id: UUID?, _ body: TicketActionRequest, request: Request) async throws -> TicketDTO {
+        let user = try request.requireUser()
+        var v = Validator()
+        guard let action = v.oneOf("action", body.action, TicketAction.self) else { try v.check(); throw AppError.validation(v.fields) }
+        let now = request.now, actor = request.auditActor
+        let (visible, _, _) = try await request.visibleTicket(id)
+        guard permitted(action, user: user, ticket: visible) else { throw AppError.forbidden }
+        let ticketId = try visible.requireID()
+        let updated = try await request.write { db -> UncheckedModel<Ticket> in
+            // Read again inside the transaction: two people acting at once cannot both pass the status check.
+            guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
+            try await apply(action, body, to: ticket, user: user, now: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.\(action.rawValue)", entityType: "ticket",
+                                      entityId: ticketId.uuidString, after: ["number": ticket.number, "status": ticket.status])
+            return UncheckedModel(ticket)
+        }
+        return try await TicketQueries.load(updated.model, on: request.db, now: now)
+    }
+
+    /// Checks the transition and the action's fields, changes the ticket and writes the timeline event.
+    static func apply(_ action: TicketAction, _ body: TicketActionRequest, to ticket: Ticket, user: CurrentUser, now: Date,
+                      on db: any Database) async throws {
+        let from = ticket.statusValue
+        guard let to = TicketStateMachine.next(from, action, pendedFrom: ticket.pendedFrom.flatMap(TicketStatus.init(rawValue:))) else {
+            throw AppError(.conflict, "invalid_transition", "\(action.rawValue) is not allowed while the ticket is \(from.rawValue)")
+        }
+        var v = Validator()
+        var data: [String: String] = ["from": from.rawValue, "to": to.rawValue]
+        let reason = v.text("reason", body.reason, required: [.pend, .reopen, .cancel, .transfer, .reprioritize].contains(action), max: 500)
+        if let reason { data["reason"] = reason }
+        switch action {
+        case .assign, .transfer:
+            var domain = ticket.domainValue
+            if action == .transfer, let raw = body.domain, !raw.isEmpty, let d = v.oneOf("domain", raw, ServiceDomain.self) { domain = d }
+            var team: Team?
+            if let raw = body.teamId, !raw.isEmpty, let id = v.uuid("teamId", raw) {
+                team = try await Team.find(id, on: db)
+                if team == nil || team?.isActive == false { v.add("teamId", "no such team") }
+                else if team?.domain != domain.rawValue { v.add("teamId", "the team must be in the ticket's domain") }
+            } else if action == .transfer {
+                v.add("teamId", "required")
+            }
+            var assignee: User?
+            if let raw = body.assigneeId, !raw.isEmpty, let id = v.uuid("assigneeId", raw) {
+                assignee = try await User.find(id, on: db)
+                if let a = assignee, a.isActive, RolePolicy.permissions(for: a.roles).contains(.workTickets) {
+                    if let team, try await TeamMember.query(on: db).filter(\.$teamId == team.id!).filter(\.$userId == id).first() == nil {
+                        v.add("assigneeId", "is not a member of the team")
+                    }
+                } else {
+                    v.add("assigneeId", "no such engineer")
+                }
+            } else if action == .assign && team == nil {
+                v.add("assigneeId", "give an assignee or a team")
+            }
+            try v.check()
+            if action == .transfer && domain != ticket.domainValue {
+                data["fromDomain"] = ticket.domain
+                data["toDomain"] = domain.rawValue
+                ticket.domain = domain.rawValue
+                ticket.categoryId = nil
+            }
+            if let team {
+                if ticket.teamId != team.id { data["fromTeamId"] = ticket.teamId?.uuidString ?? ""; data["teamId"] = team.id!.uuidString; data["teamName"] = team.name }
+                ticket.teamId = team.id
+                // A new team means the old assignee is no longer necessarily right.
+                if assignee == nil && action == .transfer { ticket.assigneeId = nil }
+            }
+            if let assignee {
+                data["assigneeId"] = assignee.id!.uuidString
+                data["assigneeName"] = assignee.displayName
+                ticket.assigneeId = assignee.id
+                if team == nil, let current = ticket.teamId,
+                   try await TeamMember.query(on: db).filter(\.$teamId == current).filter(\.$userId == assignee.id!).first() == nil {
+                    // Follow the assignee to their team in this domain.
+                    let theirs = try await Team.query(on: db).join(TeamMember.self, on: \Team.$id == \TeamMember.$teamId)
+                        .filter(TeamMember.self, \.$userId == assignee.id!).filter(\.$domain == ticket.domain).first()
+                    ticket.teamId = theirs?.id
+                }
+            }
+            if from == .new { ticket.acknowledgedAt = ticket.acknowledgedAt ?? now }
+        case .accept:
+            ticket.acknowledgedAt = ticket.acknowledgedAt ?? now
+        case .start:
+            ticket.startedAt = ticket.startedAt ?? now
+            if ticket.assigneeId == nil && user.worksTickets { ticket.assigneeId = user.id; data["assigneeId"] = user.id.uuidString; data["assigneeName"] = user.displayName }
+        case .pend:
+            try v.check()
+            ticket.pendedFrom = from.rawValue
+            ticket.pendingSince = now
+            ticket.pendingReason = reason
+        case .resume:
+            endPause(ticket, now: now, data: &data)
+        case .resolve:
+            let resolution = v.text("resolution", body.resolution, max: 5000)
+            try v.check()
+            ticket.resolution = resolution
+            ticket.resolvedAt = now
+            data["resolution"] = resolution
+        case .reopen:
+            try v.check()
+            ticket.reopenCount += 1
+            ticket.resolvedAt = nil
+        case .close:
+            ticket.closedAt = now
+        case .cancel:
+            try v.check()
+            endPause(ticket, now: now, data: &data)
+            ticket.cancelledAt = now
+        case .reprioritize:
+            let priority = v.oneOf("priority", body.priority, Priority.self)
+            try v.check()
+            data["fromPriority"] = ticket.priority
+            data["toPriority"] = priority!.rawValue
+            ticket.priority = priority!.rawValue
+        case .visit:
+            let note = v.text("note", body.note, max: 1000)
+            try v.check()
+            data["note"] = note
+        }
+        try v.check()
+        ticket.status = to.rawValue
+        ticket.updatedAt = now
+        try await ticket.update(on: db)
+        try await appendEvent(ticket, action.rawValue, data, actor: user.id, at: now, on: db)
+    }
+
+    private static func endPause(_ ticket: Ticket, now: Date, data: inout [String: String]) {
+        if let since = ticket.pendingSince {
+            let seconds = max(0, Int(now.timeIntervalSince(since)))
+            ticket.pausedSeconds += seconds
+            data["pausedMinutes"] = String(format: "%.1f", Double(seconds) / 60)
+        }
+        ticket.pendingSince = nil
+        ticket.pendedFrom = nil
+        ticket.pendingReason = nil
+    }
+
+    // MARK: Comments, rating, links, work logs
+
+    static func comment(_ id: UUID?, _ body: CommentRequest, request: Request) async throws -> CommentDTO {
+        let (ticket, _, user) = try await request.visibleTicket(id)
+        guard user.can(.reportTickets) || user.worksTickets else { throw AppError.forbidden }
+        var v = Validator()
+        let text = v.text("body", body.body, max: 5000)
+        let isInternal = body.internal ?? false
+        if isInternal && !user.worksTickets { v.add("internal", "only staff may write internal comments") }
+        try v.check()
+        let now = request.now, actor = request.auditActor
+        let comment = TicketComment()
+        comment.ticketId = try ticket.requireID()
+        comment.authorId = user.id
+        comment.body = text!
+        comment.isInternal = isInternal
+        comment.createdAt = now
+        let saved = UncheckedModel(comment), target = UncheckedModel(ticket)
+        try await request.write { db in
+            try await saved.model.create(on: db)
+            target.model.updatedAt = now
+            try await target.model.update(on: db)
+            try await appendEvent(target.model, "comment", ["commentId": saved.model.id!.uuidString, "excerpt": String(text!.prefix(80))],
+                                  actor: user.id, at: now, internal: isInternal, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.comment", entityType: "ticket",
+                                      entityId: target.model.id?.uuidString, after: ["commentId": saved.model.id!.uuidString, "internal": String(isInternal)])
+        }
+        return CommentDTO(id: comment.id!, authorId: user.id, authorName: user.displayName, body: comment.body, internal: isInternal, createdAt: now)
+    }
+
+    static func comments(_ id: UUID?, request: Request) async throws -> [CommentDTO] {
+        let (ticket, _, user) = try await request.visibleTicket(id)
+        var query = TicketComment.query(on: request.db).filter(\.$ticketId == ticket.id!)
+        if !user.seesInternal { query = query.filter(\.$isInternal == false) }
+        let comments = try await query.sort(\.$createdAt).all()
+        let authors = Set(comments.map(\.authorId))
+        let names = authors.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: request.db).filter(\.$id ~~ authors).all().map { ($0.id!, $0.displayName) })
+        return comments.map { CommentDTO(id: $0.id!, authorId: $0.authorId, authorName: names[$0.authorId] ?? "", body: $0.body, internal: $0.isInternal, createdAt: $0.createdAt) }
+    }
+
+    static func rate(_ id: UUID?, _ body: RatingRequest, request: Request) async throws -> TicketDTO {
+        let (visible, _, user) = try await request.visibleTicket(id)
+        guard visible.reporterId == user.id else {
+            throw AppError(.forbidden, "forbidden", "only the ticket's reporter rates it")
+        }
+        var v = Validator()
+        if let score = body.score { if !(1...5).contains(score) { v.add("score", "must be between 1 and 5") } } else { v.add("score", "required") }
+        let comment = v.text("comment", body.comment, required: false, max: 500)
+        try v.check()
+        let now = request.now, actor = request.auditActor, ticketId = try visible.requireID()
+        let updated = try await request.write { db -> UncheckedModel<Ticket> in
+            guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
+            guard [.resolved, .closed].contains(ticket.statusValue) else {
+                throw AppError(.conflict, "not_resolved", "a ticket is rated after it is resolved")
+            }
+            guard ticket.ratingScore == nil else { throw AppError(.conflict, "already_rated", "this ticket has already been rated") }
+            ticket.ratingScore = body.score
+            ticket.ratingComment = comment
+            ticket.ratedAt = now
+            ticket.updatedAt = now
+            try await ticket.update(on: db)
+            var data = ["score": String(body.score!)]
+            if let comment { data["comment"] = comment }
+            try await appendEvent(ticket, "rating", data, actor: user.id, at: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.rate", entityType: "ticket",
+                                      entityId: ticketId.uuidString, after: data)
+            return UncheckedModel(ticket)
+        }
+        return try await TicketQueries.load(updated.model, on: request.db, now: now)
+    }
+
+    static func links(_ ticket: Ticket, on db: any Database) async throws -> [LinkDTO] {
+        let id = try ticket.requireID()
+        let outgoing = try await TicketLink.query(on: db).filter(\.$ticketId == id).all()
+        let incoming = try await TicketLink.query(on: db).filter(\.$targetId == id).all()
+        let others = Set(outgoing.map(\.targetId) + incoming.map(\.ticketId))
+        let tickets = others.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Ticket.query(on: db).filter(\.$id ~~ others).all().map { ($0.id!, $0) })
+        var result: [LinkDTO] = []
+        for link in outgoing { if let t = tickets[link.targetId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "outgoing", ticketId: t.id!, number: t.number, title: t.title, status: t.status)) } }
+        for link in incoming { if let t = tickets[link.ticketId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "incoming", ticketId: t.id!, number: t.number, title: t.title, status: t.status)) } }
+        return result
+    }
+
+    static func addLink(_ id: UUID?, _ body: LinkRequest, request: Request) async throws -> [LinkDTO] {
+        let (ticket, scope, user) = try await request.visibleTicket(id)
+        guard user.worksTickets else { throw AppError.forbidden }
+        var v = Validator()
+        let type = v.oneOf("type", body.type, TicketLinkType.self)
+        let targetText = v.text("target", body.target, max: 64)
+        var target: Ticket?
+        if let targetText {
+            if let uuid = UUID(uuidString: targetText) { target = try await Ticket.find(uuid, on: request.db) }
+            else { target = try await Ticket.query(on: request.db).filter(\.$number == targetText.uppercased()).first() }
+            if target == nil || !scope.contains(target!) { v.add("target", "no such ticket") }
+            else if target!.id == ticket.id { v.add("target", "a ticket cannot be linked to itself") }
+        }
+        try v.check()
+        let ticketId = ticket.id!, targetId = target!.id!
+        let existing = try await TicketLink.query(on: request.db).group(.or) { or in
+            or.group(.and) { $0.filter(\.$ticketId == ticketId).filter(\.$targetId == targetId) }
+            or.group(.and) { $0.filter(\.$ticketId == targetId).filter(\.$targetId == ticketId) }
+        }.first()
+        if existing != nil { throw AppError.conflict("duplicate_link", "the two tickets are already linked") }
+        let now = request.now, actor = request.auditActor
+        let link = TicketLink()
+        link.ticketId = ticketId; link.targetId = targetId; link.type = type!.rawValue; link.createdById = user.id; link.createdAt = now
+        let saved = UncheckedModel(link), source = UncheckedModel(ticket), other = target!.number
+        try await request.write { db in
+            try await saved.model.create(on: db)
+            try await appendEvent(source.model, "link", ["type": type!.rawValue, "target": other], actor: user.id, at: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.link", entityType: "ticket",
+                                      entityId: ticketId.uuidString, after: ["type": type!.rawValue, "target": other])
+        }
+        return try await links(ticket, on: request.db)
+    }
+
+    static func removeLink(_ id: UUID?, linkId: UUID?, request: Request) async throws {
+        let (ticket, _, user) = try await request.visibleTicket(id)
+        guard user.worksTickets else { throw AppError.forbidden }
+        guard let linkId, let link = try await TicketLink.find(linkId, on: request.db),
+              link.ticketId == ticket.id || link.targetId == ticket.id else { throw AppError.notFound("link") }
+        let now = request.now, actor = request.auditActor
+        let saved = UncheckedModel(link), source = UncheckedModel(ticket)
+        try await request.write { db in
+            try await saved.model.delete(on: db)
+            try await appendEvent(source.model, "unlink", ["type": saved.model.type, "linkId": linkId.uuidString], actor: user.id, at: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.unlink", entityType: "ticket",
+                                      entityId: source.model.id?.uuidString, after: ["linkId": linkId.uuidString])
+        }
+    }
+
+    static func addWorkLog(_ id: UUID?, _ body: WorkLogRequest, request: Request) async throws -> WorkLogDTO {
+        let (ticket, _, user) = try await request.visibleTicket(id)
+        guard user.worksTickets else { throw AppError.forbidden }
+        var v = Validator()
+        if let minutes = body.minutes { if !(1...1440).contains(minutes) { v.add("minutes", "must be between 1 and 1440") } } else { v.add("minutes", "required") }
+        let note = v.text("note", body.note, max: 500)
+        try v.check()
+        let now = request.now
+        let log = TicketWorkLog()
+        log.ticketId = ticket.id!; log.userId = user.id; log.minutes = body.minutes!; log.note = note!; log.createdAt = now
+        let saved = UncheckedModel(log), source = UncheckedModel(ticket)
+        try await request.write { db in
+            try await saved.model.create(on: db)
+            try await appendEvent(source.model, "worklog", ["minutes": String(body.minutes!), "note": note!], actor: user.id, at: now,
+                                  internal: true, on: db)
+        }
+        return WorkLogDTO(id: log.id!, userId: user.id, userName: user.displayName, minutes: log.minutes, note: log.note, createdAt: now)
+    }
+
+    static func workLogs(_ id: UUID?, request: Request) async throws -> [WorkLogDTO] {
+        let (ticket, _, user) = try await request.visibleTicket(id)
+        guard user.seesInternal else { throw AppError.forbidden }
+        let logs = try await TicketWorkLog.query(on: request.db).filter(\.$ticketId == ticket.id!).sort(\.$createdAt).all()
+        let ids = Set(logs.map(\.userId))
+        let names = ids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: request.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.displayName) })
+        return logs.map { WorkLogDTO(id: $0.id!, userId: $0.userId, userName: names[$0.userId] ?? "", minutes: $0.minutes, note: $0.note, createdAt: $0.createdAt) }
+    }
+}

@@ -1,0 +1,36 @@
+/// The closed loop of API.md: which action is allowed from which status, and where it leads.
+/// Anything not listed here is an invalid transition (HTTP 409 `invalid_transition`).
+public enum TicketAction: String, CaseIterable, Codable, Sendable {
+    case accept, assign, start, pend, resume, resolve, reopen, close, cancel
+    /// Yiwei's extensions: move to another team or domain with a reason; change the priority with a reason;
+    /// record a return visit (回访) after resolution.
+    case transfer, reprioritize, visit
+}
+
+public enum TicketStateMachine {
+    /// The status after `action`, or nil when the action is not allowed in `status`.
+    /// `pendedFrom` is the status a pending ticket was pended from (resume returns there).
+    public static func next(_ status: TicketStatus, _ action: TicketAction, pendedFrom: TicketStatus? = nil) -> TicketStatus? {
+        switch (action, status) {
+        case (.accept, .new): return .accepted
+        case (.assign, .new), (.transfer, .new): return .accepted
+        case (.assign, .accepted), (.assign, .inProgress), (.assign, .pending),
+             (.transfer, .accepted), (.transfer, .inProgress), (.transfer, .pending): return status
+        case (.start, .accepted): return .inProgress
+        case (.pend, .accepted), (.pend, .inProgress): return .pending
+        case (.resume, .pending): return pendedFrom.flatMap { [.accepted, .inProgress].contains($0) ? $0 : nil } ?? .inProgress
+        case (.resolve, .accepted), (.resolve, .inProgress): return .resolved
+        case (.reopen, .resolved): return .inProgress
+        case (.close, .resolved): return .closed
+        case (.cancel, .new), (.cancel, .accepted), (.cancel, .inProgress), (.cancel, .pending): return .cancelled
+        case (.reprioritize, let s) where s.isOpen: return s
+        case (.visit, .resolved), (.visit, .closed): return status
+        default: return nil
+        }
+    }
+
+    /// The actions allowed now, in the order a workbench shows them.
+    public static func allowed(from status: TicketStatus) -> [TicketAction] {
+        TicketAction.allCases.filter { next(status, $0, pendedFrom: .inProgress) != nil }
+    }
+}
