@@ -15,5 +15,6 @@ enum YiweiMigrations {
         CreateAuditLog(),
         CreateTickets(),
         AddDepartmentTicketVisibility(),
+        AddUserPreviousLogin(),
     ]
 }

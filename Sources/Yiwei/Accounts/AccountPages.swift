@@ -106,7 +106,10 @@ struct AccountPages: RouteCollection {
     func changePassword(req: Request) async throws -> Response {
         _ = try req.requireUser()
         let form = try req.content.decode(PasswordForm.self)
-        guard let new = form.newPassword, !new.isEmpty, new == form.confirmPassword else {
+        guard let new = form.newPassword, !new.isEmpty else {
+            return try await passwordPage(req, errors: ["newPassword": "required"]).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        guard new == form.confirmPassword else {
             return try await passwordPage(req, errors: ["confirmPassword": req.locale.text("password_mismatch")])
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }

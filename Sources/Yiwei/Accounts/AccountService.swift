@@ -68,6 +68,7 @@ enum AccountService {
         return try await request.write { db in
             guard let fresh = try await User.find(userId, on: db) else { throw invalidCredentials }
             fresh.lockoutState = config.lockout.afterSuccess()
+            fresh.previousLoginAt = fresh.lastLoginAt
             fresh.lastLoginAt = now
             try await fresh.update(on: db)
             try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),

@@ -35,6 +35,16 @@ struct CreateUsers: AsyncMigration {
     }
 }
 
+struct AddUserPreviousLogin: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(User.schema).field("previous_login_at", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).deleteField("previous_login_at").update()
+    }
+}
+
 struct CreateAPITokens: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(APIToken.schema)

@@ -24,6 +24,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "must_change_password") var mustChangePassword: Bool
     @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    /// The sign-in before the current one, shown on the home page ("上次登录").
+    @OptionalField(key: "previous_login_at") var previousLoginAt: Date?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 

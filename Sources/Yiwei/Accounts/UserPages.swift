@@ -25,10 +25,10 @@ struct UserPages: RouteCollection {
         let lookups = try await Lookups.load(on: req.db)
         let rows = result.items.map { u -> [ListCell] in
             [ListCell(text: u.displayName, href: "/admin/users/\(u.id)"), ListCell(text: u.username),
-             ListCell(text: u.roles.map { t["role_" + $0] ?? $0 }.joined(separator: "、")),
+             ListCell(text: u.roles.map { t["role_" + $0] ?? $0 }.joined(separator: req.locale.listSeparator)),
              ListCell(text: lookups.name(lookups.departments, u.departmentId).isEmpty ? lookups.name(lookups.vendors, u.vendorId)
                                                                                      : lookups.name(lookups.departments, u.departmentId)),
-             ListCell(text: u.phone ?? ""),
+             ListCell(text: u.phone ?? "", href: u.phone.map { "tel:" + $0.filter { $0.isNumber || $0 == "+" } }),
              u.locked ? ListCell(text: t["status_locked"]!, badge: "warn") : statusCell(u.isActive, t)]
         }
         let columns = [t["field_display_name"]!, t["field_username"]!, t["field_roles"]!, t["field_department_or_vendor"]!, t["field_phone"]!, t["field_status"]!]

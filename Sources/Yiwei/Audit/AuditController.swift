@@ -136,6 +136,8 @@ struct AuditPages: RouteCollection {
         var entity: String
         var before: String?
         var after: String?
+        /// 变更后 when there is a before, else 详情 (a sign-in's reason, a denial's permission).
+        var afterLabel: String
         var warn: Bool
     }
 
@@ -176,14 +178,26 @@ struct AuditPages: RouteCollection {
         let rows = result.items.map { e in
             Row(sequence: e.sequence, at: DisplayTime.format(e.at, req), actor: e.actorName, ip: e.ip, action: e.action,
                 actionLabel: t["audit_action_" + e.action.replacingOccurrences(of: ".", with: "_")] ?? e.action,
-                entity: e.entityType + (e.entityId.map { " " + $0.prefix(8) } ?? ""), before: e.before, after: e.after,
+                entity: e.entityType + (e.entityId.map { " " + (UUID(uuidString: $0) != nil ? String($0.prefix(8)) : $0) } ?? ""),
+                before: e.before, after: e.after, afterLabel: e.before == nil ? t["audit_detail"]! : t["audit_after"]!,
                 warn: e.action.hasSuffix("failure") || e.action == "permission.denied" || e.action == "user.locked")
         }
         func text(_ name: String, _ label: String) -> ListPageContext.Filter {
             .init(name: name, label: label, value: req.query[String.self, at: name] ?? "", options: [], isSelect: false)
         }
+        let actions = t.keys.filter { $0.hasPrefix("audit_action_") }.sorted().map { key -> (String, String) in
+            let raw = String(key.dropFirst("audit_action_".count))
+            // login_success → login.success, business_system_create → business_system.create
+            let action = raw.hasPrefix("business_system_") ? "business_system." + raw.dropFirst("business_system_".count)
+                : raw.replacingOccurrences(of: "_", with: ".", options: [], range: raw.range(of: "_"))
+            return (action, t[key]!)
+        }.sorted { $0.1 < $1.1 }
+        let selectedAction = req.query[String.self, at: "action"] ?? ""
+        let actionFilter = ListPageContext.Filter(name: "action", label: t["audit_filter_action"]!, value: selectedAction,
+                                                  options: FormField.options(actions, selected: [selectedAction], allowEmpty: t["filter_all"]!),
+                                                  isSelect: true)
         let context = Context(page: base, rows: rows,
-                              filters: [text("actor", t["audit_filter_actor"]!), text("action", t["audit_filter_action"]!),
+                              filters: [text("actor", t["audit_filter_actor"]!), actionFilter,
                                         text("entityType", t["audit_filter_entity"]!), text("from", t["audit_filter_from"]!),
                                         text("to", t["audit_filter_to"]!)],
                               pager: .init(request: req, page: result.page, per: result.per, total: result.total),

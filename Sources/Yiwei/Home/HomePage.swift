@@ -48,7 +48,7 @@ struct HomePage: RouteCollection {
         let greetingKey = hour < 11 ? "greeting_morning" : (hour < 13 ? "greeting_noon" : (hour < 18 ? "greeting_afternoon" : "greeting_evening"))
         return try await req.view.render("home", Context(
             page: base, greeting: t[greetingKey]!.replacingOccurrences(of: "{name}", with: me.displayName), tiles: tiles,
-            department: department, vendor: vendor, lastLogin: DisplayTime.format(user?.lastLoginAt, req),
+            department: department, vendor: vendor, lastLogin: user?.previousLoginAt.map { DisplayTime.format($0, req) } ?? t["home_first_login"]!,
             roles: base.user?.roleNames ?? ""))
     }
 }

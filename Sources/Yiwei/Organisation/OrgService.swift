@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Vapor
+import YiweiCore
 
 /// List, create and change for any organisation resource, with validation, uniqueness and audit.
 enum OrgService<R: OrgResource> {
@@ -145,9 +146,9 @@ struct Lookups: Sendable {
         l.vendors = try await Vendor.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) }
         l.teams = try await Team.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name, $0.domain) }
         l.categories = try await Category.query(on: db).sort(\.$domain).sort(\.$sortOrder).sort(\.$name).all().map { ($0.id!, $0.name, $0.domain) }
-        // Engineers and vendor staff: everyone who may lead or join a team (not pure reporters or auditors).
+        // Engineers and vendor staff: everyone who works tickets may lead or join a team.
         l.staff = try await User.query(on: db).filter(\.$isActive == true).sort(\.$displayName).all()
-            .filter { !$0.roles.isSubset(of: [.reporter, .auditor]) }
+            .filter { RolePolicy.permissions(for: $0.roles).contains(.workTickets) }
             .map { ($0.id!, "\($0.displayName)（\($0.username)）") }
         return l
     }

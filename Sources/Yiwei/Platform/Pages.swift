@@ -63,11 +63,9 @@ struct PageBase: Encodable {
         }
         let chip = user.map { user in
             UserChip(displayName: user.displayName,
-                     initials: user.displayName.unicodeScalars.first.map { $0.value > 0x2E80 } == true
-                        ? String(user.displayName.suffix(user.displayName.count >= 3 ? 2 : user.displayName.count))
-                        : String(user.displayName.prefix(1)).uppercased(),
+                     initials: initials(of: user.displayName),
                      username: user.username,
-                     roleNames: user.roles.sorted().map { strings["role_" + $0.rawValue] ?? $0.rawValue }.joined(separator: "、"),
+                     roleNames: user.roles.sorted().map { strings["role_" + $0.rawValue] ?? $0.rawValue }.joined(separator: locale.listSeparator),
                      mustChangePassword: user.mustChangePassword)
         }
         var flash: Flash?
@@ -84,11 +82,23 @@ struct PageBase: Encodable {
     }
 }
 
+/// The round avatar's text: a Chinese personal name's given name (王建国 → 建国, 李娜 → 李娜); for longer
+/// Chinese names or titles the first two characters (系统管理员 → 系统); otherwise the first letter.
+func initials(of name: String) -> String {
+    guard let first = name.unicodeScalars.first else { return "?" }
+    if first.value >= 0x2E80 {
+        return name.count <= 3 ? String(name.suffix(min(2, name.count))) : String(name.prefix(2))
+    }
+    return String(name.prefix(1)).uppercased()
+}
+
 /// The locale of a request: the user's choice, else the `yiwei_locale` cookie, else the default.
 struct RequestLocale {
     let code: String
     let i18n: I18n
     func text(_ key: String) -> String { i18n.text(key, code) }
+    /// "、" between items of a Chinese list, ", " in English.
+    var listSeparator: String { code == "en" ? ", " : "、" }
 }
 
 struct FlashKey: StorageKey { typealias Value = String }

@@ -81,6 +81,12 @@ struct PagesTests {
             #expect(home.status == .ok)
             #expect(home.body.string.contains("工作台"))
             #expect(home.body.string.contains("系统管理员"))
+            // 上次登录 is the sign-in before this one: none yet, then the first one's time (Shanghai).
+            #expect(home.body.string.contains("首次登录"))
+            env.clock.advance(by: 3600)
+            let again = Browser(env)
+            _ = try await again.signIn("admin", adminPassword)
+            #expect(try await again.get("/").body.string.contains("2026-11-18 19:06:40"))
         }
     }
 
