@@ -25,6 +25,9 @@ func routes(_ app: Application) throws {
     try pages.register(collection: OrgPages<CategoryResource>())
     try pages.register(collection: OrgPages<BusinessSystemResource>())
     try pages.register(collection: AuditPages())
+    try pages.register(collection: TicketPages())
+    try pages.register(collection: PortalPages())
+    try pages.register(collection: QRLabelPages())
 }
 
 /// A browser user whose password was set by an administrator must choose their own before anything else.

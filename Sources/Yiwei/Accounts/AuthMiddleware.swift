@@ -75,7 +75,10 @@ struct AuthMiddleware: AsyncMiddleware {
         }
         var presented = request.headers.first(name: "X-CSRF-Token")
         if presented == nil && isForm {
-            _ = try await request.body.collect(max: request.yiwei.config.maxBodyBytes).get()
+            // Multipart forms carry attachments, which may be larger than ordinary bodies.
+            let limit = contentType?.type == "multipart" ? max(request.yiwei.config.maxBodyBytes, AttachmentStore.maxBytes + 65_536)
+                                                         : request.yiwei.config.maxBodyBytes
+            _ = try await request.body.collect(max: limit).get()
             presented = try? request.content.get(String.self, at: "_csrf")
         }
         guard let expected, !expected.isEmpty, let presented, constantTimeEquals(presented, expected) else {

@@ -178,7 +178,30 @@ enum ProblemText {
         ("^a category cannot be its own ancestor$", "分类不能挂在自己或自己的下级之下", "$0"),
         ("^the end must not be before the start$", "结束日期不能早于开始日期", "$0"),
         ("^the team must be in the same domain$", "默认团队必须属于同一服务领域", "$0"),
+        ("^must be between (\\d+) and (\\d+)$", "须在 $1 到 $2 之间", "$0"),
+        ("^only staff may", "只有运维人员可以这样做", "$0"),
+        ("^is not a member of the team$", "不是该团队成员", "$0"),
+        ("^no such engineer$", "没有这位工程师", "$0"),
+        ("^give an assignee or a team$", "请选择工程师或团队", "$0"),
+        ("^the team must be in the ticket's domain$", "团队须属于工单所在的服务领域", "$0"),
+        ("^a ticket cannot be linked to itself$", "工单不能关联自己", "$0"),
+        ("^no such ticket$", "没有这张工单", "$0"),
+        ("^is empty$", "文件是空的", "$0"),
+        ("^must not be in the future$", "不能晚于现在", "$0"),
+        ("^must be an RFC 3339 time", "时间格式不正确", "$0"),
+        ("^the category belongs to another domain$", "分类不属于所选服务领域", "$0"),
+        ("^contains an unknown filter$", "包含无法识别的筛选条件", "$0"),
+        ("^required when the priority differs", "优先级与矩阵不同时须填写原因", "$0"),
+
     ]
+
+    /// "原因：必填；解决方案：必填" — each problem with the name of its field, for messages outside a form.
+    static func describe(_ fields: [String: String], locale: String, t: [String: String]) -> String {
+        fields.sorted { $0.key < $1.key }.map { field, problem in
+            let label = t["field_label_" + field].map { $0 + (locale == "en" ? ": " : "：") } ?? ""
+            return label + localize(problem, locale: locale)
+        }.joined(separator: locale == "en" ? "; " : "；")
+    }
 
     static func localize(_ text: String, locale: String) -> String {
         for (pattern, zh, en) in patterns {
@@ -186,8 +209,10 @@ enum ProblemText {
                   let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { continue }
             var template = locale == "en" ? en : zh
             if template == "$0" { return text }
-            if match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text) {
-                template = template.replacingOccurrences(of: "$1", with: String(text[range]))
+            for group in stride(from: match.numberOfRanges - 1, through: 1, by: -1) {
+                if let range = Range(match.range(at: group), in: text) {
+                    template = template.replacingOccurrences(of: "$\(group)", with: String(text[range]))
+                }
             }
             return template
         }

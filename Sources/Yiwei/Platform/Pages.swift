@@ -46,11 +46,13 @@ struct PageBase: Encodable {
         var nav: [NavItem] = []
         func add(_ key: String, _ href: String, _ group: String, when allowed: Bool = true) {
             guard allowed else { return }
-            let active = href == "/" ? path == "/" : path == href || path.hasPrefix(href + "/")
-            nav.append(NavItem(label: strings[key] ?? key, href: href, active: active, group: group))
+            nav.append(NavItem(label: strings[key] ?? key, href: href, active: false, group: group))
         }
         if let user {
             add("nav_home", "/", "main")
+            add("nav_desk", "/desk", "main", when: user.can(.workTickets))
+            add("nav_desk_new", "/desk/new", "main", when: user.can(.workTickets))
+            add("nav_portal", "/portal", "main", when: user.can(.reportTickets))
             let org = user.can(.readOrganisation) && !user.roles.isSubset(of: [.reporter, .vendor])
             add("nav_campuses", "/admin/campuses", "org", when: org)
             add("nav_departments", "/admin/departments", "org", when: org)
@@ -59,8 +61,12 @@ struct PageBase: Encodable {
             add("nav_categories", "/admin/categories", "org", when: org)
             add("nav_systems", "/admin/systems", "org", when: org)
             add("nav_users", "/admin/users", "org", when: user.can(.readUsers))
+            add("nav_qr", "/admin/qr", "org", when: user.can(.manageOrganisation))
             add("nav_audit", "/audit", "security", when: user.can(.readAudit))
         }
+        // The most specific matching entry is the active one (/desk/new, not also /desk).
+        let matching = nav.indices.filter { nav[$0].href == "/" ? path == "/" : path == nav[$0].href || path.hasPrefix(nav[$0].href + "/") }
+        if let best = matching.max(by: { nav[$0].href.count < nav[$1].href.count }) { nav[best].active = true }
         let chip = user.map { user in
             UserChip(displayName: user.displayName,
                      initials: initials(of: user.displayName),

@@ -39,8 +39,6 @@ enum AttachmentStore {
     static func directory(_ request: Request) -> String { request.yiwei.config.dataDirectory + "/attachments" }
 
     static func upload(_ id: UUID?, request: Request) async throws -> AttachmentDTO {
-        let (ticket, _, user) = try await request.visibleTicket(id)
-        guard user.can(.reportTickets) || user.worksTickets else { throw AppError.forbidden }
         guard request.headers.contentType?.type == "multipart" else {
             throw AppError(.unsupportedMediaType, "unsupported_media_type", "send the file as multipart/form-data in the field \"file\"")
         }
@@ -48,9 +46,14 @@ enum AttachmentStore {
         do { upload = try request.content.decode(Upload.self) } catch {
             throw AppError.validation(["file": "required"], message: "no file in the field \"file\"")
         }
-        let isInternal = upload.internal ?? false
+        return try await store(upload.file, internal: upload.internal ?? false, ticketId: id, request: request)
+    }
+
+    static func store(_ file: File, internal isInternal: Bool, ticketId id: UUID?, request: Request) async throws -> AttachmentDTO {
+        let (ticket, _, user) = try await request.visibleTicket(id)
+        guard user.can(.reportTickets) || user.worksTickets else { throw AppError.forbidden }
         if isInternal && !user.worksTickets { throw AppError.validation(["internal": "only staff may add internal attachments"]) }
-        var buffer = upload.file.data
+        var buffer = file.data
         let size = buffer.readableBytes
         guard size > 0 else { throw AppError.validation(["file": "is empty"]) }
         guard size <= maxBytes else { throw AppError(.payloadTooLarge, "payload_too_large", "attachments may be at most 10 MB") }
@@ -72,7 +75,7 @@ enum AttachmentStore {
         attachment.id = attachmentId
         attachment.ticketId = ticket.id!
         attachment.uploaderId = user.id
-        attachment.fileName = displayName(upload.file.filename)
+        attachment.fileName = displayName(file.filename)
         attachment.contentType = type
         attachment.size = size
         attachment.sha256 = SHA256.hash(data: bytes).hexEncodedString()

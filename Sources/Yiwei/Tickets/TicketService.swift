@@ -210,7 +210,9 @@ enum TicketService {
                 v.add("teamId", "required")
             }
             var assignee: User?
-            if let raw = body.assigneeId, !raw.isEmpty, let id = v.uuid("assigneeId", raw) {
+            // "me" is the grab (抢单): an engineer takes the ticket.
+            let assigneeRaw = body.assigneeId == "me" ? user.id.uuidString : body.assigneeId
+            if let raw = assigneeRaw, !raw.isEmpty, let id = v.uuid("assigneeId", raw) {
                 assignee = try await User.find(id, on: db)
                 if let a = assignee, a.isActive, RolePolicy.permissions(for: a.roles).contains(.workTickets) {
                     if let team, try await TeamMember.query(on: db).filter(\.$teamId == team.id!).filter(\.$userId == id).first() == nil {

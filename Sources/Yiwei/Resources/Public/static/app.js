@@ -50,3 +50,44 @@
     });
   }
 })();
+
+// Service desk
+(function () {
+  "use strict";
+  // Select every row of a queue for a bulk action.
+  var all = document.querySelector("[data-select-all]");
+  if (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll('input[name="ids[]"]').forEach(function (box) { box.checked = all.checked; });
+    });
+  }
+  // Keyboard: "/" jumps to the search box, "n" opens the service-desk form (not while typing).
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target && event.target.tagName) || "";
+    if (/INPUT|TEXTAREA|SELECT/.test(tag) || event.metaKey || event.ctrlKey || event.altKey) { return; }
+    if (event.key === "/") {
+      var search = document.querySelector("[data-search]");
+      if (search) { event.preventDefault(); search.focus(); }
+    } else if (event.key === "n") {
+      var link = document.querySelector('[data-key="n"]');
+      if (link) { window.location.href = link.getAttribute("href"); }
+    }
+  });
+  // The ticket page notices when someone else changes the ticket.
+  var head = document.querySelector("[data-ticket]");
+  var banner = document.querySelector("[data-stale]");
+  if (head && banner && window.fetch) {
+    var id = head.getAttribute("data-ticket");
+    var version = head.getAttribute("data-version");
+    window.setInterval(function () {
+      if (document.hidden) { return; }
+      fetch("/tickets/" + id + "/version", { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body && body.version !== version) { banner.hidden = false; } })
+        .catch(function () {});
+    }, 10000);
+  }
+  // Print a QR label.
+  var print = document.querySelector("[data-print]");
+  if (print) { print.addEventListener("click", function () { window.print(); }); }
+})();

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+import Vapor
+import YiweiCore
+
+/// Labels for ticket values in the page's language.
+struct TicketLabels {
+    let t: [String: String]
+    func status(_ s: String) -> String { t["ticket_status_" + s] ?? s }
+    func priority(_ p: String) -> String { t["priority_" + p] ?? p }
+    func domain(_ d: String) -> String { t["domain_" + d] ?? d }
+    func kind(_ k: String) -> String { t["kind_" + k] ?? k }
+    func impact(_ i: String) -> String { t["impact_" + i] ?? i }
+    func urgency(_ u: String) -> String { t["urgency_" + u] ?? u }
+    func channel(_ c: String) -> String { t["channel_" + c] ?? c }
+    func action(_ a: String) -> String { t["ticket_action_" + a] ?? a }
+    func event(_ e: String) -> String { t["event_" + e] ?? e }
+}
+
+struct TicketRowView: Encodable {
+    var id: String
+    var number: String
+    var title: String
+    var priority: String
+    var priorityLabel: String
+    var status: String
+    var statusLabel: String
+    var domain: String
+    var domainLabel: String
+    var department: String
+    var system: String
+    var assignee: String
+    var created: String
+
+    init(_ r: TicketRowDTO, labels: TicketLabels, req: Request) {
+        id = r.id.uuidString; number = r.number; title = r.title
+        priority = r.priority; priorityLabel = labels.priority(r.priority)
+        status = r.status; statusLabel = labels.status(r.status)
+        domain = r.domain; domainLabel = labels.domain(r.domain)
+        department = r.departmentName ?? ""; system = r.businessSystemName ?? ""
+        assignee = r.assigneeName ?? (r.teamName ?? "")
+        created = DisplayTime.format(r.createdAt, req)
+    }
+}
+
+struct TimelineView: Encodable {
+    var at: String
+    var actor: String
+    var label: String
+    var detail: String
+    var isInternal: Bool
+    var type: String
+
+    /// One readable line per event: the reason, the resolution, who it went to, how long it waited.
+    init(_ e: TicketEventDTO, labels: TicketLabels, req: Request) {
+        at = DisplayTime.format(e.at, req)
+        actor = e.actorName ?? ""
+        label = labels.event(e.type)
+        type = e.type
+        isInternal = e.internal
+        let d = e.data
+        var parts: [String] = []
+        if let from = d["from"], let to = d["to"], from != to { parts.append("\(labels.status(from)) → \(labels.status(to))") }
+        if let name = d["assigneeName"] { parts.append("→ " + name) }
+        if let team = d["teamName"] { parts.append(labels.t["ticket_team"]! + "：" + team) }
+        if let domain = d["toDomain"] { parts.append(labels.domain(d["fromDomain"] ?? "") + " → " + labels.domain(domain)) }
+        if let p = d["toPriority"] { parts.append(labels.priority(d["fromPriority"] ?? "") + " → " + labels.priority(p)) }
+        if let reason = d["reason"] { parts.append(reason) }
+        if let resolution = d["resolution"] { parts.append(resolution) }
+        if let minutes = d["pausedMinutes"] { parts.append(labels.t["ticket_paused"]! + " " + minutes + " min") }
+        if let note = d["note"] { parts.append(note) }
+        if let excerpt = d["excerpt"] { parts.append(excerpt) }
+        if let score = d["score"] { parts.append(String(repeating: "★", count: Int(score) ?? 0) + (d["comment"].map { " " + $0 } ?? "")) }
+        if let file = d["fileName"] { parts.append(file) }
+        if let target = d["target"] { parts.append((labels.t["link_type_" + (d["type"] ?? "")] ?? "") + " " + target) }
+        if let minutes = d["minutes"] { parts.append(minutes + " min") }
+        if e.type == "created" {
+            parts.append(labels.priority(d["priority"] ?? "") + " · " + labels.channel(d["channel"] ?? ""))
+            if let reason = d["priorityReason"] { parts.append(reason) }
+        }
+        detail = parts.joined(separator: "  ·  ")
+    }
+}
+
+struct CommentView: Encodable {
+    var author: String
+    var initials: String
+    var body: String
+    var at: String
+    var isInternal: Bool
+}
+
+struct AttachmentView: Encodable {
+    var id: String
+    var name: String
+    var size: String
+    var isImage: Bool
+    var isInternal: Bool
+}
+
+func humanSize(_ bytes: Int) -> String {
+    bytes < 1024 ? "\(bytes) B" : bytes < 1_048_576 ? String(format: "%.0f KB", Double(bytes) / 1024) : String(format: "%.1f MB", Double(bytes) / 1_048_576)
+}
+
+/// One action form on the ticket page: which fields it asks for.
+struct ActionView: Encodable {
+    var action: String
+    var label: String
+    var primary: Bool
+    var needsReason: Bool
+    var needsResolution: Bool
+    var needsAssignee: Bool
+    var needsTeam: Bool
+    var needsDomain: Bool
+    var needsPriority: Bool
+    var needsNote: Bool
+    var danger: Bool
+}
+
+struct StepView: Encodable {
+    var label: String
+    var done: Bool
+    var current: Bool
+}
