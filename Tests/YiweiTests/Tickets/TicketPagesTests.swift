@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import VaporTesting
+@testable import Yiwei
+
+@Suite("Service desk pages: workbench, ticket page, portal, QR labels")
+struct TicketPagesTests {
+    /// Signs a user in through the browser; accounts made by the admin choose their own password first.
+    func browser(_ env: TestEnv, _ username: String) async throws -> Browser {
+        let b = Browser(env)
+        _ = try await b.signIn(username, "Test#Pass2026")
+        try await b.get("/account/password")
+        _ = try await b.post("/account/password", [("currentPassword", "Test#Pass2026"), ("newPassword", "Mine#2026pw"), ("confirmPassword", "Mine#2026pw")])
+        return b
+    }
+
+    @Test("the workbench shows the queues to engineers and refuses reporters")
+    func desk() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report()
+            let engineer = try await browser(env, "liming")
+            let mine = try await engineer.get("/desk")
+            #expect(mine.status == .ok)
+            #expect(mine.body.string.contains("当前队列没有工单"))
+            let unassigned = try await engineer.get("/desk?queue=unassigned")
+            #expect(unassigned.body.string.contains(t.number))
+            let search = try await engineer.get("/desk?queue=&q=" + "收费窗口".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(search.body.string.contains(t.number))
+            let nurse = try await browser(env, "hushi")
+            #expect(try await nurse.get("/desk").status == .forbidden)
+            // A reporter following a ticket link lands in the portal, which hides what staff write for staff.
+            let redirect = try await nurse.get("/tickets/\(t.id)")
+            #expect(redirect.headers.first(name: .location) == "/portal/tickets/\(t.id)")
+        }
+    }
+
+    @Test("actions on the ticket page: a refused action keeps the page and says why in Chinese")
+    func ticketPageActions() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report()
+            let desk = try await browser(env, "desk")
+            let page = try await desk.get("/tickets/\(t.id)")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("门诊收费窗口打印机无法打印"))
+            #expect(page.body.string.contains(#"value="accept""#))
+            let noReason = try await desk.post("/tickets/\(t.id)/act", [("action", "pend"), ("reason", "")])
+            #expect(noReason.status == .conflict) // a new ticket cannot be pended
+            try await desk.get("/tickets/\(t.id)")
+            let accepted = try await desk.post("/tickets/\(t.id)/act", [("action", "accept")])
+            #expect(accepted.status == .seeOther)
+            try await desk.get("/tickets/\(t.id)")
+            let missing = try await desk.post("/tickets/\(t.id)/act", [("action", "pend"), ("reason", "")])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("原因：必填"))
+            try await desk.get("/tickets/\(t.id)")
+            _ = try await desk.post("/tickets/\(t.id)/comment", [("body", "<script>alert(1)</script>"), ("internal", "true")])
+            let shown = try await desk.get("/tickets/\(t.id)")
+            #expect(shown.body.string.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!shown.body.string.contains("<script>alert(1)"))
+            let portal = try await browser(env, "hushi").get("/portal/tickets/\(t.id)")
+            #expect(!portal.body.string.contains("alert(1)"))
+        }
+    }
+
+    @Test("the portal: report with the three steps, see it, and the service desk logs a call")
+    func portalAndCallForm() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let nurse = try await browser(env, "hushi")
+            let form = try await nurse.get("/portal/new?location=" + "门诊楼3楼".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&via=qr")
+            #expect(form.body.string.contains(#"value="门诊楼3楼""#))
+            let missing = try await nurse.post("/portal/new", [("domain", "it"), ("title", ""), ("urgency", "operation"), ("impact", "individual"), ("location", "x"), ("channel", "qrcode")])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(try await env.count("tickets") == 0)
+            try await nurse.get("/portal/new")
+            let created = try await nurse.post("/portal/new", [("domain", "logistics"), ("title", "病房卫生间漏水"), ("urgency", "operation"),
+                                                               ("impact", "department"), ("location", "住院楼5楼"), ("channel", "qrcode")])
+            #expect(created.status == .seeOther)
+            let list = try await nurse.get("/portal")
+            #expect(list.body.string.contains("病房卫生间漏水"))
+            // Changing the password in the browser revoked the nurse's earlier API token.
+            let token = try await env.login("hushi", "Mine#2026pw")
+            let rows = try await env.send(.GET, "/api/v1/tickets", token: token).content.decode(Page<TicketRowDTO>.self)
+            let ticket = try await env.send(.GET, "/api/v1/tickets/\(rows.items[0].id)", token: token).content.decode(TicketDTO.self)
+            #expect(ticket.channel == "qrcode")
+            #expect(ticket.location == "住院楼5楼")
+            #expect(ticket.priority == "P3")
+
+            let desk = try await browser(env, "desk")
+            let call = try await desk.get("/desk/new")
+            #expect(call.status == .ok)
+            let logged = try await desk.post("/desk/new", [("reporterId", h.colleague.id.uuidString), ("domain", "it"), ("title", "电话报修：医保结算失败"),
+                                                           ("description", ""), ("impact", "individual"), ("urgency", "clinical"), ("categoryId", ""),
+                                                           ("businessSystemId", ""), ("departmentId", ""), ("location", ""), ("channel", "phone")])
+            #expect(logged.status == .seeOther)
+            let all = try await env.send(.GET, "/api/v1/tickets?q=" + "医保结算".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, token: h.lead.token)
+                .content.decode(Page<TicketRowDTO>.self)
+            let phoned = try await env.send(.GET, "/api/v1/tickets/\(all.items[0].id)", token: h.lead.token).content.decode(TicketDTO.self)
+            #expect(phoned.channel == "phone")
+            #expect(phoned.reporterId == h.colleague.id)
+            #expect(phoned.departmentId == h.ward)
+        }
+    }
+
+    @Test("QR labels: the admin gets an SVG that encodes the pre-filled portal address")
+    func qrLabels() async throws {
+        try await withYiwei { env in
+            let admin = Browser(env)
+            _ = try await admin.signIn("admin", adminPassword)
+            let page = try await admin.get("/admin/qr?location=" + "门诊楼3楼".addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "&asset=PC-0001")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("/portal/new?via=qr&amp;location="))
+            let svg = try await admin.get("/admin/qr/label.svg?location=x&asset=PC-0001")
+            #expect(svg.status == .ok)
+            #expect(svg.headers.contentType?.subType == "svg+xml")
+            #expect(svg.body.string.hasPrefix("<svg"))
+            let bad = try await admin.get("/admin/qr/label.svg?departmentId=not-an-id")
+            #expect(bad.status == .unprocessableEntity)
+            _ = try await env.makeUser("nurse9", roles: ["reporter"])
+            let nurse = Browser(env)
+            _ = try await nurse.signIn("nurse9", "Test#Pass2026")
+            try await nurse.get("/account/password")
+            _ = try await nurse.post("/account/password", [("currentPassword", "Test#Pass2026"), ("newPassword", "Mine#2026pw"), ("confirmPassword", "Mine#2026pw")])
+            #expect(try await nurse.get("/admin/qr").status == .forbidden)
+        }
+    }
+}
