@@ -16,5 +16,6 @@ enum YiweiMigrations {
         CreateTickets(),
         AddDepartmentTicketVisibility(),
         AddUserPreviousLogin(),
+        AddTicketVisitedAt(),
     ]
 }

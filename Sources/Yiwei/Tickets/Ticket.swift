@@ -41,6 +41,8 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "rating_score") var ratingScore: Int?
     @OptionalField(key: "rating_comment") var ratingComment: String?
     @OptionalField(key: "rated_at") var ratedAt: Date?
+    /// When the service desk made the return visit (回访), if it has.
+    @OptionalField(key: "visited_at") var visitedAt: Date?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "acknowledged_at") var acknowledgedAt: Date?

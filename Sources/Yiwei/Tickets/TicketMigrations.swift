@@ -142,6 +142,19 @@ struct CreateTickets: AsyncMigration {
     }
 }
 
+/// The return visit's time, so the desk can work through the tickets still to be visited.
+struct AddTicketVisitedAt: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Ticket.schema).field("visited_at", .datetime).update()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "idx_tickets_visit").on(Ticket.schema).column("visited_at").column("resolved_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Ticket.schema).deleteField("visited_at").update()
+    }
+}
+
 /// Whether a department's reporters see each other's tickets (SEC-1), off by default.
 struct AddDepartmentTicketVisibility: AsyncMigration {
     func prepare(on database: any Database) async throws {

@@ -85,6 +85,8 @@ enum TicketQueries {
         case open
         /// Resolved or closed in the last 7 days.
         case resolved
+        /// Resolved or closed in the last 30 days and not yet visited (回访): the desk samples from these.
+        case visit
     }
 
     struct Filter: Sendable {
@@ -107,7 +109,7 @@ enum TicketQueries {
         var f = Filter()
         let user = try req.requireUser()
         if let raw = req.query[String.self, at: "queue"], !raw.isEmpty {
-            if let queue = Queue(rawValue: raw) { f.queue = queue } else { v.add("queue", "must be one of mine, unassigned, open, resolved") }
+            if let queue = Queue(rawValue: raw) { f.queue = queue } else { v.add("queue", "must be one of mine, unassigned, open, resolved, visit") }
         }
         if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
             for part in raw.split(separator: ",") {
@@ -162,6 +164,9 @@ enum TicketQueries {
         case .resolved?:
             query = query.filter(\.$status ~~ [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue])
                 .filter(\.$resolvedAt >= now.addingTimeInterval(-7 * 86400))
+        case .visit?:
+            query = query.filter(\.$status ~~ [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue])
+                .filter(\.$visitedAt == nil).filter(\.$resolvedAt >= now.addingTimeInterval(-30 * 86400))
         case nil: break
         }
         if !f.statuses.isEmpty { query = query.filter(\.$status ~~ f.statuses.map(\.rawValue)) }

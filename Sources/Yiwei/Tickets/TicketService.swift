@@ -288,6 +288,7 @@ enum TicketService {
             let note = v.text("note", body.note, max: 1000)
             try v.check()
             data["note"] = note
+            ticket.visitedAt = now
         }
         try v.check()
         ticket.status = to.rawValue

@@ -81,8 +81,13 @@ struct TicketLifecycleTests {
             let closed = try await h.act(t, h.dispatcher.token, ["action": "close"]).content.decode(TicketDTO.self)
             #expect(closed.status == "closed")
             #expect(closed.closedAt == t0.addingTimeInterval(70 * 60))
+            func toVisit() async throws -> [UUID] {
+                try await env.send(.GET, "/api/v1/tickets?queue=visit", token: h.dispatcher.token).content.decode(Page<TicketRowDTO>.self).items.map(\.id)
+            }
+            #expect(try await toVisit() == [t.id])
             let visit = try await h.act(t, h.dispatcher.token, ["action": "visit", "note": "电话回访，护士长满意"])
             #expect(visit.status == .ok)
+            #expect(try await toVisit().isEmpty)
             let timeline = try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.nurse.token).content.decode([TicketEventDTO].self)
             #expect(timeline.map(\.type) == ["created", "accept", "assign", "start", "pend", "resume", "resolve", "rating", "close", "visit"])
             #expect(timeline[5].data["pausedMinutes"] == "35.0")
