@@ -17,5 +17,6 @@ enum YiweiMigrations {
         AddDepartmentTicketVisibility(),
         AddUserPreviousLogin(),
         AddTicketVisitedAt(),
+        CreateCalendars(),
     ]
 }

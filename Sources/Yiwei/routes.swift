@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: OrgController<BusinessSystemResource>())
     try api.register(collection: AuditController())
     try api.register(collection: TicketController())
+    try api.register(collection: CalendarController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware())

@@ -190,7 +190,17 @@ enum OpenAPIDocument {
                               required: ["results"])),
         ("SavedFilterBody", object([("name", str(max: 30)), ("query", str(max: 500))], required: ["name", "query"])),
         ("SavedFilter", object([("id", uuid), ("name", str()), ("query", str())], required: ["id", "name", "query"])),
-    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow"].map { ($0 + "Page", page($0)) }
+        ("WeeklyHours", .o([("type", .s("object")), ("description", .s("weekday (mon … sun) → intervals [[\"08:00\",\"12:00\"],[\"14:30\",\"17:30\"]]")),
+                            ("additionalProperties", array(array(str())))])),
+        ("Calendar", object([("id", uuid), ("name", str()), ("timeZone", str()), ("weeklyHours", ref("WeeklyHours")),
+                             ("holidays", array(str(format: "date"))), ("workdays", array(str(format: "date")))] + stamps,
+                            required: ["id", "name", "timeZone", "weeklyHours", "holidays", "workdays", "isActive", "createdAt", "updatedAt"])),
+        ("CalendarBody", object([("name", str(max: 50)), ("timeZone", str()), ("weeklyHours", ref("WeeklyHours")),
+                                 ("holidays", array(str())), ("workdays", array(str()))] + writeStamps, required: ["name", "weeklyHours"])),
+        ("CalendarDates", object([("holidays", array(str())), ("workdays", array(str()))])),
+        ("Due", object([("due", str(format: "date-time"))], required: ["due"])),
+        ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
+    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar"].map { ($0 + "Page", page($0)) }
       + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
@@ -252,6 +262,7 @@ enum OpenAPIDocument {
     + orgOperations("vendors", "Vendor", "organisation", "vendor")
     + orgOperations("categories", "Category", "organisation", "category", filters: [("domain", str(enumValues: domains)), ("parentId", str())])
     + ticketOperations
+    + calendarOperations
     + orgOperations("business-systems", "BusinessSystem", "organisation", "business system",
                     filters: [("criticality", str(enumValues: ["core", "important", "general"])), ("vendorId", uuid)])
 
@@ -303,6 +314,23 @@ enum OpenAPIDocument {
                       response: (204, nil), pathParams: ["filterId"]),
         ]
     }()
+
+    static let calendarOperations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/calendars", tag: "sla", summary: "Business calendars", response: (200, "CalendarPage"), paged: true),
+        Operation(method: "post", path: "/api/v1/calendars", tag: "sla", summary: "Create a calendar (admin)", body: "CalendarBody", response: (201, "Calendar")),
+        Operation(method: "get", path: "/api/v1/calendars/{calendarId}", tag: "sla", summary: "Get a calendar", response: (200, "Calendar"),
+                  pathParams: ["calendarId"]),
+        Operation(method: "put", path: "/api/v1/calendars/{calendarId}", tag: "sla", summary: "Replace a calendar (admin)", body: "CalendarBody",
+                  response: (200, "Calendar"), pathParams: ["calendarId"]),
+        Operation(method: "post", path: "/api/v1/calendars/{calendarId}/dates", tag: "sla",
+                  summary: "Add holidays and make-up working days (admin)", body: "CalendarDates", response: (200, "Calendar"), pathParams: ["calendarId"]),
+        Operation(method: "get", path: "/api/v1/calendars/{calendarId}/due", tag: "sla",
+                  summary: "The instant when `minutes` of working time have passed from `start`", response: (200, "Due"),
+                  query: [("start", str(format: "date-time")), ("minutes", int(min: 0, max: 5_256_000))], pathParams: ["calendarId"]),
+        Operation(method: "get", path: "/api/v1/calendars/{calendarId}/business-minutes", tag: "sla",
+                  summary: "Working minutes within [from, to)", response: (200, "BusinessMinutes"),
+                  query: [("from", str(format: "date-time")), ("to", str(format: "date-time"))], pathParams: ["calendarId"]),
+    ]
 
     static func errorResponse(_ description: String) -> J {
         .o([("description", .s(description)), ("content", .o([("application/json", .o([("schema", ref("Error"))]))]))])

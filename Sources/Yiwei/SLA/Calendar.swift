@@ -1,0 +1,182 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// A stored business calendar (工作日历). Weekly hours, holidays and make-up days are kept as JSON text:
+/// small, read whole, and the same on SQLite and PostgreSQL.
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
+final class CalendarRecord: Model, @unchecked Sendable {
+    static let schema = "calendars"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "time_zone") var timeZone: String
+    /// `{"mon":[["08:00","12:00"],["14:30","17:30"]], …}`
+    @Field(key: "weekly_hours") var weeklyHours: String
+    /// `["2026-10-01", …]`
+    @Field(key: "holidays") var holidays: String
+    @Field(key: "workdays") var workdays: String
+    @Field(key: "is_active") var isActive: Bool
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+}
+
+enum Weekday: String, CaseIterable, Sendable {
+    case mon, tue, wed, thu, fri, sat, sun
+    /// ISO number: Monday 1 … Sunday 7.
+    var number: Int { Weekday.allCases.firstIndex(of: self)! + 1 }
+}
+
+struct CalendarDTO: Content, Equatable {
+    var id: UUID
+    var name: String
+    var timeZone: String
+    var weeklyHours: [String: [[String]]]
+    var holidays: [String]
+    var workdays: [String]
+    var isActive: Bool
+    var createdAt: Date
+    var updatedAt: Date
+}
+
+struct CalendarBody: Content {
+    var name: String?
+    var timeZone: String?
+    var weeklyHours: [String: [[String]]]?
+    var holidays: [String]?
+    var workdays: [String]?
+    var isActive: Bool?
+}
+
+struct CalendarDatesBody: Content {
+    var holidays: [String]?
+    var workdays: [String]?
+}
+
+struct DueDTO: Content { var due: String }
+struct BusinessMinutesDTO: Content { var minutes: Double }
+
+enum CalendarStore {
+    static let decoder = JSONDecoder()
+
+    static func weekly(_ record: CalendarRecord) -> [String: [[String]]] {
+        (try? decoder.decode([String: [[String]]].self, from: Data(record.weeklyHours.utf8))) ?? [:]
+    }
+
+    static func dates(_ json: String) -> [String] {
+        (try? decoder.decode([String].self, from: Data(json.utf8))) ?? []
+    }
+
+    static func dto(_ r: CalendarRecord) -> CalendarDTO {
+        CalendarDTO(id: r.id!, name: r.name, timeZone: r.timeZone, weeklyHours: weekly(r), holidays: dates(r.holidays),
+                    workdays: dates(r.workdays), isActive: r.isActive, createdAt: r.createdAt, updatedAt: r.updatedAt)
+    }
+
+    /// The calculator for a stored calendar.
+    static func calendar(_ r: CalendarRecord) throws -> BusinessCalendar {
+        var v = Validator()
+        guard let calendar = build(timeZone: r.timeZone, weekly: weekly(r), holidays: dates(r.holidays), workdays: dates(r.workdays), v: &v) else {
+            throw AppError(.internalServerError, "invalid_calendar", "the stored calendar is invalid")
+        }
+        return calendar
+    }
+
+    /// Validates every part and builds the calendar; problems are named by field.
+    static func build(timeZone: String, weekly: [String: [[String]]], holidays: [String], workdays: [String], v: inout Validator) -> BusinessCalendar? {
+        guard let zone = TimeZone(identifier: timeZone) else { v.add("timeZone", "unknown time zone \(timeZone)"); return nil }
+        var days: [Int: [WorkInterval]] = [:]
+        for (key, pairs) in weekly {
+            guard let weekday = Weekday(rawValue: key) else { v.add("weeklyHours", "unknown weekday \(key); use mon … sun"); continue }
+            var intervals: [WorkInterval] = []
+            for pair in pairs {
+                guard pair.count == 2, let interval = WorkInterval(pair[0], pair[1]) else {
+                    v.add("weeklyHours", "\(key): each interval is [\"HH:MM\",\"HH:MM\"] with the start before the end")
+                    continue
+                }
+                intervals.append(interval)
+            }
+            days[weekday.number] = intervals
+        }
+        func parse(_ field: String, _ texts: [String]) -> Set<CivilDate> {
+            var result = Set<CivilDate>()
+            for text in texts {
+                if let date = CivilDate(text) { result.insert(date) } else { v.add(field, "\(text) is not a date like 2026-10-01") }
+            }
+            if texts.count > 3660 { v.add(field, "at most 3660 dates") }
+            return result
+        }
+        let off = parse("holidays", holidays), on = parse("workdays", workdays)
+        guard v.isValid else { return nil }
+        do {
+            return try BusinessCalendar(timeZone: zone, weekly: days, holidays: off, workdays: on)
+        } catch BusinessCalendar.Problem.overlapping(let weekday) {
+            v.add("weeklyHours", "\(Weekday.allCases[weekday - 1].rawValue): intervals overlap")
+        } catch BusinessCalendar.Problem.noWorkingTime {
+            v.add("weeklyHours", "the week has no working time")
+        } catch BusinessCalendar.Problem.holidayAndWorkday(let date) {
+            v.add("workdays", "\(date) is also a holiday")
+        } catch {
+            v.add("weeklyHours", "invalid")
+        }
+        return nil
+    }
+
+    static func store(_ calendar: BusinessCalendar, in record: CalendarRecord) {
+        var weekly: [String: [[String]]] = [:]
+        for day in Weekday.allCases where !calendar.weekly[day.number].isEmpty {
+            weekly[day.rawValue] = calendar.weekly[day.number].map(\.texts)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        record.timeZone = calendar.timeZone.identifier
+        record.weeklyHours = String(decoding: (try? encoder.encode(weekly)) ?? Data("{}".utf8), as: UTF8.self)
+        record.holidays = String(decoding: (try? encoder.encode(calendar.holidays.sorted().map(\.description))) ?? Data("[]".utf8), as: UTF8.self)
+        record.workdays = String(decoding: (try? encoder.encode(calendar.workdays.sorted().map(\.description))) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// An instant in the calendar's zone with its offset, as users check it by hand (`2026-11-23T08:30:00+08:00`).
+    static func format(_ date: Date, in zone: TimeZone) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = zone
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
+    }
+}
+
+struct CreateCalendars: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(CalendarRecord.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("time_zone", .string, .required)
+            .field("weekly_hours", .string, .required)
+            .field("holidays", .string, .required)
+            .field("workdays", .string, .required)
+            .field("is_active", .bool, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "name")
+            .create()
+        // The presets every hospital starts with.
+        let now = Date()
+        for (name, calendar) in [("法定工作日 2026（8:00–18:00）", CalendarPresets.statutory2026),
+                                 ("办公时间 2026（8:00–12:00，14:30–17:30）", CalendarPresets.office2026),
+                                 ("7×24 全天候", CalendarPresets.allDay)] {
+            let record = CalendarRecord()
+            record.name = name
+            CalendarStore.store(calendar, in: record)
+            record.isActive = true
+            record.createdAt = now
+            record.updatedAt = now
+            try await record.create(on: database)
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(CalendarRecord.schema).delete()
+    }
+}
