@@ -87,6 +87,48 @@
         .catch(function () {});
     }, 10000);
   }
+  // An action that needs details: when opened, put the cursor in its first field; one open at a time.
+  document.querySelectorAll(".action-more").forEach(function (box) {
+    var summary = box.querySelector("summary");
+    if (!summary) { return; }
+    summary.addEventListener("click", function () { box.setAttribute("data-user", ""); });
+    box.addEventListener("toggle", function () {
+      if (!box.open || !box.hasAttribute("data-user")) { return; }
+      box.removeAttribute("data-user");
+      var panel = box.closest(".actions");
+      if (panel) {
+        panel.querySelectorAll(".action-more[open]").forEach(function (other) { if (other !== box) { other.open = false; } });
+      }
+      var field = box.querySelector("select, textarea, input:not([type=hidden])");
+      if (field) { field.focus(); }
+    });
+  });
+  // The reporter's photo: show what was picked before sending.
+  var photo = document.querySelector("[data-photo]");
+  var preview = document.querySelector("[data-photo-preview]");
+  if (photo && preview && window.FileReader) {
+    photo.addEventListener("change", function () {
+      var file = photo.files && photo.files[0];
+      if (!file || !/^image\//.test(file.type) || file.size > 10 * 1024 * 1024) { preview.hidden = true; preview.removeAttribute("src"); return; }
+      var reader = new FileReader();
+      reader.onload = function () { preview.src = reader.result; preview.hidden = false; };
+      reader.readAsDataURL(file);
+    });
+  }
+  // Star rating: light the chosen star and the lower ones where CSS :has is missing.
+  var stars = document.querySelector(".star-rating");
+  if (stars) {
+    var paint = function () {
+      var on = false;
+      stars.querySelectorAll("label").forEach(function (label) {
+        var input = label.querySelector("input");
+        if (input && input.checked) { on = true; }
+        label.classList.toggle("on", on);
+      });
+    };
+    stars.addEventListener("change", paint);
+    paint();
+  }
   // Print a QR label.
   var print = document.querySelector("[data-print]");
   if (print) { print.addEventListener("click", function () { window.print(); }); }
