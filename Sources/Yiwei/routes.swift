@@ -29,6 +29,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: TicketPages())
     try pages.register(collection: PortalPages())
     try pages.register(collection: QRLabelPages())
+    try pages.register(collection: CalendarPages())
 }
 
 /// A browser user whose password was set by an administrator must choose their own before anything else.
