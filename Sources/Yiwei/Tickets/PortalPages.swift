@@ -103,7 +103,7 @@ struct PortalPages: RouteCollection {
             title: form.title ?? "", description: form.description ?? "", location: location,
             departmentId: form.departmentId ?? "", businessSystemId: form.businessSystemId ?? "", assetId: form.assetId ?? "",
             channel: form.channel ?? "", context: contextParts.isEmpty ? nil : contextParts.joined(separator: " · "),
-            errors: localized, errorSummary: errors.isEmpty ? nil : t["form_has_errors"]))
+            errors: localized, errorSummary: errors.isEmpty ? nil : t["portal_form_has_errors"]))
     }
 
     /// Phones report from WeCom/WeChat's browsers: the channel says so unless a QR code brought them.
@@ -173,9 +173,10 @@ struct PortalPages: RouteCollection {
             .enumerated().map { StepView(label: t[$0.element]!, done: $0.offset < reached || (status == .closed && $0.offset == 4), current: $0.offset == reached && status != .closed) }
         let own = ticket.reporterId == user.id
         // A reporter never sees internal events here, whatever their other roles.
-        let events = try await TicketQueries.timeline(ticket, user: user, on: req.db).filter { !$0.internal }
+        let bookkeeping: Set<String> = ["link", "unlink", "worklog", "reprioritize"]
+        let events = try await TicketQueries.timeline(ticket, user: user, on: req.db).filter { !$0.internal && !bookkeeping.contains($0.type) }
         let comments = try await TicketService.comments(ticket.id, request: req).filter { !$0.internal }.map {
-            CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.format($0.createdAt, req), isInternal: false)
+            CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: false)
         }
         let attachments = try await AttachmentStore.list(ticket, user: user, on: req.db).filter { !$0.internal }.map {
             AttachmentView(id: $0.id.uuidString, name: $0.fileName, size: humanSize($0.size), isImage: $0.contentType.hasPrefix("image/"), isInternal: false)
@@ -187,7 +188,7 @@ struct PortalPages: RouteCollection {
             canRate: own && [.resolved, .closed].contains(status) && ticket.ratingScore == nil,
             canReopen: own && status == .resolved, canConfirm: own && status == .resolved, canWithdraw: own && status == .new,
             ratingStars: ticket.ratingScore.map { String(repeating: "★", count: $0) + String(repeating: "☆", count: 5 - $0) },
-            scores: (1...5).reversed().map { .init(value: String($0), label: String(repeating: "★", count: $0) + " " + t["rating_\($0)"]!, selected: $0 == 5) },
+            scores: (1...5).reversed().map { .init(value: String($0), label: t["rating_\($0)"]!, selected: $0 == 5) },
             error: error))
     }
 

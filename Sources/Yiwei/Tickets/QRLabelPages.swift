@@ -20,7 +20,7 @@ struct QRLabelPages: RouteCollection {
     }
 
     /// The portal address a label opens: only known parameters, bounded, so a label never carries anything else.
-    static func portalURL(_ req: Request) throws -> (url: String, caption: String)? {
+    static func portalURL(_ req: Request, names: [String: String] = [:]) throws -> (url: String, caption: String)? {
         var items: [URLQueryItem] = [URLQueryItem(name: "via", value: "qr")]
         var caption: [String] = []
         if let location = req.query[String.self, at: "location"]?.trimmingCharacters(in: .whitespaces), !location.isEmpty {
@@ -31,6 +31,7 @@ struct QRLabelPages: RouteCollection {
             if let raw = req.query[String.self, at: name], !raw.isEmpty {
                 guard UUID(uuidString: raw) != nil else { throw AppError.validation([name: "must be an id"]) }
                 items.append(URLQueryItem(name: name, value: raw))
+                if let label = names[raw.uppercased()] { caption.append(label) }
             }
         }
         if let domain = req.query[String.self, at: "domain"], !domain.isEmpty {
@@ -67,7 +68,10 @@ struct QRLabelPages: RouteCollection {
                       options: FormField.options(systems, selected: [value("systemId")], allowEmpty: t["choose_none"]!)),
             FormField(name: "asset", label: t["qr_asset"]!, kind: .text, value: value("asset"), maxLength: 64),
         ]
-        let target = try Self.portalURL(req)
+        var names: [String: String] = [:]
+        for (id, name) in lookups.departments { names[id.uuidString] = name }
+        for (id, name) in systems { names[id] = name }
+        let target = try Self.portalURL(req, names: names)
         let query = URLComponents(string: req.url.string)?.percentEncodedQuery ?? ""
         return try await req.view.render("admin/qr", Context(page: base, fields: fields, url: target?.url,
                                                              imageHref: target == nil ? nil : "/admin/qr/label.svg?" + query, caption: target?.caption))

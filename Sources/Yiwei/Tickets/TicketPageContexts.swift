@@ -39,7 +39,7 @@ struct TicketRowView: Encodable {
         domain = r.domain; domainLabel = labels.domain(r.domain)
         department = r.departmentName ?? ""; system = r.businessSystemName ?? ""
         assignee = r.assigneeName ?? (r.teamName ?? "")
-        created = DisplayTime.format(r.createdAt, req)
+        created = DisplayTime.short(r.createdAt, req)
     }
 }
 
@@ -53,7 +53,7 @@ struct TimelineView: Encodable {
 
     /// One readable line per event: the reason, the resolution, who it went to, how long it waited.
     init(_ e: TicketEventDTO, labels: TicketLabels, req: Request) {
-        at = DisplayTime.format(e.at, req)
+        at = DisplayTime.short(e.at, req)
         actor = e.actorName ?? ""
         label = labels.event(e.type)
         type = e.type
@@ -61,19 +61,19 @@ struct TimelineView: Encodable {
         let d = e.data
         var parts: [String] = []
         if let from = d["from"], let to = d["to"], from != to { parts.append("\(labels.status(from)) → \(labels.status(to))") }
-        if let name = d["assigneeName"] { parts.append("→ " + name) }
+        if let name = d["assigneeName"] { parts.append(labels.t["event_assigned_to"]!.replacingOccurrences(of: "{name}", with: name)) }
         if let team = d["teamName"] { parts.append(labels.t["ticket_team"]! + "：" + team) }
         if let domain = d["toDomain"] { parts.append(labels.domain(d["fromDomain"] ?? "") + " → " + labels.domain(domain)) }
         if let p = d["toPriority"] { parts.append(labels.priority(d["fromPriority"] ?? "") + " → " + labels.priority(p)) }
         if let reason = d["reason"] { parts.append(reason) }
         if let resolution = d["resolution"] { parts.append(resolution) }
-        if let minutes = d["pausedMinutes"] { parts.append(labels.t["ticket_paused"]! + " " + minutes + " min") }
+        if let minutes = d["pausedMinutes"] { parts.append(labels.t["ticket_paused"]! + " " + minutes + " " + labels.t["worklog_minutes"]!) }
         if let note = d["note"] { parts.append(note) }
         if let excerpt = d["excerpt"] { parts.append(excerpt) }
         if let score = d["score"] { parts.append(String(repeating: "★", count: Int(score) ?? 0) + (d["comment"].map { " " + $0 } ?? "")) }
         if let file = d["fileName"] { parts.append(file) }
-        if let target = d["target"] { parts.append((labels.t["link_type_" + (d["type"] ?? "")] ?? "") + " " + target) }
-        if let minutes = d["minutes"] { parts.append(minutes + " min") }
+        if let target = d["target"] { parts.append((labels.t["link_type_" + (d["type"] ?? "")] ?? "") + "：" + target) }
+        if let minutes = d["minutes"] { parts.append(minutes + " " + labels.t["worklog_minutes"]!) }
         if e.type == "created" {
             parts.append(labels.priority(d["priority"] ?? "") + " · " + labels.channel(d["channel"] ?? ""))
             if let reason = d["priorityReason"] { parts.append(reason) }

@@ -260,7 +260,7 @@ struct TicketPages: RouteCollection {
             }
         let events = try await TicketQueries.timeline(ticket, user: user, on: req.db)
         let comments = try await TicketService.comments(ticket.id, request: req).map {
-            CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.format($0.createdAt, req), isInternal: $0.internal)
+            CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: $0.internal)
         }
         let attachments = try await AttachmentStore.list(ticket, user: user, on: req.db).map {
             AttachmentView(id: $0.id.uuidString, name: $0.fileName, size: humanSize($0.size), isImage: $0.contentType.hasPrefix("image/"), isInternal: $0.internal)
@@ -270,7 +270,7 @@ struct TicketPages: RouteCollection {
                                  number: $0.number, title: $0.title, href: "/tickets/\($0.ticketId)", status: labels.status($0.status))
         }
         let worklogs = user.seesInternal ? try await TicketService.workLogs(ticket.id, request: req).map {
-            PageContext.WorkLogView(user: $0.userName, minutes: $0.minutes, note: $0.note, at: DisplayTime.format($0.createdAt, req))
+            PageContext.WorkLogView(user: $0.userName, minutes: $0.minutes, note: $0.note, at: DisplayTime.short($0.createdAt, req))
         } : []
         let lookups = try await Lookups.load(on: req.db)
         let teamsInDomain = lookups.teams.filter { $0.2 == ticket.domain }
@@ -289,7 +289,7 @@ struct TicketPages: RouteCollection {
             isStaff: user.worksTickets, canGrab: user.worksTickets && ticket.assigneeId != user.id && TicketService.permitted(.assign, user: user, ticket: ticket)
                 && TicketStateMachine.next(ticket.statusValue, .assign) != nil,
             version: String(ticket.updatedAt.timeIntervalSince1970), error: error,
-            pausedText: paused > 0 ? String(format: "%.0f min", paused) : nil))
+            pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil))
     }
 
     struct VersionDTO: Content { var version: String }
