@@ -18,5 +18,6 @@ enum YiweiMigrations {
         AddUserPreviousLogin(),
         AddTicketVisitedAt(),
         CreateCalendars(),
+        CreateSLAPolicies(),
     ]
 }

@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: AuditController())
     try api.register(collection: TicketController())
     try api.register(collection: CalendarController())
+    try api.register(collection: SLAPolicyController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware())

@@ -40,6 +40,7 @@ enum OpenAPIDocument {
     static let dateTime = str(format: "date-time")
     static let dateTimeNullable = str(format: "date-time", nullable: true)
     static let bool = J.o([("type", .s("boolean"))])
+    static let nullableInt = J.o([("type", .s("integer")), ("nullable", .b(true))])
     static func int(min: Int? = nil, max: Int? = nil) -> J {
         var p: [(String, J)] = [("type", .s("integer"))]
         if let min { p.append(("minimum", .i(min))) }
@@ -142,8 +143,11 @@ enum OpenAPIDocument {
                                  ("location", str(max: 100)), ("channel", str(enumValues: channels)), ("occurredAt", dateTime)],
                                 required: ["domain", "title", "impact", "urgency"])),
         ("TicketSLA", object([("responseDueAt", dateTimeNullable), ("startDueAt", dateTimeNullable), ("resolveDueAt", dateTimeNullable),
-                              ("responseBreached", bool), ("resolveBreached", bool), ("pausedMinutes", .o([("type", .s("number"))]))],
-                             required: ["responseBreached", "resolveBreached", "pausedMinutes"])),
+                              ("responseBreached", bool), ("startBreached", bool), ("resolveBreached", bool),
+                              ("pausedMinutes", .o([("type", .s("number"))])), ("policyId", uuidNullable), ("policyName", str(nullable: true)),
+                              ("calendarName", str(nullable: true)), ("businessTime", .o([("type", .s("boolean")), ("nullable", .b(true))])),
+                              ("raisedInHours", .o([("type", .s("boolean")), ("nullable", .b(true))])), ("clocks", array(ref("SLAClock")))],
+                             required: ["responseBreached", "startBreached", "resolveBreached", "pausedMinutes", "clocks"])),
         ("TicketRating", object([("score", int(min: 1, max: 5)), ("comment", str(nullable: true)), ("at", dateTime)], required: ["score", "at"])),
         ("Ticket", object([("id", uuid), ("number", str()), ("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)),
                            ("title", str()), ("description", str()), ("impact", str(enumValues: impacts)), ("urgency", str(enumValues: urgencies)),
@@ -199,8 +203,25 @@ enum OpenAPIDocument {
                                  ("holidays", array(str())), ("workdays", array(str()))] + writeStamps, required: ["name", "weeklyHours"])),
         ("CalendarDates", object([("holidays", array(str())), ("workdays", array(str()))])),
         ("Due", object([("due", str(format: "date-time"))], required: ["due"])),
+        ("SLAPolicy", object([("id", uuid), ("name", str()), ("domain", str(enumValues: domains)), ("priority", str(enumValues: priorities)),
+                              ("categoryId", uuidNullable), ("businessSystemId", uuidNullable), ("calendarId", uuid), ("businessTime", bool),
+                              ("responseMinutes", nullableInt), ("startMinutes", nullableInt), ("resolveMinutes", nullableInt),
+                              ("offHoursResponseMinutes", nullableInt), ("offHoursStartMinutes", nullableInt), ("offHoursResolveMinutes", nullableInt),
+                              ("isActive", bool), ("effectiveFrom", dateTime)],
+                             required: ["id", "name", "domain", "priority", "calendarId", "businessTime", "isActive", "effectiveFrom"])),
+        ("SLAPolicyBody", object([("name", str(max: 50)), ("domain", str(enumValues: domains)), ("priority", str(enumValues: priorities)),
+                                  ("categoryId", idOrEmpty), ("businessSystemId", idOrEmpty), ("calendarId", uuid), ("businessTime", bool),
+                                  ("responseMinutes", int(min: 1, max: 525_600)), ("startMinutes", int(min: 1, max: 525_600)),
+                                  ("resolveMinutes", int(min: 1, max: 525_600)), ("offHoursResponseMinutes", int(min: 1, max: 525_600)),
+                                  ("offHoursStartMinutes", int(min: 1, max: 525_600)), ("offHoursResolveMinutes", int(min: 1, max: 525_600)),
+                                  ("effectiveFrom", str(format: "date-time"))],
+                                 required: ["name", "domain", "priority", "calendarId"])),
+        ("SLAClock", object([("kind", str(enumValues: ["response", "start", "resolve"])), ("targetMinutes", int()), ("dueAt", dateTimeNullable),
+                             ("elapsedMinutes", .o([("type", .s("number"))])), ("pausedMinutes", .o([("type", .s("number"))])),
+                             ("stoppedAt", dateTimeNullable), ("breached", bool), ("paused", bool)],
+                            required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
-    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar"].map { ($0 + "Page", page($0)) }
+    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy"].map { ($0 + "Page", page($0)) }
       + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
@@ -316,6 +337,10 @@ enum OpenAPIDocument {
     }()
 
     static let calendarOperations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/sla-policies", tag: "sla", summary: "SLA policies", response: (200, "SLAPolicyPage"),
+                  query: [("domain", str(enumValues: domains)), ("priority", str(enumValues: priorities))], paged: true),
+        Operation(method: "post", path: "/api/v1/sla-policies", tag: "sla", summary: "Create an SLA policy (admin)", body: "SLAPolicyBody",
+                  response: (201, "SLAPolicy")),
         Operation(method: "get", path: "/api/v1/calendars", tag: "sla", summary: "Business calendars", response: (200, "CalendarPage"), paged: true),
         Operation(method: "post", path: "/api/v1/calendars", tag: "sla", summary: "Create a calendar (admin)", body: "CalendarBody", response: (201, "Calendar")),
         Operation(method: "get", path: "/api/v1/calendars/{calendarId}", tag: "sla", summary: "Get a calendar", response: (200, "Calendar"),

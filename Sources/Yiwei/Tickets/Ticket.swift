@@ -41,6 +41,10 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "rating_score") var ratingScore: Int?
     @OptionalField(key: "rating_comment") var ratingComment: String?
     @OptionalField(key: "rated_at") var ratedAt: Date?
+    @OptionalField(key: "sla_policy_id") var slaPolicyId: UUID?
+    @OptionalField(key: "response_due_at") var responseDueAt: Date?
+    @OptionalField(key: "start_due_at") var startDueAt: Date?
+    @OptionalField(key: "resolve_due_at") var resolveDueAt: Date?
     /// When the service desk made the return visit (回访), if it has.
     @OptionalField(key: "visited_at") var visitedAt: Date?
     @Field(key: "created_at") var createdAt: Date

@@ -38,9 +38,18 @@ struct TicketSLADTO: Content, Equatable {
     var startDueAt: Date?
     var resolveDueAt: Date?
     var responseBreached: Bool
+    var startBreached: Bool
     var resolveBreached: Bool
     /// Minutes spent pending so far (including a pause still running).
     var pausedMinutes: Double
+    var policyId: UUID?
+    var policyName: String?
+    var calendarName: String?
+    /// True: the clocks run on the calendar's working time; false: on the wall clock.
+    var businessTime: Bool?
+    /// Whether the ticket was raised inside the calendar's working time (in-hours or off-hours targets).
+    var raisedInHours: Bool?
+    var clocks: [SLAClockDTO]
 }
 
 struct TicketRatingDTO: Content, Equatable {

@@ -40,7 +40,7 @@ enum TicketQueries {
         }
     }
 
-    static func dto(_ t: Ticket, names: Names, now: Date) -> TicketDTO {
+    static func dto(_ t: Ticket, names: Names, now: Date, sla: SLAService.Evaluation? = nil) -> TicketDTO {
         var paused = Double(t.pausedSeconds)
         if let since = t.pendingSince { paused += max(0, now.timeIntervalSince(since)) }
         return TicketDTO(
@@ -57,10 +57,23 @@ enum TicketQueries {
             resolution: t.resolution, reopenCount: t.reopenCount, createdAt: t.createdAt, updatedAt: t.updatedAt,
             acknowledgedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: t.resolvedAt, closedAt: t.closedAt,
             cancelledAt: t.cancelledAt,
-            // Due times and breaches come with the SLA engine; the pause total is known already.
-            sla: TicketSLADTO(responseDueAt: nil, startDueAt: nil, resolveDueAt: nil, responseBreached: false, resolveBreached: false,
-                              pausedMinutes: (paused / 60 * 100).rounded() / 100),
+            sla: slaDTO(sla, pausedMinutes: (paused / 60 * 100).rounded() / 100),
             rating: t.ratingScore.map { TicketRatingDTO(score: $0, comment: t.ratingComment, at: t.ratedAt ?? t.updatedAt) })
+    }
+
+    static func slaDTO(_ e: SLAService.Evaluation?, pausedMinutes: Double) -> TicketSLADTO {
+        func state(_ kind: SLAClockKind) -> SLAClockState? { e?.states.first { $0.kind == kind } }
+        return TicketSLADTO(
+            responseDueAt: state(.response)?.dueAt, startDueAt: state(.start)?.dueAt, resolveDueAt: state(.resolve)?.dueAt,
+            responseBreached: state(.response)?.breached ?? false, startBreached: state(.start)?.breached ?? false,
+            resolveBreached: state(.resolve)?.breached ?? false, pausedMinutes: pausedMinutes,
+            policyId: e?.policy.id, policyName: e?.policy.name, calendarName: e?.calendarName, businessTime: e?.policy.businessTime,
+            raisedInHours: e?.raisedInHours,
+            clocks: (e?.states ?? []).map {
+                SLAClockDTO(kind: $0.kind.rawValue, targetMinutes: $0.targetMinutes, dueAt: $0.dueAt,
+                            elapsedMinutes: ($0.elapsedMinutes * 100).rounded() / 100, pausedMinutes: ($0.pausedMinutes * 100).rounded() / 100,
+                            stoppedAt: $0.stoppedAt, breached: $0.breached, paused: $0.isPaused)
+            })
     }
 
     static func row(_ t: Ticket, names: Names) -> TicketRowDTO {
@@ -72,7 +85,7 @@ enum TicketQueries {
     }
 
     static func load(_ ticket: Ticket, on db: any Database, now: Date) async throws -> TicketDTO {
-        dto(ticket, names: try await Names.load(for: [ticket], on: db), now: now)
+        dto(ticket, names: try await Names.load(for: [ticket], on: db), now: now, sla: try await SLAService.evaluate(ticket, on: db, now: now))
     }
 
     /// The queues of the workbench (SD-8).

@@ -111,6 +111,7 @@ enum TicketService {
             if let priorityReason { data["priorityReason"] = priorityReason }
             if let team = ticket.teamId { data["teamId"] = team.uuidString }
             try await appendEvent(ticket, "created", data, actor: user.id, at: now, on: db)
+            try await SLAService.refreshAndRecord(ticket, actor: user.id, on: db, now: now)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.create", entityType: "ticket",
                                       entityId: ticket.id?.uuidString, after: ["number": ticket.number, "title": ticket.title])
             return UncheckedModel(ticket)
@@ -295,6 +296,7 @@ enum TicketService {
         ticket.updatedAt = now
         try await ticket.update(on: db)
         try await appendEvent(ticket, action.rawValue, data, actor: user.id, at: now, on: db)
+        try await SLAService.refreshAndRecord(ticket, actor: user.id, on: db, now: now)
     }
 
     private static func endPause(_ ticket: Ticket, now: Date, data: inout [String: String]) {

@@ -1,0 +1,111 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// 服务级别策略: targets for one domain × priority (optionally narrowed to a category or business system),
+/// measured on a calendar in business or calendar time, with other targets for tickets raised outside
+/// working hours. A newer policy for the same scope supersedes the older one for tickets created after it.
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
+final class SLAPolicyRecord: Model, @unchecked Sendable {
+    static let schema = "sla_policies"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "domain") var domain: String
+    @Field(key: "priority") var priority: String
+    @OptionalField(key: "category_id") var categoryId: UUID?
+    @OptionalField(key: "business_system_id") var businessSystemId: UUID?
+    @Field(key: "calendar_id") var calendarId: UUID
+    @Field(key: "business_time") var businessTime: Bool
+    @OptionalField(key: "response_minutes") var responseMinutes: Int?
+    @OptionalField(key: "start_minutes") var startMinutes: Int?
+    @OptionalField(key: "resolve_minutes") var resolveMinutes: Int?
+    /// Targets for tickets raised outside the calendar's working time; nil means the same as in hours.
+    @OptionalField(key: "off_response_minutes") var offResponseMinutes: Int?
+    @OptionalField(key: "off_start_minutes") var offStartMinutes: Int?
+    @OptionalField(key: "off_resolve_minutes") var offResolveMinutes: Int?
+    @Field(key: "is_active") var isActive: Bool
+    /// In force for tickets created from this instant on.
+    @Field(key: "effective_from") var effectiveFrom: Date
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    var inHours: SLATargets { SLATargets(responseMinutes: responseMinutes, startMinutes: startMinutes, resolveMinutes: resolveMinutes) }
+    var offHours: SLATargets {
+        SLATargets(responseMinutes: offResponseMinutes ?? responseMinutes, startMinutes: offStartMinutes ?? startMinutes,
+                   resolveMinutes: offResolveMinutes ?? resolveMinutes)
+    }
+}
+
+struct CreateSLAPolicies: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SLAPolicyRecord.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("domain", .string, .required)
+            .field("priority", .string, .required)
+            .field("category_id", .uuid, .references(Category.schema, .id))
+            .field("business_system_id", .uuid, .references(BusinessSystem.schema, .id))
+            .field("calendar_id", .uuid, .required, .references(CalendarRecord.schema, .id))
+            .field("business_time", .bool, .required)
+            .field("response_minutes", .int)
+            .field("start_minutes", .int)
+            .field("resolve_minutes", .int)
+            .field("off_response_minutes", .int)
+            .field("off_start_minutes", .int)
+            .field("off_resolve_minutes", .int)
+            .field("is_active", .bool, .required)
+            .field("effective_from", .datetime, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "idx_sla_policies_scope").on(SLAPolicyRecord.schema).column("domain").column("priority").column("effective_from").run()
+        // One column per statement: SQLite adds a single column per ALTER TABLE.
+        try await database.schema(Ticket.schema).field("sla_policy_id", .uuid, .references(SLAPolicyRecord.schema, .id)).update()
+        for column in ["response_due_at", "start_due_at", "resolve_due_at"] {
+            try await database.schema(Ticket.schema).field(FieldKey(stringLiteral: column), .datetime).update()
+        }
+        // The next due instant of every open ticket, for the scheduler that warns and escalates.
+        try await sql.create(index: "idx_tickets_resolve_due").on(Ticket.schema).column("resolve_due_at").run()
+        try await sql.create(index: "idx_tickets_response_due").on(Ticket.schema).column("response_due_at").run()
+
+        // Presets from the seeds: 000 for IT, 003 for logistics and medical equipment.
+        let calendars = try await CalendarRecord.query(on: database).all()
+        guard let allDay = calendars.first(where: { $0.name.hasPrefix("7×24") }),
+              let statutory = calendars.first(where: { $0.name.hasPrefix("法定工作日") }) else { return }
+        let epoch = Date(timeIntervalSince1970: 0)
+        func add(_ name: String, _ domain: String, _ priority: String, _ calendar: CalendarRecord, business: Bool,
+                 _ targets: (Int?, Int?, Int?), off: (Int?, Int?, Int?)? = nil) async throws {
+            let p = SLAPolicyRecord()
+            p.name = name; p.domain = domain; p.priority = priority; p.calendarId = calendar.id!; p.businessTime = business
+            (p.responseMinutes, p.startMinutes, p.resolveMinutes) = targets
+            if let off { (p.offResponseMinutes, p.offStartMinutes, p.offResolveMinutes) = off }
+            p.isActive = true; p.effectiveFrom = epoch; p.createdAt = epoch
+            try await p.create(on: database)
+        }
+        // Seed 000 §4.3: P1 10 min / 30 min / 4 h and P2 30 min / 2 h / 8 h around the clock; P3 2 working
+        // hours (30 min outside them) / 2 working days; P4 a working day / 5 working days (hospital default).
+        try await add("信息化 一级（种子000）", "it", "P1", allDay, business: false, (10, 30, 240))
+        try await add("信息化 二级（种子000）", "it", "P2", allDay, business: false, (30, 120, 480))
+        try await add("信息化 三级（种子000）", "it", "P3", statutory, business: true, (120, nil, 1200), off: (30, nil, 1200))
+        try await add("信息化 四级", "it", "P4", statutory, business: true, (600, nil, 3000))
+        // Seed 003 §2.3: respond in 30 min; in working hours fix within 1 h on site; outside them arrive in
+        // 2 h and fix in 3 h — wall-clock minutes.
+        for domain in ["logistics", "equipment"] {
+            let label = domain == "logistics" ? "总务后勤" : "医疗设备"
+            for priority in ["P1", "P2", "P3", "P4"] {
+                try await add("\(label) \(priority)（种子003）", domain, priority, statutory, business: false, (30, 30, 60), off: (30, 120, 180))
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for column in ["sla_policy_id", "response_due_at", "start_due_at", "resolve_due_at"] {
+            try await database.schema(Ticket.schema).deleteField(FieldKey(stringLiteral: column)).update()
+        }
+        try await database.schema(SLAPolicyRecord.schema).delete()
+    }
+}
