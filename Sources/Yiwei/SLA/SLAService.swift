@@ -93,8 +93,17 @@ enum SLAService {
         return SLAHistory(createdAt: t.createdAt, acceptedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: resolved, pauses: pauses)
     }
 
+    /// The ticket keeps the policy it was given while its domain and priority stay; a change selects again,
+    /// among the policies that were in force when the ticket was reported.
+    static func currentPolicy(for t: Ticket, on db: any Database) async throws -> SLAPolicyRecord? {
+        if let id = t.slaPolicyId, let stored = try await SLAPolicyRecord.find(id, on: db), stored.domain == t.domain, stored.priority == t.priority {
+            return stored
+        }
+        return try await policy(for: t, on: db)
+    }
+
     static func evaluate(_ t: Ticket, on db: any Database, now: Date) async throws -> Evaluation? {
-        guard let policy = try await policy(for: t, on: db),
+        guard let policy = try await currentPolicy(for: t, on: db),
               let record = try await CalendarRecord.find(policy.calendarId, on: db),
               let calendar = try? CalendarStore.calendar(record) else { return nil }
         let clock = SLAClock(calendar: calendar, businessTime: policy.businessTime)

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import VaporTesting
+@testable import Yiwei
+
+/// Ticket clocks through the API. The test clock starts on Wednesday 2026-11-18 19:06:40 in Shanghai —
+/// after the 08:00–18:00 working day, so "off hours" targets apply where a policy has them.
+@Suite("SLA on tickets: policies, due times, pauses, priority changes, breaches")
+struct TicketSLATests {
+    static func at(_ s: String) -> Date { ISO8601DateFormatter().date(from: s)! }
+
+    @Test("IT P3 raised off hours: 30 working minutes to respond from Thursday 08:00, two working days to resolve")
+    func offHoursP3() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report()
+            #expect(t.priority == "P3")
+            #expect(t.sla.policyName == "信息化 三级（种子000）")
+            #expect(t.sla.raisedInHours == false)
+            #expect(t.sla.businessTime == true)
+            #expect(t.sla.responseDueAt == Self.at("2026-11-19T08:30:00+08:00"))
+            #expect(t.sla.resolveDueAt == Self.at("2026-11-20T18:00:00+08:00")) // 600 + 600 working minutes
+            #expect(t.sla.clocks.map(\.kind) == ["response", "resolve"])
+        }
+    }
+
+    @Test("IT P1 runs on the wall clock: 10 min / 30 min / 4 h; a 20-minute pause pushes resolution back 20 minutes")
+    func p1WithPause() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report(title: "HIS 全院无法登录", extra: ["impact": "hospital", "urgency": "clinical"])
+            #expect(t.priority == "P1")
+            #expect(t.sla.responseDueAt == Self.at("2026-11-18T19:16:40+08:00"))
+            #expect(t.sla.startDueAt == Self.at("2026-11-18T19:36:40+08:00"))
+            #expect(t.sla.resolveDueAt == Self.at("2026-11-18T23:06:40+08:00"))
+            env.clock.advance(by: 5 * 60)
+            _ = try await h.act(t, h.dispatcher.token, ["action": "accept"])
+            _ = try await h.act(t, h.engineer.token, ["action": "start"])
+            _ = try await h.act(t, h.engineer.token, ["action": "pend", "reason": "等待数据库厂商远程接入"])
+            env.clock.advance(by: 20 * 60)
+            let resumed = try await h.act(t, h.engineer.token, ["action": "resume"]).content.decode(TicketDTO.self)
+            #expect(resumed.sla.resolveDueAt == Self.at("2026-11-18T23:26:40+08:00"))
+            let resolve = try #require(resumed.sla.clocks.first { $0.kind == "resolve" })
+            #expect(resolve.pausedMinutes == 20)
+            #expect(resolve.elapsedMinutes == 5)
+            #expect(!resumed.sla.responseBreached)
+            let response = try #require(resumed.sla.clocks.first { $0.kind == "response" })
+            #expect(response.elapsedMinutes == 5)
+            #expect(response.stoppedAt == Self.at("2026-11-18T19:11:40+08:00"))
+        }
+    }
+
+    @Test("a response later than the target is breached, while running and after")
+    func breach() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report(title: "急诊挂号系统宕机", extra: ["impact": "hospital", "urgency": "patient_safety"])
+            env.clock.advance(by: 10 * 60)
+            #expect(try await h.get(t, h.lead.token).content.decode(TicketDTO.self).sla.responseBreached == false) // equal is on time
+            env.clock.advance(by: 5 * 60)
+            #expect(try await h.get(t, h.lead.token).content.decode(TicketDTO.self).sla.responseBreached == true)
+            let accepted = try await h.act(t, h.dispatcher.token, ["action": "accept"]).content.decode(TicketDTO.self)
+            #expect(accepted.sla.responseBreached == true)
+            #expect(accepted.sla.clocks.first { $0.kind == "response" }?.elapsedMinutes == 15)
+        }
+    }
+
+    @Test("a priority change recomputes the due times under the new priority's policy")
+    func reprioritize() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report()
+            let raised = try await h.act(t, h.dispatcher.token, ["action": "reprioritize", "priority": "P1", "reason": "影响收费窗口排队"])
+                .content.decode(TicketDTO.self)
+            #expect(raised.sla.policyName == "信息化 一级（种子000）")
+            #expect(raised.sla.resolveDueAt == Self.at("2026-11-18T23:06:40+08:00")) // 4 h from the report, not from the change
+            let events = try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.lead.token).content.decode([TicketEventDTO].self)
+            #expect(events.filter { $0.type == "sla" }.map { $0.data["policy"] } == ["信息化 三级（种子000）", "信息化 一级（种子000）"])
+        }
+    }
+
+    @Test("logistics follows seed 003: off hours arrive within 2 h and fix within 3 h, on the wall clock")
+    func logisticsOffHours() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report(title: "病房卫生间漏水", domain: "logistics")
+            #expect(t.sla.responseDueAt == Self.at("2026-11-18T19:36:40+08:00"))
+            #expect(t.sla.startDueAt == Self.at("2026-11-18T21:06:40+08:00"))
+            #expect(t.sla.resolveDueAt == Self.at("2026-11-18T22:06:40+08:00"))
+        }
+    }
+
+    @Test("a narrower policy (business system) wins; a policy made later applies only to tickets created after it")
+    func policySelection() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let admin = h.admin
+            let calendars = try await env.send(.GET, "/api/v1/calendars", token: admin).content.decode(Page<CalendarDTO>.self)
+            let allDay = try #require(calendars.items.first { $0.name.hasPrefix("7×24") })
+            let lis = try await env.send(.POST, "/api/v1/business-systems", token: admin, json: ["name": "检验LIS集成系统", "criticality": "core"])
+                .content.decode(BusinessSystemDTO.self)
+            let before = try await h.report(title: "LIS 报告打印失败", extra: ["businessSystemId": lis.id.uuidString])
+            #expect(before.sla.policyName == "信息化 三级（种子000）")
+            let res = try await env.send(.POST, "/api/v1/sla-policies", token: admin,
+                                         json: SLAPolicyBody(name: "LIS 核心系统 三级", domain: "it", priority: "P3", businessSystemId: lis.id.uuidString,
+                                                             calendarId: allDay.id.uuidString, businessTime: false, responseMinutes: 15, resolveMinutes: 120))
+            #expect(res.status == .created, "\(res.body.string)")
+            env.clock.advance(by: 60)
+            let after = try await h.report(title: "LIS 无法接收仪器结果", extra: ["businessSystemId": lis.id.uuidString])
+            #expect(after.sla.policyName == "LIS 核心系统 三级")
+            #expect(after.sla.responseDueAt == Self.at("2026-11-18T19:22:40+08:00"))
+            let other = try await h.report(title: "门诊打印机卡纸")
+            #expect(other.sla.policyName == "信息化 三级（种子000）")
+            // The earlier ticket keeps the policy that was in force when it was reported.
+            #expect(try await h.get(before, h.lead.token).content.decode(TicketDTO.self).sla.policyName == "信息化 三级（种子000）")
+        }
+    }
+
+    @Test("bad policies are refused, naming the field", arguments: [
+        (#"{"name":"x","domain":"it","priority":"P1"}"#, "calendarId"),
+        (#"{"name":"x","domain":"hr","priority":"P1","calendarId":"{cal}","resolveMinutes":60}"#, "domain"),
+        (#"{"name":"x","domain":"it","priority":"P5","calendarId":"{cal}","resolveMinutes":60}"#, "priority"),
+        (#"{"name":"x","domain":"it","priority":"P1","calendarId":"{cal}","resolveMinutes":0}"#, "resolveMinutes"),
+        (#"{"name":"x","domain":"it","priority":"P1","calendarId":"{cal}"}"#, "resolveMinutes"),
+        (#"{"name":"x","domain":"it","priority":"P1","calendarId":"8d5e0f9a-1111-4222-8333-944455556666","resolveMinutes":60}"#, "calendarId"),
+        (#"{"name":"x","domain":"it","priority":"P1","calendarId":"{cal}","resolveMinutes":60,"effectiveFrom":"soon"}"#, "effectiveFrom"),
+    ])
+    func badPolicies(_ body: String, _ field: String) async throws {
+        try await withYiwei { env in
+            let admin = try await env.adminToken()
+            let calendars = try await env.send(.GET, "/api/v1/calendars", token: admin).content.decode(Page<CalendarDTO>.self)
+            let before = try await env.count("sla_policies")
+            let res = try await env.send(.POST, "/api/v1/sla-policies", token: admin, raw: body.replacingOccurrences(of: "{cal}", with: calendars.items[0].id.uuidString))
+            #expect(res.status == .unprocessableEntity, "\(body): \(res.status)")
+            #expect(res.errorFields[field] != nil, "\(res.body.string)")
+            #expect(try await env.count("sla_policies") == before)
+        }
+    }
+}
