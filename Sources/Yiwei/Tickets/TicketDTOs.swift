@@ -115,6 +115,8 @@ struct TicketRowDTO: Content, Equatable {
     var teamName: String?
     var createdAt: Date
     var updatedAt: Date
+    /// The next due instant of a running clock: response until accepted, then resolution.
+    var nextDueAt: Date?
 }
 
 struct TicketEventDTO: Content, Equatable {

@@ -15,6 +15,18 @@ struct TicketLabels {
     func channel(_ c: String) -> String { t["channel_" + c] ?? c }
     func action(_ a: String) -> String { t["ticket_action_" + a] ?? a }
     func event(_ e: String) -> String { t["event_" + e] ?? e }
+    func clock(_ k: String) -> String { t["sla_clock_" + k] ?? k }
+
+    /// 2 天 3 小时 / 1 小时 20 分 / 35 分.
+    func duration(_ seconds: Double) -> String {
+        let minutes = Int((seconds / 60).rounded(.up))
+        let d = minutes / 1440, h = (minutes % 1440) / 60, m = minutes % 60
+        var parts: [String] = []
+        if d > 0 { parts.append("\(d)" + t["unit_day"]!) }
+        if h > 0 { parts.append("\(h)" + t["unit_hour"]!) }
+        if m > 0 && d == 0 { parts.append("\(m)" + t["unit_minute"]!) }
+        return parts.isEmpty ? "0" + t["unit_minute"]! : parts.joined(separator: " ")
+    }
 }
 
 struct TicketRowView: Encodable {
@@ -31,6 +43,9 @@ struct TicketRowView: Encodable {
     var system: String
     var assignee: String
     var created: String
+    /// "剩余 1小时20分" or "超时 35分", with `dueState` ok / soon (under an hour) / over.
+    var dueText: String
+    var dueState: String
 
     init(_ r: TicketRowDTO, labels: TicketLabels, req: Request) {
         id = r.id.uuidString; number = r.number; title = r.title
@@ -40,6 +55,15 @@ struct TicketRowView: Encodable {
         department = r.departmentName ?? ""; system = r.businessSystemName ?? ""
         assignee = r.assigneeName ?? (r.teamName ?? "")
         created = DisplayTime.short(r.createdAt, req)
+        if let due = r.nextDueAt {
+            let left = due.timeIntervalSince(req.now)
+            let span = labels.duration(abs(left))
+            dueText = (left >= 0 ? labels.t["sla_left"]! : labels.t["sla_over"]!).replacingOccurrences(of: "{d}", with: span)
+            dueState = left < 0 ? "over" : left < 3600 ? "soon" : "ok"
+        } else {
+            dueText = ""
+            dueState = ""
+        }
     }
 }
 
@@ -74,6 +98,14 @@ struct TimelineView: Encodable {
         if let file = d["fileName"] { parts.append(file) }
         if let target = d["target"] { parts.append((labels.t["link_type_" + (d["type"] ?? "")] ?? "") + "：" + target) }
         if let minutes = d["minutes"] { parts.append(minutes + " " + labels.t["worklog_minutes"]!) }
+        if let policy = d["policy"] {
+            var items = [labels.t["sla_policy"]! + "：" + policy]
+            let iso = ISO8601DateFormatter()
+            for kind in ["response", "start", "resolve"] {
+                if let raw = d[kind + "DueAt"], let due = iso.date(from: raw) { items.append(labels.clock(kind) + " " + DisplayTime.short(due, req)) }
+            }
+            parts.append(items.joined(separator: "，"))
+        }
         if e.type == "created" {
             parts.append(labels.priority(d["priority"] ?? "") + " · " + labels.channel(d["channel"] ?? ""))
             if let reason = d["priorityReason"] { parts.append(reason) }

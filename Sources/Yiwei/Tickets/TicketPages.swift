@@ -214,6 +214,16 @@ struct TicketPages: RouteCollection {
         var version: String
         var error: String?
         var pausedText: String?
+        var slaClocks: [SLAClockView]
+        var slaExplanation: String?
+    }
+
+    struct SLAClockView: Encodable {
+        var label: String
+        var target: String
+        var due: String
+        var state: String
+        var stateLabel: String
     }
 
     func page(req: Request) async throws -> Response {
@@ -275,6 +285,24 @@ struct TicketPages: RouteCollection {
         let lookups = try await Lookups.load(on: req.db)
         let teamsInDomain = lookups.teams.filter { $0.2 == ticket.domain }
         let paused = dto.sla.pausedMinutes
+        let slaClocks = dto.sla.clocks.map { c -> SLAClockView in
+            let state: String, stateLabel: String
+            if c.paused { state = "paused"; stateLabel = t["sla_paused"]! }
+            else if c.stoppedAt != nil { state = c.breached ? "over" : "met"; stateLabel = c.breached ? t["sla_missed"]! : t["sla_met"]! }
+            else if c.breached { state = "over"; stateLabel = t["sla_over"]!.replacingOccurrences(of: "{d}", with: labels.duration(Double(max(0, c.elapsedMinutes - Double(c.targetMinutes))) * 60)) }
+            else { state = "running"; stateLabel = t["sla_left"]!.replacingOccurrences(of: "{d}", with: labels.duration(max(0, (c.dueAt ?? req.now).timeIntervalSince(req.now)))) }
+            return SLAClockView(label: labels.clock(c.kind), target: labels.duration(Double(c.targetMinutes) * 60),
+                                due: c.dueAt.map { DisplayTime.short($0, req) } ?? "—", state: state, stateLabel: stateLabel)
+        }
+        var slaExplanation: String?
+        if let policy = dto.sla.policyName, let calendar = dto.sla.calendarName {
+            var text = (dto.sla.businessTime == true ? t["sla_explain_business"]! : t["sla_explain_wall"]!)
+                .replacingOccurrences(of: "{policy}", with: policy).replacingOccurrences(of: "{calendar}", with: calendar)
+            if dto.sla.raisedInHours == false { text += t["sla_explain_off_hours"]! }
+            let pausedCounted = dto.sla.clocks.map(\.pausedMinutes).max() ?? 0
+            if pausedCounted > 0 { text += t["sla_explain_paused"]!.replacingOccurrences(of: "{m}", with: String(format: "%.0f", pausedCounted)) }
+            slaExplanation = text
+        }
         return try await req.view.render("tickets/ticket", PageContext(
             page: base, ticket: dto, statusLabel: labels.status(dto.status), priorityLabel: labels.priority(dto.priority),
             domainLabel: labels.domain(dto.domain), kindLabel: labels.kind(dto.kind), facts: facts.filter { !$0.value.isEmpty },
@@ -289,7 +317,8 @@ struct TicketPages: RouteCollection {
             isStaff: user.worksTickets, canGrab: user.worksTickets && ticket.assigneeId != user.id && TicketService.permitted(.assign, user: user, ticket: ticket)
                 && TicketStateMachine.next(ticket.statusValue, .assign) != nil,
             version: String(ticket.updatedAt.timeIntervalSince1970), error: error,
-            pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil))
+            pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil,
+            slaClocks: slaClocks, slaExplanation: slaExplanation))
     }
 
     struct VersionDTO: Content { var version: String }

@@ -81,7 +81,8 @@ enum TicketQueries {
                      reporterName: t.reporterId.flatMap { names.users[$0] }, departmentName: t.departmentId.flatMap { names.departments[$0] },
                      businessSystemName: t.businessSystemId.flatMap { names.systems[$0] },
                      assigneeName: t.assigneeId.flatMap { names.users[$0] }, teamName: t.teamId.flatMap { names.teams[$0] },
-                     createdAt: t.createdAt, updatedAt: t.updatedAt)
+                     createdAt: t.createdAt, updatedAt: t.updatedAt,
+                     nextDueAt: t.statusValue.isOpen && t.statusValue != .pending ? (t.responseDueAt ?? t.resolveDueAt) : nil)
     }
 
     static func load(_ ticket: Ticket, on db: any Database, now: Date) async throws -> TicketDTO {

@@ -27,6 +27,8 @@ struct TicketPagesTests {
             #expect(unassigned.body.string.contains(t.number))
             let search = try await engineer.get("/desk?queue=&q=" + "收费窗口".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
             #expect(search.body.string.contains(t.number))
+            // Thursday 08:30 is 13 h 24 min away from Wednesday 19:06:40 (rounded up to the minute).
+            #expect(search.body.string.contains("剩余 13小时 24分"))
             let nurse = try await browser(env, "hushi")
             #expect(try await nurse.get("/desk").status == .forbidden)
             // A reporter following a ticket link lands in the portal, which hides what staff write for staff.
@@ -45,6 +47,10 @@ struct TicketPagesTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("门诊收费窗口打印机无法打印"))
             #expect(page.body.string.contains(#"value="accept""#))
+            // The SLA panel: response due Thursday 08:30 (reported off hours), with the rule spelled out.
+            #expect(page.body.string.contains("响应时限"))
+            #expect(page.body.string.contains("2026-11-19 08:30"))
+            #expect(page.body.string.contains("非工作时间报修，适用非工作时间时限"))
             let noReason = try await desk.post("/tickets/\(t.id)/act", [("action", "pend"), ("reason", "")])
             #expect(noReason.status == .conflict) // a new ticket cannot be pended
             try await desk.get("/tickets/\(t.id)")
