@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PortalPages())
     try pages.register(collection: QRLabelPages())
     try pages.register(collection: CalendarPages())
+    try pages.register(collection: SLAPolicyPages())
 }
 
 /// A browser user whose password was set by an administrator must choose their own before anything else.

@@ -40,3 +40,35 @@ struct CalendarPagesTests {
         }
     }
 }
+
+@Suite("SLA policy pages")
+struct SLAPolicyPagesTests {
+    @Test("the presets are listed; a new policy is added from the form; bad targets are named in Chinese")
+    func policies() async throws {
+        try await withYiwei { env in
+            let admin = Browser(env)
+            _ = try await admin.signIn("admin", adminPassword)
+            let list = try await admin.get("/admin/sla-policies")
+            #expect(list.status == .ok)
+            #expect(list.body.string.contains("信息化 一级（种子000）"))
+            #expect(list.body.string.contains("10分 / 30分 / 4小时"))
+            let token = try await env.adminToken()
+            let calendars = try await env.send(.GET, "/api/v1/calendars", token: token).content.decode(Page<CalendarDTO>.self)
+            try await admin.get("/admin/sla-policies/new")
+            let bad = try await admin.post("/admin/sla-policies", [("name", "急诊信息系统"), ("domain", "it"), ("priority", "P2"), ("businessSystemId", ""),
+                                                                   ("categoryId", ""), ("calendarId", calendars.items[0].id.uuidString), ("businessTime", "false"),
+                                                                   ("responseMinutes", "0"), ("startMinutes", ""), ("resolveMinutes", "")])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("须在 1 到 525600 之间"))
+            try await admin.get("/admin/sla-policies/new")
+            let ok = try await admin.post("/admin/sla-policies", [("name", "急诊信息系统"), ("domain", "it"), ("priority", "P2"), ("businessSystemId", ""),
+                                                                  ("categoryId", ""), ("calendarId", calendars.items[0].id.uuidString), ("businessTime", "false"),
+                                                                  ("responseMinutes", "15"), ("startMinutes", ""), ("resolveMinutes", "240")])
+            #expect(ok.status == .seeOther)
+            let policies = try await env.send(.GET, "/api/v1/sla-policies?domain=it&priority=P2", token: token).content.decode(Page<SLAPolicyDTO>.self)
+            #expect(policies.items.first?.name == "急诊信息系统")
+            #expect(policies.items.first?.resolveMinutes == 240)
+            #expect(policies.items.first?.businessTime == false)
+        }
+    }
+}
