@@ -50,6 +50,11 @@ let package = Package(
             name: "yiwei",
             dependencies: ["Yiwei"]
         ),
+        .executableTarget(
+            name: "calendar-bench",
+            dependencies: ["YiweiCore"],
+            path: "Benchmarks/CalendarBench"
+        ),
         .testTarget(
             name: "YiweiCoreTests",
             dependencies: ["YiweiCore"]

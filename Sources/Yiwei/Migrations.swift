@@ -19,5 +19,6 @@ enum YiweiMigrations {
         AddTicketVisitedAt(),
         CreateCalendars(),
         CreateSLAPolicies(),
+        CreateSettings(),
     ]
 }

@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: TicketController())
     try api.register(collection: CalendarController())
     try api.register(collection: SLAPolicyController())
+    try api.register(collection: SettingsController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware())
@@ -32,6 +33,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: QRLabelPages())
     try pages.register(collection: CalendarPages())
     try pages.register(collection: SLAPolicyPages())
+    try pages.register(collection: PriorityMatrixPage())
 }
 
 /// A browser user whose password was set by an administrator must choose their own before anything else.

@@ -204,6 +204,9 @@ enum OpenAPIDocument {
                                  ("holidays", array(str())), ("workdays", array(str()))] + writeStamps, required: ["name", "weeklyHours"])),
         ("CalendarDates", object([("holidays", array(str())), ("workdays", array(str()))])),
         ("Due", object([("due", str(format: "date-time"))], required: ["due"])),
+        ("PriorityMatrix", object([("cells", .o([("type", .s("object")), ("description", .s("urgency → impact → P1…P4")),
+                                                  ("additionalProperties", .o([("type", .s("object")), ("additionalProperties", str(enumValues: priorities))]))]))],
+                                  required: ["cells"])),
         ("SLAPolicy", object([("id", uuid), ("name", str()), ("domain", str(enumValues: domains)), ("priority", str(enumValues: priorities)),
                               ("categoryId", uuidNullable), ("businessSystemId", uuidNullable), ("calendarId", uuid), ("businessTime", bool),
                               ("responseMinutes", nullableInt), ("startMinutes", nullableInt), ("resolveMinutes", nullableInt),
@@ -338,6 +341,10 @@ enum OpenAPIDocument {
     }()
 
     static let calendarOperations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/settings/priority-matrix", tag: "settings", summary: "The impact × urgency → priority matrix",
+                  response: (200, "PriorityMatrix")),
+        Operation(method: "put", path: "/api/v1/settings/priority-matrix", tag: "settings", summary: "Replace the priority matrix (admin; all 16 cells)",
+                  body: "PriorityMatrix", response: (200, "PriorityMatrix")),
         Operation(method: "get", path: "/api/v1/sla-policies", tag: "sla", summary: "SLA policies", response: (200, "SLAPolicyPage"),
                   query: [("domain", str(enumValues: domains)), ("priority", str(enumValues: priorities))], paged: true),
         Operation(method: "post", path: "/api/v1/sla-policies", tag: "sla", summary: "Create an SLA policy (admin)", body: "SLAPolicyBody",

@@ -7,8 +7,6 @@ import YiweiCore
 /// Writing tickets: create, the actions of the closed loop, comments, rating, links, work logs.
 /// Every write is one transaction with its timeline event and audit row.
 enum TicketService {
-    static let matrix = PriorityMatrix.standard
-
     // MARK: Create
 
     static func create(_ body: CreateTicketRequest, request: Request, defaultChannel: TicketChannel = .web) async throws -> TicketDTO {
@@ -25,6 +23,7 @@ enum TicketService {
         let urgency = v.oneOf("urgency", body.urgency, Urgency.self)
         let channel = v.oneOf("channel", body.channel ?? defaultChannel.rawValue, TicketChannel.self)
         var priority: Priority?
+        let matrix = try await PriorityMatrixStore.load(on: db)
         if let impact, let urgency { priority = matrix.priority(impact: impact, urgency: urgency) }
         if let raw = body.priority, !raw.isEmpty {
             if !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead]) {

@@ -263,3 +263,34 @@ struct TicketLifecycleTests {
         }
     }
 }
+
+@Suite("The hospital's own priority matrix")
+struct PriorityMatrixSettingTests {
+    @Test("an admin changes a cell; reports made afterwards follow it; bad matrices are refused")
+    func matrix() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let standard = try await env.send(.GET, "/api/v1/settings/priority-matrix", token: h.nurse.token).content.decode(PriorityMatrixDTO.self)
+            #expect(standard.cells["operation"]?["department"] == "P3")
+            var changed = standard
+            changed.cells["operation"]?["department"] = "P2"
+            #expect(try await env.send(.PUT, "/api/v1/settings/priority-matrix", token: h.engineer.token, json: changed).status == .forbidden)
+            let res = try await env.send(.PUT, "/api/v1/settings/priority-matrix", token: h.admin, json: changed)
+            #expect(res.status == .ok)
+            #expect(try await h.report().priority == "P2")
+            var incomplete = changed
+            incomplete.cells["experience"] = nil
+            #expect(try await env.send(.PUT, "/api/v1/settings/priority-matrix", token: h.admin, json: incomplete).status == .unprocessableEntity)
+            var wrong = changed
+            wrong.cells["clinical"]?["hospital"] = "P0"
+            #expect(try await env.send(.PUT, "/api/v1/settings/priority-matrix", token: h.admin, json: wrong).status == .unprocessableEntity)
+            let page = Browser(env)
+            _ = try await page.signIn("admin", adminPassword)
+            let html = try await page.get("/admin/priority-matrix")
+            #expect(html.status == .ok)
+            #expect(html.body.string.contains(#"name="operation.department""#))
+            _ = try await page.post("/admin/priority-matrix", standard.cells.flatMap { u, row in row.map { ("\(u).\($0.key)", $0.value) } })
+            #expect(try await h.report().priority == "P3")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// Hospital-wide settings, one JSON value per key (the priority matrix today).
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
+final class SettingRecord: Model, @unchecked Sendable {
+    static let schema = "settings"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "key") var key: String
+    @Field(key: "value") var value: String
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+}
+
+struct CreateSettings: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SettingRecord.schema)
+            .id()
+            .field("key", .string, .required)
+            .field("value", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "key")
+            .create()
+    }
+    func revert(on database: any Database) async throws { try await database.schema(SettingRecord.schema).delete() }
+}
+
+/// The matrix as the API shows it: urgency → impact → priority, with API.md's spellings.
+struct PriorityMatrixDTO: Content, Equatable {
+    var cells: [String: [String: String]]
+}
+
+/// The hospital's impact × urgency → priority matrix (SD-5); API.md's default until an admin changes it.
+enum PriorityMatrixStore {
+    static let key = "priority_matrix"
+
+    static func load(on db: any Database) async throws -> PriorityMatrix {
+        guard let record = try await SettingRecord.query(on: db).filter(\.$key == key).first(),
+              let dto = try? JSONDecoder().decode(PriorityMatrixDTO.self, from: Data(record.value.utf8)),
+              let matrix = matrix(from: dto) else { return .standard }
+        return matrix
+    }
+
+    static func dto(_ m: PriorityMatrix) -> PriorityMatrixDTO {
+        var cells: [String: [String: String]] = [:]
+        for u in Urgency.allCases {
+            var row: [String: String] = [:]
+            for i in Impact.allCases { row[i.rawValue] = m.priority(impact: i, urgency: u).rawValue }
+            cells[u.rawValue] = row
+        }
+        return PriorityMatrixDTO(cells: cells)
+    }
+
+    /// All 16 cells must be present and valid.
+    static func matrix(from dto: PriorityMatrixDTO) -> PriorityMatrix? {
+        var cells: [Urgency: [Impact: Priority]] = [:]
+        for u in Urgency.allCases {
+            guard let row = dto.cells[u.rawValue] else { return nil }
+            var parsed: [Impact: Priority] = [:]
+            for i in Impact.allCases {
+                guard let raw = row[i.rawValue], let p = Priority(rawValue: raw) else { return nil }
+                parsed[i] = p
+            }
+            cells[u] = parsed
+        }
+        return PriorityMatrix(cells: cells)
+    }
+
+    static func save(_ dto: PriorityMatrixDTO, request: Request) async throws -> PriorityMatrixDTO {
+        var v = Validator()
+        for key in dto.cells.keys where Urgency(rawValue: key) == nil { v.add("cells", "unknown urgency \(key)") }
+        for row in dto.cells.values { for key in row.keys where Impact(rawValue: key) == nil { v.add("cells", "unknown impact \(key)") } }
+        guard v.isValid, let matrix = matrix(from: dto) else {
+            throw AppError.validation(v.fields.isEmpty ? ["cells": "give all 16 cells, each P1, P2, P3 or P4"] : v.fields)
+        }
+        let normalized = Self.dto(matrix)
+        let before = Self.dto(try await load(on: request.db))
+        let json = String(decoding: try JSONEncoder().encode(normalized), as: UTF8.self)
+        let now = request.now, actor = request.auditActor
+        try await request.write { db in
+            if let record = try await SettingRecord.query(on: db).filter(\.$key == key).first() {
+                record.value = json; record.updatedAt = now
+                try await record.update(on: db)
+            } else {
+                let record = SettingRecord()
+                record.key = key; record.value = json; record.updatedAt = now
+                try await record.create(on: db)
+            }
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "settings.priority_matrix", entityType: "settings",
+                                      entityId: key, before: before, after: normalized)
+        }
+        return normalized
+    }
+}
+
+/// `GET/PUT /api/v1/settings/priority-matrix`.
+struct SettingsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("settings", "priority-matrix", use: get)
+        routes.put("settings", "priority-matrix", use: put)
+    }
+
+    func get(req: Request) async throws -> PriorityMatrixDTO {
+        _ = try req.requireUser()
+        return PriorityMatrixStore.dto(try await PriorityMatrixStore.load(on: req.db))
+    }
+
+    func put(req: Request) async throws -> PriorityMatrixDTO {
+        try await req.require(.manageOrganisation)
+        return try await PriorityMatrixStore.save(try req.decodeJSON(PriorityMatrixDTO.self), request: req)
+    }
+}
+
+/// 优先级矩阵 page: a 4 × 4 grid of choices.
+struct PriorityMatrixPage: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("admin", "priority-matrix", use: page)
+        routes.post("admin", "priority-matrix", use: save)
+    }
+
+    struct Context: Encodable {
+        struct Cell: Encodable { var name: String; var impact: String; var options: [FormField.Option] }
+        struct Row: Encodable { var label: String; var cells: [Cell] }
+        var page: PageBase
+        var impacts: [String]
+        var rows: [Row]
+        var readOnly: Bool
+    }
+
+    func page(req: Request) async throws -> View {
+        let user = try await req.require(.readOrganisation)
+        let base = try await PageBase.make(for: req, titleKey: "matrix_title")
+        let labels = TicketLabels(t: base.t)
+        let matrix = try await PriorityMatrixStore.load(on: req.db)
+        let impacts: [Impact] = [.hospital, .multiDepartment, .department, .individual]
+        let rows = Urgency.allCases.map { u in
+            Context.Row(label: labels.urgency(u.rawValue), cells: impacts.map { i in
+                let current = matrix.priority(impact: i, urgency: u)
+                return Context.Cell(name: u.rawValue + "." + i.rawValue, impact: labels.impact(i.rawValue),
+                                    options: Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0 == current) })
+            })
+        }
+        return try await req.view.render("admin/matrix", Context(page: base, impacts: impacts.map { labels.impact($0.rawValue) }, rows: rows,
+                                                                 readOnly: !user.can(.manageOrganisation)))
+    }
+
+    func save(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        let form = try req.content.decode([String: String].self)
+        var cells: [String: [String: String]] = [:]
+        for (key, value) in form where key.contains(".") {
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            cells[parts[0], default: [:]][parts[1]] = value
+        }
+        _ = try await PriorityMatrixStore.save(PriorityMatrixDTO(cells: cells), request: req)
+        return req.redirect(to: "/admin/priority-matrix", flash: "saved")
+    }
+}
