@@ -296,7 +296,7 @@ enum OpenAPIDocument {
         return [
             Operation(method: "get", path: "/api/v1/tickets", tag: "tickets", summary: "List tickets visible to the caller, newest first",
                       response: (200, "TicketRowPage"),
-                      query: [("queue", str(enumValues: ["mine", "unassigned", "open", "resolved", "visit"])), ("status", str()), ("domain", str(enumValues: domains)),
+                      query: [("queue", str(enumValues: ["mine", "unassigned", "open", "resolved", "visit", "soon", "overdue"])), ("status", str()), ("domain", str(enumValues: domains)),
                               ("priority", str()), ("assigneeId", str()), ("teamId", uuid), ("reporterId", uuid), ("departmentId", uuid),
                               ("businessSystemId", uuid), ("q", str(max: 100)), ("createdFrom", str()), ("createdTo", str())], paged: true),
             Operation(method: "post", path: "/api/v1/tickets", tag: "tickets", summary: "Report a ticket", body: "CreateTicket", response: (201, "Ticket")),

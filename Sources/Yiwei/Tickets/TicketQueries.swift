@@ -101,6 +101,10 @@ enum TicketQueries {
         case resolved
         /// Resolved or closed in the last 30 days and not yet visited (回访): the desk samples from these.
         case visit
+        /// Open, not pending, a running clock due within the next hour (即将超时).
+        case soon
+        /// Open, not pending, a running clock already past its due time (已超时).
+        case overdue
     }
 
     struct Filter: Sendable {
@@ -123,7 +127,7 @@ enum TicketQueries {
         var f = Filter()
         let user = try req.requireUser()
         if let raw = req.query[String.self, at: "queue"], !raw.isEmpty {
-            if let queue = Queue(rawValue: raw) { f.queue = queue } else { v.add("queue", "must be one of mine, unassigned, open, resolved, visit") }
+            if let queue = Queue(rawValue: raw) { f.queue = queue } else { v.add("queue", "must be one of mine, unassigned, open, resolved, visit, soon, overdue") }
         }
         if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
             for part in raw.split(separator: ",") {
@@ -178,6 +182,19 @@ enum TicketQueries {
         case .resolved?:
             query = query.filter(\.$status ~~ [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue])
                 .filter(\.$resolvedAt >= now.addingTimeInterval(-7 * 86400))
+        case .soon?, .overdue?:
+            let running = TicketStatus.allCases.filter { $0.isOpen && $0 != .pending }.map(\.rawValue)
+            let (from, to): (Date?, Date) = f.queue == .soon ? (now, now.addingTimeInterval(3600)) : (nil, now)
+            query = query.filter(\.$status ~~ running).group(.or) { or in
+                or.group(.and) { g in
+                    if let from { g.filter(\.$responseDueAt >= from) }
+                    g.filter(\.$responseDueAt < to)
+                }
+                or.group(.and) { g in
+                    if let from { g.filter(\.$resolveDueAt >= from) }
+                    g.filter(\.$resolveDueAt < to)
+                }
+            }
         case .visit?:
             query = query.filter(\.$status ~~ [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue])
                 .filter(\.$visitedAt == nil).filter(\.$resolvedAt >= now.addingTimeInterval(-30 * 86400))

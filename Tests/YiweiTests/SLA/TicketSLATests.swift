@@ -137,3 +137,28 @@ struct TicketSLATests {
         }
     }
 }
+
+@Suite("SLA queues")
+struct SLAQueueTests {
+    @Test("即将超时 holds tickets due within the hour, 已超时 those past due; pending tickets are in neither")
+    func queues() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            // P1: response due in 10 minutes; P3: response due tomorrow 08:30 (off hours).
+            let p1 = try await h.report(title: "HIS 全院无法登录", extra: ["impact": "hospital", "urgency": "clinical"])
+            let p3 = try await h.report(title: "打印机卡纸")
+            func queue(_ q: String) async throws -> [String] {
+                try await env.send(.GET, "/api/v1/tickets?queue=\(q)", token: h.lead.token).content.decode(Page<TicketRowDTO>.self).items.map(\.number)
+            }
+            #expect(try await queue("soon") == [p1.number])
+            #expect(try await queue("overdue").isEmpty)
+            env.clock.advance(by: 11 * 60)
+            #expect(try await queue("overdue") == [p1.number])
+            // Accepting stops the response clock; the resolution (4 h) is neither soon nor over.
+            _ = try await h.act(p1, h.dispatcher.token, ["action": "accept"])
+            #expect(try await queue("overdue").isEmpty)
+            #expect(try await queue("soon").isEmpty)
+            _ = p3
+        }
+    }
+}
