@@ -20,7 +20,7 @@ struct SLAPolicyPages: RouteCollection {
         let calendars = Dictionary(uniqueKeysWithValues: try await CalendarRecord.query(on: req.db).all().map { ($0.id!, $0.name) })
         let lookups = try await Lookups.load(on: req.db)
         let systems = Dictionary(uniqueKeysWithValues: try await BusinessSystem.query(on: req.db).all().map { ($0.id!, $0.name) })
-        func minutes(_ m: Int?) -> String { m.map { labels.duration(Double($0) * 60) } ?? "—" }
+        func minutes(_ m: Int?, _ business: Bool) -> String { m.map { labels.target($0, businessTime: business) } ?? "—" }
         let columns = [t["field_name"]!, t["ticket_domain"]!, t["col_priority"]!, t["sla_scope"]!, t["nav_calendars"]!, t["sla_time_basis"]!,
                        t["sla_targets"]!, t["sla_off_targets"]!, t["sla_effective_from"]!]
         let rows = policies.map { p -> [ListCell] in
@@ -29,8 +29,8 @@ struct SLAPolicyPages: RouteCollection {
             return [ListCell(text: p.name), ListCell(text: labels.domain(p.domain), badge: p.domain),
                     ListCell(text: labels.priority(p.priority)), ListCell(text: scope),
                     ListCell(text: calendars[p.calendarId] ?? ""), ListCell(text: p.businessTime ? t["sla_business_time"]! : t["sla_wall_time"]!),
-                    ListCell(text: [minutes(p.responseMinutes), minutes(p.startMinutes), minutes(p.resolveMinutes)].joined(separator: " / ")),
-                    ListCell(text: off ? [minutes(p.offHours.responseMinutes), minutes(p.offHours.startMinutes), minutes(p.offHours.resolveMinutes)].joined(separator: " / ") : "—"),
+                    ListCell(text: [minutes(p.responseMinutes, p.businessTime), minutes(p.startMinutes, p.businessTime), minutes(p.resolveMinutes, p.businessTime)].joined(separator: " / ")),
+                    ListCell(text: off ? [minutes(p.offHours.responseMinutes, p.businessTime), minutes(p.offHours.startMinutes, p.businessTime), minutes(p.offHours.resolveMinutes, p.businessTime)].joined(separator: " / ") : "—"),
                     ListCell(text: p.effectiveFrom.timeIntervalSince1970 == 0 ? t["sla_always"]! : DisplayTime.short(p.effectiveFrom, req))]
         }
         return try await req.view.render("admin/list", ListPageContext(

@@ -17,6 +17,13 @@ struct TicketLabels {
     func event(_ e: String) -> String { t["event_" + e] ?? e }
     func clock(_ k: String) -> String { t["sla_clock_" + k] ?? k }
 
+    /// A target's length: on the wall clock as days and hours; in business time as working hours or minutes
+    /// (20 工作小时 is not 20 hours on the clock).
+    func target(_ minutes: Int, businessTime: Bool) -> String {
+        guard businessTime else { return duration(Double(minutes) * 60) }
+        return minutes % 60 == 0 ? "\(minutes / 60)" + t["unit_work_hour"]! : "\(minutes)" + t["unit_work_minute"]!
+    }
+
     /// 2 天 3 小时 / 1 小时 20 分 / 35 分.
     func duration(_ seconds: Double) -> String {
         let minutes = Int((seconds / 60).rounded(.up))

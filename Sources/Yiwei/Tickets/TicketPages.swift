@@ -291,7 +291,7 @@ struct TicketPages: RouteCollection {
             else if c.stoppedAt != nil { state = c.breached ? "over" : "met"; stateLabel = c.breached ? t["sla_missed"]! : t["sla_met"]! }
             else if c.breached { state = "over"; stateLabel = t["sla_over"]!.replacingOccurrences(of: "{d}", with: labels.duration(Double(max(0, c.elapsedMinutes - Double(c.targetMinutes))) * 60)) }
             else { state = "running"; stateLabel = t["sla_left"]!.replacingOccurrences(of: "{d}", with: labels.duration(max(0, (c.dueAt ?? req.now).timeIntervalSince(req.now)))) }
-            return SLAClockView(label: labels.clock(c.kind), target: labels.duration(Double(c.targetMinutes) * 60),
+            return SLAClockView(label: labels.clock(c.kind), target: labels.target(c.targetMinutes, businessTime: dto.sla.businessTime ?? false),
                                 due: c.dueAt.map { DisplayTime.short($0, req) } ?? "—", state: state, stateLabel: stateLabel)
         }
         var slaExplanation: String?

@@ -52,6 +52,7 @@ struct SLAPolicyPagesTests {
             #expect(list.status == .ok)
             #expect(list.body.string.contains("信息化 一级（种子000）"))
             #expect(list.body.string.contains("10分 / 30分 / 4小时"))
+            #expect(list.body.string.contains("2 工作小时 / — / 20 工作小时"))
             let token = try await env.adminToken()
             let calendars = try await env.send(.GET, "/api/v1/calendars", token: token).content.decode(Page<CalendarDTO>.self)
             try await admin.get("/admin/sla-policies/new")
