@@ -20,5 +20,6 @@ enum YiweiMigrations {
         CreateCalendars(),
         CreateSLAPolicies(),
         CreateSettings(),
+        AddDispatchFields(),
     ]
 }

@@ -57,6 +57,7 @@ public enum DemoSeeder {
                 let team = Team()
                 team.name = seed.name; team.domain = seed.domain; team.description = seed.description
                 team.vendorId = seed.vendorName.flatMap { vendorIds[$0] }
+                team.autoAssign = true
                 stamp(team, now)
                 try await team.create(on: db)
                 teams[seed.name] = team

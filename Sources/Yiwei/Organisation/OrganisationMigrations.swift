@@ -87,6 +87,19 @@ struct CreateTeams: AsyncMigration {
     }
 }
 
+/// Dispatch (DSP-2): who is on duty in each team, and whether a team takes new tickets automatically.
+struct AddDispatchFields: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Team.schema).field("auto_assign", .bool, .required, .sql(.default(false))).update()
+        try await database.schema(TeamMember.schema).field("on_duty", .bool, .required, .sql(.default(true))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Team.schema).deleteField("auto_assign").update()
+        try await database.schema(TeamMember.schema).deleteField("on_duty").update()
+    }
+}
+
 struct CreateCategories: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Category.schema)

@@ -42,6 +42,8 @@ final class Team: Model, @unchecked Sendable {
     @OptionalField(key: "lead_id") var leadId: UUID?
     @OptionalField(key: "vendor_id") var vendorId: UUID?
     @OptionalField(key: "description") var description: String?
+    /// New tickets routed to the team go straight to the on-duty member with the fewest open tickets.
+    @Field(key: "auto_assign") var autoAssign: Bool
     @Field(key: "is_active") var isActive: Bool
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
@@ -53,10 +55,13 @@ final class TeamMember: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "team_id") var teamId: UUID
     @Field(key: "user_id") var userId: UUID
+    /// On duty now (值班): automatic dispatch picks only among members on duty.
+    @Field(key: "on_duty") var onDuty: Bool
     init() {}
-    init(teamId: UUID, userId: UUID) {
+    init(teamId: UUID, userId: UUID, onDuty: Bool = true) {
         self.teamId = teamId
         self.userId = userId
+        self.onDuty = onDuty
     }
 }
 

@@ -12,6 +12,9 @@ struct TeamDTO: Content, Equatable {
     var vendorId: UUID?
     var description: String?
     var memberIds: [UUID]
+    /// Members on duty now; automatic dispatch picks among them.
+    var onDutyIds: [UUID]
+    var autoAssign: Bool
     var isActive: Bool
     var createdAt: Date
     var updatedAt: Date
@@ -24,6 +27,8 @@ struct TeamBody: OrgBody {
     var vendorId: String?
     var description: String?
     var memberIds: [String]?
+    var onDutyIds: [String]?
+    var autoAssign: Bool?
     var isActive: Bool?
 }
 
@@ -38,7 +43,8 @@ enum TeamResource: OrgResource {
         return models.map {
             TeamDTO(id: $0.id!, name: $0.name, domain: $0.domain, leadId: $0.leadId, vendorId: $0.vendorId, description: $0.description,
                     memberIds: (byTeam[$0.id!] ?? []).map(\.userId).sorted { $0.uuidString < $1.uuidString },
-                    isActive: $0.isActive, createdAt: $0.createdAt, updatedAt: $0.updatedAt)
+                    onDutyIds: (byTeam[$0.id!] ?? []).filter(\.onDuty).map(\.userId).sorted { $0.uuidString < $1.uuidString },
+                    autoAssign: $0.autoAssign, isActive: $0.isActive, createdAt: $0.createdAt, updatedAt: $0.updatedAt)
         }
     }
 
@@ -56,6 +62,9 @@ enum TeamResource: OrgResource {
             }
         }
         if let description = body.description { m.description = v.text("description", description, required: false, max: 500) }
+        if creating { m.autoAssign = false }
+        if let auto = body.autoAssign { m.autoAssign = auto }
+        if let duty = body.onDutyIds?.filter({ !$0.isEmpty }), duty.contains(where: { UUID(uuidString: $0) == nil }) { v.add("onDutyIds", "must be ids") }
         if let members = body.memberIds?.filter({ !$0.isEmpty }) {
             let ids = members.compactMap(UUID.init(uuidString:))
             if ids.count != members.count { v.add("memberIds", "must be ids") } else if !ids.isEmpty {
@@ -67,12 +76,22 @@ enum TeamResource: OrgResource {
 
     static func afterSave(_ body: TeamBody, model: Team, creating: Bool, on db: any Database) async throws {
         let teamId = try model.requireID()
+        let duty = body.onDutyIds.map { Set($0.filter { !$0.isEmpty }.compactMap(UUID.init(uuidString:))) }
+        if body.memberIds == nil && !creating {
+            // Only the duty list changed: flag the existing members.
+            if let duty {
+                for member in try await TeamMember.query(on: db).filter(\.$teamId == teamId).all() {
+                    member.onDuty = duty.contains(member.userId)
+                    try await member.update(on: db)
+                }
+            }
+            return
+        }
         var members = Set((body.memberIds ?? []).filter { !$0.isEmpty }.compactMap(UUID.init(uuidString:)))
-        if body.memberIds == nil && !creating { return }
         // The lead is always a member.
         if let lead = model.leadId { members.insert(lead) }
         try await TeamMember.query(on: db).filter(\.$teamId == teamId).delete()
-        for user in members { try await TeamMember(teamId: teamId, userId: user).create(on: db) }
+        for user in members { try await TeamMember(teamId: teamId, userId: user, onDuty: duty?.contains(user) ?? true).create(on: db) }
     }
 
     static func filter(_ query: QueryBuilder<Team>, request: Request, v: inout Validator) -> QueryBuilder<Team> {
@@ -102,6 +121,12 @@ enum TeamResource: OrgResource {
                    help: t["help_team_vendor"]),
          FormField(name: "memberIds", label: t["field_members"]!, kind: .multiselect,
                    options: FormField.options(lookups.staff.map { ($0.0.uuidString, $0.1) }, selected: f.list("memberIds"))),
+         FormField(name: "onDutyIds", label: t["field_on_duty"]!, kind: .multiselect,
+                   options: FormField.options(lookups.staff.filter { f.list("memberIds").contains($0.0.uuidString) }.map { ($0.0.uuidString, $0.1) },
+                                              selected: f.list("onDutyIds")), help: t["help_on_duty"]),
+         FormField(name: "autoAssign", label: t["field_auto_assign"]!, kind: .select,
+                   options: FormField.options([("false", t["auto_assign_off"]!), ("true", t["auto_assign_on"]!)], selected: [f["autoAssign"].isEmpty ? "false" : f["autoAssign"]]),
+                   help: t["help_auto_assign"]),
          FormField(name: "description", label: t["field_description"]!, kind: .textarea, value: f["description"], maxLength: 500),
          activeField(f, t)]
     }

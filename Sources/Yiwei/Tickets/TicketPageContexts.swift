@@ -105,6 +105,18 @@ struct TimelineView: Encodable {
         if let file = d["fileName"] { parts.append(file) }
         if let target = d["target"] { parts.append((labels.t["link_type_" + (d["type"] ?? "")] ?? "") + "：" + target) }
         if let minutes = d["minutes"] { parts.append(minutes + " " + labels.t["worklog_minutes"]!) }
+        if e.type == "dispatch" {
+            var why = d["rule"] == "system_vendor" ? labels.t["dispatch_by_system"]!.replacingOccurrences(of: "{system}", with: d["system"] ?? "")
+                                                   : labels.t["dispatch_by_category"]!.replacingOccurrences(of: "{category}", with: d["category"] ?? "")
+            why = why.replacingOccurrences(of: "{team}", with: d["teamName"] ?? "")
+            parts = [why]
+            if let name = d["assigneeName"] {
+                parts.append(labels.t["dispatch_least_loaded"]!.replacingOccurrences(of: "{n}", with: d["onDuty"] ?? "")
+                    .replacingOccurrences(of: "{name}", with: name).replacingOccurrences(of: "{open}", with: d["openTickets"] ?? ""))
+            } else if d["nobodyOnDuty"] != nil {
+                parts.append(labels.t["dispatch_nobody"]!)
+            }
+        }
         if let policy = d["policy"] {
             var items = [labels.t["sla_policy"]! + "：" + policy]
             let iso = ISO8601DateFormatter()

@@ -98,18 +98,26 @@ enum TicketService {
         ticket.reopenCount = 0
         ticket.createdAt = now
         ticket.updatedAt = now
+        // Dispatch inside the write below, so the load it counts is the load when the ticket lands.
         let timeZone = request.yiwei.config.timeZone
         let actor = request.auditActor
         let saved = UncheckedModel(ticket), onBehalf = reporterId != user.id ? reporterId : nil
         let created = try await request.write { db -> UncheckedModel<Ticket> in
             let ticket = saved.model
             ticket.number = try await nextNumber(domain: domain!, at: now, timeZone: timeZone, on: db)
+            let dispatch = try await DispatchService.decide(domain: ticket.domain, categoryId: ticket.categoryId,
+                                                            businessSystemId: ticket.businessSystemId, on: db)
+            if let team = dispatch.teamId { ticket.teamId = team }
+            if let assignee = dispatch.assigneeId { ticket.assigneeId = assignee }
             try await ticket.create(on: db)
             var data = ["status": "new", "priority": ticket.priority, "channel": ticket.channel]
             if let onBehalf { data["onBehalfOf"] = onBehalf.uuidString }
             if let priorityReason { data["priorityReason"] = priorityReason }
             if let team = ticket.teamId { data["teamId"] = team.uuidString }
             try await appendEvent(ticket, "created", data, actor: user.id, at: now, on: db)
+            if !dispatch.reason.isEmpty {
+                try await appendEvent(ticket, "dispatch", dispatch.reason, actor: nil, at: now, on: db)
+            }
             try await SLAService.refreshAndRecord(ticket, actor: user.id, on: db, now: now)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.create", entityType: "ticket",
                                       entityId: ticket.id?.uuidString, after: ["number": ticket.number, "title": ticket.title])

@@ -27,9 +27,12 @@ struct TicketLifecycleTests {
             let clinical = try await h.report(title: "全院HIS无法登录", extra: ["impact": "hospital", "urgency": "clinical"])
             #expect(clinical.priority == "P1")
             let timeline = try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.nurse.token).content.decode([TicketEventDTO].self)
-            #expect(timeline.map(\.type) == ["created", "sla"])
+            #expect(timeline.map(\.type) == ["created", "dispatch", "sla"])
             #expect(timeline[0].actorName == "测试hushi")
-            #expect(timeline[1].data["policy"] == "信息化 三级（种子000）")
+            #expect(timeline[1].data["rule"] == "category")
+            #expect(timeline[1].data["teamName"] == "信息科运维组")
+            #expect(timeline[1].actorId == nil) // the system dispatched
+            #expect(timeline[2].data["policy"] == "信息化 三级（种子000）")
         }
     }
 
@@ -91,8 +94,8 @@ struct TicketLifecycleTests {
             #expect(try await toVisit().isEmpty)
             let all = try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.nurse.token).content.decode([TicketEventDTO].self)
             // The SLA events: the policy and due times at creation, and the resolution due time pushed back by the pause.
-            #expect(all.map(\.type) == ["created", "sla", "accept", "assign", "start", "pend", "resume", "sla", "resolve", "rating", "close", "visit"])
-            let timeline = all.filter { $0.type != "sla" }
+            #expect(all.map(\.type) == ["created", "dispatch", "sla", "accept", "assign", "start", "pend", "resume", "sla", "resolve", "rating", "close", "visit"])
+            let timeline = all.filter { $0.type != "sla" && $0.type != "dispatch" }
             #expect(timeline.map(\.type) == ["created", "accept", "assign", "start", "pend", "resume", "resolve", "rating", "close", "visit"])
             #expect(timeline[5].data["pausedMinutes"] == "35.0")
             #expect(timeline[4].data["reason"] == "等待厂商寄送硒鼓")
