@@ -21,5 +21,6 @@ enum YiweiMigrations {
         CreateSLAPolicies(),
         CreateSettings(),
         AddDispatchFields(),
+        CreateSLAAlerts(),
     ]
 }

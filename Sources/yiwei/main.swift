@@ -49,6 +49,7 @@ enum Entrypoint {
     /// Before serving: the admin account, the demo hospital when asked, and where to find it all.
     static func announce(_ app: Application, config: AppConfig) async throws {
         let admin = try await Bootstrap.ensureAdmin(app)
+        SLAScheduler.start(app)
         var lines: [String] = []
         if config.demo {
             let demo = try await DemoSeeder.seedIfEmpty(app)

@@ -126,15 +126,16 @@ enum SLAService {
         t.responseDueAt = due(.response)
         t.startDueAt = due(.start)
         t.resolveDueAt = t.statusValue.isOpen ? due(.resolve) : nil
+        t.nextAlertAt = try await SLAScheduler.nextAlert(t, on: db, now: now)
     }
 
     /// Refreshes the stored due times after a change and, when they moved, says so in the timeline.
     static func refreshAndRecord(_ t: Ticket, actor: UUID?, on db: any Database, now: Date) async throws {
         let before = [t.responseDueAt, t.startDueAt, t.resolveDueAt]
-        let policyBefore = t.slaPolicyId
+        let policyBefore = t.slaPolicyId, alertBefore = t.nextAlertAt
         try await refresh(t, on: db, now: now)
         let after = [t.responseDueAt, t.startDueAt, t.resolveDueAt]
-        guard after != before || t.slaPolicyId != policyBefore else { return }
+        guard after != before || t.slaPolicyId != policyBefore || t.nextAlertAt != alertBefore else { return }
         try await t.update(on: db)
         // The timeline records a new policy, and due times that move later (a resume, a reopen); a clock
         // that stops or pauses is already told by its own event.

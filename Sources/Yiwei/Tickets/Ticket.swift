@@ -45,6 +45,8 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "response_due_at") var responseDueAt: Date?
     @OptionalField(key: "start_due_at") var startDueAt: Date?
     @OptionalField(key: "resolve_due_at") var resolveDueAt: Date?
+    /// When the SLA scheduler must next look at this ticket (a warning point or a due time).
+    @OptionalField(key: "next_alert_at") var nextAlertAt: Date?
     /// When the service desk made the return visit (回访), if it has.
     @OptionalField(key: "visited_at") var visitedAt: Date?
     @Field(key: "created_at") var createdAt: Date

@@ -105,6 +105,11 @@ struct TimelineView: Encodable {
         if let file = d["fileName"] { parts.append(file) }
         if let target = d["target"] { parts.append((labels.t["link_type_" + (d["type"] ?? "")] ?? "") + "：" + target) }
         if let minutes = d["minutes"] { parts.append(minutes + " " + labels.t["worklog_minutes"]!) }
+        if e.type == "sla_warning" || e.type == "sla_breach", let clock = d["clock"] {
+            let minutes = Int(d["targetMinutes"] ?? "") ?? 0
+            parts = [labels.clock(clock) + " " + labels.duration(Double(minutes) * 60)]
+            if let raw = d["dueAt"], let due = ISO8601DateFormatter().date(from: raw) { parts.append(labels.t["sla_due_at"]! + " " + DisplayTime.short(due, req)) }
+        }
         if e.type == "dispatch" {
             var why = d["rule"] == "system_vendor" ? labels.t["dispatch_by_system"]!.replacingOccurrences(of: "{system}", with: d["system"] ?? "")
                                                    : labels.t["dispatch_by_category"]!.replacingOccurrences(of: "{category}", with: d["category"] ?? "")

@@ -162,3 +162,50 @@ struct SLAQueueTests {
         }
     }
 }
+
+@Suite("SLA scheduler: warnings at 75 %, breaches, once each")
+struct SLASchedulerTests {
+    @Test("a P1 gets a warning at 7.5 of 10 minutes and a breach after 10, each recorded once; an accepted one no more")
+    func warningsAndBreaches() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report(title: "HIS 全院无法登录", extra: ["impact": "hospital", "urgency": "clinical"])
+            // Nothing is due yet.
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 0)
+            env.clock.advance(by: 7 * 60)
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 0)
+            // 75 % of 10 minutes is 7.5 minutes, rounded up to 8; 75 % of 30 is 23 (22.5 rounded up).
+            env.clock.advance(by: 60)
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 1)
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 0) // once only
+            env.clock.advance(by: 3 * 60) // 11 minutes: the response is breached
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 1)
+            let events = try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.lead.token).content.decode([TicketEventDTO].self)
+            #expect(events.filter { $0.type.hasPrefix("sla_") }.map(\.type) == ["sla_warning", "sla_breach"])
+            #expect(events.first { $0.type == "sla_breach" }?.data["clock"] == "response")
+            // Accepting and starting stop those clocks; only the resolution clock can still warn.
+            _ = try await h.act(t, h.dispatcher.token, ["action": "accept"])
+            _ = try await h.act(t, h.engineer.token, ["action": "start"])
+            env.clock.advance(by: 60 * 60)
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 0)
+            env.clock.advance(by: 120 * 60) // 3 h 12 min after the report: past 75 % of 4 h
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 1)
+            #expect(try await env.count("sla_alerts") == 3)
+        }
+    }
+
+    @Test("a pending ticket does not warn; its next alert waits for the resume")
+    func pendingIsQuiet() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report(title: "HIS 全院无法登录", extra: ["impact": "hospital", "urgency": "clinical"])
+            _ = try await h.act(t, h.dispatcher.token, ["action": "accept"])
+            _ = try await h.act(t, h.engineer.token, ["action": "start"])
+            _ = try await h.act(t, h.engineer.token, ["action": "pend", "reason": "等待原厂工程师"])
+            env.clock.advance(by: 5 * 3600)
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 0)
+            let row = try await env.db.raw("SELECT next_alert_at FROM tickets").first()
+            #expect(try row?.decode(column: "next_alert_at", as: Date?.self) == nil)
+        }
+    }
+}

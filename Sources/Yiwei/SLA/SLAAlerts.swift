@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// A warning (预警, 75 % of a target used) or a breach (超时) of one clock of one ticket — recorded once.
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one task at a time.
+final class SLAAlert: Model, @unchecked Sendable {
+    static let schema = "sla_alerts"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "ticket_id") var ticketId: UUID
+    @Field(key: "clock") var clock: String
+    @Field(key: "level") var level: String
+    @Field(key: "at") var at: Date
+    @Field(key: "target_minutes") var targetMinutes: Int
+    @Field(key: "elapsed_minutes") var elapsedMinutes: Double
+    init() {}
+}
+
+struct CreateSLAAlerts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SLAAlert.schema)
+            .id()
+            .field("ticket_id", .uuid, .required, .references(Ticket.schema, .id))
+            .field("clock", .string, .required)
+            .field("level", .string, .required)
+            .field("at", .datetime, .required)
+            .field("target_minutes", .int, .required)
+            .field("elapsed_minutes", .double, .required)
+            .unique(on: "ticket_id", "clock", "level", "target_minutes")
+            .create()
+        try await database.schema(Ticket.schema).field("next_alert_at", .datetime).update()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "idx_tickets_next_alert").on(Ticket.schema).column("next_alert_at").run()
+        try await sql.create(index: "idx_sla_alerts_at").on(SLAAlert.schema).column("at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Ticket.schema).deleteField("next_alert_at").update()
+        try await database.schema(SLAAlert.schema).delete()
+    }
+}
+
+/// Finds the tickets whose clocks cross 75 % of a target or the target itself, through the index on the
+/// next alert instant — never by scanning the open tickets — and records each warning and breach once,
+/// with a timeline event. On PostgreSQL the candidate rows are taken with `FOR UPDATE SKIP LOCKED`, so
+/// several instances share the work without doing it twice.
+public enum SLAScheduler {
+    static let warningFraction = 0.75
+
+    /// The instants at which a clock needs attention: the warning point and the due time (nil when stopped or paused).
+    static func alertPoints(_ evaluation: SLAService.Evaluation, clock: SLAClock, history: SLAHistory, now: Date) -> [(kind: SLAClockKind, level: String, at: Date, state: SLAClockState)] {
+        var points: [(SLAClockKind, String, Date, SLAClockState)] = []
+        for state in evaluation.states where state.stoppedAt == nil && !state.isPaused {
+            let warnTarget = Int((Double(state.targetMinutes) * warningFraction).rounded(.up))
+            if let warnAt = clock.state(state.kind, target: warnTarget, history: history, now: now).dueAt { points.append((state.kind, "warning", warnAt, state)) }
+            if let due = state.dueAt { points.append((state.kind, "breach", due, state)) }
+        }
+        return points
+    }
+
+    /// The next instant the scheduler should look at the ticket (stored with an index).
+    static func nextAlert(_ t: Ticket, on db: any Database, now: Date) async throws -> Date? {
+        guard t.statusValue.isOpen, t.statusValue != .pending, let (evaluation, clock, history) = try await context(t, on: db, now: now) else { return nil }
+        let recorded = try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
+        let points = alertPoints(evaluation, clock: clock, history: history, now: now).filter { p in
+            !recorded.contains { $0.clock == p.kind.rawValue && $0.level == p.level && $0.targetMinutes == p.state.targetMinutes }
+        }
+        return points.map(\.at).min()
+    }
+
+    static func context(_ t: Ticket, on db: any Database, now: Date) async throws -> (SLAService.Evaluation, SLAClock, SLAHistory)? {
+        guard let evaluation = try await SLAService.evaluate(t, on: db, now: now),
+              let record = try await CalendarRecord.find(evaluation.policy.calendarId, on: db),
+              let calendar = try? CalendarStore.calendar(record) else { return nil }
+        return (evaluation, SLAClock(calendar: calendar, businessTime: evaluation.policy.businessTime), try await SLAService.history(t, on: db))
+    }
+
+    /// One pass: every ticket whose next alert instant has come. Returns the number of alerts recorded.
+    @discardableResult
+    static func tick(_ app: Application, now: Date, limit: Int = 500) async throws -> Int {
+        let postgres = app.yiwei.databaseKind == .postgres
+        return try await app.write { db in
+            var recorded = 0
+            let sql = db as! any SQLDatabase
+            let rows = try await sql.raw("""
+                SELECT id FROM tickets WHERE next_alert_at <= \(bind: now) ORDER BY next_alert_at LIMIT \(bind: limit)
+                \(unsafeRaw: postgres ? "FOR UPDATE SKIP LOCKED" : "")
+                """).all()
+            let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            let tickets = ids.isEmpty ? [] : try await Ticket.query(on: db).filter(\.$id ~~ ids).all()
+            for t in tickets {
+                if let (evaluation, clock, history) = try await context(t, on: db, now: now) {
+                    let existing = try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
+                    for point in alertPoints(evaluation, clock: clock, history: history, now: now) where point.at <= now {
+                        if existing.contains(where: { $0.clock == point.kind.rawValue && $0.level == point.level && $0.targetMinutes == point.state.targetMinutes }) { continue }
+                        let alert = SLAAlert()
+                        alert.ticketId = t.id!; alert.clock = point.kind.rawValue; alert.level = point.level; alert.at = now
+                        alert.targetMinutes = point.state.targetMinutes
+                        alert.elapsedMinutes = (point.state.elapsedMinutes * 100).rounded() / 100
+                        try await alert.create(on: db)
+                        try await TicketService.appendEvent(t, point.level == "warning" ? "sla_warning" : "sla_breach",
+                                                            ["clock": point.kind.rawValue, "targetMinutes": String(point.state.targetMinutes),
+                                                             "dueAt": ISO8601DateFormatter().string(from: point.state.dueAt ?? point.at)],
+                                                            actor: nil, at: now, on: db)
+                        recorded += 1
+                    }
+                }
+                t.nextAlertAt = try await nextAlert(t, on: db, now: now)
+                try await t.update(on: db)
+            }
+            return recorded
+        }
+    }
+
+    /// Runs `tick` every `seconds` while the server runs.
+    public static func start(_ app: Application, every seconds: Int64 = 30) {
+        let logger = app.logger
+        app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .seconds(seconds)) { _ in
+            app.eventLoopGroup.next().makeFutureWithTask {
+                do { try await tick(app, now: app.yiwei.clock.now()) } catch { logger.error("SLA scheduler: \(String(reflecting: error))") }
+            }
+        }
+    }
+}
