@@ -22,5 +22,6 @@ enum YiweiMigrations {
         CreateSettings(),
         AddDispatchFields(),
         CreateSLAAlerts(),
+        CreateUserNotifications(),
     ]
 }

@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 
 func routes(_ app: Application) throws {
@@ -16,9 +17,10 @@ func routes(_ app: Application) throws {
     try api.register(collection: CalendarController())
     try api.register(collection: SLAPolicyController())
     try api.register(collection: SettingsController())
+    try api.register(collection: NotificationController())
 
     try app.register(collection: AccountPages())
-    let pages = app.grouped(PasswordChangeMiddleware())
+    let pages = app.grouped(PasswordChangeMiddleware(), UnreadCountMiddleware())
     try pages.register(collection: HomePage())
     try pages.register(collection: UserPages())
     try pages.register(collection: OrgPages<CampusResource>())
@@ -34,7 +36,21 @@ func routes(_ app: Application) throws {
     try pages.register(collection: CalendarPages())
     try pages.register(collection: SLAPolicyPages())
     try pages.register(collection: PriorityMatrixPage())
+    try pages.register(collection: NotificationsPage())
 }
+
+/// The bell's number: unread notifications of the signed-in browser user, counted once per page.
+struct UnreadCountMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.method == .GET, let user = request.currentUser, user.via == .session {
+            request.storage[UnreadCountKey.self] = try await UserNotification.query(on: request.db)
+                .filter(\.$userId == user.id).filter(\.$readAt == nil).count()
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+struct UnreadCountKey: StorageKey { typealias Value = Int }
 
 /// A browser user whose password was set by an administrator must choose their own before anything else.
 struct PasswordChangeMiddleware: AsyncMiddleware {

@@ -33,6 +33,8 @@ struct PageBase: Encodable {
     var path: String
     var otherLocale: String
     var otherLocaleLabel: String
+    /// Unread in-app notifications (the bell); 0 where not counted.
+    var unread: Int
 
     static func make(for request: Request, titleKey: String) async throws -> PageBase {
         try make(for: request, title: request.locale.text(titleKey))
@@ -87,7 +89,8 @@ struct PageBase: Encodable {
         return PageBase(title: title, t: strings, lang: locale.code, user: chip, nav: nav,
                         csrf: request.csrfToken, flash: flash, path: path,
                         otherLocale: locale.code == "en" ? "zh-CN" : "en",
-                        otherLocaleLabel: locale.code == "en" ? "中文" : "English")
+                        otherLocaleLabel: locale.code == "en" ? "中文" : "English",
+                        unread: request.storage[UnreadCountKey.self] ?? 0)
     }
 }
 

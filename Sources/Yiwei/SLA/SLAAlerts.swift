@@ -104,6 +104,7 @@ public enum SLAScheduler {
                                                             ["clock": point.kind.rawValue, "targetMinutes": String(point.state.targetMinutes),
                                                              "dueAt": ISO8601DateFormatter().string(from: point.state.dueAt ?? point.at)],
                                                             actor: nil, at: now, on: db)
+                        try await Notifier.slaAlert(t, level: point.level, clock: point.kind, on: db, now: now)
                         recorded += 1
                     }
                 }

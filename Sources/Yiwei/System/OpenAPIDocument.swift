@@ -205,6 +205,8 @@ enum OpenAPIDocument {
                                  ("holidays", array(str())), ("workdays", array(str()))] + writeStamps, required: ["name", "weeklyHours"])),
         ("CalendarDates", object([("holidays", array(str())), ("workdays", array(str()))])),
         ("Due", object([("due", str(format: "date-time"))], required: ["due"])),
+        ("Notification", object([("id", uuid), ("event", str()), ("title", str()), ("body", str()), ("ticketId", uuidNullable),
+                                 ("createdAt", dateTime), ("read", bool)], required: ["id", "event", "title", "body", "createdAt", "read"])),
         ("PriorityMatrix", object([("cells", .o([("type", .s("object")), ("description", .s("urgency → impact → P1…P4")),
                                                   ("additionalProperties", .o([("type", .s("object")), ("additionalProperties", str(enumValues: priorities))]))]))],
                                   required: ["cells"])),
@@ -226,7 +228,7 @@ enum OpenAPIDocument {
                              ("stoppedAt", dateTimeNullable), ("breached", bool), ("paused", bool)],
                             required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
-    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy"].map { ($0 + "Page", page($0)) }
+    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification"].map { ($0 + "Page", page($0)) }
       + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
@@ -342,6 +344,11 @@ enum OpenAPIDocument {
     }()
 
     static let calendarOperations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/notifications", tag: "notifications", summary: "My in-app notifications, newest first",
+                  response: (200, "NotificationPage"), query: [("unread", str(enumValues: ["true", "false"]))], paged: true),
+        Operation(method: "post", path: "/api/v1/notifications/read", tag: "notifications", summary: "Mark all mine read", response: (204, nil)),
+        Operation(method: "post", path: "/api/v1/notifications/{notificationId}/read", tag: "notifications", summary: "Mark one read",
+                  response: (204, nil), pathParams: ["notificationId"]),
         Operation(method: "get", path: "/api/v1/settings/priority-matrix", tag: "settings", summary: "The impact × urgency → priority matrix",
                   response: (200, "PriorityMatrix")),
         Operation(method: "put", path: "/api/v1/settings/priority-matrix", tag: "settings", summary: "Replace the priority matrix (admin; all 16 cells)",

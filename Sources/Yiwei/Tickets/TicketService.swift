@@ -118,6 +118,7 @@ enum TicketService {
             if !dispatch.reason.isEmpty {
                 try await appendEvent(ticket, "dispatch", dispatch.reason, actor: nil, at: now, on: db)
             }
+            try await Notifier.ticketCreated(ticket, actor: user.id, on: db, now: now)
             try await SLAService.refreshAndRecord(ticket, actor: user.id, on: db, now: now)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.create", entityType: "ticket",
                                       entityId: ticket.id?.uuidString, after: ["number": ticket.number, "title": ticket.title])
@@ -186,7 +187,9 @@ enum TicketService {
         let updated = try await request.write { db -> UncheckedModel<Ticket> in
             // Read again inside the transaction: two people acting at once cannot both pass the status check.
             guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
+            let previousAssignee = ticket.assigneeId
             try await apply(action, body, to: ticket, user: user, now: now, on: db)
+            try await Notifier.ticketChanged(ticket, action: action, previousAssignee: previousAssignee, actor: user.id, on: db, now: now)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.\(action.rawValue)", entityType: "ticket",
                                       entityId: ticketId.uuidString, after: ["number": ticket.number, "status": ticket.status])
             return UncheckedModel(ticket)

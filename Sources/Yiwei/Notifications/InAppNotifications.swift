@@ -1,0 +1,213 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// An in-app notification (站内消息): written in the same transaction as the change that causes it, so
+/// none is lost and none describes a change that did not happen.
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one task at a time.
+final class UserNotification: Model, @unchecked Sendable {
+    static let schema = "user_notifications"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userId: UUID
+    @Field(key: "event") var event: String
+    @Field(key: "title") var title: String
+    @Field(key: "body") var body: String
+    @OptionalField(key: "ticket_id") var ticketId: UUID?
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "read_at") var readAt: Date?
+    init() {}
+}
+
+struct CreateUserNotifications: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(UserNotification.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
+            .field("event", .string, .required)
+            .field("title", .string, .required)
+            .field("body", .string, .required)
+            .field("ticket_id", .uuid, .references(Ticket.schema, .id))
+            .field("created_at", .datetime, .required)
+            .field("read_at", .datetime)
+            .create()
+        let sql = database as! any SQLDatabase
+        // The bell counts unread ones and the inbox lists the newest: both served by this index.
+        try await sql.create(index: "idx_user_notifications_inbox").on(UserNotification.schema)
+            .column("user_id").column("read_at").column("created_at").run()
+    }
+
+    func revert(on database: any Database) async throws { try await database.schema(UserNotification.schema).delete() }
+}
+
+struct NotificationDTO: Content, Equatable {
+    var id: UUID
+    var event: String
+    var title: String
+    var body: String
+    var ticketId: UUID?
+    var createdAt: Date
+    var read: Bool
+}
+
+/// Who hears about what (NTF-2), in Chinese — the language of the hospital's staff.
+enum Notifier {
+    /// Writes notifications for `users` (duplicates and the actor removed) inside the caller's transaction.
+    static func notify(_ users: Set<UUID>, except actor: UUID?, event: String, title: String, body: String, ticket: Ticket?, at now: Date,
+                       on db: any Database) async throws {
+        for user in users where user != actor {
+            let n = UserNotification()
+            n.userId = user; n.event = event; n.title = String(title.prefix(200)); n.body = String(body.prefix(1000))
+            n.ticketId = ticket?.id; n.createdAt = now
+            try await n.create(on: db)
+        }
+    }
+
+    static func label(_ t: Ticket) -> String { "\(t.number)「\(t.title)」" }
+
+    /// The leads of the teams of a domain: who hears about a P1 at once (SLA-4).
+    static func domainLeads(_ domain: String, on db: any Database) async throws -> Set<UUID> {
+        Set(try await Team.query(on: db).filter(\.$domain == domain).filter(\.$isActive == true).all().compactMap(\.leadId))
+    }
+
+    static func teamLead(_ teamId: UUID?, on db: any Database) async throws -> Set<UUID> {
+        guard let teamId, let lead = try await Team.find(teamId, on: db)?.leadId else { return [] }
+        return [lead]
+    }
+
+    /// After a report: the dispatched engineer; for P1 also every lead of the domain at once.
+    static func ticketCreated(_ t: Ticket, actor: UUID?, on db: any Database, now: Date) async throws {
+        if let assignee = t.assigneeId {
+            try await notify([assignee], except: actor, event: "ticket.assigned", title: "新工单派给您：\(label(t))",
+                             body: "优先级 \(t.priority)，请尽快受理。", ticket: t, at: now, on: db)
+        }
+        if t.priority == Priority.p1.rawValue {
+            try await notify(try await domainLeads(t.domain, on: db), except: actor, event: "ticket.p1",
+                             title: "一级工单：\(label(t))", body: "一级（紧急）工单已报修，请关注处理进度。", ticket: t, at: now, on: db)
+        }
+    }
+
+    /// After an action: a new assignee is told; the reporter hears of acceptance, resolution and cancellation.
+    static func ticketChanged(_ t: Ticket, action: TicketAction, previousAssignee: UUID?, actor: UUID?, on db: any Database, now: Date) async throws {
+        if [.assign, .transfer].contains(action), let assignee = t.assigneeId, assignee != previousAssignee {
+            try await notify([assignee], except: actor, event: "ticket.assigned", title: "工单派给您：\(label(t))",
+                             body: "优先级 \(t.priority)。", ticket: t, at: now, on: db)
+        }
+        guard let reporter = t.reporterId else { return }
+        let message: String? = switch action {
+        case .accept: "您的报修已受理。"
+        case .resolve: "您的报修已解决，请确认并评价。"
+        case .cancel: "您的报修已撤销。"
+        case .pend: "您的报修已挂起：\(t.pendingReason ?? "")"
+        default: nil
+        }
+        if let message {
+            try await notify([reporter], except: actor, event: "ticket.\(action.rawValue)", title: "\(label(t))", body: message, ticket: t, at: now, on: db)
+        }
+    }
+
+    /// A warning or breach: the assignee and the team's lead.
+    static func slaAlert(_ t: Ticket, level: String, clock: SLAClockKind, on db: any Database, now: Date) async throws {
+        var users = try await teamLead(t.teamId, on: db)
+        if let assignee = t.assigneeId { users.insert(assignee) }
+        let clockName = ["response": "响应时限", "start": "到场时限", "resolve": "恢复时限"][clock.rawValue] ?? clock.rawValue
+        let title = level == "warning" ? "即将超时：\(label(t))" : "已超时：\(label(t))"
+        let body = level == "warning" ? "\(clockName)已用去 75%，请尽快处理。" : "\(clockName)已超时。"
+        try await notify(users, except: nil, event: "sla.\(level)", title: title, body: body, ticket: t, at: now, on: db)
+    }
+}
+
+/// `/api/v1/notifications`, the bell's count, and the inbox page.
+struct NotificationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("notifications", use: list)
+        routes.post("notifications", "read", use: markAllRead)
+        routes.post("notifications", ":notificationId", "read", use: markRead)
+    }
+
+    func list(req: Request) async throws -> Page<NotificationDTO> {
+        let user = try req.requireUser()
+        let page = try PageRequest(from: req)
+        var query = UserNotification.query(on: req.db).filter(\.$userId == user.id)
+        if req.query[String.self, at: "unread"] == "true" { query = query.filter(\.$readAt == nil) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return Page(items: items.map(NotificationsPage.dto), page: page.page, per: page.per, total: total)
+    }
+
+    func markRead(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("notificationId", as: UUID.self),
+              let n = try await UserNotification.find(id, on: req.db), n.userId == user.id else { throw AppError.notFound("notification") }
+        let now = req.now
+        let saved = UncheckedModel(n)
+        try await req.write { db in
+            if saved.model.readAt == nil { saved.model.readAt = now; try await saved.model.update(on: db) }
+        }
+        return .noContent
+    }
+
+    func markAllRead(req: Request) async throws -> HTTPStatus {
+        let user = try req.requireUser()
+        let now = req.now
+        try await req.write { db in
+            try await UserNotification.query(on: db).filter(\.$userId == user.id).filter(\.$readAt == nil).set(\.$readAt, to: now).update()
+        }
+        return .noContent
+    }
+}
+
+struct NotificationsPage: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("notifications", use: page)
+        routes.post("notifications", "read", use: readAll)
+        routes.get("notifications", ":notificationId", "open", use: open)
+    }
+
+    static func dto(_ n: UserNotification) -> NotificationDTO {
+        NotificationDTO(id: n.id!, event: n.event, title: n.title, body: n.body, ticketId: n.ticketId, createdAt: n.createdAt, read: n.readAt != nil)
+    }
+
+    struct Context: Encodable {
+        struct Row: Encodable { var id: String; var title: String; var body: String; var at: String; var read: Bool; var hasTicket: Bool }
+        var page: PageBase
+        var rows: [Row]
+        var pager: ListPageContext.Pager
+    }
+
+    func page(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let base = try await PageBase.make(for: req, titleKey: "notifications_title")
+        let page = try PageRequest(from: req)
+        let query = UserNotification.query(on: req.db).filter(\.$userId == user.id)
+        let total = try await query.count()
+        let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return try await req.view.render("notifications", Context(
+            page: base,
+            rows: items.map { .init(id: $0.id!.uuidString, title: $0.title, body: $0.body, at: DisplayTime.short($0.createdAt, req), read: $0.readAt != nil, hasTicket: $0.ticketId != nil) },
+            pager: .init(request: req, page: page.page, per: page.per, total: total)))
+    }
+
+    func readAll(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let now = req.now
+        try await req.write { db in
+            try await UserNotification.query(on: db).filter(\.$userId == user.id).filter(\.$readAt == nil).set(\.$readAt, to: now).update()
+        }
+        return req.redirect(to: "/notifications")
+    }
+
+    /// Marks it read and goes to its ticket (the workbench page or the portal page, whichever the user has).
+    func open(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("notificationId", as: UUID.self),
+              let n = try await UserNotification.find(id, on: req.db), n.userId == user.id else { throw AppError.notFound("notification") }
+        let now = req.now, saved = UncheckedModel(n)
+        try await req.write { db in
+            if saved.model.readAt == nil { saved.model.readAt = now; try await saved.model.update(on: db) }
+        }
+        guard let ticket = n.ticketId else { return req.redirect(to: "/notifications") }
+        return req.redirect(to: user.seesInternal ? "/tickets/\(ticket)" : "/portal/tickets/\(ticket)")
+    }
+}
