@@ -107,6 +107,27 @@ enum Notifier {
         }
     }
 
+    /// Escalation beyond the team: level 2 to the domain's leads, level 3 to the vendor's people (the
+    /// ticket team's vendor, else the business system's). Returns who was told, for the timeline.
+    static func escalate(_ t: Ticket, level: String, on db: any Database, now: Date) async throws -> String {
+        var users: Set<UUID> = []
+        if level == "escalate2" {
+            users = try await domainLeads(t.domain, on: db)
+        } else {
+            var vendor: UUID? = nil
+            if let team = t.teamId { vendor = try await Team.find(team, on: db)?.vendorId }
+            if vendor == nil, let system = t.businessSystemId { vendor = try await BusinessSystem.find(system, on: db)?.vendorId }
+            if let vendor {
+                users = Set(try await User.query(on: db).filter(\.$vendorId == vendor).filter(\.$isActive == true).all().compactMap(\.id))
+            }
+        }
+        let names = users.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ users).sort(\.$displayName).all().map(\.displayName)
+        let title = "工单升级（\(level == "escalate2" ? "二" : "三")级）：\(label(t))"
+        let body = level == "escalate2" ? "恢复时限已超出 50%，升级至科室负责人。" : "恢复时限已超出一倍，升级至厂商二线专家与原厂。"
+        try await notify(users, except: nil, event: "sla.\(level)", title: title, body: body, ticket: t, at: now, on: db)
+        return names.isEmpty ? "—" : names.joined(separator: "、")
+    }
+
     /// A warning or breach: the assignee and the team's lead.
     static func slaAlert(_ t: Ticket, level: String, clock: SLAClockKind, on db: any Database, now: Date) async throws {
         var users = try await teamLead(t.teamId, on: db)

@@ -48,6 +48,10 @@ struct CreateSLAAlerts: AsyncMigration {
 /// several instances share the work without doing it twice.
 public enum SLAScheduler {
     static let warningFraction = 0.75
+    /// Escalation of an unresolved ticket (SLA-4, seed 000 §4.4): at its due time the team lead is told
+    /// (with the breach); at 150 % of the resolution target the domain's leads (the IT department head);
+    /// at 200 % the vendor's people — the back-line experts and the manufacturer's contact.
+    static let escalations: [(level: String, fraction: Double)] = [("escalate2", 1.5), ("escalate3", 2.0)]
 
     /// The instants at which a clock needs attention: the warning point and the due time (nil when stopped or paused).
     static func alertPoints(_ evaluation: SLAService.Evaluation, clock: SLAClock, history: SLAHistory, now: Date) -> [(kind: SLAClockKind, level: String, at: Date, state: SLAClockState)] {
@@ -56,6 +60,12 @@ public enum SLAScheduler {
             let warnTarget = Int((Double(state.targetMinutes) * warningFraction).rounded(.up))
             if let warnAt = clock.state(state.kind, target: warnTarget, history: history, now: now).dueAt { points.append((state.kind, "warning", warnAt, state)) }
             if let due = state.dueAt { points.append((state.kind, "breach", due, state)) }
+            if state.kind == .resolve {
+                for (level, fraction) in escalations {
+                    let target = Int((Double(state.targetMinutes) * fraction).rounded(.up))
+                    if let at = clock.state(.resolve, target: target, history: history, now: now).dueAt { points.append((.resolve, level, at, state)) }
+                }
+            }
         }
         return points
     }
@@ -100,11 +110,18 @@ public enum SLAScheduler {
                         alert.targetMinutes = point.state.targetMinutes
                         alert.elapsedMinutes = (point.state.elapsedMinutes * 100).rounded() / 100
                         try await alert.create(on: db)
-                        try await TicketService.appendEvent(t, point.level == "warning" ? "sla_warning" : "sla_breach",
-                                                            ["clock": point.kind.rawValue, "targetMinutes": String(point.state.targetMinutes),
-                                                             "dueAt": ISO8601DateFormatter().string(from: point.state.dueAt ?? point.at)],
-                                                            actor: nil, at: now, on: db)
-                        try await Notifier.slaAlert(t, level: point.level, clock: point.kind, on: db, now: now)
+                        if point.level.hasPrefix("escalate") {
+                            let to = try await Notifier.escalate(t, level: point.level, on: db, now: now)
+                            try await TicketService.appendEvent(t, "escalation", ["level": String(point.level.last!), "to": to,
+                                                                                  "targetMinutes": String(point.state.targetMinutes)],
+                                                                actor: nil, at: now, on: db)
+                        } else {
+                            try await TicketService.appendEvent(t, point.level == "warning" ? "sla_warning" : "sla_breach",
+                                                                ["clock": point.kind.rawValue, "targetMinutes": String(point.state.targetMinutes),
+                                                                 "dueAt": ISO8601DateFormatter().string(from: point.state.dueAt ?? point.at)],
+                                                                actor: nil, at: now, on: db)
+                            try await Notifier.slaAlert(t, level: point.level, clock: point.kind, on: db, now: now)
+                        }
                         recorded += 1
                     }
                 }

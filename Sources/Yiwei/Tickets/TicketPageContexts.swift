@@ -110,6 +110,9 @@ struct TimelineView: Encodable {
             parts = [labels.clock(clock) + " " + labels.duration(Double(minutes) * 60)]
             if let raw = d["dueAt"], let due = ISO8601DateFormatter().date(from: raw) { parts.append(labels.t["sla_due_at"]! + " " + DisplayTime.short(due, req)) }
         }
+        if e.type == "escalation" {
+            parts = [labels.t["escalation_level_" + (d["level"] ?? "")] ?? "", labels.t["escalation_to"]!.replacingOccurrences(of: "{to}", with: d["to"] ?? "—")]
+        }
         if e.type == "dispatch" {
             var why = d["rule"] == "system_vendor" ? labels.t["dispatch_by_system"]!.replacingOccurrences(of: "{system}", with: d["system"] ?? "")
                                                    : labels.t["dispatch_by_category"]!.replacingOccurrences(of: "{category}", with: d["category"] ?? "")

@@ -209,3 +209,39 @@ struct SLASchedulerTests {
         }
     }
 }
+
+@Suite("Escalation of unresolved tickets")
+struct EscalationTests {
+    @Test("resolution 4 h (P1): breach at 4 h to the team lead, level 2 at 6 h to the domain's leads, level 3 at 8 h to the vendor's people")
+    func chain() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            _ = try await env.send(.PATCH, "/api/v1/teams/\(h.itTeam)", token: h.admin, json: TeamBody(leadId: h.lead.id.uuidString))
+            let t = try await h.report(title: "HIS 全院无法登录", extra: ["impact": "hospital", "urgency": "clinical"])
+            _ = try await h.act(t, h.dispatcher.token, ["action": "assign", "teamId": h.vendorTeam.uuidString])
+            _ = try await h.act(t, h.vendorEngineer.token, ["action": "start"])
+            func escalations() async throws -> [TicketEventDTO] {
+                try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.lead.token).content.decode([TicketEventDTO].self)
+                    .filter { $0.type == "escalation" }
+            }
+            env.clock.advance(by: 4 * 3600 + 60)
+            try await SLAScheduler.tick(env.app, now: env.clock.now())
+            #expect(try await escalations().isEmpty)
+            env.clock.advance(by: 2 * 3600) // 6 h 1 min: 150 % of 4 h
+            try await SLAScheduler.tick(env.app, now: env.clock.now())
+            let second = try await escalations()
+            #expect(second.map { $0.data["level"] } == ["2"])
+            #expect(second[0].data["to"] == "测试zuzhang")
+            env.clock.advance(by: 2 * 3600) // 8 h 1 min: 200 %
+            try await SLAScheduler.tick(env.app, now: env.clock.now())
+            let third = try await escalations()
+            #expect(third.map { $0.data["level"] } == ["2", "3"])
+            #expect(third[1].data["to"] == "测试vendor1")
+            let vendorInbox = try await env.send(.GET, "/api/v1/notifications", token: h.vendorEngineer.token).content.decode(Page<NotificationDTO>.self)
+            #expect(vendorInbox.items.contains { $0.event == "sla.escalate3" })
+            // Once each.
+            try await SLAScheduler.tick(env.app, now: env.clock.now())
+            #expect(try await escalations().count == 2)
+        }
+    }
+}
