@@ -23,5 +23,6 @@ enum YiweiMigrations {
         AddDispatchFields(),
         CreateSLAAlerts(),
         CreateUserNotifications(),
+        CreateOutbox(),
     ]
 }

@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: SLAPolicyController())
     try api.register(collection: SettingsController())
     try api.register(collection: NotificationController())
+    try api.register(collection: ChannelController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware(), UnreadCountMiddleware())
@@ -37,6 +38,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: SLAPolicyPages())
     try pages.register(collection: PriorityMatrixPage())
     try pages.register(collection: NotificationsPage())
+    try pages.register(collection: ChannelPages())
 }
 
 /// The bell's number: unread notifications of the signed-in browser user, counted once per page.

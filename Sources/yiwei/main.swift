@@ -50,6 +50,7 @@ enum Entrypoint {
     static func announce(_ app: Application, config: AppConfig) async throws {
         let admin = try await Bootstrap.ensureAdmin(app)
         SLAScheduler.start(app)
+        OutboxWorker.start(app)
         var lines: [String] = []
         if config.demo {
             let demo = try await DemoSeeder.seedIfEmpty(app)

@@ -56,6 +56,11 @@ enum Notifier {
     /// Writes notifications for `users` (duplicates and the actor removed) inside the caller's transaction.
     static func notify(_ users: Set<UUID>, except actor: UUID?, event: String, title: String, body: String, ticket: Ticket?, at now: Date,
                        on db: any Database) async throws {
+        // Group robots hear what concerns a group — P1 reports, warnings, breaches, escalations — not the
+        // personal messages ("您的报修已受理"); each channel narrows further by its own settings.
+        if event == "ticket.p1" || event.hasPrefix("sla.") {
+            try await OutboxWorker.enqueue(event: event, title: title, body: body, ticket: ticket, group: UUID(), at: now, on: db)
+        }
         for user in users where user != actor {
             let n = UserNotification()
             n.userId = user; n.event = event; n.title = String(title.prefix(200)); n.body = String(body.prefix(1000))

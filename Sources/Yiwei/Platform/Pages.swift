@@ -66,6 +66,7 @@ struct PageBase: Encodable {
             add("nav_calendars", "/admin/calendars", "org", when: org)
             add("nav_sla_policies", "/admin/sla-policies", "org", when: org)
             add("nav_matrix", "/admin/priority-matrix", "org", when: org)
+            add("nav_channels", "/admin/channels", "org", when: user.can(.manageOrganisation))
             add("nav_qr", "/admin/qr", "org", when: user.can(.manageOrganisation))
             add("nav_audit", "/audit", "security", when: user.can(.readAudit))
         }

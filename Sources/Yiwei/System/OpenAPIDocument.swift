@@ -205,6 +205,15 @@ enum OpenAPIDocument {
                                  ("holidays", array(str())), ("workdays", array(str()))] + writeStamps, required: ["name", "weeklyHours"])),
         ("CalendarDates", object([("holidays", array(str())), ("workdays", array(str()))])),
         ("Due", object([("due", str(format: "date-time"))], required: ["due"])),
+        ("Channel", object([("id", uuid), ("name", str()), ("kind", str(enumValues: ["wecom", "dingtalk"])), ("url", str()), ("signed", bool),
+                            ("events", array(str())), ("domain", str(nullable: true)), ("isActive", bool), ("createdAt", dateTime)],
+                           required: ["id", "name", "kind", "url", "signed", "events", "isActive", "createdAt"])),
+        ("ChannelBody", object([("name", str(max: 50)), ("kind", str(enumValues: ["wecom", "dingtalk"])), ("url", str(max: 500)),
+                                ("secret", str(max: 200)), ("events", array(str(max: 50))), ("domain", str(enumValues: domains))],
+                               required: ["name", "kind", "url"])),
+        ("Outbox", object([("id", uuid), ("channelId", uuid), ("event", str()), ("title", str()), ("status", str(enumValues: ["pending", "sent", "dead"])),
+                           ("attempts", int(min: 0)), ("nextAttemptAt", dateTime), ("lastError", str(nullable: true)), ("createdAt", dateTime),
+                           ("sentAt", dateTimeNullable)], required: ["id", "channelId", "event", "title", "status", "attempts", "nextAttemptAt", "createdAt"])),
         ("Notification", object([("id", uuid), ("event", str()), ("title", str()), ("body", str()), ("ticketId", uuidNullable),
                                  ("createdAt", dateTime), ("read", bool)], required: ["id", "event", "title", "body", "createdAt", "read"])),
         ("PriorityMatrix", object([("cells", .o([("type", .s("object")), ("description", .s("urgency → impact → P1…P4")),
@@ -228,8 +237,8 @@ enum OpenAPIDocument {
                              ("stoppedAt", dateTimeNullable), ("breached", bool), ("paused", bool)],
                             required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
-    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification"].map { ($0 + "Page", page($0)) }
-      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter"].map { ($0 + "List", array(ref($0))) }
+    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox"].map { ($0 + "Page", page($0)) }
+      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
         var method: String
@@ -344,6 +353,14 @@ enum OpenAPIDocument {
     }()
 
     static let calendarOperations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/notification-channels", tag: "notifications", summary: "WeCom/DingTalk group robots (admin)",
+                  response: (200, "ChannelList")),
+        Operation(method: "post", path: "/api/v1/notification-channels", tag: "notifications", summary: "Add a group robot (admin)",
+                  body: "ChannelBody", response: (201, "Channel")),
+        Operation(method: "get", path: "/api/v1/outbox", tag: "notifications", summary: "The delivery log (admin)", response: (200, "OutboxPage"),
+                  query: [("status", str(enumValues: ["pending", "sent", "dead"]))], paged: true),
+        Operation(method: "post", path: "/api/v1/outbox/{messageId}/retry", tag: "notifications", summary: "Deliver a message again (admin)",
+                  response: (204, nil), pathParams: ["messageId"]),
         Operation(method: "get", path: "/api/v1/notifications", tag: "notifications", summary: "My in-app notifications, newest first",
                   response: (200, "NotificationPage"), query: [("unread", str(enumValues: ["true", "false"]))], paged: true),
         Operation(method: "post", path: "/api/v1/notifications/read", tag: "notifications", summary: "Mark all mine read", response: (204, nil)),

@@ -1,0 +1,133 @@
+import Fluent
+import Foundation
+import Vapor
+import YiweiCore
+
+struct ChannelDTO: Content, Equatable {
+    var id: UUID
+    var name: String
+    var kind: String
+    var url: String
+    var signed: Bool
+    var events: [String]
+    var domain: String?
+    var isActive: Bool
+    var createdAt: Date
+}
+
+struct ChannelBody: Content {
+    var name: String?
+    var kind: String?
+    var url: String?
+    var secret: String?
+    var events: [String]?
+    var domain: String?
+}
+
+struct OutboxDTO: Content, Equatable {
+    var id: UUID
+    var channelId: UUID
+    var event: String
+    var title: String
+    var status: String
+    var attempts: Int
+    var nextAttemptAt: Date
+    var lastError: String?
+    var createdAt: Date
+    var sentAt: Date?
+}
+
+enum ChannelService {
+    static func dto(_ c: NotificationChannel) -> ChannelDTO {
+        ChannelDTO(id: c.id!, name: c.name, kind: c.kind, url: c.url, signed: !(c.secret ?? "").isEmpty, events: c.eventList,
+                   domain: c.domain, isActive: c.isActive, createdAt: c.createdAt)
+    }
+
+    static func outbox(_ m: OutboxMessage) -> OutboxDTO {
+        OutboxDTO(id: m.id!, channelId: m.channelId, event: m.event, title: m.title, status: m.status, attempts: m.attempts,
+                  nextAttemptAt: m.nextAttemptAt, lastError: m.lastError, createdAt: m.createdAt, sentAt: m.sentAt)
+    }
+
+    static func create(_ body: ChannelBody, request: Request) async throws -> ChannelDTO {
+        var v = Validator()
+        let name = v.text("name", body.name, max: 50)
+        let kind = v.text("kind", body.kind, max: 20)
+        if let kind, !["wecom", "dingtalk"].contains(kind) { v.add("kind", "must be one of wecom, dingtalk") }
+        let url = v.text("url", body.url, max: 500)
+        if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || URL(string: url)?.host == nil { v.add("url", "must be an http(s) address") }
+        let secret = v.text("secret", body.secret, required: false, max: 200)
+        let events = (body.events ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if events.count > 20 || events.contains(where: { $0.count > 50 }) { v.add("events", "at most 20 event prefixes of 50 characters") }
+        var domain: String?
+        if let raw = body.domain, !raw.isEmpty { domain = v.oneOf("domain", raw, ServiceDomain.self)?.rawValue }
+        try v.check()
+        if try await NotificationChannel.query(on: request.db).filter(\.$name == name!).first() != nil {
+            throw AppError.conflict("duplicate_name", "a channel named \(name!) already exists", field: "name")
+        }
+        let c = NotificationChannel()
+        c.name = name!; c.kind = kind!; c.url = url!; c.secret = secret; c.domain = domain; c.isActive = true; c.createdAt = request.now
+        c.events = String(decoding: try JSONEncoder().encode(events), as: UTF8.self)
+        let now = request.now, actor = request.auditActor, saved = UncheckedModel(c)
+        return try await request.write { db in
+            try await saved.model.create(on: db)
+            var after = dto(saved.model)
+            after.url = "(hidden)"
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "channel.create", entityType: "channel",
+                                      entityId: saved.model.id?.uuidString, after: after)
+            return dto(saved.model)
+        }
+    }
+
+    /// Puts a dead (or pending) message back at the head of the queue.
+    static func retry(_ id: UUID?, request: Request) async throws {
+        guard let id, let m = try await OutboxMessage.find(id, on: request.db) else { throw AppError.notFound("message") }
+        guard m.status != "sent" else { throw AppError(.conflict, "already_sent", "the message was delivered") }
+        let now = request.now, actor = request.auditActor, saved = UncheckedModel(m)
+        try await request.write { db in
+            saved.model.status = "pending"; saved.model.attempts = 0; saved.model.nextAttemptAt = now
+            try await saved.model.update(on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "outbox.retry", entityType: "outbox", entityId: id.uuidString)
+        }
+    }
+}
+
+/// `/api/v1/notification-channels`, `/api/v1/outbox` (the delivery log), admin only.
+struct ChannelController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("notification-channels", use: list)
+        routes.post("notification-channels", use: create)
+        routes.get("outbox", use: outbox)
+        routes.post("outbox", ":messageId", "retry", use: retry)
+    }
+
+    func list(req: Request) async throws -> [ChannelDTO] {
+        try await req.require(.manageOrganisation)
+        return try await NotificationChannel.query(on: req.db).sort(\.$name).all().map(ChannelService.dto)
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        return try await ChannelService.create(try req.decodeJSON(ChannelBody.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func outbox(req: Request) async throws -> Page<OutboxDTO> {
+        try await req.require(.manageOrganisation)
+        let page = try PageRequest(from: req)
+        var query = OutboxMessage.query(on: req.db)
+        if let status = req.query[String.self, at: "status"], !status.isEmpty {
+            guard ["pending", "sent", "dead"].contains(status) else {
+                throw AppError(.badRequest, "invalid_query", "invalid filter", fields: ["status": "must be one of pending, sent, dead"])
+            }
+            query = query.filter(\.$status == status)
+        }
+        let total = try await query.count()
+        let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return Page(items: items.map(ChannelService.outbox), page: page.page, per: page.per, total: total)
+    }
+
+    func retry(req: Request) async throws -> HTTPStatus {
+        try await req.require(.manageOrganisation)
+        try await ChannelService.retry(req.parameters.get("messageId", as: UUID.self), request: req)
+        return .noContent
+    }
+}

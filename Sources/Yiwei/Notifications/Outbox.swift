@@ -1,0 +1,227 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// A group robot the hospital's staff read: a WeCom (企业微信) or DingTalk (钉钉) group webhook (NTF-1).
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one task at a time.
+final class NotificationChannel: Model, @unchecked Sendable {
+    static let schema = "notification_channels"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    /// `wecom` or `dingtalk`
+    @Field(key: "kind") var kind: String
+    @Field(key: "url") var url: String
+    /// DingTalk's signing secret (加签), when the robot uses one.
+    @OptionalField(key: "secret") var secret: String?
+    /// Event prefixes this channel takes (`ticket.p1`, `sla.`); empty: all.
+    @Field(key: "events") var events: String
+    /// Only tickets of this domain; nil: all domains.
+    @OptionalField(key: "domain") var domain: String?
+    @Field(key: "is_active") var isActive: Bool
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    var eventList: [String] { (try? JSONDecoder().decode([String].self, from: Data(events.utf8))) ?? [] }
+    func takes(_ event: String, domain ticketDomain: String?) -> Bool {
+        guard isActive else { return false }
+        if let domain, domain != ticketDomain { return false }
+        let list = eventList
+        return list.isEmpty || list.contains { event.hasPrefix($0) }
+    }
+}
+
+/// One message to one channel, written in the same transaction as its cause (the transactional outbox,
+/// NTF-3), delivered by the worker with retries and back-off; after 8 failed attempts it is dead and
+/// shown for an administrator to retry.
+final class OutboxMessage: Model, @unchecked Sendable {
+    static let schema = "outbox"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "channel_id") var channelId: UUID
+    @Field(key: "event") var event: String
+    @Field(key: "idempotency_key") var idempotencyKey: String
+    @Field(key: "title") var title: String
+    @Field(key: "body") var body: String
+    @OptionalField(key: "ticket_id") var ticketId: UUID?
+    /// `pending`, `sent`, `dead`
+    @Field(key: "status") var status: String
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @OptionalField(key: "last_error") var lastError: String?
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    init() {}
+}
+
+struct CreateOutbox: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(NotificationChannel.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("kind", .string, .required)
+            .field("url", .string, .required)
+            .field("secret", .string)
+            .field("events", .string, .required)
+            .field("domain", .string)
+            .field("is_active", .bool, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "name")
+            .create()
+        try await database.schema(OutboxMessage.schema)
+            .id()
+            .field("channel_id", .uuid, .required, .references(NotificationChannel.schema, .id))
+            .field("event", .string, .required)
+            .field("idempotency_key", .string, .required)
+            .field("title", .string, .required)
+            .field("body", .string, .required)
+            .field("ticket_id", .uuid)
+            .field("status", .string, .required)
+            .field("attempts", .int, .required)
+            .field("next_attempt_at", .datetime, .required)
+            .field("last_error", .string)
+            .field("created_at", .datetime, .required)
+            .field("sent_at", .datetime)
+            .unique(on: "idempotency_key")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "idx_outbox_due").on(OutboxMessage.schema).column("status").column("next_attempt_at").run()
+        try await sql.create(index: "idx_outbox_created").on(OutboxMessage.schema).column("created_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OutboxMessage.schema).delete()
+        try await database.schema(NotificationChannel.schema).delete()
+    }
+}
+
+/// The message bodies exactly as the platforms document them.
+enum RobotMessage {
+    /// WeCom group robot: `{"msgtype":"markdown","markdown":{"content":…}}`.
+    static func wecom(title: String, body: String, link: String?) -> [String: Any] {
+        var content = "**\(title)**\n> \(body)"
+        if let link { content += "\n> [查看工单](\(link))" }
+        return ["msgtype": "markdown", "markdown": ["content": content]]
+    }
+
+    /// DingTalk custom robot: `{"msgtype":"markdown","markdown":{"title","text"}}`.
+    static func dingtalk(title: String, body: String, link: String?) -> [String: Any] {
+        var text = "### \(title)\n\n\(body)"
+        if let link { text += "\n\n[查看工单](\(link))" }
+        return ["msgtype": "markdown", "markdown": ["title": title, "text": text]]
+    }
+
+    /// DingTalk's signature: base64(HMAC-SHA256(secret, "<timestamp ms>\n<secret>")), URL-encoded, with the timestamp.
+    static func signedDingTalkURL(_ url: String, secret: String, timestampMillis: Int64) -> String {
+        let key = SymmetricKey(data: Data(secret.utf8))
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestampMillis)\n\(secret)".utf8), using: key)
+        let sign = Data(mac).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return url + (url.contains("?") ? "&" : "?") + "timestamp=\(timestampMillis)&sign=\(sign)"
+    }
+}
+
+public enum OutboxWorker {
+    static let maxAttempts = 8
+
+    /// Seconds to wait after the n-th failure: 10, 20, 40 … at most an hour.
+    static func backoff(attempts: Int) -> Double { min(3600, 10 * pow(2, Double(max(0, attempts - 1)))) }
+
+    /// Queues a message for every channel that takes the event — inside the caller's transaction.
+    static func enqueue(event: String, title: String, body: String, ticket: Ticket?, group: UUID, at now: Date, on db: any Database) async throws {
+        let channels = try await NotificationChannel.query(on: db).filter(\.$isActive == true).all()
+        for channel in channels where channel.takes(event, domain: ticket?.domain) {
+            let m = OutboxMessage()
+            m.channelId = channel.id!; m.event = event; m.idempotencyKey = "\(group.uuidString):\(channel.id!.uuidString)"
+            m.title = String(title.prefix(200)); m.body = String(body.prefix(1000)); m.ticketId = ticket?.id
+            m.status = "pending"; m.attempts = 0; m.nextAttemptAt = now; m.createdAt = now
+            try await m.create(on: db)
+        }
+    }
+
+    /// One delivery pass. Claims due messages first (a one-minute lease, `SKIP LOCKED` on PostgreSQL), then
+    /// sends outside any transaction, so a slow or broken channel never holds up ticket handling.
+    @discardableResult
+    public static func deliver(_ app: Application, now: Date, baseURL: String? = nil, limit: Int = 50) async throws -> (sent: Int, failed: Int) {
+        let postgres = app.yiwei.databaseKind == .postgres
+        let claimed: [UncheckedModel<OutboxMessage>] = try await app.write { db in
+            let sql = db as! any SQLDatabase
+            let rows = try await sql.raw("""
+                SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now) ORDER BY next_attempt_at LIMIT \(bind: limit)
+                \(unsafeRaw: postgres ? "FOR UPDATE SKIP LOCKED" : "")
+                """).all()
+            let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            guard !ids.isEmpty else { return [] }
+            let messages = try await OutboxMessage.query(on: db).filter(\.$id ~~ ids).all()
+            for m in messages {
+                m.nextAttemptAt = now.addingTimeInterval(60)
+                try await m.update(on: db)
+            }
+            return messages.map(UncheckedModel.init)
+        }
+        var sent = 0, failed = 0
+        for wrapped in claimed {
+            let m = wrapped.model
+            let channel = try await NotificationChannel.find(m.channelId, on: app.db)
+            var error: String?
+            if let channel {
+                error = await send(m, via: channel, app: app, now: now, baseURL: baseURL)
+            } else {
+                error = "channel removed"
+            }
+            let outcome = error
+            try await app.write { db in
+                guard let fresh = try await OutboxMessage.find(m.id, on: db) else { return }
+                fresh.attempts += 1
+                if let outcome {
+                    fresh.lastError = String(outcome.prefix(500))
+                    fresh.status = fresh.attempts >= maxAttempts ? "dead" : "pending"
+                    fresh.nextAttemptAt = now.addingTimeInterval(backoff(attempts: fresh.attempts))
+                } else {
+                    fresh.status = "sent"; fresh.sentAt = now; fresh.lastError = nil
+                }
+                try await fresh.update(on: db)
+            }
+            if error == nil { sent += 1 } else { failed += 1 }
+        }
+        return (sent, failed)
+    }
+
+    /// nil on success, else why not. Both platforms answer 200 with `{"errcode":0}` when they accept.
+    static func send(_ m: OutboxMessage, via channel: NotificationChannel, app: Application, now: Date, baseURL: String?) async -> String? {
+        let link = m.ticketId.flatMap { id in baseURL.map { "\($0)/tickets/\(id)" } }
+        let payload: [String: Any]
+        var url = channel.url
+        if channel.kind == "dingtalk" {
+            payload = RobotMessage.dingtalk(title: m.title, body: m.body, link: link)
+            if let secret = channel.secret, !secret.isEmpty {
+                url = RobotMessage.signedDingTalkURL(url, secret: secret, timestampMillis: Int64(now.timeIntervalSince1970 * 1000))
+            }
+        } else {
+            payload = RobotMessage.wecom(title: m.title, body: m.body, link: link)
+        }
+        do {
+            let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+            let response = try await app.client.post(URI(string: url), headers: ["Content-Type": "application/json", "X-Yiwei-Message": m.idempotencyKey]) { req in
+                req.body = ByteBuffer(data: data)
+            }.get()
+            guard response.status == .ok else { return "HTTP \(response.status.code)" }
+            if let body = response.body, let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+               let code = object["errcode"] as? Int, code != 0 {
+                return "errcode \(code): \(object["errmsg"] as? String ?? "")"
+            }
+            return nil
+        } catch {
+            return String(describing: error)
+        }
+    }
+
+    /// Delivers every 5 seconds while the server runs.
+    public static func start(_ app: Application, every seconds: Int64 = 5) {
+        let logger = app.logger
+        app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(3), delay: .seconds(seconds)) { _ in
+            app.eventLoopGroup.next().makeFutureWithTask {
+                do { try await deliver(app, now: app.yiwei.clock.now()) } catch { logger.error("outbox: \(String(reflecting: error))") }
+            }
+        }
+    }
+}
