@@ -24,5 +24,6 @@ enum YiweiMigrations {
         CreateSLAAlerts(),
         CreateUserNotifications(),
         CreateOutbox(),
+        AddWrittenPlan(),
     ]
 }

@@ -19,6 +19,8 @@ struct TicketStateMachineTests {
         .transfer: [.new: .accepted, .accepted: .accepted, .inProgress: .inProgress, .pending: .pending],
         .reprioritize: [.new: .new, .accepted: .accepted, .inProgress: .inProgress, .pending: .pending],
         .visit: [.resolved: .resolved, .closed: .closed],
+        .plan: [.new: .new, .accepted: .accepted, .inProgress: .inProgress, .pending: .pending],
+        .approvePlan: [.new: .new, .accepted: .accepted, .inProgress: .inProgress, .pending: .pending],
     ]
 
     @Test("every (status, action) pair is allowed exactly as the table says", arguments: TicketAction.allCases)
@@ -38,6 +40,7 @@ struct TicketStateMachineTests {
     @Test("closed and cancelled are final for the loop's actions")
     func finalStates() {
         for action in TicketAction.allCases where action != .visit {
+            // (plan and approve_plan only exist for open tickets too)
             #expect(TicketStateMachine.next(.closed, action) == nil)
             #expect(TicketStateMachine.next(.cancelled, action) == nil)
         }

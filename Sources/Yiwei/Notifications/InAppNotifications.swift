@@ -133,6 +133,14 @@ enum Notifier {
         return names.isEmpty ? "—" : names.joined(separator: "、")
     }
 
+    /// SLA-5: the assignee must write a plan, the team's lead approve it.
+    static func planRequired(_ t: Ticket, on db: any Database, now: Date) async throws {
+        var users = try await teamLead(t.teamId, on: db)
+        if let assignee = t.assigneeId { users.insert(assignee) }
+        try await notify(users, except: nil, event: "sla.plan_required", title: "需书面方案：\(label(t))",
+                         body: "已超过服务级别规定的时限，请提交绕行或处置方案并由组长审批后继续处理。", ticket: t, at: now, on: db)
+    }
+
     /// A warning or breach: the assignee and the team's lead.
     static func slaAlert(_ t: Ticket, level: String, clock: SLAClockKind, on db: any Database, now: Date) async throws {
         var users = try await teamLead(t.teamId, on: db)

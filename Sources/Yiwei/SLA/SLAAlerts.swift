@@ -18,6 +18,28 @@ final class SLAAlert: Model, @unchecked Sendable {
     init() {}
 }
 
+/// SLA-5 fields: the policy's limit and the ticket's plan; the seed 003 presets get their 8 hours.
+struct AddWrittenPlan: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SLAPolicyRecord.schema).field("plan_after_minutes", .int).update()
+        for column in ["plan_required_at", "plan_approved_at"] {
+            try await database.schema(Ticket.schema).field(FieldKey(stringLiteral: column), .datetime).update()
+        }
+        try await database.schema(Ticket.schema).field("plan", .string).update()
+        for column in ["plan_by_id", "plan_approved_by_id"] {
+            try await database.schema(Ticket.schema).field(FieldKey(stringLiteral: column), .uuid).update()
+        }
+        try await SLAPolicyRecord.query(on: database).filter(\.$name ~~ "种子003").set(\.$planAfterMinutes, to: 480).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        for column in ["plan_required_at", "plan_approved_at", "plan", "plan_by_id", "plan_approved_by_id"] {
+            try await database.schema(Ticket.schema).deleteField(FieldKey(stringLiteral: column)).update()
+        }
+        try await database.schema(SLAPolicyRecord.schema).deleteField("plan_after_minutes").update()
+    }
+}
+
 struct CreateSLAAlerts: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(SLAAlert.schema)
@@ -61,6 +83,10 @@ public enum SLAScheduler {
             if let warnAt = clock.state(state.kind, target: warnTarget, history: history, now: now).dueAt { points.append((state.kind, "warning", warnAt, state)) }
             if let due = state.dueAt { points.append((state.kind, "breach", due, state)) }
             if state.kind == .resolve {
+                if let limit = evaluation.policy.planAfterMinutes {
+                    let planState = clock.state(.resolve, target: limit, history: history, now: now)
+                    if let at = planState.dueAt { points.append((.resolve, "plan", at, planState)) }
+                }
                 for (level, fraction) in escalations {
                     let target = Int((Double(state.targetMinutes) * fraction).rounded(.up))
                     if let at = clock.state(.resolve, target: target, history: history, now: now).dueAt { points.append((.resolve, level, at, state)) }
@@ -110,7 +136,14 @@ public enum SLAScheduler {
                         alert.targetMinutes = point.state.targetMinutes
                         alert.elapsedMinutes = (point.state.elapsedMinutes * 100).rounded() / 100
                         try await alert.create(on: db)
-                        if point.level.hasPrefix("escalate") {
+                        if point.level == "plan" {
+                            if t.planApprovedAt == nil {
+                                t.planRequiredAt = now
+                                try await TicketService.appendEvent(t, "plan_required", ["limitMinutes": String(point.state.targetMinutes)],
+                                                                    actor: nil, at: now, on: db)
+                                try await Notifier.planRequired(t, on: db, now: now)
+                            }
+                        } else if point.level.hasPrefix("escalate") {
                             let to = try await Notifier.escalate(t, level: point.level, on: db, now: now)
                             try await TicketService.appendEvent(t, "escalation", ["level": String(point.level.last!), "to": to,
                                                                                   "targetMinutes": String(point.state.targetMinutes)],

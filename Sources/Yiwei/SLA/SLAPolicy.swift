@@ -26,6 +26,9 @@ final class SLAPolicyRecord: Model, @unchecked Sendable {
     @OptionalField(key: "off_response_minutes") var offResponseMinutes: Int?
     @OptionalField(key: "off_start_minutes") var offStartMinutes: Int?
     @OptionalField(key: "off_resolve_minutes") var offResolveMinutes: Int?
+    /// SLA-5: minutes (counted like the resolution clock) after which an unresolved ticket needs an approved
+    /// written plan before it may continue (seed 003: 8 hours).
+    @OptionalField(key: "plan_after_minutes") var planAfterMinutes: Int?
     @Field(key: "is_active") var isActive: Bool
     /// In force for tickets created from this instant on.
     @Field(key: "effective_from") var effectiveFrom: Date
@@ -77,14 +80,16 @@ struct CreateSLAPolicies: AsyncMigration {
         guard let allDay = calendars.first(where: { $0.name.hasPrefix("7×24") }),
               let statutory = calendars.first(where: { $0.name.hasPrefix("法定工作日") }) else { return }
         let epoch = Date(timeIntervalSince1970: 0)
+        // Plain SQL, not the model: a migration must not depend on columns that later migrations add.
         func add(_ name: String, _ domain: String, _ priority: String, _ calendar: CalendarRecord, business: Bool,
                  _ targets: (Int?, Int?, Int?), off: (Int?, Int?, Int?)? = nil) async throws {
-            let p = SLAPolicyRecord()
-            p.name = name; p.domain = domain; p.priority = priority; p.calendarId = calendar.id!; p.businessTime = business
-            (p.responseMinutes, p.startMinutes, p.resolveMinutes) = targets
-            if let off { (p.offResponseMinutes, p.offStartMinutes, p.offResolveMinutes) = off }
-            p.isActive = true; p.effectiveFrom = epoch; p.createdAt = epoch
-            try await p.create(on: database)
+            try await sql.insert(into: SLAPolicyRecord.schema)
+                .columns("id", "name", "domain", "priority", "calendar_id", "business_time", "response_minutes", "start_minutes",
+                         "resolve_minutes", "off_response_minutes", "off_start_minutes", "off_resolve_minutes", "is_active", "effective_from", "created_at")
+                .values(SQLBind(UUID()), SQLBind(name), SQLBind(domain), SQLBind(priority), SQLBind(calendar.id!), SQLBind(business),
+                        SQLBind(targets.0), SQLBind(targets.1), SQLBind(targets.2), SQLBind(off?.0), SQLBind(off?.1), SQLBind(off?.2),
+                        SQLBind(true), SQLBind(epoch), SQLBind(epoch))
+                .run()
         }
         // Seed 000 §4.3: P1 10 min / 30 min / 4 h and P2 30 min / 2 h / 8 h around the clock; P3 2 working
         // hours (30 min outside them) / 2 working days; P4 a working day / 5 working days (hospital default).

@@ -65,7 +65,8 @@ enum OpenAPIDocument {
     static let priorities = ["P1", "P2", "P3", "P4"]
     static let channels = ["web", "mobile", "phone", "wechat", "qrcode", "api", "monitor"]
     static let statuses = ["new", "accepted", "in_progress", "pending", "resolved", "closed", "cancelled"]
-    static let actions = ["accept", "assign", "start", "pend", "resume", "resolve", "reopen", "close", "cancel", "transfer", "reprioritize", "visit"]
+    static let actions = ["accept", "assign", "start", "pend", "resume", "resolve", "reopen", "close", "cancel", "transfer", "reprioritize", "visit",
+                          "plan", "approve_plan"]
     static let roles = ["admin", "agent", "dispatcher", "lead", "reporter", "vendor", "auditor"]
     static let domains = ["it", "logistics", "equipment"]
     static let stamps: [(String, J)] = [("isActive", bool), ("createdAt", dateTime), ("updatedAt", dateTime)]
@@ -149,6 +150,8 @@ enum OpenAPIDocument {
                               ("calendarName", str(nullable: true)), ("businessTime", .o([("type", .s("boolean")), ("nullable", .b(true))])),
                               ("raisedInHours", .o([("type", .s("boolean")), ("nullable", .b(true))])), ("clocks", array(ref("SLAClock")))],
                              required: ["responseBreached", "startBreached", "resolveBreached", "pausedMinutes", "clocks"])),
+        ("TicketPlan", object([("requiredAt", dateTimeNullable), ("text", str(nullable: true)), ("byId", uuidNullable),
+                               ("approvedAt", dateTimeNullable), ("approvedById", uuidNullable), ("blocking", bool)], required: ["blocking"])),
         ("TicketRating", object([("score", int(min: 1, max: 5)), ("comment", str(nullable: true)), ("at", dateTime)], required: ["score", "at"])),
         ("Ticket", object([("id", uuid), ("number", str()), ("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)),
                            ("title", str()), ("description", str()), ("impact", str(enumValues: impacts)), ("urgency", str(enumValues: urgencies)),
@@ -161,7 +164,8 @@ enum OpenAPIDocument {
                            ("resolution", str(nullable: true)), ("reopenCount", int(min: 0)), ("createdAt", dateTime), ("updatedAt", dateTime),
                            ("acknowledgedAt", dateTimeNullable), ("startedAt", dateTimeNullable), ("resolvedAt", dateTimeNullable),
                            ("closedAt", dateTimeNullable), ("cancelledAt", dateTimeNullable), ("sla", ref("TicketSLA")),
-                           ("rating", .o([("allOf", .a([ref("TicketRating")])), ("nullable", .b(true))]))],
+                           ("rating", .o([("allOf", .a([ref("TicketRating")])), ("nullable", .b(true))])),
+                           ("plan", .o([("allOf", .a([ref("TicketPlan")])), ("nullable", .b(true))]))],
                           required: ["id", "number", "domain", "kind", "title", "description", "impact", "urgency", "priority", "status",
                                      "channel", "reopenCount", "createdAt", "updatedAt", "sla"])),
         ("TicketRow", object([("id", uuid), ("number", str()), ("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)),
@@ -172,7 +176,7 @@ enum OpenAPIDocument {
                              required: ["id", "number", "domain", "kind", "title", "priority", "status", "createdAt", "updatedAt"])),
         ("TicketAction", object([("action", str(enumValues: actions)), ("assigneeId", idOrEmpty), ("teamId", idOrEmpty),
                                  ("domain", str(enumValues: domains)), ("reason", str(max: 500)), ("resolution", str(max: 5000)),
-                                 ("priority", str(enumValues: priorities)), ("note", str(max: 1000))], required: ["action"])),
+                                 ("priority", str(enumValues: priorities)), ("note", str(max: 2000))], required: ["action"])),
         ("TicketEvent", object([("id", uuid), ("at", dateTime), ("actorId", uuidNullable), ("actorName", str(nullable: true)), ("type", str()),
                                 ("data", .o([("type", .s("object")), ("additionalProperties", str())])), ("internal", bool)],
                                required: ["id", "at", "type", "data", "internal"])),

@@ -45,6 +45,12 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "response_due_at") var responseDueAt: Date?
     @OptionalField(key: "start_due_at") var startDueAt: Date?
     @OptionalField(key: "resolve_due_at") var resolveDueAt: Date?
+    /// SLA-5: when the policy's limit passed without a resolution, the written plan, and its approval.
+    @OptionalField(key: "plan_required_at") var planRequiredAt: Date?
+    @OptionalField(key: "plan") var plan: String?
+    @OptionalField(key: "plan_by_id") var planById: UUID?
+    @OptionalField(key: "plan_approved_at") var planApprovedAt: Date?
+    @OptionalField(key: "plan_approved_by_id") var planApprovedById: UUID?
     /// When the SLA scheduler must next look at this ticket (a warning point or a due time).
     @OptionalField(key: "next_alert_at") var nextAlertAt: Date?
     /// When the service desk made the return visit (回访), if it has.

@@ -97,6 +97,18 @@ struct TicketDTO: Content, Equatable {
     var cancelledAt: Date?
     var sla: TicketSLADTO
     var rating: TicketRatingDTO?
+    /// SLA-5: the written plan the ticket needs past its policy's limit.
+    var plan: TicketPlanDTO?
+}
+
+struct TicketPlanDTO: Content, Equatable {
+    var requiredAt: Date?
+    var text: String?
+    var byId: UUID?
+    var approvedAt: Date?
+    var approvedById: UUID?
+    /// True while the ticket may not start or resolve.
+    var blocking: Bool
 }
 
 /// A row of a queue or list: what a table shows, without the description.

@@ -216,6 +216,7 @@ struct TicketPages: RouteCollection {
         var pausedText: String?
         var slaClocks: [SLAClockView]
         var slaExplanation: String?
+        var planState: String?
     }
 
     struct SLAClockView: Encodable {
@@ -260,12 +261,15 @@ struct TicketPages: RouteCollection {
         let actions = TicketStateMachine.allowed(from: ticket.statusValue)
             .filter { TicketService.permitted($0, user: user, ticket: ticket) }
             .filter { $0 != .resume || ticket.statusValue == .pending }
+            // The written plan appears only once the policy's limit has passed, its approval once there is one.
+            .filter { $0 != .plan || ticket.planRequiredAt != nil }
+            .filter { $0 != .approvePlan || (ticket.plan != nil && ticket.planApprovedAt == nil) }
             .map { a in
                 ActionView(action: a.rawValue, label: labels.action(a.rawValue),
                            primary: [.accept, .start, .resolve, .resume].contains(a),
                            needsReason: [.pend, .reopen, .cancel, .transfer, .reprioritize].contains(a),
                            needsResolution: a == .resolve, needsAssignee: a == .assign, needsTeam: a == .assign || a == .transfer,
-                           needsDomain: a == .transfer, needsPriority: a == .reprioritize, needsNote: a == .visit,
+                           needsDomain: a == .transfer, needsPriority: a == .reprioritize, needsNote: a == .visit || a == .plan,
                            danger: a == .cancel)
             }
         let events = try await TicketQueries.timeline(ticket, user: user, on: req.db)
@@ -318,7 +322,8 @@ struct TicketPages: RouteCollection {
                 && TicketStateMachine.next(ticket.statusValue, .assign) != nil,
             version: String(ticket.updatedAt.timeIntervalSince1970), error: error,
             pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil,
-            slaClocks: slaClocks, slaExplanation: slaExplanation))
+            slaClocks: slaClocks, slaExplanation: slaExplanation,
+            planState: dto.plan.map { $0.blocking ? ($0.text == nil ? t["plan_blocking"]! : t["plan_waiting"]!) : t["plan_approved"]! }))
     }
 
     struct VersionDTO: Content { var version: String }

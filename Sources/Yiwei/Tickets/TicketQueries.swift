@@ -58,7 +58,10 @@ enum TicketQueries {
             acknowledgedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: t.resolvedAt, closedAt: t.closedAt,
             cancelledAt: t.cancelledAt,
             sla: slaDTO(sla, pausedMinutes: (paused / 60 * 100).rounded() / 100),
-            rating: t.ratingScore.map { TicketRatingDTO(score: $0, comment: t.ratingComment, at: t.ratedAt ?? t.updatedAt) })
+            rating: t.ratingScore.map { TicketRatingDTO(score: $0, comment: t.ratingComment, at: t.ratedAt ?? t.updatedAt) },
+            plan: (t.planRequiredAt == nil && t.plan == nil) ? nil
+                : TicketPlanDTO(requiredAt: t.planRequiredAt, text: t.plan, byId: t.planById, approvedAt: t.planApprovedAt,
+                                approvedById: t.planApprovedById, blocking: t.planRequiredAt != nil && t.planApprovedAt == nil))
     }
 
     static func slaDTO(_ e: SLAService.Evaluation?, pausedMinutes: Double) -> TicketSLADTO {

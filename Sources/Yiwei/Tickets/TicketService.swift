@@ -169,6 +169,8 @@ enum TicketService {
         guard user.worksTickets else { return false }
         switch action {
         case .visit: return !user.roles.isDisjoint(with: [.dispatcher, .lead])
+        case .approvePlan: return user.roles.contains(.lead)
+        case .plan: return true
         case .assign, .transfer, .reprioritize, .cancel, .close, .reopen:
             return !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead])
         case .accept, .start, .pend, .resume, .resolve:
@@ -203,6 +205,10 @@ enum TicketService {
         let from = ticket.statusValue
         guard let to = TicketStateMachine.next(from, action, pendedFrom: ticket.pendedFrom.flatMap(TicketStatus.init(rawValue:))) else {
             throw AppError(.conflict, "invalid_transition", "\(action.rawValue) is not allowed while the ticket is \(from.rawValue)")
+        }
+        // SLA-5: past the policy's limit the ticket goes no further until a lead has approved a written plan.
+        if [.start, .resolve].contains(action), ticket.planRequiredAt != nil, ticket.planApprovedAt == nil {
+            throw AppError(.conflict, "plan_required", "a written workaround or plan, approved by a lead, is required before the ticket continues")
         }
         var v = Validator()
         var data: [String: String] = ["from": from.rawValue, "to": to.rawValue]
@@ -300,6 +306,20 @@ enum TicketService {
             try v.check()
             data["note"] = note
             ticket.visitedAt = now
+        case .plan:
+            let plan = v.text("note", body.note, max: 2000)
+            try v.check()
+            ticket.plan = plan
+            ticket.planById = user.id
+            ticket.planApprovedAt = nil
+            ticket.planApprovedById = nil
+            data["note"] = plan
+        case .approvePlan:
+            guard ticket.plan != nil else {
+                throw AppError(.conflict, "no_plan", "there is no written plan to approve yet")
+            }
+            ticket.planApprovedAt = now
+            ticket.planApprovedById = user.id
         }
         try v.check()
         ticket.status = to.rawValue

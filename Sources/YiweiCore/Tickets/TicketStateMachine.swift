@@ -3,8 +3,9 @@
 public enum TicketAction: String, CaseIterable, Codable, Sendable {
     case accept, assign, start, pend, resume, resolve, reopen, close, cancel
     /// Yiwei's extensions: move to another team or domain with a reason; change the priority with a reason;
-    /// record a return visit (回访) after resolution.
-    case transfer, reprioritize, visit
+    /// record a return visit (回访) after resolution; record a written workaround/plan and approve it (SLA-5).
+    case transfer, reprioritize, visit, plan
+    case approvePlan = "approve_plan"
 }
 
 public enum TicketStateMachine {
@@ -24,6 +25,8 @@ public enum TicketStateMachine {
         case (.close, .resolved): return .closed
         case (.cancel, .new), (.cancel, .accepted), (.cancel, .inProgress), (.cancel, .pending): return .cancelled
         case (.reprioritize, let s) where s.isOpen: return s
+        case (.plan, let s) where s.isOpen: return s
+        case (.approvePlan, let s) where s.isOpen: return s
         case (.visit, .resolved), (.visit, .closed): return status
         default: return nil
         }

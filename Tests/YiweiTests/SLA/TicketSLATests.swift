@@ -245,3 +245,39 @@ struct EscalationTests {
         }
     }
 }
+
+@Suite("Written-plan rule (SLA-5)")
+struct WrittenPlanTests {
+    @Test("a logistics ticket unresolved after 8 h needs a plan approved by a lead before it may resolve")
+    func planRule() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            _ = try await env.send(.PATCH, "/api/v1/teams/\(h.logisticsTeam)", token: h.admin, json: TeamBody(leadId: h.lead.id.uuidString))
+            let t = try await h.report(title: "中央空调主机故障", domain: "logistics")
+            _ = try await h.act(t, h.dispatcher.token, ["action": "assign", "teamId": h.logisticsTeam.uuidString, "assigneeId": h.logisticsEngineer.id.uuidString])
+            _ = try await h.act(t, h.logisticsEngineer.token, ["action": "start"])
+            env.clock.advance(by: 7 * 3600 + 59 * 60)
+            try await SLAScheduler.tick(env.app, now: env.clock.now())
+            #expect(try await h.get(t, h.lead.token).content.decode(TicketDTO.self).plan == nil)
+            env.clock.advance(by: 2 * 60) // 8 h 1 min
+            try await SLAScheduler.tick(env.app, now: env.clock.now())
+            let blocked = try await h.get(t, h.lead.token).content.decode(TicketDTO.self)
+            #expect(blocked.plan?.blocking == true)
+            let refused = try await h.act(t, h.logisticsEngineer.token, ["action": "resolve", "resolution": "已修复"])
+            #expect(refused.status == .conflict)
+            #expect(refused.errorCode == "plan_required")
+            #expect(try await h.act(t, h.lead.token, ["action": "approve_plan"]).errorCode == "no_plan")
+            #expect(try await h.act(t, h.logisticsEngineer.token, ["action": "plan", "note": ""]).status == .unprocessableEntity)
+            #expect(try await h.act(t, h.logisticsEngineer.token, ["action": "plan", "note": "启用备用机组，联系原厂明早 9 点到场更换压缩机"]).status == .ok)
+            #expect(try await h.act(t, h.logisticsEngineer.token, ["action": "approve_plan"]).status == .forbidden) // leads approve
+            #expect(try await h.act(t, h.logisticsEngineer.token, ["action": "resolve", "resolution": "已修复"]).errorCode == "plan_required")
+            #expect(try await h.act(t, h.lead.token, ["action": "approve_plan"]).status == .ok)
+            let resolved = try await h.act(t, h.logisticsEngineer.token, ["action": "resolve", "resolution": "更换压缩机，恢复制冷"])
+            #expect(resolved.status == .ok)
+            let events = try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.lead.token).content.decode([TicketEventDTO].self).map(\.type)
+            #expect(events.contains("plan_required") && events.contains("plan") && events.contains("approve_plan"))
+            #expect(try await env.send(.GET, "/api/v1/notifications", token: h.logisticsEngineer.token).content.decode(Page<NotificationDTO>.self)
+                        .items.contains { $0.event == "sla.plan_required" })
+        }
+    }
+}
