@@ -29,6 +29,8 @@ public func configure(_ app: Application, config: AppConfig, clock: AppClock = A
     app.http.server.configuration.port = config.port
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodyBytes)
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    // Outgoing calls (group robots) give up rather than hang: a dead robot must not pile up deliveries.
+    app.http.client.configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
 
     app.leaf.configuration.rootDirectory = resources.views
     // The default limits refuse any path with a hidden folder in it, and SwiftPM builds into `.build/`.

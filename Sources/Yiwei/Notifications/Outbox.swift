@@ -205,8 +205,10 @@ public enum OutboxWorker {
                 req.body = ByteBuffer(data: data)
             }.get()
             guard response.status == .ok else { return "HTTP \(response.status.code)" }
-            if let body = response.body, let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-               let code = object["errcode"] as? Int, code != 0 {
+            guard let body = response.body, let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                return "unreadable answer"
+            }
+            if let code = object["errcode"] as? Int, code != 0 {
                 return "errcode \(code): \(object["errmsg"] as? String ?? "")"
             }
             return nil
