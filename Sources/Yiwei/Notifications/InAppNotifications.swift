@@ -71,9 +71,16 @@ enum Notifier {
 
     static func label(_ t: Ticket) -> String { "\(t.number)「\(t.title)」" }
 
-    /// The leads of the teams of a domain: who hears about a P1 at once (SLA-4).
+    /// Who hears about a P1 at once (SLA-4): the leads of the domain's teams, and the department heads —
+    /// accounts with the lead role that belong to no team (the IT department head oversees every team).
     static func domainLeads(_ domain: String, on db: any Database) async throws -> Set<UUID> {
-        Set(try await Team.query(on: db).filter(\.$domain == domain).filter(\.$isActive == true).all().compactMap(\.leadId))
+        var users = Set(try await Team.query(on: db).filter(\.$domain == domain).filter(\.$isActive == true).all().compactMap(\.leadId))
+        let leads = try await User.query(on: db).filter(\.$rolesText ~~ Role.lead.rawValue).filter(\.$isActive == true).all().compactMap(\.id)
+        if !leads.isEmpty {
+            let inTeams = Set(try await TeamMember.query(on: db).filter(\.$userId ~~ leads).all().map(\.userId))
+            users.formUnion(leads.filter { !inTeams.contains($0) })
+        }
+        return users
     }
 
     static func teamLead(_ teamId: UUID?, on db: any Database) async throws -> Set<UUID> {

@@ -14,7 +14,9 @@ struct NotificationTests {
         try await withYiwei { env in
             let h = try await Hospital.make(env)
             _ = try await env.send(.PATCH, "/api/v1/teams/\(h.itTeam)", token: h.admin, json: TeamBody(leadId: h.lead.id.uuidString))
+            let head = try await env.makeUser("zhuren", roles: ["lead"]) // the IT department head: a lead in no team
             let t = try await h.report(title: "HIS 全院无法登录", extra: ["impact": "hospital", "urgency": "clinical"])
+            #expect(try await inbox(env, head.token).map(\.event) == ["ticket.p1"])
             let leadInbox = try await inbox(env, h.lead.token)
             #expect(leadInbox.map(\.event) == ["ticket.p1"])
             #expect(leadInbox[0].title == "一级工单：\(t.number)「HIS 全院无法登录」")
