@@ -45,25 +45,10 @@ enum AuditQueries {
         f.action = v.text("action", req.query[String.self, at: "action"], required: false, max: 64)
         f.entityType = v.text("entityType", req.query[String.self, at: "entityType"], required: false, max: 64)
         f.entityId = v.text("entityId", req.query[String.self, at: "entityId"], required: false, max: 64)
-        f.from = date("from", req.query[String.self, at: "from"], &v, req)
-        f.to = date("to", req.query[String.self, at: "to"], &v, req, endOfDay: true)
+        f.from = v.dayOrInstant("from", req.query[String.self, at: "from"], timeZone: req.yiwei.config.timeZone)
+        f.to = v.dayOrInstant("to", req.query[String.self, at: "to"], timeZone: req.yiwei.config.timeZone, endOfDay: true)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return f
-    }
-
-    /// RFC 3339 instants, or plain dates (`2026-11-24`) in the configured time zone.
-    private static func date(_ name: String, _ raw: String?, _ v: inout Validator, _ req: Request, endOfDay: Bool = false) -> Date? {
-        guard let raw, !raw.isEmpty else { return nil }
-        if let instant = ISO8601DateFormatter().date(from: raw) { return instant }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = req.yiwei.config.timeZone
-        formatter.dateFormat = "yyyy-MM-dd"
-        guard raw.count == 10, let day = formatter.date(from: raw) else {
-            v.add(name, "must be a date like 2026-01-31 or an RFC 3339 time")
-            return nil
-        }
-        return endOfDay ? day.addingTimeInterval(86400) : day
     }
 
     static func list(_ f: Filter, page: PageRequest, on db: any Database) async throws -> Page<AuditEntryDTO> {

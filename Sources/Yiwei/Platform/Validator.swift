@@ -71,6 +71,22 @@ struct Validator {
         return date
     }
 
+    /// A filter bound: an RFC 3339 instant, or a plain date (`2026-11-24`) read in the hospital's time zone —
+    /// its start, or with `endOfDay` the start of the next day (so `to=2026-11-24` includes that day).
+    mutating func dayOrInstant(_ field: String, _ value: String?, timeZone: TimeZone, endOfDay: Bool = false) -> Date? {
+        guard let value, !value.isEmpty else { return nil }
+        if let instant = ISO8601DateFormatter().date(from: value) { return instant }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd"
+        guard value.count == 10, let day = formatter.date(from: value) else {
+            add(field, "must be a date like 2026-01-31 or an RFC 3339 time")
+            return nil
+        }
+        return endOfDay ? day.addingTimeInterval(86400) : day
+    }
+
     var isValid: Bool { fields.isEmpty }
 
     func check() throws {

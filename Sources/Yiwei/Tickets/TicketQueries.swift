@@ -150,25 +150,10 @@ enum TicketQueries {
         f.departmentId = v.uuid("departmentId", req.query[String.self, at: "departmentId"])
         f.businessSystemId = v.uuid("businessSystemId", req.query[String.self, at: "businessSystemId"])
         f.q = v.text("q", req.query[String.self, at: "q"], required: false, max: 100)
-        f.createdFrom = instant("createdFrom", req.query[String.self, at: "createdFrom"], &v, req)
-        f.createdTo = instant("createdTo", req.query[String.self, at: "createdTo"], &v, req, endOfDay: true)
+        f.createdFrom = v.dayOrInstant("createdFrom", req.query[String.self, at: "createdFrom"], timeZone: req.yiwei.config.timeZone)
+        f.createdTo = v.dayOrInstant("createdTo", req.query[String.self, at: "createdTo"], timeZone: req.yiwei.config.timeZone, endOfDay: true)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return f
-    }
-
-    /// RFC 3339, or a plain date read in the hospital's time zone.
-    static func instant(_ name: String, _ raw: String?, _ v: inout Validator, _ req: Request, endOfDay: Bool = false) -> Date? {
-        guard let raw, !raw.isEmpty else { return nil }
-        if let instant = ISO8601DateFormatter().date(from: raw) { return instant }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = req.yiwei.config.timeZone
-        formatter.dateFormat = "yyyy-MM-dd"
-        guard raw.count == 10, let day = formatter.date(from: raw) else {
-            v.add(name, "must be a date like 2026-01-31 or an RFC 3339 time")
-            return nil
-        }
-        return endOfDay ? day.addingTimeInterval(86400) : day
     }
 
     static func list(_ f: Filter, page: PageRequest, scope: TicketScope, user: CurrentUser, on db: any Database, now: Date) async throws -> Page<TicketRowDTO> {
