@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
 
     let api = app.grouped("api", "v1")
     try api.register(collection: AccountsController())
+    try api.register(collection: UserLookupController())
     try api.register(collection: OrgController<CampusResource>())
     try api.register(collection: OrgController<DepartmentResource>())
     try api.register(collection: OrgController<TeamResource>())

@@ -160,6 +160,7 @@ enum ProblemText {
         ("^must mix at least", "须包含大写字母、小写字母、数字、符号中的至少三类", "$0"),
         ("^must not contain the username", "不能包含用户名", "$0"),
         ("^must be an id$", "无效的选项", "invalid choice"),
+        ("^no such user$", "找不到这个人，请从提示中选择", "no such user; pick from the suggestions"),
         ("^no such", "所选项不存在", "no such item"),
         ("^must be one of", "无效的选项", "$0"),
         ("^must be a date", "日期格式应为 2026-01-31", "$0"),

@@ -209,6 +209,8 @@ enum OpenAPIDocument {
                                  ("holidays", array(str())), ("workdays", array(str()))] + writeStamps, required: ["name", "weeklyHours"])),
         ("CalendarDates", object([("holidays", array(str())), ("workdays", array(str()))])),
         ("Due", object([("due", str(format: "date-time"))], required: ["due"])),
+        ("UserLookup", object([("id", uuid), ("displayName", str()), ("username", str()), ("phone", str(nullable: true)),
+                               ("department", str(nullable: true)), ("label", str())], required: ["id", "displayName", "username", "label"])),
         ("Channel", object([("id", uuid), ("name", str()), ("kind", str(enumValues: ["wecom", "dingtalk"])), ("url", str()), ("signed", bool),
                             ("events", array(str())), ("domain", str(nullable: true)), ("isActive", bool), ("createdAt", dateTime)],
                            required: ["id", "name", "kind", "url", "signed", "events", "isActive", "createdAt"])),
@@ -242,7 +244,7 @@ enum OpenAPIDocument {
                             required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
     ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox"].map { ($0 + "Page", page($0)) }
-      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel"].map { ($0 + "List", array(ref($0))) }
+      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
         var method: String
@@ -288,6 +290,8 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/users", tag: "users", summary: "List users", response: (200, "UserPage"),
                   query: [("q", str(max: 50)), ("role", str(enumValues: roles)), ("departmentId", uuid)], paged: true),
         Operation(method: "post", path: "/api/v1/users", tag: "users", summary: "Create a user (admin)", body: "CreateUser", response: (201, "User")),
+        Operation(method: "get", path: "/api/v1/users/lookup", tag: "users", summary: "Find a caller by name, username or phone (service desk; at most 20)",
+                  response: (200, "UserLookupList"), query: [("q", str(max: 50))]),
         Operation(method: "get", path: "/api/v1/users/{userId}", tag: "users", summary: "Get a user", response: (200, "User"), pathParams: ["userId"]),
         Operation(method: "patch", path: "/api/v1/users/{userId}", tag: "users", summary: "Change a user (admin)", body: "UpdateUser",
                   response: (200, "User"), pathParams: ["userId"]),

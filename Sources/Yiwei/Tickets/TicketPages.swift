@@ -142,13 +142,12 @@ struct TicketPages: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: "desk_new_title")
         let t = base.t, labels = TicketLabels(t: t)
         let lookups = try await Lookups.load(on: req.db)
-        let reporters = try await User.query(on: req.db).filter(\.$isActive == true).sort(\.$displayName).all()
-            .map { ($0.id!.uuidString, "\($0.displayName)（\($0.username)）" + ($0.phone.map { " " + $0 } ?? "")) }
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         let categories = lookups.categories.map { ($0.0.uuidString, labels.domain($0.2) + " / " + $0.1) }
         let fields = FormField.withErrors([
-            FormField(name: "reporterId", label: t["desk_new_reporter"]!, kind: .select,
-                      options: FormField.options(reporters, selected: [values["reporterId"]], allowEmpty: "—"), required: true, help: t["help_desk_new_reporter"]),
+            // A type-ahead, not a list of every account: a hospital has thousands (see UserLookup).
+            FormField(name: "reporter", label: t["desk_new_reporter"]!, kind: .text, value: values["reporter"], required: true, maxLength: 100,
+                      help: t["help_desk_new_reporter"], autocomplete: "off"),
             FormField(name: "domain", label: t["ticket_domain"]!, kind: .select,
                       options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [values["domain"].isEmpty ? "it" : values["domain"]]),
                       required: true),
@@ -172,15 +171,29 @@ struct TicketPages: RouteCollection {
         return try await req.view.render("tickets/new", NewContext(page: base, fields: fields, errorSummary: errors.isEmpty ? nil : t["form_has_errors"]))
     }
 
+    struct CallForm: Content { var reporter: String? }
+
     func create(req: Request) async throws -> Response {
         try await req.require(.workTickets)
         var body = try req.content.decode(CreateTicketRequest.self)
         body.kind = body.kind ?? "incident"
+        let typed = (try? req.content.decode(CallForm.self))?.reporter ?? ""
+        if (body.reporterId ?? "").isEmpty {
+            guard let reporter = try await UserLookup.resolve(typed, on: req.db) else {
+                var values = FormValues(body)
+                values.set("reporter", typed)
+                return try await renderNew(req, values: values, errors: ["reporter": typed.isEmpty ? "required" : "no such user"])
+                    .encodeResponse(status: .unprocessableEntity, for: req)
+            }
+            body.reporterId = reporter.uuidString
+        }
         do {
             let ticket = try await TicketService.create(body, request: req, defaultChannel: .phone)
             return req.redirect(to: "/tickets/\(ticket.id)", flash: "ticket_created")
         } catch let error as AppError where error.fields != nil {
-            return try await renderNew(req, values: FormValues(body), errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
+            var values = FormValues(body)
+            values.set("reporter", typed)
+            return try await renderNew(req, values: values, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
         }
     }
 

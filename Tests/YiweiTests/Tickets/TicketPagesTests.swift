@@ -133,3 +133,40 @@ struct TicketPagesTests {
         }
     }
 }
+
+@Suite("The service desk finds the caller by typing")
+struct CallerLookupTests {
+    @Test("lookup by part of a name, username or phone; the form takes the suggestion, a username, or refuses a stranger")
+    func lookup() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let found = try await env.send(.GET, "/api/v1/users/lookup?q=tongs", token: h.dispatcher.token).content.decode([UserLookupDTO].self)
+            #expect(found.map(\.username) == ["tongshi"])
+            #expect(found[0].label == "测试tongshi（tongshi）")
+            #expect(found[0].department == "心血管内科")
+            #expect(try await env.send(.GET, "/api/v1/users/lookup?q=tongs", token: h.nurse.token).status == .forbidden)
+            #expect(try await env.send(.GET, "/api/v1/users/lookup", token: h.dispatcher.token).status == .badRequest)
+            let desk = Browser(env)
+            _ = try await desk.signIn("desk", "Test#Pass2026")
+            try await desk.get("/account/password")
+            _ = try await desk.post("/account/password", [("currentPassword", "Test#Pass2026"), ("newPassword", "Mine#2026pw"), ("confirmPassword", "Mine#2026pw")])
+            func call(_ reporter: String) async throws -> TestingHTTPResponse {
+                try await desk.get("/desk/new")
+                return try await desk.post("/desk/new", [("reporter", reporter), ("domain", "it"), ("title", "电话报修：读卡器无反应"), ("description", ""),
+                                                         ("impact", "individual"), ("urgency", "operation"), ("categoryId", ""), ("businessSystemId", ""),
+                                                         ("departmentId", ""), ("location", ""), ("channel", "phone")])
+            }
+            let stranger = try await call("不存在的人")
+            #expect(stranger.status == .unprocessableEntity)
+            #expect(stranger.body.string.contains("找不到这个人，请从提示中选择"))
+            #expect(stranger.body.string.contains(#"value="不存在的人""#))
+            #expect(try await call("测试tongshi（tongshi）").status == .seeOther)
+            #expect(try await call("erke").status == .seeOther)
+            let lead = h.lead.token
+            let logged = try await env.send(.GET, "/api/v1/tickets?q=" + "读卡器".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, token: lead)
+                .content.decode(Page<TicketRowDTO>.self)
+            #expect(logged.total == 2)
+            #expect(Set(logged.items.compactMap(\.departmentName)) == ["心血管内科", "儿科"])
+        }
+    }
+}

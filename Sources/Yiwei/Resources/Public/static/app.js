@@ -133,3 +133,32 @@
   var print = document.querySelector("[data-print]");
   if (print) { print.addEventListener("click", function () { window.print(); }); }
 })();
+
+// The service desk's caller type-ahead: suggestions from /api/v1/users/lookup as the name is typed.
+(function () {
+  "use strict";
+  var input = document.querySelector("[data-lookup]");
+  var list = document.getElementById("reporter-options");
+  if (!input || !list || !window.fetch) { return; }
+  var timer = null, last = "";
+  input.addEventListener("input", function () {
+    var q = input.value.trim();
+    if (q === last || q.length < 1 || q.indexOf("（") >= 0) { return; }
+    last = q;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      fetch(input.getAttribute("data-lookup") + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (people) {
+          list.innerHTML = "";
+          people.forEach(function (p) {
+            var option = document.createElement("option");
+            option.value = p.label;
+            option.textContent = [p.department, p.phone].filter(Boolean).join(" · ");
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    }, 200);
+  });
+})();

@@ -1,0 +1,60 @@
+import Fluent
+import Foundation
+import Vapor
+
+struct UserLookupDTO: Content, Equatable {
+    var id: UUID
+    var displayName: String
+    var username: String
+    var phone: String?
+    var department: String?
+    /// What the type-ahead shows and the form sends back: `陈静（chenjing）`.
+    var label: String
+}
+
+/// Finding a caller by name, username or phone while the service desk is on the phone: at most 20 active
+/// accounts, served by the indexes on username and display name.
+enum UserLookup {
+    static func search(_ q: String, on db: any Database) async throws -> [UserLookupDTO] {
+        let text = q.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return [] }
+        let users = try await User.query(on: db).filter(\.$isActive == true)
+            .group(.or) { $0.filter(\.$displayName ~~ text).filter(\.$username ~~ text.lowercased()).filter(\.$phone ~~ text) }
+            .sort(\.$displayName).limit(20).all()
+        let departmentIds = Set(users.compactMap(\.departmentId))
+        let departments = departmentIds.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Department.query(on: db).filter(\.$id ~~ departmentIds).all().map { ($0.id!, $0.name) })
+        return users.map {
+            UserLookupDTO(id: $0.id!, displayName: $0.displayName, username: $0.username, phone: $0.phone,
+                          department: $0.departmentId.flatMap { departments[$0] }, label: "\($0.displayName)（\($0.username)）")
+        }
+    }
+
+    /// The account a typed reporter means: `姓名（username）` as the type-ahead fills it, a username, or a
+    /// display name that only one active account has.
+    static func resolve(_ typed: String, on db: any Database) async throws -> UUID? {
+        let text = typed.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        var username = text.lowercased()
+        if let open = text.firstIndex(of: "（"), let close = text.lastIndex(of: "）"), open < close {
+            username = String(text[text.index(after: open)..<close]).lowercased()
+        }
+        if let user = try await User.query(on: db).filter(\.$username == username).filter(\.$isActive == true).first() { return user.id }
+        let byName = try await User.query(on: db).filter(\.$displayName == text).filter(\.$isActive == true).limit(2).all()
+        return byName.count == 1 ? byName[0].id : nil
+    }
+}
+
+/// `GET /api/v1/users/lookup?q=` for the service desk.
+struct UserLookupController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("users", "lookup", use: lookup)
+    }
+
+    func lookup(req: Request) async throws -> [UserLookupDTO] {
+        try await req.require(.workTickets)
+        var v = Validator()
+        let q = v.text("q", req.query[String.self, at: "q"], max: 50)
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "give q, the start of a name, username or phone", fields: v.fields) }
+        return try await UserLookup.search(q!, on: req.db)
+    }
+}
