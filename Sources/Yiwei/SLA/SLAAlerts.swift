@@ -97,20 +97,13 @@ public enum SLAScheduler {
     }
 
     /// The next instant the scheduler should look at the ticket (stored with an index).
-    static func nextAlert(_ t: Ticket, on db: any Database, now: Date) async throws -> Date? {
-        guard t.statusValue.isOpen, t.statusValue != .pending, let (evaluation, clock, history) = try await context(t, on: db, now: now) else { return nil }
+    static func nextAlert(_ t: Ticket, evaluation: SLAService.Evaluation?, on db: any Database, now: Date) async throws -> Date? {
+        guard t.statusValue.isOpen, t.statusValue != .pending, let evaluation else { return nil }
         let recorded = try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
-        let points = alertPoints(evaluation, clock: clock, history: history, now: now).filter { p in
+        let points = alertPoints(evaluation, clock: evaluation.clock, history: evaluation.history, now: now).filter { p in
             !recorded.contains { $0.clock == p.kind.rawValue && $0.level == p.level && $0.targetMinutes == p.state.targetMinutes }
         }
         return points.map(\.at).min()
-    }
-
-    static func context(_ t: Ticket, on db: any Database, now: Date) async throws -> (SLAService.Evaluation, SLAClock, SLAHistory)? {
-        guard let evaluation = try await SLAService.evaluate(t, on: db, now: now),
-              let record = try await CalendarRecord.find(evaluation.policy.calendarId, on: db),
-              let calendar = try? CalendarStore.calendar(record) else { return nil }
-        return (evaluation, SLAClock(calendar: calendar, businessTime: evaluation.policy.businessTime), try await SLAService.history(t, on: db))
     }
 
     /// One pass: every ticket whose next alert instant has come. Returns the number of alerts recorded.
@@ -127,7 +120,9 @@ public enum SLAScheduler {
             let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
             let tickets = ids.isEmpty ? [] : try await Ticket.query(on: db).filter(\.$id ~~ ids).all()
             for t in tickets {
-                if let (evaluation, clock, history) = try await context(t, on: db, now: now) {
+                let evaluation = try await SLAService.evaluate(t, on: db, now: now)
+                if let evaluation {
+                    let (clock, history) = (evaluation.clock, evaluation.history)
                     let existing = try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
                     for point in alertPoints(evaluation, clock: clock, history: history, now: now) where point.at <= now {
                         if existing.contains(where: { $0.clock == point.kind.rawValue && $0.level == point.level && $0.targetMinutes == point.state.targetMinutes }) { continue }
@@ -158,7 +153,7 @@ public enum SLAScheduler {
                         recorded += 1
                     }
                 }
-                t.nextAlertAt = try await nextAlert(t, on: db, now: now)
+                t.nextAlertAt = try await nextAlert(t, evaluation: evaluation, on: db, now: now)
                 try await t.update(on: db)
             }
             return recorded

@@ -57,6 +57,9 @@ enum SLAService {
         var calendarName: String
         var raisedInHours: Bool
         var states: [SLAClockState]
+        /// What the states were computed from, for the scheduler's alert points.
+        var clock: SLAClock
+        var history: SLAHistory
     }
 
     /// The policy in force for the ticket's domain and priority when it was created; a policy for its
@@ -112,7 +115,8 @@ enum SLAService {
         // A cancelled ticket's clocks stop where it was cancelled.
         let at = t.cancelledAt ?? now
         return Evaluation(policy: policy, calendarName: record.name, raisedInHours: inHours,
-                          states: clock.states(targets: inHours ? policy.inHours : policy.offHours, history: history, now: at))
+                          states: clock.states(targets: inHours ? policy.inHours : policy.offHours, history: history, now: at),
+                          clock: clock, history: history)
     }
 
     /// Stores the policy and the due instants on the ticket (for queues and the scheduler's index).
@@ -126,7 +130,7 @@ enum SLAService {
         t.responseDueAt = due(.response)
         t.startDueAt = due(.start)
         t.resolveDueAt = t.statusValue.isOpen ? due(.resolve) : nil
-        t.nextAlertAt = try await SLAScheduler.nextAlert(t, on: db, now: now)
+        t.nextAlertAt = try await SLAScheduler.nextAlert(t, evaluation: evaluation, on: db, now: now)
     }
 
     /// Refreshes the stored due times after a change and, when they moved, says so in the timeline.
