@@ -178,23 +178,12 @@ struct NotificationController: RouteCollection {
     }
 
     func markRead(req: Request) async throws -> HTTPStatus {
-        let user = try req.requireUser()
-        guard let id = req.parameters.get("notificationId", as: UUID.self),
-              let n = try await UserNotification.find(id, on: req.db), n.userId == user.id else { throw AppError.notFound("notification") }
-        let now = req.now
-        let saved = UncheckedModel(n)
-        try await req.write { db in
-            if saved.model.readAt == nil { saved.model.readAt = now; try await saved.model.update(on: db) }
-        }
+        _ = try await NotificationReading.markRead(req.parameters.get("notificationId", as: UUID.self), request: req)
         return .noContent
     }
 
     func markAllRead(req: Request) async throws -> HTTPStatus {
-        let user = try req.requireUser()
-        let now = req.now
-        try await req.write { db in
-            try await UserNotification.query(on: db).filter(\.$userId == user.id).filter(\.$readAt == nil).set(\.$readAt, to: now).update()
-        }
+        try await NotificationReading.markAllRead(request: req)
         return .noContent
     }
 }
@@ -231,24 +220,39 @@ struct NotificationsPage: RouteCollection {
     }
 
     func readAll(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        let now = req.now
-        try await req.write { db in
-            try await UserNotification.query(on: db).filter(\.$userId == user.id).filter(\.$readAt == nil).set(\.$readAt, to: now).update()
-        }
+        try await NotificationReading.markAllRead(request: req)
         return req.redirect(to: "/notifications")
     }
 
     /// Marks it read and goes to its ticket (the workbench page or the portal page, whichever the user has).
     func open(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard let id = req.parameters.get("notificationId", as: UUID.self),
-              let n = try await UserNotification.find(id, on: req.db), n.userId == user.id else { throw AppError.notFound("notification") }
-        let now = req.now, saved = UncheckedModel(n)
-        try await req.write { db in
-            if saved.model.readAt == nil { saved.model.readAt = now; try await saved.model.update(on: db) }
-        }
+        let n = try await NotificationReading.markRead(req.parameters.get("notificationId", as: UUID.self), request: req)
         guard let ticket = n.ticketId else { return req.redirect(to: "/notifications") }
         return req.redirect(to: user.seesInternal ? "/tickets/\(ticket)" : "/portal/tickets/\(ticket)")
+    }
+}
+
+/// Reading one's own notifications, for the API and the inbox page alike.
+enum NotificationReading {
+    /// Marks one of the signed-in user's notifications read; another user's is "not found".
+    static func markRead(_ id: UUID?, request: Request) async throws -> UserNotification {
+        let user = try request.requireUser()
+        guard let id, let n = try await UserNotification.find(id, on: request.db), n.userId == user.id else {
+            throw AppError.notFound("notification")
+        }
+        let now = request.now, saved = UncheckedModel(n)
+        try await request.write { db in
+            if saved.model.readAt == nil { saved.model.readAt = now; try await saved.model.update(on: db) }
+        }
+        return n
+    }
+
+    static func markAllRead(request: Request) async throws {
+        let user = try request.requireUser()
+        let now = request.now
+        try await request.write { db in
+            try await UserNotification.query(on: db).filter(\.$userId == user.id).filter(\.$readAt == nil).set(\.$readAt, to: now).update()
+        }
     }
 }
