@@ -25,5 +25,8 @@ enum YiweiMigrations {
         CreateUserNotifications(),
         CreateOutbox(),
         AddWrittenPlan(),
+        AddEscalationAndTimeBases(),
+        CreateDispatchRules(),
+        AddEmailAndSubscriptions(),
     ]
 }

@@ -20,6 +20,8 @@ func routes(_ app: Application) throws {
     try api.register(collection: SettingsController())
     try api.register(collection: NotificationController())
     try api.register(collection: ChannelController())
+    try api.register(collection: DispatchRuleController())
+    try api.register(collection: SubscriptionController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware(), UnreadCountMiddleware())
@@ -40,6 +42,8 @@ func routes(_ app: Application) throws {
     try pages.register(collection: PriorityMatrixPage())
     try pages.register(collection: NotificationsPage())
     try pages.register(collection: ChannelPages())
+    try pages.register(collection: DispatchRulePages())
+    try pages.register(collection: SubscriptionPages())
 }
 
 /// The bell's number: unread notifications of the signed-in browser user, counted once per page.

@@ -6,7 +6,8 @@ import YiweiCore
 /// Automatic dispatch of a new ticket (DSP-1, DSP-2): which team, and — when the team takes tickets
 /// automatically — which engineer, with the reason written to the timeline.
 ///
-/// Team: the business system's vendor team in the ticket's domain (系统 → 负责厂商), else the category's
+/// Team: the first matching dispatch rule (派单规则: category, system, campus, priority → team), else the
+/// business system's vendor team in the ticket's domain (系统 → 负责厂商), else the category's
 /// default team (分类 → 团队). Engineer: among the team's active members on duty who work tickets, the one
 /// with the fewest open tickets assigned (ties: the one whose name sorts first). The ticket stays `new`:
 /// the engineer still accepts it, so the response clock measures a person, not the dispatcher.
@@ -17,19 +18,34 @@ enum DispatchService {
         var reason: [String: String]
     }
 
-    static func decide(domain: String, categoryId: UUID?, businessSystemId: UUID?, on db: any Database) async throws -> Decision {
+    static func decide(domain: String, priority: String? = nil, categoryId: UUID?, businessSystemId: UUID?, departmentId: UUID? = nil,
+                       on db: any Database) async throws -> Decision {
         var decision = Decision(reason: [:])
         var team: Team?
-        if let systemId = businessSystemId, let system = try await BusinessSystem.find(systemId, on: db), let vendor = system.vendorId,
+        let facts = try await DispatchFacts.of(domain: domain, priority: priority, categoryId: categoryId, businessSystemId: businessSystemId,
+                                               departmentId: departmentId, on: db)
+        if let rule = try await DispatchRuleService.firstMatch(facts, on: db), let ruleTeam = try await Team.find(rule.teamId, on: db), ruleTeam.isActive {
+            team = ruleTeam
+            decision.reason["rule"] = "dispatch_rule"
+            decision.reason["ruleName"] = rule.name
+        } else if let systemId = businessSystemId, let system = try await BusinessSystem.find(systemId, on: db), let vendor = system.vendorId,
            let vendorTeam = try await Team.query(on: db).filter(\.$vendorId == vendor).filter(\.$domain == domain).filter(\.$isActive == true).sort(\.$name).first() {
             team = vendorTeam
             decision.reason["rule"] = "system_vendor"
             decision.reason["system"] = system.name
-        } else if let categoryId, let category = try await Category.find(categoryId, on: db), let teamId = category.defaultTeamId,
-                  let categoryTeam = try await Team.find(teamId, on: db), categoryTeam.isActive {
-            team = categoryTeam
-            decision.reason["rule"] = "category"
-            decision.reason["category"] = category.name
+        } else if let categoryId {
+            // The category's default team, else the nearest one above it (打印机故障 covers 票据打印机).
+            var next: UUID? = categoryId
+            var seen = Set<UUID>()
+            while let id = next, seen.insert(id).inserted, let category = try await Category.find(id, on: db) {
+                if let teamId = category.defaultTeamId, let categoryTeam = try await Team.find(teamId, on: db), categoryTeam.isActive {
+                    team = categoryTeam
+                    decision.reason["rule"] = "category"
+                    decision.reason["category"] = category.name
+                    break
+                }
+                next = category.parentId
+            }
         }
         guard let team else { return decision }
         decision.teamId = team.id

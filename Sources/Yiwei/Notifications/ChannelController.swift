@@ -11,6 +11,9 @@ struct ChannelDTO: Content, Equatable {
     var signed: Bool
     var events: [String]
     var domain: String?
+    /// E-mail channels: the sender and the fixed list of addresses.
+    var sender: String?
+    var recipients: [String]?
     var isActive: Bool
     var createdAt: Date
 }
@@ -22,6 +25,8 @@ struct ChannelBody: Content {
     var secret: String?
     var events: [String]?
     var domain: String?
+    var sender: String?
+    var recipients: [String]?
 }
 
 struct OutboxDTO: Content, Equatable {
@@ -40,7 +45,7 @@ struct OutboxDTO: Content, Equatable {
 enum ChannelService {
     static func dto(_ c: NotificationChannel) -> ChannelDTO {
         ChannelDTO(id: c.id!, name: c.name, kind: c.kind, url: c.url, signed: !(c.secret ?? "").isEmpty, events: c.eventList,
-                   domain: c.domain, isActive: c.isActive, createdAt: c.createdAt)
+                   domain: c.domain, sender: c.sender, recipients: c.kind == "email" ? c.recipientList : nil, isActive: c.isActive, createdAt: c.createdAt)
     }
 
     static func outbox(_ m: OutboxMessage) -> OutboxDTO {
@@ -52,9 +57,20 @@ enum ChannelService {
         var v = Validator()
         let name = v.text("name", body.name, max: 50)
         let kind = v.text("kind", body.kind, max: 20)
-        if let kind, !["wecom", "dingtalk"].contains(kind) { v.add("kind", "must be one of wecom, dingtalk") }
+        if let kind, !["wecom", "dingtalk", "email"].contains(kind) { v.add("kind", "must be one of wecom, dingtalk, email") }
         let url = v.text("url", body.url, max: 500)
-        if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || URL(string: url)?.host == nil { v.add("url", "must be an http(s) address") }
+        var sender: String?
+        var recipients: [String] = []
+        if kind == "email" {
+            if let url, SMTPServer(url: url, password: nil) == nil { v.add("url", "must be an smtp:// or smtps:// address, e.g. smtp://mail.hospital.cn:25") }
+            sender = v.text("sender", body.sender, max: 254)
+            if let s = sender, !SMTPMessage.isAddress(s) { v.add("sender", "must be an e-mail address") }
+            recipients = (body.recipients ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if recipients.count > 50 { v.add("recipients", "at most 50 addresses") }
+            if let bad = recipients.first(where: { !SMTPMessage.isAddress($0) }) { v.add("recipients", "not an e-mail address: \(bad.prefix(60))") }
+        } else if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || URL(string: url)?.host == nil {
+            v.add("url", "must be an http(s) address")
+        }
         let secret = v.text("secret", body.secret, required: false, max: 200)
         let events = (body.events ?? []).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if events.count > 20 || events.contains(where: { $0.count > 50 }) { v.add("events", "at most 20 event prefixes of 50 characters") }
@@ -66,6 +82,7 @@ enum ChannelService {
         }
         let c = NotificationChannel()
         c.name = name!; c.kind = kind!; c.url = url!; c.secret = secret; c.domain = domain; c.isActive = true; c.createdAt = request.now
+        c.sender = sender; c.recipients = recipients.isEmpty ? nil : recipients.joined(separator: ",")
         c.events = String(decoding: try JSONEncoder().encode(events), as: UTF8.self)
         let now = request.now, actor = request.auditActor, saved = UncheckedModel(c)
         return try await request.write { db in

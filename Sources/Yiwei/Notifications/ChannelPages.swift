@@ -22,7 +22,7 @@ struct ChannelPages: RouteCollection {
     }
 
     struct Form: Content {
-        var name: String?, kind: String?, url: String?, secret: String?, events: String?, domain: String?
+        var name: String?, kind: String?, url: String?, secret: String?, events: String?, domain: String?, sender: String?, recipients: String?
     }
 
     func page(req: Request) async throws -> View { try await render(req, form: Form(), errors: [:]) }
@@ -38,9 +38,12 @@ struct ChannelPages: RouteCollection {
         let fields = FormField.withErrors([
             FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
             FormField(name: "kind", label: t["channel_kind"]!, kind: .select,
-                      options: FormField.options([("wecom", t["channel_wecom"]!), ("dingtalk", t["channel_dingtalk"]!)], selected: [f["kind"].isEmpty ? "wecom" : f["kind"]])),
+                      options: FormField.options([("wecom", t["channel_wecom"]!), ("dingtalk", t["channel_dingtalk"]!), ("email", t["channel_email"]!)],
+                                                 selected: [f["kind"].isEmpty ? "wecom" : f["kind"]])),
             FormField(name: "url", label: t["channel_url"]!, kind: .text, value: f["url"], required: true, maxLength: 500, help: t["help_channel_url"]),
             FormField(name: "secret", label: t["channel_secret"]!, kind: .text, value: "", maxLength: 200, help: t["help_channel_secret"]),
+            FormField(name: "sender", label: t["channel_sender"]!, kind: .text, value: f["sender"], maxLength: 254, help: t["help_channel_sender"]),
+            FormField(name: "recipients", label: t["channel_recipients"]!, kind: .text, value: f["recipients"], maxLength: 2000, help: t["help_channel_recipients"]),
             FormField(name: "events", label: t["channel_events"]!, kind: .text, value: f["events"], maxLength: 500, help: t["help_channel_events"]),
             FormField(name: "domain", label: t["ticket_domain"]!, kind: .select,
                       options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [f["domain"]], allowEmpty: t["filter_all"]!)),
@@ -48,7 +51,7 @@ struct ChannelPages: RouteCollection {
         return try await req.view.render("admin/channels", Context(
             page: base,
             channels: channels.map { c in
-                .init(name: c.name, kind: c.kind == "dingtalk" ? t["channel_dingtalk"]! : t["channel_wecom"]!, host: URL(string: c.url)?.host ?? "",
+                .init(name: c.name, kind: t["channel_" + c.kind] ?? c.kind, host: (URL(string: c.url)?.host ?? "") + (c.kind == "email" ? " → " + (c.recipientList.isEmpty ? t["channel_subscribers_only"]! : c.recipientList.joined(separator: "、")) : ""),
                       signed: !(c.secret ?? "").isEmpty, events: c.eventList.isEmpty ? t["channel_all_events"]! : c.eventList.joined(separator: "、"),
                       domain: c.domain.map { labels.domain($0) } ?? t["filter_all"]!)
             },
@@ -65,7 +68,9 @@ struct ChannelPages: RouteCollection {
         let events = (form.events ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
         do {
             _ = try await ChannelService.create(ChannelBody(name: form.name, kind: form.kind, url: form.url, secret: form.secret, events: events,
-                                                            domain: form.domain), request: req)
+                                                            domain: form.domain, sender: form.sender,
+                                                            recipients: (form.recipients ?? "").split(whereSeparator: { ",，;； ".contains($0) }).map(String.init)),
+                                                request: req)
             return req.redirect(to: "/admin/channels", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await render(req, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)

@@ -58,10 +58,15 @@ enum Notifier {
                        on db: any Database) async throws {
         // Group robots hear what concerns a group — P1 reports, warnings, breaches, escalations — not the
         // personal messages ("您的报修已受理"); each channel narrows further by its own settings.
+        let group = UUID()
         if event == "ticket.p1" || event.hasPrefix("sla.") {
-            try await OutboxWorker.enqueue(event: event, title: title, body: body, ticket: ticket, group: UUID(), at: now, on: db)
+            try await OutboxWorker.enqueue(event: event, title: title, body: body, ticket: ticket, group: group, at: now, on: db)
         }
-        for user in users where user != actor {
+        // Subscribers (消息订阅) hear it too: in the app, or by e-mail.
+        let subscribers = try await SubscriptionService.subscribers(event: event, ticket: ticket, on: db)
+        try await OutboxWorker.enqueueEmail(to: subscribers.email.filter { $0.0 != actor }, event: event, title: title, body: body, ticket: ticket,
+                                            group: group, at: now, on: db)
+        for user in users.union(subscribers.inApp) where user != actor {
             let n = UserNotification()
             n.userId = user; n.event = event; n.title = String(title.prefix(200)); n.body = String(body.prefix(1000))
             n.ticketId = ticket?.id; n.createdAt = now
@@ -119,24 +124,38 @@ enum Notifier {
         }
     }
 
-    /// Escalation beyond the team: level 2 to the domain's leads, level 3 to the vendor's people (the
-    /// ticket team's vendor, else the business system's). Returns who was told, for the timeline.
-    static func escalate(_ t: Ticket, level: String, on db: any Database, now: Date) async throws -> String {
-        var users: Set<UUID> = []
-        if level == "escalate2" {
-            users = try await domainLeads(t.domain, on: db)
-        } else {
-            var vendor: UUID? = nil
-            if let team = t.teamId { vendor = try await Team.find(team, on: db)?.vendorId }
-            if vendor == nil, let system = t.businessSystemId { vendor = try await BusinessSystem.find(system, on: db)?.vendorId }
-            if let vendor {
-                users = Set(try await User.query(on: db).filter(\.$vendorId == vendor).filter(\.$isActive == true).all().compactMap(\.id))
+    static let clockNames = ["response": "响应时限", "start": "到场时限", "resolve": "恢复时限"]
+
+    /// The people an escalation step names: the assignee, the team's lead, the domain's leads, the vendor's
+    /// people (the ticket team's vendor, else the business system's), and anyone named on the step.
+    static func recipients(_ t: Ticket, _ step: EscalationStep, on db: any Database) async throws -> Set<UUID> {
+        var users = Set(step.userIds)
+        for recipient in step.notify {
+            switch recipient {
+            case .assignee: if let a = t.assigneeId { users.insert(a) }
+            case .teamLead: users.formUnion(try await teamLead(t.teamId, on: db))
+            case .domainLeads: users.formUnion(try await domainLeads(t.domain, on: db))
+            case .vendor:
+                var vendor: UUID? = nil
+                if let team = t.teamId { vendor = try await Team.find(team, on: db)?.vendorId }
+                if vendor == nil, let system = t.businessSystemId { vendor = try await BusinessSystem.find(system, on: db)?.vendorId }
+                if let vendor {
+                    users.formUnion(try await User.query(on: db).filter(\.$vendorId == vendor).filter(\.$isActive == true).all().compactMap(\.id))
+                }
             }
         }
-        let names = users.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ users).sort(\.$displayName).all().map(\.displayName)
-        let title = "工单升级（\(level == "escalate2" ? "二" : "三")级）：\(label(t))"
-        let body = level == "escalate2" ? "恢复时限已超出 50%，升级至科室负责人。" : "恢复时限已超出一倍，升级至厂商二线专家与原厂。"
-        try await notify(users, except: nil, event: "sla.\(level)", title: title, body: body, ticket: t, at: now, on: db)
+        return users
+    }
+
+    /// One step of the policy's escalation chain. Returns who was told, for the timeline.
+    static func escalate(_ t: Ticket, level: Int, step: EscalationStep, on db: any Database, now: Date) async throws -> String {
+        let users = try await recipients(t, step, on: db)
+        let names = users.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ Array(users)).sort(\.$displayName).all().map(\.displayName)
+        let levelName = ["", "一", "二", "三", "四", "五", "六", "七"].indices.contains(level) ? ["", "一", "二", "三", "四", "五", "六", "七"][level] : String(level)
+        let title = "工单升级（\(levelName)级）：\(label(t))"
+        let clockName = clockNames[step.clock.rawValue] ?? step.clock.rawValue
+        let body = "\(clockName)已用去 \(step.percent)%，按升级规则通知：\(names.isEmpty ? "—" : names.joined(separator: "、"))。"
+        try await notify(users, except: nil, event: "sla.escalate\(level)", title: title, body: body, ticket: t, at: now, on: db)
         return names.isEmpty ? "—" : names.joined(separator: "、")
     }
 
@@ -152,7 +171,7 @@ enum Notifier {
     static func slaAlert(_ t: Ticket, level: String, clock: SLAClockKind, on db: any Database, now: Date) async throws {
         var users = try await teamLead(t.teamId, on: db)
         if let assignee = t.assigneeId { users.insert(assignee) }
-        let clockName = ["response": "响应时限", "start": "到场时限", "resolve": "恢复时限"][clock.rawValue] ?? clock.rawValue
+        let clockName = clockNames[clock.rawValue] ?? clock.rawValue
         let title = level == "warning" ? "即将超时：\(label(t))" : "已超时：\(label(t))"
         let body = level == "warning" ? "\(clockName)已用去 75%，请尽快处理。" : "\(clockName)已超时。"
         try await notify(users, except: nil, event: "sla.\(level)", title: title, body: body, ticket: t, at: now, on: db)

@@ -4,14 +4,18 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// A group robot the hospital's staff read: a WeCom (企业微信) or DingTalk (钉钉) group webhook (NTF-1).
+/// A channel the hospital's staff read (NTF-1): a WeCom (企业微信) or DingTalk (钉钉) group robot webhook,
+/// or an SMTP server for e-mail (to a fixed list, and to the subscribers who asked for e-mail).
 // @unchecked Sendable: Fluent models are mutable classes; each instance is used by one task at a time.
 final class NotificationChannel: Model, @unchecked Sendable {
     static let schema = "notification_channels"
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String
-    /// `wecom` or `dingtalk`
+    /// `wecom`, `dingtalk` or `email`
     @Field(key: "kind") var kind: String
+    /// E-mail: the sender address, and the addresses (comma-separated) that take the channel's events.
+    @OptionalField(key: "sender") var sender: String?
+    @OptionalField(key: "recipients") var recipients: String?
     @Field(key: "url") var url: String
     /// DingTalk's signing secret (加签), when the robot uses one.
     @OptionalField(key: "secret") var secret: String?
@@ -24,8 +28,11 @@ final class NotificationChannel: Model, @unchecked Sendable {
     init() {}
 
     var eventList: [String] { (try? JSONDecoder().decode([String].self, from: Data(events.utf8))) ?? [] }
+    var recipientList: [String] { (recipients ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     func takes(_ event: String, domain ticketDomain: String?) -> Bool {
         guard isActive else { return false }
+        // An e-mail channel without a list of its own only carries subscribers' personal mail.
+        if kind == "email" && recipientList.isEmpty { return false }
         if let domain, domain != ticketDomain { return false }
         let list = eventList
         return list.isEmpty || list.contains { event.hasPrefix($0) }
@@ -44,6 +51,8 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "title") var title: String
     @Field(key: "body") var body: String
     @OptionalField(key: "ticket_id") var ticketId: UUID?
+    /// E-mail to one subscriber (nil: the channel's own group or list).
+    @OptionalField(key: "recipient") var recipient: String?
     /// `pending`, `sent`, `dead`
     @Field(key: "status") var status: String
     @Field(key: "attempts") var attempts: Int
@@ -126,6 +135,20 @@ public enum OutboxWorker {
     /// Seconds to wait after the n-th failure: 10, 20, 40 … at most an hour.
     static func backoff(attempts: Int) -> Double { min(3600, 10 * pow(2, Double(max(0, attempts - 1)))) }
 
+    /// Queues one e-mail per subscriber address on the first active e-mail channel — inside the caller's transaction.
+    static func enqueueEmail(to addresses: [(UUID, String)], event: String, title: String, body: String, ticket: Ticket?, group: UUID, at now: Date,
+                             on db: any Database) async throws {
+        guard !addresses.isEmpty,
+              let channel = try await NotificationChannel.query(on: db).filter(\.$kind == "email").filter(\.$isActive == true).sort(\.$createdAt).first() else { return }
+        for (user, address) in addresses {
+            let m = OutboxMessage()
+            m.channelId = channel.id!; m.event = event; m.idempotencyKey = "\(group.uuidString):\(channel.id!.uuidString):\(user.uuidString)"
+            m.title = String(title.prefix(200)); m.body = String(body.prefix(1000)); m.ticketId = ticket?.id; m.recipient = address
+            m.status = "pending"; m.attempts = 0; m.nextAttemptAt = now; m.createdAt = now
+            try await m.create(on: db)
+        }
+    }
+
     /// Queues a message for every channel that takes the event — inside the caller's transaction.
     static func enqueue(event: String, title: String, body: String, ticket: Ticket?, group: UUID, at now: Date, on db: any Database) async throws {
         let channels = try await NotificationChannel.query(on: db).filter(\.$isActive == true).all()
@@ -189,6 +212,20 @@ public enum OutboxWorker {
     /// nil on success, else why not. Both platforms answer 200 with `{"errcode":0}` when they accept.
     static func send(_ m: OutboxMessage, via channel: NotificationChannel, app: Application, now: Date, baseURL: String?) async -> String? {
         let link = m.ticketId.flatMap { id in baseURL.map { "\($0)/tickets/\(id)" } }
+        if channel.kind == "email" {
+            guard let server = SMTPServer(url: channel.url, password: channel.secret), let sender = channel.sender else { return "invalid e-mail channel" }
+            let to = m.recipient.map { [$0] } ?? channel.recipientList
+            var text = m.body
+            if let link { text += "\n\n查看工单：\(link)" }
+            text += "\n\n—— 医维 运维服务管理平台（系统邮件，请勿直接回复）"
+            do {
+                try await SMTPClient.send(server: server, from: sender, to: to, subject: m.title, body: text, messageId: m.idempotencyKey, date: now,
+                                          group: app.eventLoopGroup)
+                return nil
+            } catch {
+                return String(describing: error)
+            }
+        }
         let payload: [String: Any]
         var url = channel.url
         if channel.kind == "dingtalk" {

@@ -85,6 +85,8 @@ struct ListCell: Encodable {
     var href: String?
     var badge: String?
     var muted: Bool = false
+    /// A button that POSTs (with the CSRF token) to this path, labelled `text`.
+    var postAction: String? = nil
     /// The column's heading, shown beside the value when a phone stacks the table into cards.
     var label: String = ""
 }

@@ -66,7 +66,9 @@ struct PageBase: Encodable {
             add("nav_calendars", "/admin/calendars", "org", when: org)
             add("nav_sla_policies", "/admin/sla-policies", "org", when: org)
             add("nav_matrix", "/admin/priority-matrix", "org", when: org)
+            add("nav_dispatch_rules", "/admin/dispatch-rules", "org", when: org)
             add("nav_channels", "/admin/channels", "org", when: user.can(.manageOrganisation))
+            add("nav_subscriptions", "/admin/subscriptions", "org", when: user.can(.manageOrganisation))
             add("nav_qr", "/admin/qr", "org", when: user.can(.manageOrganisation))
             add("nav_audit", "/audit", "security", when: user.can(.readAudit))
         }

@@ -70,26 +70,27 @@ struct CreateSLAAlerts: AsyncMigration {
 /// several instances share the work without doing it twice.
 public enum SLAScheduler {
     static let warningFraction = 0.75
-    /// Escalation of an unresolved ticket (SLA-4, seed 000 §4.4): at its due time the team lead is told
-    /// (with the breach); at 150 % of the resolution target the domain's leads (the IT department head);
-    /// at 200 % the vendor's people — the back-line experts and the manufacturer's contact.
-    static let escalations: [(level: String, fraction: Double)] = [("escalate2", 1.5), ("escalate3", 2.0)]
 
-    /// The instants at which a clock needs attention: the warning point and the due time (nil when stopped or paused).
-    static func alertPoints(_ evaluation: SLAService.Evaluation, clock: SLAClock, history: SLAHistory, now: Date) -> [(kind: SLAClockKind, level: String, at: Date, state: SLAClockState)] {
+    /// The instants at which a clock needs attention: the warning point, the due time, the written-plan
+    /// limit and each step of the policy's escalation chain (none while a clock is stopped or paused).
+    /// Escalation steps are levels 2, 3, … in chain order (level 1 is the breach).
+    static func alertPoints(_ evaluation: SLAService.Evaluation, now: Date) -> [(kind: SLAClockKind, level: String, at: Date, state: SLAClockState)] {
         var points: [(SLAClockKind, String, Date, SLAClockState)] = []
+        let history = evaluation.history
+        let chain = evaluation.policy.escalationChain
         for state in evaluation.states where state.stoppedAt == nil && !state.isPaused {
+            let clock = evaluation.clock(state.kind)
             let warnTarget = Int((Double(state.targetMinutes) * warningFraction).rounded(.up))
             if let warnAt = clock.state(state.kind, target: warnTarget, history: history, now: now).dueAt { points.append((state.kind, "warning", warnAt, state)) }
             if let due = state.dueAt { points.append((state.kind, "breach", due, state)) }
-            if state.kind == .resolve {
-                if let limit = evaluation.policy.planAfterMinutes {
-                    let planState = clock.state(.resolve, target: limit, history: history, now: now)
-                    if let at = planState.dueAt { points.append((.resolve, "plan", at, planState)) }
-                }
-                for (level, fraction) in escalations {
-                    let target = Int((Double(state.targetMinutes) * fraction).rounded(.up))
-                    if let at = clock.state(.resolve, target: target, history: history, now: now).dueAt { points.append((.resolve, level, at, state)) }
+            if state.kind == .resolve, let limit = evaluation.policy.planAfterMinutes {
+                let planState = clock.state(.resolve, target: limit, history: history, now: now)
+                if let at = planState.dueAt { points.append((.resolve, "plan", at, planState)) }
+            }
+            for (index, step) in chain.enumerated() where step.clock == state.kind {
+                let threshold = step.thresholdMinutes(target: state.targetMinutes)
+                if let at = clock.state(state.kind, target: threshold, history: history, now: now).dueAt {
+                    points.append((state.kind, "escalate\(index + 2)", at, state))
                 }
             }
         }
@@ -100,7 +101,7 @@ public enum SLAScheduler {
     static func nextAlert(_ t: Ticket, evaluation: SLAService.Evaluation?, on db: any Database, now: Date) async throws -> Date? {
         guard t.statusValue.isOpen, t.statusValue != .pending, let evaluation else { return nil }
         let recorded = try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
-        let points = alertPoints(evaluation, clock: evaluation.clock, history: evaluation.history, now: now).filter { p in
+        let points = alertPoints(evaluation, now: now).filter { p in
             !recorded.contains { $0.clock == p.kind.rawValue && $0.level == p.level && $0.targetMinutes == p.state.targetMinutes }
         }
         return points.map(\.at).min()
@@ -122,9 +123,8 @@ public enum SLAScheduler {
             for t in tickets {
                 let evaluation = try await SLAService.evaluate(t, on: db, now: now)
                 if let evaluation {
-                    let (clock, history) = (evaluation.clock, evaluation.history)
                     let existing = try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
-                    for point in alertPoints(evaluation, clock: clock, history: history, now: now) where point.at <= now {
+                    for point in alertPoints(evaluation, now: now) where point.at <= now {
                         if existing.contains(where: { $0.clock == point.kind.rawValue && $0.level == point.level && $0.targetMinutes == point.state.targetMinutes }) { continue }
                         let alert = SLAAlert()
                         alert.ticketId = t.id!; alert.clock = point.kind.rawValue; alert.level = point.level; alert.at = now
@@ -138,9 +138,12 @@ public enum SLAScheduler {
                                                                     actor: nil, at: now, on: db)
                                 try await Notifier.planRequired(t, on: db, now: now)
                             }
-                        } else if point.level.hasPrefix("escalate") {
-                            let to = try await Notifier.escalate(t, level: point.level, on: db, now: now)
-                            try await TicketService.appendEvent(t, "escalation", ["level": String(point.level.last!), "to": to,
+                        } else if point.level.hasPrefix("escalate"), let level = Int(point.level.dropFirst("escalate".count)),
+                                  evaluation.policy.escalationChain.indices.contains(level - 2) {
+                            let step = evaluation.policy.escalationChain[level - 2]
+                            let to = try await Notifier.escalate(t, level: level, step: step, on: db, now: now)
+                            try await TicketService.appendEvent(t, "escalation", ["level": String(level), "to": to, "clock": step.clock.rawValue,
+                                                                                  "percent": String(step.percent),
                                                                                   "targetMinutes": String(point.state.targetMinutes)],
                                                                 actor: nil, at: now, on: db)
                         } else {

@@ -29,12 +29,38 @@ final class SLAPolicyRecord: Model, @unchecked Sendable {
     /// SLA-5: minutes (counted like the resolution clock) after which an unresolved ticket needs an approved
     /// written plan before it may continue (seed 003: 8 hours).
     @OptionalField(key: "plan_after_minutes") var planAfterMinutes: Int?
+    /// The escalation chain as JSON (`[EscalationStep]`); nil: `EscalationStep.defaultChain`.
+    @OptionalField(key: "escalation") var escalation: String?
+    /// Per-clock time basis overriding `businessTime` (seed 001: response and arrival on the wall clock,
+    /// repair within 2 working days).
+    @OptionalField(key: "response_business_time") var responseBusinessTime: Bool?
+    @OptionalField(key: "start_business_time") var startBusinessTime: Bool?
+    @OptionalField(key: "resolve_business_time") var resolveBusinessTime: Bool?
     @Field(key: "is_active") var isActive: Bool
     /// In force for tickets created from this instant on.
     @Field(key: "effective_from") var effectiveFrom: Date
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    /// Whether `kind` counts the calendar's working time (true) or the wall clock (false).
+    func businessTime(for kind: SLAClockKind) -> Bool {
+        switch kind {
+        case .response: responseBusinessTime ?? businessTime
+        case .start: startBusinessTime ?? businessTime
+        case .resolve: resolveBusinessTime ?? businessTime
+        }
+    }
+
+    /// True when every clock counts the same way.
+    var uniformTimeBasis: Bool { Set(SLAClockKind.allCases.map(businessTime(for:))).count == 1 }
+
+    var escalationChain: [EscalationStep] {
+        guard let escalation, let chain = try? JSONDecoder().decode([EscalationStep].self, from: Data(escalation.utf8)) else {
+            return EscalationStep.defaultChain
+        }
+        return chain
+    }
 
     var inHours: SLATargets { SLATargets(responseMinutes: responseMinutes, startMinutes: startMinutes, resolveMinutes: resolveMinutes) }
     var offHours: SLATargets {
@@ -112,5 +138,40 @@ struct CreateSLAPolicies: AsyncMigration {
             try await database.schema(Ticket.schema).deleteField(FieldKey(stringLiteral: column)).update()
         }
         try await database.schema(SLAPolicyRecord.schema).delete()
+    }
+}
+
+/// Escalation chains per policy, a time basis per clock, and the seed 001 presets (inactive until the
+/// hospital switches them on in place of the seed 000 ones).
+struct AddEscalationAndTimeBases: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SLAPolicyRecord.schema).field("escalation", .string).update()
+        for column in ["response_business_time", "start_business_time", "resolve_business_time"] {
+            try await database.schema(SLAPolicyRecord.schema).field(FieldKey(stringLiteral: column), .bool).update()
+        }
+        let sql = database as! any SQLDatabase
+        let rows = try await sql.raw("SELECT id, name FROM calendars").all()
+        guard let statutory = try rows.first(where: { try $0.decode(column: "name", as: String.self).hasPrefix("法定工作日") })
+            .map({ try $0.decode(column: "id", as: UUID.self) }) else { return }
+        let epoch = Date(timeIntervalSince1970: 0)
+        // Seed 001 §3.2.3.1: in working hours (working days 08:00–18:00) respond within 0.5 h and arrive
+        // within 1 h; outside them 1 h and 2 h — wall-clock time; repair within 2 working days (2 × 10 h).
+        for priority in ["P1", "P2", "P3", "P4"] {
+            try await sql.insert(into: SLAPolicyRecord.schema)
+                .columns("id", "name", "domain", "priority", "calendar_id", "business_time", "response_minutes", "start_minutes",
+                         "resolve_minutes", "off_response_minutes", "off_start_minutes", "off_resolve_minutes", "is_active", "effective_from",
+                         "created_at", "response_business_time", "start_business_time", "resolve_business_time")
+                .values(SQLBind(UUID()), SQLBind("信息化 \(priority)（种子001）"), SQLBind("it"), SQLBind(priority), SQLBind(statutory), SQLBind(true),
+                        SQLBind(30), SQLBind(60), SQLBind(1200), SQLBind(60), SQLBind(120), SQLBind(1200), SQLBind(false), SQLBind(epoch), SQLBind(epoch),
+                        SQLBind(false), SQLBind(false), SQLBind(true))
+                .run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await SLAPolicyRecord.query(on: database).filter(\.$name ~~ "种子001").delete()
+        for column in ["escalation", "response_business_time", "start_business_time", "resolve_business_time"] {
+            try await database.schema(SLAPolicyRecord.schema).deleteField(FieldKey(stringLiteral: column)).update()
+        }
     }
 }

@@ -10,10 +10,22 @@ struct SLAPolicyPages: RouteCollection {
         routes.get("admin", "sla-policies", use: list)
         routes.get("admin", "sla-policies", "new", use: newForm)
         routes.post("admin", "sla-policies", use: create)
+        routes.post("admin", "sla-policies", ":policyId", "activate", use: activate)
+        routes.post("admin", "sla-policies", ":policyId", "deactivate", use: deactivate)
+    }
+
+    func activate(req: Request) async throws -> Response { try await toggle(req, true) }
+    func deactivate(req: Request) async throws -> Response { try await toggle(req, false) }
+
+    private func toggle(_ req: Request, _ active: Bool) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        _ = try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), active, request: req)
+        return req.redirect(to: "/admin/sla-policies", flash: "saved")
     }
 
     func list(req: Request) async throws -> View {
         let user = try await req.require(.readOrganisation)
+        let manage = user.can(.manageOrganisation)
         let base = try await PageBase.make(for: req, titleKey: "sla_policy_title")
         let t = base.t, labels = TicketLabels(t: t)
         let policies = try await SLAPolicyRecord.query(on: req.db).sort(\.$domain).sort(\.$priority).sort(\.$effectiveFrom, .descending).all()
@@ -21,17 +33,25 @@ struct SLAPolicyPages: RouteCollection {
         let lookups = try await Lookups.load(on: req.db)
         let systems = Dictionary(uniqueKeysWithValues: try await BusinessSystem.query(on: req.db).all().map { ($0.id!, $0.name) })
         func minutes(_ m: Int?, _ business: Bool) -> String { m.map { labels.target($0, businessTime: business) } ?? "—" }
+        func targets(_ p: SLAPolicyRecord, _ x: SLATargets) -> String {
+            SLAClockKind.allCases.map { minutes(x.minutes($0), p.businessTime(for: $0)) }.joined(separator: " / ")
+        }
         let columns = [t["field_name"]!, t["ticket_domain"]!, t["col_priority"]!, t["sla_scope"]!, t["nav_calendars"]!, t["sla_time_basis"]!,
-                       t["sla_targets"]!, t["sla_off_targets"]!, t["sla_effective_from"]!]
+                       t["sla_targets"]!, t["sla_off_targets"]!, t["sla_escalation"]!, t["sla_effective_from"]!, t["col_status"]!]
         let rows = policies.map { p -> [ListCell] in
             let scope = p.businessSystemId.flatMap { systems[$0] } ?? p.categoryId.flatMap { id in lookups.categories.first { $0.0 == id }?.1 } ?? t["sla_scope_all"]!
             let off = p.offResponseMinutes != nil || p.offStartMinutes != nil || p.offResolveMinutes != nil
             return [ListCell(text: p.name), ListCell(text: labels.domain(p.domain), badge: p.domain),
                     ListCell(text: labels.priority(p.priority)), ListCell(text: scope),
-                    ListCell(text: calendars[p.calendarId] ?? ""), ListCell(text: p.businessTime ? t["sla_business_time"]! : t["sla_wall_time"]!),
-                    ListCell(text: [minutes(p.responseMinutes, p.businessTime), minutes(p.startMinutes, p.businessTime), minutes(p.resolveMinutes, p.businessTime)].joined(separator: " / ")),
-                    ListCell(text: off ? [minutes(p.offHours.responseMinutes, p.businessTime), minutes(p.offHours.startMinutes, p.businessTime), minutes(p.offHours.resolveMinutes, p.businessTime)].joined(separator: " / ") : "—"),
-                    ListCell(text: p.effectiveFrom.timeIntervalSince1970 == 0 ? t["sla_always"]! : DisplayTime.short(p.effectiveFrom, req))]
+                    ListCell(text: calendars[p.calendarId] ?? ""),
+                    ListCell(text: p.uniformTimeBasis ? (p.businessTime ? t["sla_business_time"]! : t["sla_wall_time"]!) : t["sla_mixed_time"]!),
+                    ListCell(text: targets(p, p.inHours)),
+                    ListCell(text: off ? targets(p, p.offHours) : "—"),
+                    ListCell(text: SLAPolicyPages.describe(p.escalationChain, labels: labels, t: t)),
+                    ListCell(text: p.effectiveFrom.timeIntervalSince1970 == 0 ? t["sla_always"]! : DisplayTime.short(p.effectiveFrom, req)),
+                    manage ? ListCell(text: p.isActive ? t["sla_deactivate"]! : t["sla_activate"]!,
+                                      postAction: "/admin/sla-policies/\(p.id!)/\(p.isActive ? "deactivate" : "activate")")
+                           : ListCell(text: p.isActive ? t["sla_active"]! : t["sla_inactive"]!, muted: !p.isActive)]
         }
         return try await req.view.render("admin/list", ListPageContext(
             page: base, heading: base.title, newHref: user.can(.manageOrganisation) ? "/admin/sla-policies/new" : nil, newLabel: t["sla_policy_new"]!,
@@ -49,20 +69,46 @@ struct SLAPolicyPages: RouteCollection {
         var businessTime: String?
         var responseMinutes: String?, startMinutes: String?, resolveMinutes: String?
         var offHoursResponseMinutes: String?, offHoursStartMinutes: String?, offHoursResolveMinutes: String?
+        var responseBasis: String?, startBasis: String?, resolveBasis: String?, planAfterMinutes: String?
+        var esc1Clock: String?, esc1Percent: String?, esc1Notify: [String]?
+        var esc2Clock: String?, esc2Percent: String?, esc2Notify: [String]?
+        var esc3Clock: String?, esc3Percent: String?, esc3Notify: [String]?
+    }
+
+    /// "恢复时限 150% → 科室负责人；恢复时限 200% → 厂商" for lists and the ticket page.
+    static func describe(_ chain: [EscalationStep], labels: TicketLabels, t: [String: String]) -> String {
+        chain.map { step in
+            let who = step.notify.map { t["esc_to_" + $0.rawValue] ?? $0.rawValue } + (step.userIds.isEmpty ? [] : [t["esc_named_users"]!.replacingOccurrences(of: "{n}", with: String(step.userIds.count))])
+            return "\(labels.clock(step.clock.rawValue)) \(step.percent)% → \(who.joined(separator: "、"))"
+        }.joined(separator: "；")
     }
 
     func create(req: Request) async throws -> Response {
         try await req.require(.manageOrganisation)
         let form = try req.content.decode(Form.self)
         func int(_ s: String?) -> Int? { s.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        func basis(_ s: String?) -> Bool? { s == "true" ? true : s == "false" ? false : nil }
+        // Escalation rows: a row with a percent is a step; none at all keeps the default chain.
+        let rows: [(String?, String?, [String]?)] = [(form.esc1Clock, form.esc1Percent, form.esc1Notify), (form.esc2Clock, form.esc2Percent, form.esc2Notify),
+                                                    (form.esc3Clock, form.esc3Percent, form.esc3Notify)]
+        var steps: [EscalationStepDTO] = []
+        var formErrors: [String: String] = [:]
+        for (i, row) in rows.enumerated() where !(row.1 ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let percent = int(row.1) else { formErrors["esc\(i + 1)Percent"] = "must be a whole number"; continue }
+            steps.append(EscalationStepDTO(clock: row.0 ?? "resolve", percent: percent, notify: (row.2 ?? []).filter { !$0.isEmpty }, userIds: nil))
+        }
         let body = SLAPolicyBody(name: form.name, domain: form.domain, priority: form.priority,
                                  categoryId: (form.categoryId ?? "").isEmpty ? nil : form.categoryId,
                                  businessSystemId: (form.businessSystemId ?? "").isEmpty ? nil : form.businessSystemId,
                                  calendarId: form.calendarId, businessTime: form.businessTime != "false",
                                  responseMinutes: int(form.responseMinutes), startMinutes: int(form.startMinutes), resolveMinutes: int(form.resolveMinutes),
                                  offHoursResponseMinutes: int(form.offHoursResponseMinutes), offHoursStartMinutes: int(form.offHoursStartMinutes),
-                                 offHoursResolveMinutes: int(form.offHoursResolveMinutes))
+                                 offHoursResolveMinutes: int(form.offHoursResolveMinutes),
+                                 responseBusinessTime: basis(form.responseBasis), startBusinessTime: basis(form.startBasis),
+                                 resolveBusinessTime: basis(form.resolveBasis), planAfterMinutes: int(form.planAfterMinutes),
+                                 escalation: steps.isEmpty ? nil : steps)
         do {
+            if !formErrors.isEmpty { throw AppError.validation(formErrors) }
             _ = try await SLAService.create(body, request: req)
             return req.redirect(to: "/admin/sla-policies", flash: "saved")
         } catch let error as AppError where error.fields != nil {
@@ -96,7 +142,25 @@ struct SLAPolicyPages: RouteCollection {
             number("responseMinutes", "sla_response_minutes"), number("startMinutes", "sla_start_minutes"), number("resolveMinutes", "sla_resolve_minutes"),
             number("offHoursResponseMinutes", "sla_off_response_minutes"), number("offHoursStartMinutes", "sla_off_start_minutes"),
             number("offHoursResolveMinutes", "sla_off_resolve_minutes"),
-        ], errors, locale: base.lang)
+        ] + ["response", "start", "resolve"].map { kind in
+            FormField(name: kind + "Basis", label: t["sla_basis_" + kind]!, kind: .select,
+                      options: FormField.options([("", t["sla_basis_same"]!), ("true", t["sla_business_time"]!), ("false", t["sla_wall_time"]!)], selected: [f[kind + "Basis"]]))
+        } + [
+            FormField(name: "planAfterMinutes", label: t["sla_plan_after"]!, kind: .number, value: f["planAfterMinutes"], help: t["help_sla_plan_after"]),
+        ] + (1...3).flatMap { i -> [FormField] in
+            let clockOptions = ["resolve", "response", "start"].map { ($0, labels.clock($0)) }
+            let recipients = EscalationRecipient.allCases.map { ($0.rawValue, t["esc_to_" + $0.rawValue]!) }
+            let defaults: [(String, String, [String])] = [("resolve", "150", ["domain_leads"]), ("resolve", "200", ["vendor"]), ("resolve", "", [])]
+            let fresh = f["name"].isEmpty
+            return [
+                FormField(name: "esc\(i)Clock", label: t["sla_esc_step"]!.replacingOccurrences(of: "{n}", with: String(i + 1)), kind: .select,
+                          options: FormField.options(clockOptions, selected: [fresh ? defaults[i - 1].0 : f["esc\(i)Clock"]])),
+                FormField(name: "esc\(i)Percent", label: t["sla_esc_percent"]!, kind: .number, value: fresh ? defaults[i - 1].1 : f["esc\(i)Percent"],
+                          help: i == 1 ? t["help_sla_escalation"] : nil),
+                FormField(name: "esc\(i)Notify", label: t["sla_esc_notify"]!, kind: .multiselect,
+                          options: FormField.options(recipients, selected: fresh ? Set(defaults[i - 1].2) : f.list("esc\(i)Notify"))),
+            ]
+        }, errors, locale: base.lang)
         return try await req.view.render("admin/form", FormPageContext(
             page: base, heading: base.title, action: "/admin/sla-policies", fields: fields, submitLabel: t["action_save"]!,
             cancelHref: "/admin/sla-policies", errorSummary: errors.isEmpty ? nil : t["form_has_errors"], readOnly: false,

@@ -12,6 +12,15 @@ struct SLAClockDTO: Content, Equatable {
     var stoppedAt: Date?
     var breached: Bool
     var paused: Bool
+    /// True: this clock counts the calendar's working time; false: the wall clock.
+    var businessTime: Bool
+}
+
+struct EscalationStepDTO: Content, Equatable {
+    var clock: String
+    var percent: Int
+    var notify: [String]
+    var userIds: [UUID]?
 }
 
 struct SLAPolicyDTO: Content, Equatable {
@@ -29,6 +38,12 @@ struct SLAPolicyDTO: Content, Equatable {
     var offHoursResponseMinutes: Int?
     var offHoursStartMinutes: Int?
     var offHoursResolveMinutes: Int?
+    /// Per-clock time basis (each defaults to `businessTime`).
+    var responseBusinessTime: Bool
+    var startBusinessTime: Bool
+    var resolveBusinessTime: Bool
+    var planAfterMinutes: Int?
+    var escalation: [EscalationStepDTO]
     var isActive: Bool
     var effectiveFrom: Date
 }
@@ -47,7 +62,16 @@ struct SLAPolicyBody: Content {
     var offHoursResponseMinutes: Int?
     var offHoursStartMinutes: Int?
     var offHoursResolveMinutes: Int?
+    var responseBusinessTime: Bool?
+    var startBusinessTime: Bool?
+    var resolveBusinessTime: Bool?
+    var planAfterMinutes: Int?
+    var escalation: [EscalationStepDTO]?
     var effectiveFrom: String?
+}
+
+struct SLAPolicyPatch: Content {
+    var isActive: Bool?
 }
 
 /// Which policy a ticket follows, and where its clocks stand.
@@ -58,8 +82,11 @@ enum SLAService {
         var raisedInHours: Bool
         var states: [SLAClockState]
         /// What the states were computed from, for the scheduler's alert points.
-        var clock: SLAClock
+        var calendar: BusinessCalendar
         var history: SLAHistory
+
+        /// The clock `kind` runs on: the calendar's working time or the wall clock, as the policy says.
+        func clock(_ kind: SLAClockKind) -> SLAClock { SLAClock(calendar: calendar, businessTime: policy.businessTime(for: kind)) }
     }
 
     /// The policy in force for the ticket's domain and priority when it was created; a policy for its
@@ -109,14 +136,15 @@ enum SLAService {
         guard let policy = try await currentPolicy(for: t, on: db),
               let record = try await CalendarRecord.find(policy.calendarId, on: db),
               let calendar = try? CalendarStore.calendar(record) else { return nil }
-        let clock = SLAClock(calendar: calendar, businessTime: policy.businessTime)
         let inHours = calendar.isWorking(at: t.createdAt)
         let history = try await history(t, on: db)
         // A cancelled ticket's clocks stop where it was cancelled.
         let at = t.cancelledAt ?? now
-        return Evaluation(policy: policy, calendarName: record.name, raisedInHours: inHours,
-                          states: clock.states(targets: inHours ? policy.inHours : policy.offHours, history: history, now: at),
-                          clock: clock, history: history)
+        let targets = inHours ? policy.inHours : policy.offHours
+        let states = SLAClockKind.allCases.compactMap { kind in
+            targets.minutes(kind).map { SLAClock(calendar: calendar, businessTime: policy.businessTime(for: kind)).state(kind, target: $0, history: history, now: at) }
+        }
+        return Evaluation(policy: policy, calendarName: record.name, raisedInHours: inHours, states: states, calendar: calendar, history: history)
     }
 
     /// Stores the policy and the due instants on the ticket (for queues and the scheduler's index).
@@ -157,7 +185,37 @@ enum SLAService {
         SLAPolicyDTO(id: p.id!, name: p.name, domain: p.domain, priority: p.priority, categoryId: p.categoryId, businessSystemId: p.businessSystemId,
                      calendarId: p.calendarId, businessTime: p.businessTime, responseMinutes: p.responseMinutes, startMinutes: p.startMinutes,
                      resolveMinutes: p.resolveMinutes, offHoursResponseMinutes: p.offResponseMinutes, offHoursStartMinutes: p.offStartMinutes,
-                     offHoursResolveMinutes: p.offResolveMinutes, isActive: p.isActive, effectiveFrom: p.effectiveFrom)
+                     offHoursResolveMinutes: p.offResolveMinutes, responseBusinessTime: p.businessTime(for: .response),
+                     startBusinessTime: p.businessTime(for: .start), resolveBusinessTime: p.businessTime(for: .resolve),
+                     planAfterMinutes: p.planAfterMinutes,
+                     escalation: p.escalationChain.map { EscalationStepDTO(clock: $0.clock.rawValue, percent: $0.percent, notify: $0.notify.map(\.rawValue),
+                                                                           userIds: $0.userIds.isEmpty ? nil : $0.userIds) },
+                     isActive: p.isActive, effectiveFrom: p.effectiveFrom)
+    }
+
+    /// Checks an escalation chain from the API or the form; nil means "the default chain".
+    static func escalation(_ steps: [EscalationStepDTO]?, _ v: inout Validator, on db: any Database) async throws -> [EscalationStep]? {
+        guard let steps else { return nil }
+        var chain: [EscalationStep] = []
+        for (i, step) in steps.enumerated() {
+            let clock = SLAClockKind(rawValue: step.clock)
+            if clock == nil { v.add("escalation[\(i)].clock", "must be one of: response, start, resolve") }
+            var recipients: [EscalationRecipient] = []
+            for name in step.notify {
+                if let r = EscalationRecipient(rawValue: name) { recipients.append(r) }
+                else { v.add("escalation[\(i)].notify", "unknown recipient \(name); use assignee, team_lead, domain_leads, vendor") }
+            }
+            let users = step.userIds ?? []
+            if !users.isEmpty {
+                let found = try await User.query(on: db).filter(\.$id ~~ users).count()
+                if found != Set(users).count { v.add("escalation[\(i)].userIds", "no such user") }
+            }
+            chain.append(EscalationStep(clock: clock ?? .resolve, percent: step.percent, notify: recipients, userIds: users))
+        }
+        for problem in EscalationStep.problems(chain) {
+            v.add(problem.field == "escalation" ? "escalation" : "escalation[\(problem.index)].\(problem.field)", problem.message)
+        }
+        return chain
     }
 
     static func create(_ body: SLAPolicyBody, request: Request) async throws -> SLAPolicyDTO {
@@ -178,7 +236,10 @@ enum SLAService {
         let targets: [(String, Int?)] = [("responseMinutes", body.responseMinutes), ("startMinutes", body.startMinutes), ("resolveMinutes", body.resolveMinutes),
                                           ("offHoursResponseMinutes", body.offHoursResponseMinutes), ("offHoursStartMinutes", body.offHoursStartMinutes),
                                           ("offHoursResolveMinutes", body.offHoursResolveMinutes)]
-        for (field, value) in targets { if let value, !(1...525_600).contains(value) { v.add(field, "must be between 1 and 525600") } }
+        for (field, value) in targets + [("planAfterMinutes", body.planAfterMinutes)] {
+            if let value, !(1...525_600).contains(value) { v.add(field, "must be between 1 and 525600") }
+        }
+        let chain = try await escalation(body.escalation, &v, on: request.db)
         if body.responseMinutes == nil && body.startMinutes == nil && body.resolveMinutes == nil {
             v.add("resolveMinutes", "give at least one target")
         }
@@ -189,6 +250,13 @@ enum SLAService {
         p.calendarId = calendarId!; p.businessTime = body.businessTime ?? true
         p.responseMinutes = body.responseMinutes; p.startMinutes = body.startMinutes; p.resolveMinutes = body.resolveMinutes
         p.offResponseMinutes = body.offHoursResponseMinutes; p.offStartMinutes = body.offHoursStartMinutes; p.offResolveMinutes = body.offHoursResolveMinutes
+        let base = p.businessTime
+        // Stored only where it differs from the policy's basis, so `businessTime` keeps meaning "all clocks".
+        p.responseBusinessTime = body.responseBusinessTime.flatMap { $0 == base ? nil : $0 }
+        p.startBusinessTime = body.startBusinessTime.flatMap { $0 == base ? nil : $0 }
+        p.resolveBusinessTime = body.resolveBusinessTime.flatMap { $0 == base ? nil : $0 }
+        p.planAfterMinutes = body.planAfterMinutes
+        if let chain { p.escalation = String(decoding: try JSONEncoder().encode(chain), as: UTF8.self) }
         p.isActive = true; p.effectiveFrom = effectiveFrom; p.createdAt = request.now
         let now = request.now, actor = request.auditActor, saved = UncheckedModel(p)
         return try await request.write { db in
@@ -201,11 +269,37 @@ enum SLAService {
     }
 }
 
-/// `GET/POST /api/v1/sla-policies`.
+extension SLAService {
+    static func setActive(_ id: UUID?, _ active: Bool?, request: Request) async throws -> SLAPolicyDTO {
+        guard let id, let p = try await SLAPolicyRecord.find(id, on: request.db) else { throw AppError.notFound("sla_policy") }
+        guard let active else { throw AppError.validation(["isActive": "required"]) }
+        let before = dto(p)
+        guard p.isActive != active else { return before }
+        p.isActive = active
+        let now = request.now, actor = request.auditActor, saved = UncheckedModel(p)
+        return try await request.write { db in
+            try await saved.model.update(on: db)
+            let after = dto(saved.model)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: active ? "sla_policy.activate" : "sla_policy.deactivate",
+                                      entityType: "sla_policy", entityId: id.uuidString, before: before, after: after)
+            return after
+        }
+    }
+}
+
+/// `GET/POST /api/v1/sla-policies`, `PATCH /api/v1/sla-policies/{id}` (on/off).
 struct SLAPolicyController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("sla-policies", use: list)
         routes.post("sla-policies", use: create)
+        routes.patch("sla-policies", ":policyId", use: patch)
+    }
+
+    /// Only switching a policy on or off: its targets are never edited, a change is a new policy.
+    func patch(req: Request) async throws -> SLAPolicyDTO {
+        try await req.require(.manageOrganisation)
+        let body = try req.decodeJSON(SLAPolicyPatch.self)
+        return try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), body.isActive, request: req)
     }
 
     func list(req: Request) async throws -> Page<SLAPolicyDTO> {

@@ -111,11 +111,21 @@ struct TimelineView: Encodable {
             if let raw = d["dueAt"], let due = ISO8601DateFormatter().date(from: raw) { parts.append(labels.t["sla_due_at"]! + " " + DisplayTime.short(due, req)) }
         }
         if e.type == "escalation" {
-            parts = [labels.t["escalation_level_" + (d["level"] ?? "")] ?? "", labels.t["escalation_to"]!.replacingOccurrences(of: "{to}", with: d["to"] ?? "—")]
+            let level: String
+            if let clock = d["clock"], let percent = d["percent"] {
+                level = labels.t["escalation_level"]!.replacingOccurrences(of: "{n}", with: d["level"] ?? "")
+                    .replacingOccurrences(of: "{clock}", with: labels.clock(clock)).replacingOccurrences(of: "{percent}", with: percent)
+            } else {
+                level = labels.t["escalation_level_" + (d["level"] ?? "")] ?? ""
+            }
+            parts = [level, labels.t["escalation_to"]!.replacingOccurrences(of: "{to}", with: d["to"] ?? "—")]
         }
         if e.type == "dispatch" {
-            var why = d["rule"] == "system_vendor" ? labels.t["dispatch_by_system"]!.replacingOccurrences(of: "{system}", with: d["system"] ?? "")
-                                                   : labels.t["dispatch_by_category"]!.replacingOccurrences(of: "{category}", with: d["category"] ?? "")
+            var why = switch d["rule"] {
+            case "system_vendor": labels.t["dispatch_by_system"]!.replacingOccurrences(of: "{system}", with: d["system"] ?? "")
+            case "dispatch_rule": labels.t["dispatch_by_rule"]!.replacingOccurrences(of: "{rule}", with: d["ruleName"] ?? "")
+            default: labels.t["dispatch_by_category"]!.replacingOccurrences(of: "{category}", with: d["category"] ?? "")
+            }
             why = why.replacingOccurrences(of: "{team}", with: d["teamName"] ?? "")
             parts = [why]
             if let name = d["assigneeName"] {

@@ -308,13 +308,16 @@ struct TicketPages: RouteCollection {
             else if c.stoppedAt != nil { state = c.breached ? "over" : "met"; stateLabel = c.breached ? t["sla_missed"]! : t["sla_met"]! }
             else if c.breached { state = "over"; stateLabel = t["sla_over"]!.replacingOccurrences(of: "{d}", with: labels.duration(Double(max(0, c.elapsedMinutes - Double(c.targetMinutes))) * 60)) }
             else { state = "running"; stateLabel = t["sla_left"]!.replacingOccurrences(of: "{d}", with: labels.duration(max(0, (c.dueAt ?? req.now).timeIntervalSince(req.now)))) }
-            return SLAClockView(label: labels.clock(c.kind), target: labels.target(c.targetMinutes, businessTime: dto.sla.businessTime ?? false),
+            return SLAClockView(label: labels.clock(c.kind), target: labels.target(c.targetMinutes, businessTime: c.businessTime),
                                 due: c.dueAt.map { DisplayTime.short($0, req) } ?? "—", state: state, stateLabel: stateLabel)
         }
         var slaExplanation: String?
         if let policy = dto.sla.policyName, let calendar = dto.sla.calendarName {
             var text = (dto.sla.businessTime == true ? t["sla_explain_business"]! : t["sla_explain_wall"]!)
                 .replacingOccurrences(of: "{policy}", with: policy).replacingOccurrences(of: "{calendar}", with: calendar)
+            if Set(dto.sla.clocks.map(\.businessTime)).count > 1 {
+                text += t["sla_explain_mixed"]!.replacingOccurrences(of: "{clocks}", with: dto.sla.clocks.filter(\.businessTime).map { labels.clock($0.kind) }.joined(separator: "、"))
+            }
             if dto.sla.raisedInHours == false { text += t["sla_explain_off_hours"]! }
             let pausedCounted = dto.sla.clocks.map(\.pausedMinutes).max() ?? 0
             if pausedCounted > 0 { text += t["sla_explain_paused"]!.replacingOccurrences(of: "{m}", with: String(format: "%.0f", pausedCounted)) }

@@ -75,7 +75,8 @@ enum TicketQueries {
             clocks: (e?.states ?? []).map {
                 SLAClockDTO(kind: $0.kind.rawValue, targetMinutes: $0.targetMinutes, dueAt: $0.dueAt,
                             elapsedMinutes: ($0.elapsedMinutes * 100).rounded() / 100, pausedMinutes: ($0.pausedMinutes * 100).rounded() / 100,
-                            stoppedAt: $0.stoppedAt, breached: $0.breached, paused: $0.isPaused)
+                            stoppedAt: $0.stoppedAt, breached: $0.breached, paused: $0.isPaused,
+                            businessTime: e?.policy.businessTime(for: $0.kind) ?? false)
             })
     }
 

@@ -105,8 +105,8 @@ enum TicketService {
         let created = try await request.write { db -> UncheckedModel<Ticket> in
             let ticket = saved.model
             ticket.number = try await nextNumber(domain: domain!, at: now, timeZone: timeZone, on: db)
-            let dispatch = try await DispatchService.decide(domain: ticket.domain, categoryId: ticket.categoryId,
-                                                            businessSystemId: ticket.businessSystemId, on: db)
+            let dispatch = try await DispatchService.decide(domain: ticket.domain, priority: ticket.priority, categoryId: ticket.categoryId,
+                                                            businessSystemId: ticket.businessSystemId, departmentId: ticket.departmentId, on: db)
             if let team = dispatch.teamId { ticket.teamId = team }
             if let assignee = dispatch.assigneeId { ticket.assigneeId = assignee }
             try await ticket.create(on: db)

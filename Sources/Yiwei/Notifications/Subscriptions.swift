@@ -1,0 +1,274 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// 消息订阅 (NTF-2): besides the people each event always tells (the assignee, the reporter, the team
+/// lead …), an administrator subscribes groups of staff to events — by role, by team or the ticket's own
+/// team, optionally for one domain — delivered in the app or by e-mail.
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
+final class NotificationSubscription: Model, @unchecked Sendable {
+    static let schema = "notification_subscriptions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    /// An event or an event prefix: `ticket.p1`, `sla.breach`, `sla.` …
+    @Field(key: "event") var event: String
+    @OptionalField(key: "role") var role: String?
+    @OptionalField(key: "team_id") var teamId: UUID?
+    /// The members of the ticket's own team.
+    @Field(key: "ticket_team") var ticketTeam: Bool
+    @OptionalField(key: "domain") var domain: String?
+    /// `in_app` or `email`
+    @Field(key: "delivery") var delivery: String
+    @Field(key: "is_active") var isActive: Bool
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+struct AddEmailAndSubscriptions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(NotificationChannel.schema).field("sender", .string).update()
+        try await database.schema(NotificationChannel.schema).field("recipients", .string).update()
+        try await database.schema(OutboxMessage.schema).field("recipient", .string).update()
+        try await database.schema(NotificationSubscription.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("event", .string, .required)
+            .field("role", .string)
+            .field("team_id", .uuid, .references(Team.schema, .id))
+            .field("ticket_team", .bool, .required)
+            .field("domain", .string)
+            .field("delivery", .string, .required)
+            .field("is_active", .bool, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(NotificationSubscription.schema).delete()
+        try await database.schema(OutboxMessage.schema).deleteField("recipient").update()
+        try await database.schema(NotificationChannel.schema).deleteField("recipients").update()
+        try await database.schema(NotificationChannel.schema).deleteField("sender").update()
+    }
+}
+
+struct SubscriptionDTO: Content, Equatable {
+    var id: UUID
+    var name: String
+    var event: String
+    var role: String?
+    var teamId: UUID?
+    var ticketTeam: Bool
+    var domain: String?
+    var delivery: String
+    var isActive: Bool
+    var createdAt: Date
+}
+
+struct SubscriptionBody: Content {
+    var name: String?
+    var event: String?
+    var role: String?
+    var teamId: String?
+    var ticketTeam: Bool?
+    var domain: String?
+    var delivery: String?
+}
+
+enum SubscriptionService {
+    /// The events a subscription may name (a prefix of one of them).
+    static let events = ["ticket.p1", "ticket.assigned", "sla.warning", "sla.breach", "sla.escalate", "sla.plan_required"]
+    /// Staff roles only: a subscription must never tell someone about a ticket they may not see.
+    static let roles: [Role] = [.agent, .dispatcher, .lead]
+    static let deliveries = ["in_app", "email"]
+
+    static func dto(_ s: NotificationSubscription) -> SubscriptionDTO {
+        SubscriptionDTO(id: s.id!, name: s.name, event: s.event, role: s.role, teamId: s.teamId, ticketTeam: s.ticketTeam, domain: s.domain,
+                        delivery: s.delivery, isActive: s.isActive, createdAt: s.createdAt)
+    }
+
+    static func create(_ body: SubscriptionBody, request: Request) async throws -> SubscriptionDTO {
+        var v = Validator()
+        func blank(_ s: String?) -> String? { (s ?? "").isEmpty ? nil : s }
+        let name = v.text("name", body.name, max: 50)
+        let event = v.text("event", body.event, max: 50)
+        if let event, !events.contains(where: { $0.hasPrefix(event) || event.hasPrefix($0) }) {
+            v.add("event", "must be one of (or a prefix of) \(events.joined(separator: ", "))")
+        }
+        let role = blank(body.role)
+        if let role, !roles.map(\.rawValue).contains(role) { v.add("role", "must be one of agent, dispatcher, lead") }
+        let teamId = v.uuid("teamId", blank(body.teamId))
+        if let teamId, try await Team.find(teamId, on: request.db) == nil { v.add("teamId", "no such team") }
+        let ticketTeam = body.ticketTeam ?? false
+        if role == nil && teamId == nil && !ticketTeam { v.add("role", "choose a role, a team or the ticket's team") }
+        var domain: String?
+        if let raw = blank(body.domain) { domain = v.oneOf("domain", raw, ServiceDomain.self)?.rawValue }
+        let delivery = body.delivery ?? "in_app"
+        if !deliveries.contains(delivery) { v.add("delivery", "must be in_app or email") }
+        try v.check()
+        let s = NotificationSubscription()
+        s.name = name!; s.event = event!; s.role = role; s.teamId = teamId; s.ticketTeam = ticketTeam; s.domain = domain; s.delivery = delivery
+        s.isActive = true; s.createdAt = request.now
+        let now = request.now, actor = request.auditActor, saved = UncheckedModel(s)
+        return try await request.write { db in
+            try await saved.model.create(on: db)
+            let dto = dto(saved.model)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "subscription.create", entityType: "subscription",
+                                      entityId: saved.model.id?.uuidString, after: dto)
+            return dto
+        }
+    }
+
+    static func delete(_ id: UUID?, request: Request) async throws {
+        guard let id, let s = try await NotificationSubscription.find(id, on: request.db) else { throw AppError.notFound("subscription") }
+        let before = dto(s)
+        let now = request.now, actor = request.auditActor, saved = UncheckedModel(s)
+        try await request.write { db in
+            try await saved.model.delete(on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "subscription.delete", entityType: "subscription",
+                                      entityId: id.uuidString, before: before)
+        }
+    }
+
+    /// The subscribers of `event` for `ticket`, split by delivery: in-app user ids, and (user, address) for e-mail.
+    static func subscribers(event: String, ticket: Ticket?, on db: any Database) async throws -> (inApp: Set<UUID>, email: [(UUID, String)]) {
+        let subscriptions = try await NotificationSubscription.query(on: db).filter(\.$isActive == true).all()
+            .filter { event.hasPrefix($0.event) && ($0.domain == nil || $0.domain == ticket?.domain) }
+        guard !subscriptions.isEmpty else { return ([], []) }
+        var inApp = Set<UUID>()
+        var email: [UUID: String] = [:]
+        for s in subscriptions {
+            var teams: [UUID] = []
+            if let team = s.teamId { teams.append(team) }
+            if s.ticketTeam {
+                guard let team = ticket?.teamId else { continue }
+                teams.append(team)
+            }
+            var query = User.query(on: db).filter(\.$isActive == true)
+            if !teams.isEmpty {
+                // Every named team must contain the user (a team and "the ticket's team" → members of both).
+                var members: Set<UUID>?
+                for team in teams {
+                    let ids = Set(try await TeamMember.query(on: db).filter(\.$teamId == team).all().map(\.userId))
+                    members = members.map { $0.intersection(ids) } ?? ids
+                }
+                guard let members, !members.isEmpty else { continue }
+                query = query.filter(\.$id ~~ Array(members))
+            }
+            if let role = s.role { query = query.filter(\.$rolesText ~~ role) }
+            for user in try await query.all() {
+                // Only staff: the role filter above is a substring match, so check the roles properly.
+                guard let id = user.id, !user.roles.isDisjoint(with: Set(roles)) else { continue }
+                if let role = s.role, !user.roles.contains(where: { $0.rawValue == role }) { continue }
+                if s.delivery == "email" {
+                    if let address = user.email, SMTPMessage.isAddress(address) { email[id] = address }
+                } else {
+                    inApp.insert(id)
+                }
+            }
+        }
+        return (inApp, email.sorted { $0.key.uuidString < $1.key.uuidString }.map { ($0.key, $0.value) })
+    }
+}
+
+/// `GET/POST /api/v1/notification-subscriptions`, `DELETE /api/v1/notification-subscriptions/{id}`.
+struct SubscriptionController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("notification-subscriptions", use: list)
+        routes.post("notification-subscriptions", use: create)
+        routes.delete("notification-subscriptions", ":subscriptionId", use: delete)
+    }
+
+    func list(req: Request) async throws -> [SubscriptionDTO] {
+        try await req.require(.manageOrganisation)
+        return try await NotificationSubscription.query(on: req.db).sort(\.$event).sort(\.$createdAt).all().map(SubscriptionService.dto)
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        return try await SubscriptionService.create(try req.decodeJSON(SubscriptionBody.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func delete(req: Request) async throws -> HTTPStatus {
+        try await req.require(.manageOrganisation)
+        try await SubscriptionService.delete(req.parameters.get("subscriptionId", as: UUID.self), request: req)
+        return .noContent
+    }
+}
+
+/// 消息订阅 page.
+struct SubscriptionPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("admin", "subscriptions", use: page)
+        routes.post("admin", "subscriptions", use: create)
+        routes.post("admin", "subscriptions", ":subscriptionId", "delete", use: delete)
+    }
+
+    struct Form: Content {
+        var name: String?, event: String?, role: String?, teamId: String?, ticketTeam: String?, domain: String?, delivery: String?
+    }
+
+    func page(req: Request) async throws -> View { try await render(req, form: Form(), errors: [:]) }
+
+    private func render(_ req: Request, form: Form, errors: [String: String]) async throws -> View {
+        try await req.require(.manageOrganisation)
+        let base = try await PageBase.make(for: req, titleKey: "subscriptions_title")
+        let t = base.t, labels = TicketLabels(t: t)
+        let lookups = try await Lookups.load(on: req.db)
+        let subscriptions = try await NotificationSubscription.query(on: req.db).sort(\.$event).sort(\.$createdAt).all()
+        let any = t["dispatch_any"]!
+        func eventLabel(_ e: String) -> String { t["event_name_" + e] ?? e }
+        let columns = [t["field_name"]!, t["subscription_event"]!, t["subscription_who"]!, t["ticket_domain"]!, t["subscription_delivery"]!, ""]
+        let rows = subscriptions.map { s -> [ListCell] in
+            var who: [String] = []
+            if let role = s.role { who.append(t["role_" + role] ?? role) }
+            if let team = s.teamId { who.append(lookups.name(lookups.teams.map { ($0.0, $0.1) }, team)) }
+            if s.ticketTeam { who.append(t["subscription_ticket_team"]!) }
+            return [ListCell(text: s.name), ListCell(text: eventLabel(s.event)), ListCell(text: who.joined(separator: " ∩ ")),
+                    ListCell(text: s.domain.map { labels.domain($0) } ?? any), ListCell(text: t["delivery_" + s.delivery] ?? s.delivery),
+                    ListCell(text: t["action_delete"]!, postAction: "/admin/subscriptions/\(s.id!)/delete")]
+        }
+        let f = FormValues(form)
+        let fields = FormField.withErrors([
+            FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
+            FormField(name: "event", label: t["subscription_event"]!, kind: .select,
+                      options: FormField.options((["sla."] + SubscriptionService.events).map { ($0, eventLabel($0)) }, selected: [f["event"]]), required: true),
+            FormField(name: "role", label: t["subscription_role"]!, kind: .select,
+                      options: FormField.options(SubscriptionService.roles.map { ($0.rawValue, t["role_" + $0.rawValue] ?? $0.rawValue) }, selected: [f["role"]], allowEmpty: any)),
+            FormField(name: "teamId", label: t["ticket_team"]!, kind: .select,
+                      options: FormField.options(lookups.teams.map { ($0.0.uuidString, labels.domain($0.2) + " / " + $0.1) }, selected: [f["teamId"]], allowEmpty: any)),
+            FormField(name: "ticketTeam", label: t["subscription_ticket_team"]!, kind: .select,
+                      options: FormField.options([("false", t["no"]!), ("true", t["yes"]!)], selected: [f["ticketTeam"].isEmpty ? "false" : f["ticketTeam"]]),
+                      help: t["help_subscription_ticket_team"]),
+            FormField(name: "domain", label: t["ticket_domain"]!, kind: .select,
+                      options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [f["domain"]], allowEmpty: any)),
+            FormField(name: "delivery", label: t["subscription_delivery"]!, kind: .select,
+                      options: FormField.options(SubscriptionService.deliveries.map { ($0, t["delivery_" + $0]!) }, selected: [f["delivery"].isEmpty ? "in_app" : f["delivery"]]),
+                      help: t["help_subscription_delivery"]),
+        ], errors, locale: base.lang)
+        return try await req.view.render("admin/rules", RulesPageContext(
+            page: base, heading: base.title, intro: t["subscriptions_intro"]!, columns: columns, rows: ListPageContext.labelled(rows, columns),
+            emptyText: t["subscriptions_empty"]!, formAction: "/admin/subscriptions", formTitle: t["subscription_new"]!, fields: fields,
+            errorSummary: errors.isEmpty ? nil : t["form_has_errors"]))
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        let form = try req.content.decode(Form.self)
+        do {
+            _ = try await SubscriptionService.create(SubscriptionBody(name: form.name, event: form.event, role: form.role, teamId: form.teamId,
+                                                                      ticketTeam: form.ticketTeam == "true", domain: form.domain, delivery: form.delivery),
+                                                     request: req)
+            return req.redirect(to: "/admin/subscriptions", flash: "saved")
+        } catch let error as AppError where error.fields != nil {
+            return try await render(req, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    func delete(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        try await SubscriptionService.delete(req.parameters.get("subscriptionId", as: UUID.self), request: req)
+        return req.redirect(to: "/admin/subscriptions", flash: "saved")
+    }
+}
