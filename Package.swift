@@ -60,6 +60,11 @@ let package = Package(
             dependencies: ["YiweiCore"],
             path: "Benchmarks/CalendarBench"
         ),
+        .executableTarget(
+            name: "scheduler-bench",
+            dependencies: ["Yiwei"],
+            path: "Benchmarks/SchedulerBench"
+        ),
         .testTarget(
             name: "YiweiCoreTests",
             dependencies: ["YiweiCore"]

@@ -109,7 +109,7 @@ public enum SLAScheduler {
 
     /// One pass: every ticket whose next alert instant has come. Returns the number of alerts recorded.
     @discardableResult
-    static func tick(_ app: Application, now: Date, limit: Int = 500) async throws -> Int {
+    public static func tick(_ app: Application, now: Date, limit: Int = 500) async throws -> Int {
         let postgres = app.yiwei.databaseKind == .postgres
         return try await app.write { db in
             var recorded = 0
