@@ -161,7 +161,7 @@ public enum OutboxWorker {
         }
     }
 
-    /// One delivery pass. Claims due messages first (a one-minute lease, `SKIP LOCKED` on PostgreSQL), then
+    /// One delivery pass. Claims due messages first (a 15-minute lease, `SKIP LOCKED` on PostgreSQL), then
     /// sends outside any transaction, so a slow or broken channel never holds up ticket handling.
     @discardableResult
     public static func deliver(_ app: Application, now: Date, baseURL: String? = nil, limit: Int = 50) async throws -> (sent: Int, failed: Int) {
@@ -176,7 +176,9 @@ public enum OutboxWorker {
             guard !ids.isEmpty else { return [] }
             let messages = try await OutboxMessage.query(on: db).filter(\.$id ~~ ids).all()
             for m in messages {
-                m.nextAttemptAt = now.addingTimeInterval(60)
+                // The lease outlasts a pass in which every send times out (50 × 10 s), so another instance
+                // never takes a message this one is still sending.
+                m.nextAttemptAt = now.addingTimeInterval(900)
                 try await m.update(on: db)
             }
             return messages.map(UncheckedModel.init)
@@ -239,6 +241,8 @@ public enum OutboxWorker {
         do {
             let data = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
             let response = try await app.client.post(URI(string: url), headers: ["Content-Type": "application/json", "X-Yiwei-Message": m.idempotencyKey]) { req in
+                // A robot that hangs fails this attempt after 10 s and is retried later.
+                req.timeout = .seconds(10)
                 req.body = ByteBuffer(data: data)
             }.get()
             guard response.status == .ok else { return "HTTP \(response.status.code)" }

@@ -33,7 +33,7 @@ struct SMTPError: Error, CustomStringConvertible {
 /// mail client. The whole exchange is bounded by `timeout`: a server that hangs never holds a worker.
 enum SMTPClient {
     static func send(server: SMTPServer, from: String, to recipients: [String], subject: String, body: String, messageId: String,
-                     date: Date, timeout: TimeAmount = .seconds(20), group: any EventLoopGroup) async throws {
+                     date: Date, timeout: TimeAmount = .seconds(10), group: any EventLoopGroup) async throws {
         guard !recipients.isEmpty else { throw SMTPError(description: "no recipients") }
         let host = server.host
         let channel = try await ClientBootstrap(group: group)
