@@ -67,7 +67,8 @@ let package = Package(
         ),
         .testTarget(
             name: "YiweiCoreTests",
-            dependencies: ["YiweiCore"]
+            dependencies: ["YiweiCore"],
+            exclude: ["Resources"]
         ),
         .testTarget(
             name: "YiweiTests",

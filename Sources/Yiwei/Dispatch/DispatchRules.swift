@@ -248,17 +248,18 @@ struct DispatchRulePages: RouteCollection {
         let systems = try await BusinessSystem.query(on: req.db).sort(\.$name).all().map { ($0.id!, $0.name) }
         let rules = try await DispatchRule.query(on: req.db).sort(\.$domain).sort(\.$position).sort(\.$createdAt).all()
         let any = t["dispatch_any"]!
-        var columns = [t["dispatch_position"]!, t["field_name"]!, t["ticket_domain"]!, t["ticket_category"]!, t["ticket_system"]!, t["field_campus"]!,
+        var columns = [t["field_name"]!, t["dispatch_position"]!, t["ticket_domain"]!, t["ticket_category"]!, t["ticket_system"]!, t["field_campus"]!,
                        t["col_priority"]!, t["dispatch_team"]!, t["col_status"]!]
         if manage { columns.append("") }
         let rows = rules.map { r -> [ListCell] in
-            var row = [ListCell(text: String(r.position)), ListCell(text: r.name), ListCell(text: labels.domain(r.domain), badge: r.domain),
+            var row = [ListCell(text: r.name), ListCell(text: String(r.position)), ListCell(text: labels.domain(r.domain), badge: r.domain),
                        ListCell(text: lookups.name(lookups.categories.map { ($0.0, $0.1) }, r.categoryId).nonEmpty ?? any),
                        ListCell(text: lookups.name(systems, r.businessSystemId).nonEmpty ?? any),
                        ListCell(text: lookups.name(lookups.campuses, r.campusId).nonEmpty ?? any),
                        ListCell(text: r.priority.map { labels.priority($0) } ?? any),
                        ListCell(text: lookups.name(lookups.teams.map { ($0.0, $0.1) }, r.teamId)),
-                       manage ? ListCell(text: r.isActive ? t["sla_deactivate"]! : t["sla_activate"]!, postAction: "/admin/dispatch-rules/\(r.id!)/toggle")
+                       manage ? ListCell(text: r.isActive ? t["sla_deactivate"]! : t["sla_activate"]!, postAction: "/admin/dispatch-rules/\(r.id!)/toggle",
+                                         state: r.isActive ? t["sla_active"]! : t["sla_inactive"]!, stateOn: r.isActive)
                               : ListCell(text: r.isActive ? t["sla_active"]! : t["sla_inactive"]!, muted: !r.isActive)]
             if manage { row.append(ListCell(text: t["action_delete"]!, postAction: "/admin/dispatch-rules/\(r.id!)/delete")) }
             return row

@@ -87,6 +87,9 @@ struct ListCell: Encodable {
     var muted: Bool = false
     /// A button that POSTs (with the CSRF token) to this path, labelled `text`.
     var postAction: String? = nil
+    /// With a button: the current state shown before it (启用中 / 已停用).
+    var state: String? = nil
+    var stateOn: Bool = true
     /// The column's heading, shown beside the value when a phone stacks the table into cards.
     var label: String = ""
 }

@@ -47,10 +47,12 @@ struct SLAPolicyPages: RouteCollection {
                     ListCell(text: p.uniformTimeBasis ? (p.businessTime ? t["sla_business_time"]! : t["sla_wall_time"]!) : t["sla_mixed_time"]!),
                     ListCell(text: targets(p, p.inHours)),
                     ListCell(text: off ? targets(p, p.offHours) : "—"),
-                    ListCell(text: SLAPolicyPages.describe(p.escalationChain, labels: labels, t: t)),
+                    ListCell(text: p.escalation == nil ? t["sla_default_chain"]! + "：" + SLAPolicyPages.describe(p.escalationChain, labels: labels, t: t)
+                                                       : SLAPolicyPages.describe(p.escalationChain, labels: labels, t: t)),
                     ListCell(text: p.effectiveFrom.timeIntervalSince1970 == 0 ? t["sla_always"]! : DisplayTime.short(p.effectiveFrom, req)),
                     manage ? ListCell(text: p.isActive ? t["sla_deactivate"]! : t["sla_activate"]!,
-                                      postAction: "/admin/sla-policies/\(p.id!)/\(p.isActive ? "deactivate" : "activate")")
+                                      postAction: "/admin/sla-policies/\(p.id!)/\(p.isActive ? "deactivate" : "activate")",
+                                      state: p.isActive ? t["sla_active"]! : t["sla_inactive"]!, stateOn: p.isActive)
                            : ListCell(text: p.isActive ? t["sla_active"]! : t["sla_inactive"]!, muted: !p.isActive)]
         }
         return try await req.view.render("admin/list", ListPageContext(

@@ -148,7 +148,7 @@ struct ChannelPagesTests {
             _ = try await admin.signIn("admin", adminPassword)
             let empty = try await admin.get("/admin/channels")
             #expect(empty.status == .ok)
-            #expect(empty.body.string.contains("还没有配置群机器人"))
+            #expect(empty.body.string.contains("还没有配置消息通道"))
             let bad = try await admin.post("/admin/channels", [("name", "信息科群"), ("kind", "wecom"), ("url", "not a url"), ("secret", ""), ("events", ""), ("domain", "")])
             #expect(bad.status == .unprocessableEntity)
             try await admin.get("/admin/channels")
