@@ -28,5 +28,6 @@ enum YiweiMigrations {
         AddEscalationAndTimeBases(),
         CreateDispatchRules(),
         AddEmailAndSubscriptions(),
+        CreateKnowledgeBase(),
     ]
 }

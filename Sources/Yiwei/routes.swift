@@ -22,9 +22,11 @@ func routes(_ app: Application) throws {
     try api.register(collection: ChannelController())
     try api.register(collection: DispatchRuleController())
     try api.register(collection: SubscriptionController())
+    try api.register(collection: KnowledgeController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware(), UnreadCountMiddleware())
+    try pages.register(collection: KnowledgePages())
     try pages.register(collection: HomePage())
     try pages.register(collection: UserPages())
     try pages.register(collection: OrgPages<CampusResource>())

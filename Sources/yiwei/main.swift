@@ -52,6 +52,10 @@ enum Entrypoint {
         SLAScheduler.start(app)
         OutboxWorker.start(app)
         var lines: [String] = []
+        if let external = config.externalPort {
+            let address = try await ExternalListener.start(app, port: external)
+            lines.append("外网知识库 / external knowledge base: http://\(address)/kb（仅公开文章 / public articles only）")
+        }
         if config.demo {
             let demo = try await DemoSeeder.seedIfEmpty(app)
             if demo.seeded { lines.append("演示数据已导入 / demo data loaded: \(demo.summary)") }

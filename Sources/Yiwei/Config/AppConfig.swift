@@ -11,6 +11,8 @@ public struct AppConfig: Sendable {
 
     public var host: String = "0.0.0.0"
     public var port: Int = 8080
+    /// The external (extranet, 外网) listener: only public, published knowledge articles (KB-3). nil: none.
+    public var externalPort: Int?
     public var dataDirectory: String = "./data"
     public var database: DatabaseChoice = .sqlite(path: "./data/yiwei.sqlite")
     /// Overrides where templates (`Views/`) and static files (`Public/`) are found.
@@ -42,7 +44,8 @@ public struct AppConfig: Sendable {
         var rest: [String] = []
         var index = 0
         let flagNames = ["--port": "YIWEI_PORT", "--data-dir": "YIWEI_DATA_DIR", "--database-url": "YIWEI_DATABASE_URL",
-                         "--host": "YIWEI_HOST", "--hostname": "YIWEI_HOST", "--resources-dir": "YIWEI_RESOURCES_DIR"]
+                         "--host": "YIWEI_HOST", "--hostname": "YIWEI_HOST", "--resources-dir": "YIWEI_RESOURCES_DIR",
+                         "--external-port": "YIWEI_EXTERNAL_PORT"]
         while index < arguments.count {
             let arg = arguments[index]
             if arg == "--demo" {
@@ -77,6 +80,10 @@ public struct AppConfig: Sendable {
 
         if let host = env["YIWEI_HOST"], !host.isEmpty { config.host = host }
         if let port = try int("YIWEI_PORT", 1...65535) { config.port = port }
+        if let port = try int("YIWEI_EXTERNAL_PORT", 1...65535) {
+            guard port != config.port else { throw Invalid(description: "YIWEI_EXTERNAL_PORT=\(port): must differ from the internal port") }
+            config.externalPort = port
+        }
         if let dir = env["YIWEI_DATA_DIR"], !dir.isEmpty { config.dataDirectory = dir }
         config.dataDirectory = URL(fileURLWithPath: config.dataDirectory).standardizedFileURL.path
         config.database = .sqlite(path: config.dataDirectory + "/yiwei.sqlite")

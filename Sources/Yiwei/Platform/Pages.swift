@@ -55,6 +55,7 @@ struct PageBase: Encodable {
             add("nav_desk", "/desk", "main", when: user.can(.workTickets))
             add("nav_desk_new", "/desk/new", "main", when: user.can(.workTickets))
             add("nav_portal", "/portal", "main", when: user.can(.reportTickets))
+            add("nav_kb", "/kb", "main")
             let org = user.can(.readOrganisation) && !user.roles.isSubset(of: [.reporter, .vendor])
             add("nav_campuses", "/admin/campuses", "org", when: org)
             add("nav_departments", "/admin/departments", "org", when: org)

@@ -241,6 +241,37 @@ enum OpenAPIDocument {
                                    ("userIds", .o([("type", .s("array")), ("items", uuid), ("nullable", .b(true))]))],
                                   required: ["clock", "percent", "notify"])),
         ("SLAPolicyPatch", object([("isActive", bool)], required: ["isActive"])),
+        ("KBArticle", object([("id", uuid), ("title", str()), ("body", str()), ("categoryId", uuidNullable), ("businessSystemId", uuidNullable),
+                              ("tags", array(str())), ("visibility", str(enumValues: ["public", "internal", "restricted"])),
+                              ("status", str(enumValues: ["draft", "review", "published", "archived"])), ("ownerId", uuid), ("ownerName", str(nullable: true)),
+                              ("reviewerId", uuidNullable), ("teamId", uuidNullable), ("departmentId", uuidNullable), ("sourceTicketId", uuidNullable),
+                              ("version", int(min: 1)), ("reviewDueAt", dateTimeNullable), ("publishedAt", dateTimeNullable), ("views", int(min: 0)),
+                              ("helpful", int(min: 0)), ("notHelpful", int(min: 0)), ("solved", int(min: 0)), ("createdAt", dateTime), ("updatedAt", dateTime),
+                              ("redactions", .o([("type", .s("array")), ("nullable", .b(true)), ("items", ref("Redaction"))]))],
+                             required: ["id", "title", "body", "tags", "visibility", "status", "ownerId", "version", "views", "helpful", "notHelpful",
+                                        "solved", "createdAt", "updatedAt"])),
+        ("Redaction", object([("kind", str(enumValues: ["patient_name", "resident_id", "mobile", "landline", "record_number", "bed", "address"])),
+                              ("range", array(int())), ("original", str()), ("replacement", str()), ("replacementRange", array(int()))],
+                             required: ["kind", "original", "replacement"])),
+        ("KBArticleBody", object([("title", str(max: 120)), ("body", str()), ("categoryId", idOrEmpty), ("businessSystemId", idOrEmpty),
+                                  ("tags", array(str(max: 20))), ("visibility", str(enumValues: ["public", "internal", "restricted"])),
+                                  ("teamId", idOrEmpty), ("departmentId", idOrEmpty), ("note", str(max: 200)), ("restoreVersion", int(min: 1))])),
+        ("KBAction", object([("action", str(enumValues: ["submit", "publish", "reject", "archive", "restore", "confirm_review"])), ("reason", str(max: 200))],
+                            required: ["action"])),
+        ("KBFeedback", object([("helpful", bool)], required: ["helpful"])),
+        ("KBVersion", object([("version", int(min: 1)), ("title", str()), ("tags", array(str())), ("editorId", uuid), ("editorName", str(nullable: true)),
+                              ("note", str(nullable: true)), ("createdAt", dateTime)], required: ["version", "title", "tags", "editorId", "createdAt"])),
+        ("KBDiff", object([("from", int()), ("to", int()), ("comparison", .o([("type", .s("object"))]))], required: ["from", "to", "comparison"])),
+        ("KBSearchHit", object([("id", uuid), ("title", str()), ("snippet", str()), ("tags", array(str())), ("updatedAt", dateTime)],
+                               required: ["id", "title", "snippet", "tags", "updatedAt"])),
+        ("KBSearchResult", object([("items", array(ref("KBSearchHit"))), ("total", int(min: 0)), ("page", int(min: 1)), ("per", int(min: 1))],
+                                  required: ["items", "total", "page", "per"])),
+        ("KBCategory", object([("id", uuid), ("name", str()), ("kind", str(enumValues: ["system", "department", "problem"])), ("parentId", uuidNullable),
+                               ("sortOrder", int())], required: ["id", "name", "kind", "sortOrder"])),
+        ("KBCategoryBody", object([("name", str(max: 50)), ("kind", str(enumValues: ["system", "department", "problem"])), ("parentId", idOrEmpty),
+                                   ("sortOrder", int())], required: ["name"])),
+        ("KBStats", object([("top", array(.o([("type", .s("object"))]))), ("zeroResults", array(.o([("type", .s("object"))]))), ("reviewOverdue", int(min: 0))],
+                           required: ["top", "zeroResults", "reviewOverdue"])),
         ("DispatchRule", object([("id", uuid), ("position", int(min: 0)), ("name", str()), ("domain", str(enumValues: domains)),
                                  ("categoryId", uuidNullable), ("businessSystemId", uuidNullable), ("campusId", uuidNullable),
                                  ("priority", str(nullable: true, enumValues: priorities)), ("teamId", uuid), ("isActive", bool), ("createdAt", dateTime)],
@@ -272,8 +303,8 @@ enum OpenAPIDocument {
                              ("stoppedAt", dateTimeNullable), ("breached", bool), ("paused", bool), ("businessTime", bool)],
                             required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused", "businessTime"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
-    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox"].map { ($0 + "Page", page($0)) }
-      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription"].map { ($0 + "List", array(ref($0))) }
+    ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox", "KBArticle"].map { ($0 + "Page", page($0)) }
+      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBCategory"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
         var method: String
@@ -336,7 +367,7 @@ enum OpenAPIDocument {
     + orgOperations("vendors", "Vendor", "organisation", "vendor")
     + orgOperations("categories", "Category", "organisation", "category", filters: [("domain", str(enumValues: domains)), ("parentId", str())])
     + ticketOperations
-    + calendarOperations
+    + calendarOperations + knowledgeOperations
     + orgOperations("business-systems", "BusinessSystem", "organisation", "business system",
                     filters: [("criticality", str(enumValues: ["core", "important", "general"])), ("vendorId", uuid)])
 
@@ -388,6 +419,41 @@ enum OpenAPIDocument {
                       response: (204, nil), pathParams: ["filterId"]),
         ]
     }()
+
+    static let kbFilters: [(String, J)] = [("categoryId", str(format: "uuid")), ("tag", str(max: 20)), ("businessSystemId", str(format: "uuid"))]
+    static let knowledgeOperations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/kb/articles", tag: "knowledge", summary: "Articles by status (published: as the reader may see them)",
+                  response: (200, "KBArticlePage"),
+                  query: [("status", str(enumValues: ["draft", "review", "published", "archived"])), ("mine", str(enumValues: ["true", "false"])),
+                          ("reviewDue", str(enumValues: ["true", "false"]))], paged: true),
+        Operation(method: "post", path: "/api/v1/kb/articles", tag: "knowledge", summary: "Write a draft", body: "KBArticleBody", response: (201, "KBArticle")),
+        Operation(method: "post", path: "/api/v1/kb/articles/from-ticket/{ticketId}", tag: "knowledge",
+                  summary: "Draft a de-identified article from a resolved ticket", response: (201, "KBArticle"), pathParams: ["ticketId"]),
+        Operation(method: "get", path: "/api/v1/kb/articles/{articleId}", tag: "knowledge", summary: "Read an article", response: (200, "KBArticle"),
+                  pathParams: ["articleId"]),
+        Operation(method: "patch", path: "/api/v1/kb/articles/{articleId}", tag: "knowledge", summary: "Edit (a new version) or restore a version",
+                  body: "KBArticleBody", response: (200, "KBArticle"), pathParams: ["articleId"]),
+        Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/actions", tag: "knowledge",
+                  summary: "Workflow: submit, publish, reject, archive, restore, confirm_review", body: "KBAction", response: (200, "KBArticle"),
+                  pathParams: ["articleId"]),
+        Operation(method: "get", path: "/api/v1/kb/articles/{articleId}/versions", tag: "knowledge", summary: "Versions, newest first",
+                  response: (200, "KBVersionList"), pathParams: ["articleId"]),
+        Operation(method: "get", path: "/api/v1/kb/articles/{articleId}/diff", tag: "knowledge", summary: "Line and character diff between two versions",
+                  response: (200, "KBDiff"), query: [("from", int(min: 1)), ("to", int(min: 1))], pathParams: ["articleId"]),
+        Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/feedback", tag: "knowledge", summary: "Was it helpful (one answer per reader)",
+                  body: "KBFeedback", response: (200, "KBArticle"), pathParams: ["articleId"]),
+        Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/solved", tag: "knowledge",
+                  summary: "It solved my problem: no report needed (self-service)", response: (200, "KBArticle"), pathParams: ["articleId"]),
+        Operation(method: "get", path: "/api/v1/kb/search", tag: "knowledge", summary: "Ranked Chinese full-text search with highlighted snippets",
+                  response: (200, "KBSearchResult"), query: [("q", str(max: 100))] + kbFilters, paged: true),
+        Operation(method: "get", path: "/api/v1/kb/suggest", tag: "knowledge", summary: "Up to 5 articles like the text being typed",
+                  response: (200, "KBSearchResult"), query: [("q", str(max: 200))]),
+        Operation(method: "get", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Knowledge categories", response: (200, "KBCategoryList")),
+        Operation(method: "post", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Add a category (admin)", body: "KBCategoryBody",
+                  response: (201, "KBCategory")),
+        Operation(method: "get", path: "/api/v1/kb/stats", tag: "knowledge", summary: "Most read articles and searches without results (leads)",
+                  response: (200, "KBStats")),
+    ]
 
     static let calendarOperations: [Operation] = [
         Operation(method: "get", path: "/api/v1/notification-channels", tag: "notifications", summary: "WeCom/DingTalk group robots and e-mail channels (admin)",

@@ -1,0 +1,234 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// `/api/v1/kb/…`: articles, workflow, versions and diffs, search and suggestions, feedback, categories.
+struct KnowledgeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let kb = routes.grouped("kb")
+        kb.get("articles", use: list)
+        kb.post("articles", use: create)
+        kb.post("articles", "from-ticket", ":ticketId", use: fromTicket)
+        kb.get("articles", ":articleId", use: get)
+        kb.patch("articles", ":articleId", use: update)
+        kb.post("articles", ":articleId", "actions", use: act)
+        kb.get("articles", ":articleId", "versions", use: versions)
+        kb.get("articles", ":articleId", "diff", use: diff)
+        kb.post("articles", ":articleId", "feedback", use: feedback)
+        kb.post("articles", ":articleId", "solved", use: solved)
+        kb.get("search", use: search)
+        kb.get("suggest", use: suggest)
+        kb.get("categories", use: categories)
+        kb.post("categories", use: createCategory)
+        kb.get("stats", use: stats)
+    }
+
+    struct ListQuery {
+        var status: String
+        var mine: Bool
+        var reviewDue: Bool
+    }
+
+    /// Articles by status, newest first. Published ones as the reader may see them; drafts, reviews and
+    /// archived ones only those the reader maintains (leads and auditors: all).
+    func list(req: Request) async throws -> Page<KBArticleDTO> {
+        let access = try await KBAccess.of(req)
+        let page = try PageRequest(from: req)
+        var v = Validator()
+        let status = v.oneOf("status", req.query[String.self, at: "status"], KBStatus.self, required: false)?.rawValue ?? KBStatus.published.rawValue
+        let mine = req.query[String.self, at: "mine"] == "true"
+        let reviewDue = req.query[String.self, at: "reviewDue"] == "true"
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        var conditions: [SQLExpression] = [SQLBinaryExpression(SQLColumn("status", table: "a"), .equal, SQLBind(status))]
+        if status == KBStatus.published.rawValue {
+            conditions.append(access.visibilitySQL())
+        } else if !access.seesEverything {
+            guard let userId = access.userId else { throw AppError.unauthorized }
+            var parts = ["a.owner_id = '\(userId.uuidString)'"]
+            if !access.teamIds.isEmpty { parts.append("a.team_id IN (\(access.teamIds.map { "'\($0.uuidString)'" }.joined(separator: ", ")))") }
+            conditions.append(SQLRaw("(" + parts.joined(separator: " OR ") + ")"))
+        }
+        if mine, let userId = access.userId { conditions.append(SQLBinaryExpression(SQLColumn("owner_id", table: "a"), .equal, SQLBind(userId))) }
+        if reviewDue {
+            let soon = req.now.addingTimeInterval(14 * 86_400)
+            conditions.append(SQLBinaryExpression(SQLColumn("review_due_at", table: "a"), .lessThanOrEqual, SQLBind(soon)))
+        }
+        let sql = req.db as! any SQLDatabase
+        let whereClause = SQLList(conditions, separator: SQLRaw(" AND "))
+        let total = try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let ids = try await sql.raw("""
+            SELECT a.id FROM kb_articles a WHERE \(whereClause) ORDER BY \(unsafeRaw: reviewDue ? "a.review_due_at" : "a.updated_at DESC") LIMIT \(bind: page.per) OFFSET \(bind: page.offset)
+            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let articles = ids.isEmpty ? [] : try await KBArticle.query(on: req.db).filter(\.$id ~~ ids).all()
+        let byId = Dictionary(uniqueKeysWithValues: articles.map { ($0.id!, $0) })
+        let owners = try await names(Set(articles.map(\.ownerId)), on: req.db)
+        return Page(items: ids.compactMap { byId[$0] }.map { KnowledgeService.dto($0, ownerName: owners[$0.ownerId]) }, page: page.page, per: page.per, total: total)
+    }
+
+    func names(_ ids: Set<UUID>, on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ Array(ids)).all().map { ($0.id!, $0.displayName) })
+    }
+
+    func create(req: Request) async throws -> Response {
+        try await KnowledgeService.create(try req.decodeJSON(KBArticleBody.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func fromTicket(req: Request) async throws -> Response {
+        try await KnowledgeService.fromTicket(req.parameters.get("ticketId", as: UUID.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func get(req: Request) async throws -> KBArticleDTO {
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        await KnowledgeService.countView(a, request: req)
+        let owner = access.external ? nil : try await User.find(a.ownerId, on: req.db)?.displayName
+        return KnowledgeService.dto(a, ownerName: owner, includeRedactions: access.maintains(a))
+    }
+
+    func update(req: Request) async throws -> KBArticleDTO {
+        try await KnowledgeService.update(req.parameters.get("articleId", as: UUID.self), try req.decodeJSON(KBArticleBody.self), request: req)
+    }
+
+    func act(req: Request) async throws -> KBArticleDTO {
+        try await KnowledgeService.act(req.parameters.get("articleId", as: UUID.self), try req.decodeJSON(KBActionBody.self), request: req)
+    }
+
+    func versions(req: Request) async throws -> [KBVersionDTO] {
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        guard !access.external else { throw AppError.notFound("article") }
+        let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$version, .descending).all()
+        let editors = try await names(Set(versions.map(\.editorId)), on: req.db)
+        return versions.map { KBVersionDTO(version: $0.version, title: $0.title, tags: $0.tags.split(separator: ",").map(String.init), editorId: $0.editorId,
+                                           editorName: editors[$0.editorId], note: $0.note, createdAt: $0.createdAt) }
+    }
+
+    /// The line diff between two versions (`from`, `to`; default: the previous and the current one).
+    struct DiffDTO: Content { var from: Int; var to: Int; var comparison: TextDiff.Comparison }
+
+    func diff(req: Request) async throws -> DiffDTO {
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        guard !access.external else { throw AppError.notFound("article") }
+        let to = req.query[Int.self, at: "to"] ?? a.version
+        let from = req.query[Int.self, at: "from"] ?? max(1, to - 1)
+        let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).filter(\.$version ~~ [from, to]).all()
+        guard let old = versions.first(where: { $0.version == from }), let new = versions.first(where: { $0.version == to }) else {
+            throw AppError(.badRequest, "invalid_query", "no such version", fields: ["from": "1…\(a.version)", "to": "1…\(a.version)"])
+        }
+        return DiffDTO(from: from, to: to, comparison: TextDiff.compare("# " + old.title + "\n\n" + old.body, "# " + new.title + "\n\n" + new.body))
+    }
+
+    func feedback(req: Request) async throws -> KBArticleDTO {
+        try await KnowledgeService.feedback(req.parameters.get("articleId", as: UUID.self), helpful: try req.decodeJSON(KBFeedbackBody.self).helpful, request: req)
+    }
+
+    func solved(req: Request) async throws -> KBArticleDTO {
+        try await KnowledgeService.solved(req.parameters.get("articleId", as: UUID.self), request: req)
+    }
+
+    static func filters(_ req: Request) async throws -> KnowledgeSearch.Filters {
+        var v = Validator()
+        var filters = KnowledgeSearch.Filters()
+        if let category = v.uuid("categoryId", req.query[String.self, at: "categoryId"].flatMap { $0.isEmpty ? nil : $0 }) {
+            filters.categoryIds = try await KnowledgeCategories.subtree(category, on: req.db)
+        }
+        if let tag = req.query[String.self, at: "tag"], !tag.isEmpty {
+            if tag.count > 20 || tag.contains(where: { ",%_\\\"'".contains($0) }) { v.add("tag", "not a tag") } else { filters.tag = tag }
+        }
+        filters.businessSystemId = v.uuid("businessSystemId", req.query[String.self, at: "businessSystemId"].flatMap { $0.isEmpty ? nil : $0 })
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        return filters
+    }
+
+    func search(req: Request) async throws -> KBSearchResultDTO {
+        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard q.count <= 100 else { throw AppError(.badRequest, "invalid_query", "the query is too long", fields: ["q": "at most 100 characters"]) }
+        let page = try PageRequest(from: req)
+        return try await KnowledgeService.search(q, filters: try await Self.filters(req), page: PageRequest(page: page.page, per: min(page.per, 50)), request: req)
+    }
+
+    /// Up to 5 published articles that look like what the reporter is typing.
+    func suggest(req: Request) async throws -> KBSearchResultDTO {
+        let q = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        return try await KnowledgeService.search(KnowledgeService.suggestionQuery(q), filters: .init(), page: PageRequest(page: 1, per: 5), suggest: true, request: req)
+    }
+
+    func categories(req: Request) async throws -> [KBCategoryDTO] {
+        _ = try await KBAccess.of(req)
+        return try await KnowledgeCategories.all(on: req.db)
+    }
+
+    func createCategory(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        return try await KnowledgeCategories.create(try req.decodeJSON(KBCategoryBody.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    struct Stats: Content {
+        struct Top: Content { var id: UUID; var title: String; var views: Int; var helpful: Int; var notHelpful: Int; var solved: Int }
+        struct Missed: Content { var query: String; var count: Int }
+        var top: [Top]
+        var zeroResults: [Missed]
+        var reviewOverdue: Int
+    }
+
+    /// For the knowledge base's owners (leads): most read articles and the searches that found nothing (last 90 days).
+    func stats(req: Request) async throws -> Stats {
+        let access = try await KBAccess.of(req)
+        guard access.seesEverything else { throw AppError.forbidden }
+        let top = try await KBArticle.query(on: req.db).filter(\.$status == KBStatus.published.rawValue).sort(\.$views, .descending).limit(10).all()
+        let sql = req.db as! any SQLDatabase
+        let since = req.now.addingTimeInterval(-90 * 86_400)
+        let missed = try await sql.raw("""
+            SELECT query, count(*) AS n FROM kb_search_log WHERE results = 0 AND at >= \(bind: KnowledgeSearch.isSQLite(sql) ? since.timeIntervalSince1970 as any Encodable & Sendable : since)
+            GROUP BY query ORDER BY n DESC, query LIMIT 20
+            """).all()
+        let overdue = try await KBArticle.query(on: req.db).filter(\.$status == KBStatus.published.rawValue).filter(\.$reviewDueAt <= req.now).count()
+        return Stats(top: top.map { .init(id: $0.id!, title: $0.title, views: $0.views, helpful: $0.helpful, notHelpful: $0.notHelpful, solved: $0.solved) },
+                     zeroResults: try missed.map { .init(query: try $0.decode(column: "query", as: String.self), count: try $0.decode(column: "n", as: Int.self)) },
+                     reviewOverdue: overdue)
+    }
+}
+
+enum KnowledgeCategories {
+    static let kinds = ["system", "department", "problem"]
+
+    static func dto(_ c: KBCategory) -> KBCategoryDTO {
+        KBCategoryDTO(id: c.id!, name: c.name, kind: c.kind, parentId: c.parentId, sortOrder: c.sortOrder)
+    }
+
+    static func all(on db: any Database) async throws -> [KBCategoryDTO] {
+        try await KBCategory.query(on: db).sort(\.$kind).sort(\.$sortOrder).sort(\.$name).all().map(dto)
+    }
+
+    /// The category and every category below it.
+    static func subtree(_ id: UUID, on db: any Database) async throws -> [UUID] {
+        let all = try await KBCategory.query(on: db).all()
+        var result = [id], frontier = [id]
+        while !frontier.isEmpty, result.count < 1000 {
+            let children = all.filter { c in c.parentId.map(frontier.contains) ?? false }.compactMap(\.id).filter { !result.contains($0) }
+            result += children
+            frontier = children
+        }
+        return result
+    }
+
+    static func create(_ body: KBCategoryBody, request: Request) async throws -> KBCategoryDTO {
+        var v = Validator()
+        let name = v.text("name", body.name, max: 50)
+        let kind = body.kind ?? "problem"
+        if !kinds.contains(kind) { v.add("kind", "must be one of system, department, problem") }
+        let parent = v.uuid("parentId", (body.parentId ?? "").isEmpty ? nil : body.parentId)
+        if let parent, try await KBCategory.find(parent, on: request.db) == nil { v.add("parentId", "no such category") }
+        try v.check()
+        let c = KBCategory()
+        c.name = name!; c.kind = kind; c.parentId = parent; c.sortOrder = body.sortOrder ?? 0; c.createdAt = request.now
+        let now = request.now, actor = request.auditActor, saved = UncheckedModel(c)
+        return try await request.write { db in
+            try await saved.model.create(on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb_category.create", entityType: "kb_category",
+                                      entityId: saved.model.id?.uuidString, after: dto(saved.model))
+            return dto(saved.model)
+        }
+    }
+}

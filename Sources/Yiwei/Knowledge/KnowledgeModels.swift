@@ -1,0 +1,177 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// 知识分类: a tree by business system, department or problem type (KB-1).
+// @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
+final class KBCategory: Model, @unchecked Sendable {
+    static let schema = "kb_categories"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "name") var name: String
+    /// `system`, `department` or `problem`
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "parent_id") var parentId: UUID?
+    @Field(key: "sort_order") var sortOrder: Int
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+/// 知识条目 (KB-2): Markdown with versions, a review workflow and a review-due date.
+final class KBArticle: Model, @unchecked Sendable {
+    static let schema = "kb_articles"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "title") var title: String
+    @Field(key: "body") var body: String
+    /// The body as plain text, for search and snippets (Markdown stripped).
+    @Field(key: "plain") var plain: String
+    /// Tags as ",a,b," so a tag matches exactly with LIKE '%,a,%'.
+    @Field(key: "tags") var tags: String
+    @OptionalField(key: "category_id") var categoryId: UUID?
+    @OptionalField(key: "business_system_id") var businessSystemId: UUID?
+    /// `public`, `internal`, `restricted`
+    @Field(key: "visibility") var visibility: String
+    /// `draft`, `review`, `published`, `archived`
+    @Field(key: "status") var status: String
+    @Field(key: "owner_id") var ownerId: UUID
+    @OptionalField(key: "reviewer_id") var reviewerId: UUID?
+    /// The team that maintains it: its members may edit.
+    @OptionalField(key: "team_id") var teamId: UUID?
+    /// For `restricted`: the department whose staff may read it (besides the team, the owner and the leads).
+    @OptionalField(key: "department_id") var departmentId: UUID?
+    @OptionalField(key: "source_ticket_id") var sourceTicketId: UUID?
+    /// The de-identifier's replacements when drafted from a ticket, as JSON, for the reviewer.
+    @OptionalField(key: "redactions") var redactions: String?
+    @Field(key: "version") var version: Int
+    @OptionalField(key: "review_due_at") var reviewDueAt: Date?
+    @OptionalField(key: "published_at") var publishedAt: Date?
+    @Field(key: "views") var views: Int
+    @Field(key: "helpful") var helpful: Int
+    @Field(key: "not_helpful") var notHelpful: Int
+    /// Reports that this article solved before they became tickets (self-service deflection).
+    @Field(key: "solved") var solved: Int
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+
+    var tagList: [String] { tags.split(separator: ",").map(String.init).filter { !$0.isEmpty } }
+    static func encodeTags(_ tags: [String]) -> String { tags.isEmpty ? "" : "," + tags.joined(separator: ",") + "," }
+}
+
+/// One saved state of an article: every change of title, body or tags is a version.
+final class KBArticleVersion: Model, @unchecked Sendable {
+    static let schema = "kb_article_versions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "article_id") var articleId: UUID
+    @Field(key: "version") var version: Int
+    @Field(key: "title") var title: String
+    @Field(key: "body") var body: String
+    @Field(key: "tags") var tags: String
+    @Field(key: "editor_id") var editorId: UUID
+    @OptionalField(key: "note") var note: String?
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+/// "Was this helpful?" — one answer per reader, which they may change.
+final class KBFeedback: Model, @unchecked Sendable {
+    static let schema = "kb_feedback"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "article_id") var articleId: UUID
+    @Field(key: "user_id") var userId: UUID
+    @Field(key: "helpful") var helpful: Bool
+    @Field(key: "at") var at: Date
+    init() {}
+}
+
+/// Every search, for the KB owner's zero-result list (what people look for and do not find).
+final class KBSearchLog: Model, @unchecked Sendable {
+    static let schema = "kb_search_log"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "query") var query: String
+    @Field(key: "results") var results: Int
+    @Field(key: "external") var external: Bool
+    @Field(key: "at") var at: Date
+    init() {}
+}
+
+struct CreateKnowledgeBase: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(KBCategory.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("kind", .string, .required)
+            .field("parent_id", .uuid, .references(KBCategory.schema, .id))
+            .field("sort_order", .int, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(KBArticle.schema)
+            .id()
+            .field("title", .string, .required)
+            .field("body", .string, .required)
+            .field("plain", .string, .required)
+            .field("tags", .string, .required)
+            .field("category_id", .uuid, .references(KBCategory.schema, .id))
+            .field("business_system_id", .uuid, .references(BusinessSystem.schema, .id))
+            .field("visibility", .string, .required)
+            .field("status", .string, .required)
+            .field("owner_id", .uuid, .required, .references(User.schema, .id))
+            .field("reviewer_id", .uuid, .references(User.schema, .id))
+            .field("team_id", .uuid, .references(Team.schema, .id))
+            .field("department_id", .uuid, .references(Department.schema, .id))
+            .field("source_ticket_id", .uuid, .references(Ticket.schema, .id))
+            .field("redactions", .string)
+            .field("version", .int, .required)
+            .field("review_due_at", .datetime)
+            .field("published_at", .datetime)
+            .field("views", .int, .required)
+            .field("helpful", .int, .required)
+            .field("not_helpful", .int, .required)
+            .field("solved", .int, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema(KBArticleVersion.schema)
+            .id()
+            .field("article_id", .uuid, .required, .references(KBArticle.schema, .id, onDelete: .cascade))
+            .field("version", .int, .required)
+            .field("title", .string, .required)
+            .field("body", .string, .required)
+            .field("tags", .string, .required)
+            .field("editor_id", .uuid, .required, .references(User.schema, .id))
+            .field("note", .string)
+            .field("created_at", .datetime, .required)
+            .unique(on: "article_id", "version")
+            .create()
+        try await database.schema(KBFeedback.schema)
+            .id()
+            .field("article_id", .uuid, .required, .references(KBArticle.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, .id))
+            .field("helpful", .bool, .required)
+            .field("at", .datetime, .required)
+            .unique(on: "article_id", "user_id")
+            .create()
+        try await database.schema(KBSearchLog.schema)
+            .id()
+            .field("query", .string, .required)
+            .field("results", .int, .required)
+            .field("external", .bool, .required)
+            .field("at", .datetime, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "idx_kb_articles_status").on(KBArticle.schema).column("status").column("updated_at").run()
+        try await sql.create(index: "idx_kb_articles_owner").on(KBArticle.schema).column("owner_id").column("review_due_at").run()
+        try await sql.create(index: "idx_kb_articles_category").on(KBArticle.schema).column("category_id").run()
+        try await sql.create(index: "idx_kb_search_log_at").on(KBSearchLog.schema).column("at").run()
+        try await KnowledgeSearch.createIndexes(on: sql)
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await KnowledgeSearch.dropIndexes(on: sql)
+        for schema in [KBSearchLog.schema, KBFeedback.schema, KBArticleVersion.schema, KBArticle.schema, KBCategory.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

@@ -1,0 +1,373 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// 知识库 pages: search and browse, the article (rendered Markdown, feedback, workflow), the editor,
+/// history with diffs, ticket → article, and the self-service "这解决了我的问题".
+struct KnowledgePages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("kb", use: index)
+        routes.get("kb", "new", use: newForm)
+        routes.post("kb", "new", use: create)
+        routes.get("kb", "articles", ":articleId", use: article)
+        routes.get("kb", "articles", ":articleId", "edit", use: editForm)
+        routes.post("kb", "articles", ":articleId", "edit", use: update)
+        routes.post("kb", "articles", ":articleId", "action", use: action)
+        routes.post("kb", "articles", ":articleId", "feedback", use: feedback)
+        routes.post("kb", "articles", ":articleId", "solved", use: solved)
+        routes.get("kb", "articles", ":articleId", "history", use: history)
+        routes.post("tickets", ":ticketId", "to-kb", use: fromTicket)
+    }
+
+    // MARK: - Search and browse
+
+    struct IndexContext: Encodable {
+        struct Hit: Encodable { var href: String; var title: String; var snippet: String; var tags: [String]; var at: String }
+        struct Row: Encodable { var href: String; var title: String; var status: String; var statusLabel: String; var at: String; var owner: String }
+        var page: PageBase
+        var external: Bool
+        var q: String
+        var searched: Bool
+        var total: Int
+        var hits: [Hit]
+        var filters: [FormField]
+        var pager: ListPageContext.Pager
+        var canWrite: Bool
+        var recent: [Row]
+        var mine: [Row]
+        var inReview: [Row]
+        var reviewDue: [Row]
+        var stats: Stats?
+        struct Stats: Encodable { var top: [Row]; var missed: [String] }
+    }
+
+    func base(_ req: Request, _ key: String) async throws -> PageBase {
+        if req.isExternal { return try await PageBase.make(for: req, titleKey: key) }
+        _ = try req.requireUser()
+        return try await PageBase.make(for: req, titleKey: key)
+    }
+
+    func index(req: Request) async throws -> View {
+        let page = try await base(req, "kb_title")
+        let t = page.t
+        let access = try await KBAccess.of(req)
+        let q = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        let filters = try await KnowledgeController.filters(req)
+        let paging = try PageRequest(from: req)
+        let per = min(paging.per, 20)
+        var hits: [IndexContext.Hit] = [], total = 0
+        if !q.isEmpty {
+            let result = try await KnowledgeService.search(q, filters: filters, page: PageRequest(page: paging.page, per: per), request: req)
+            total = result.total
+            hits = result.items.map { .init(href: "/kb/articles/\($0.id)", title: $0.title, snippet: $0.snippet, tags: $0.tags, at: DisplayTime.short($0.updatedAt, req)) }
+        }
+        let categories = try await KnowledgeCategories.all(on: req.db)
+        let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all()
+        let kinds = ["system": t["kb_kind_system"]!, "department": t["kb_kind_department"]!, "problem": t["kb_kind_problem"]!]
+        let filterFields = [
+            FormField(name: "categoryId", label: t["ticket_category"]!, kind: .select,
+                      options: FormField.options(categories.map { ($0.id.uuidString, (kinds[$0.kind] ?? "") + " / " + $0.name) },
+                                                 selected: [req.query[String.self, at: "categoryId"] ?? ""], allowEmpty: t["filter_all"]!)),
+            FormField(name: "businessSystemId", label: t["ticket_system"]!, kind: .select,
+                      options: FormField.options(systems.map { ($0.id!.uuidString, $0.name) }, selected: [req.query[String.self, at: "businessSystemId"] ?? ""],
+                                                 allowEmpty: t["filter_all"]!)),
+            FormField(name: "tag", label: t["kb_tags"]!, kind: .text, value: req.query[String.self, at: "tag"] ?? "", maxLength: 20),
+        ]
+        func rows(_ articles: [KBArticle], owners: [UUID: String]) -> [IndexContext.Row] {
+            articles.map { .init(href: "/kb/articles/\($0.id!)", title: $0.title, status: $0.status, statusLabel: t["kb_status_" + $0.status] ?? $0.status,
+                                 at: DisplayTime.short($0.updatedAt, req), owner: owners[$0.ownerId] ?? "") }
+        }
+        var recent: [IndexContext.Row] = [], mine: [IndexContext.Row] = [], inReview: [IndexContext.Row] = [], due: [IndexContext.Row] = []
+        var stats: IndexContext.Stats?
+        if q.isEmpty {
+            let sql = req.db as! any SQLDatabase
+            let ids = try await sql.raw("""
+                SELECT a.id FROM kb_articles a WHERE a.status = 'published' AND \(access.visibilitySQL()) ORDER BY a.updated_at DESC LIMIT 10
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            let latest = ids.isEmpty ? [] : try await KBArticle.query(on: req.db).filter(\.$id ~~ ids).sort(\.$updatedAt, .descending).all()
+            recent = rows(latest, owners: [:])
+            if let userId = access.userId, access.canWrite || access.seesEverything {
+                let own = try await KBArticle.query(on: req.db).filter(\.$ownerId == userId).filter(\.$status ~~ ["draft", "review"])
+                    .sort(\.$updatedAt, .descending).limit(20).all()
+                mine = rows(own, owners: [:])
+                let overdue = try await KBArticle.query(on: req.db).filter(\.$ownerId == userId).filter(\.$status == "published")
+                    .filter(\.$reviewDueAt <= req.now.addingTimeInterval(14 * 86_400)).sort(\.$reviewDueAt).limit(20).all()
+                due = rows(overdue, owners: [:])
+                if access.isReviewer {
+                    let waiting = try await KBArticle.query(on: req.db).filter(\.$status == "review").sort(\.$updatedAt).limit(20).all()
+                    let owners = try await KnowledgeController().names(Set(waiting.map(\.ownerId)), on: req.db)
+                    inReview = rows(waiting, owners: owners)
+                    let top = try await KBArticle.query(on: req.db).filter(\.$status == "published").sort(\.$views, .descending).limit(5).all()
+                    let since = req.now.addingTimeInterval(-90 * 86_400)
+                    let missed = try await KBSearchLog.query(on: req.db).filter(\.$results == 0).filter(\.$at >= since)
+                        .sort(\.$at, .descending).limit(200).all()
+                    var counts: [String: Int] = [:]
+                    for m in missed { counts[m.query, default: 0] += 1 }
+                    stats = .init(top: rows(top, owners: [:]).enumerated().map { i, row in
+                        var row = row; row.owner = t["kb_views"]!.replacingOccurrences(of: "{n}", with: String(top[i].views)); return row
+                    }, missed: counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { "\($0.key)（\($0.value)）" })
+                }
+            }
+        }
+        return try await req.view.render("kb/index", IndexContext(
+            page: page, external: access.external, q: q, searched: !q.isEmpty, total: total, hits: hits, filters: filterFields,
+            pager: .init(request: req, page: paging.page, per: per, total: total), canWrite: access.canWrite,
+            recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats))
+    }
+
+    // MARK: - The article
+
+    struct ArticleContext: Encodable {
+        struct Action: Encodable { var action: String; var label: String; var needsReason: Bool; var primary: Bool }
+        struct Mark: Encodable { var kind: String; var original: String; var replacement: String }
+        var page: PageBase
+        var external: Bool
+        var article: KBArticleDTO
+        var bodyHTML: String
+        var statusLabel: String
+        var visibilityLabel: String
+        var category: String
+        var system: String
+        var owner: String
+        var updated: String
+        var reviewDue: String
+        var reviewOverdue: Bool
+        var canEdit: Bool
+        var canFeedback: Bool
+        var myVote: String
+        var actions: [Action]
+        var redactions: [Mark]
+        var redactedHTML: String?
+        var sourceTicket: String?
+    }
+
+    func article(req: Request) async throws -> View {
+        let page = try await base(req, "kb_title")
+        let t = page.t
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        await KnowledgeService.countView(a, request: req)
+        let dto = KnowledgeService.dto(a, includeRedactions: access.maintains(a))
+        var actions: [ArticleContext.Action] = []
+        if access.canWrite && access.maintains(a) {
+            func add(_ action: String, reason: Bool = false, primary: Bool = false) {
+                actions.append(.init(action: action, label: t["kb_action_" + action]!, needsReason: reason, primary: primary))
+            }
+            switch a.status {
+            case "draft":
+                add("submit", primary: true)
+                if access.isReviewer { add("publish") }
+                if access.isReviewer || a.ownerId == access.userId { add("archive") }
+            case "review":
+                if access.isReviewer { add("publish", primary: true); add("reject", reason: true) }
+            case "published":
+                if access.isReviewer { add("confirm_review"); add("archive") } else if a.ownerId == access.userId { add("archive") }
+            default:
+                if access.isReviewer { add("restore") }
+            }
+        }
+        var myVote = ""
+        if let userId = access.userId, let vote = try await KBFeedback.query(on: req.db).filter(\.$articleId == a.id!).filter(\.$userId == userId).first() {
+            myVote = vote.helpful ? "yes" : "no"
+        }
+        var category = "", system = ""
+        if let id = a.categoryId { category = try await KBCategory.find(id, on: req.db)?.name ?? "" }
+        if let id = a.businessSystemId { system = try await BusinessSystem.find(id, on: req.db)?.name ?? "" }
+        let owner = access.external ? "" : (try await User.find(a.ownerId, on: req.db)?.displayName ?? "")
+        var marks: [ArticleContext.Mark] = []
+        var redactedHTML: String?
+        if let redactions = dto.redactions, !redactions.isEmpty {
+            marks = redactions.map { .init(kind: t["pii_" + $0.kind.rawValue] ?? $0.kind.rawValue, original: $0.original, replacement: $0.replacement) }
+            // The text as the reviewer must check it: every placeholder the de-identifier put in, highlighted.
+            var html = Markdown.escapeHTML(a.body)
+            for placeholder in Set(redactions.map(\.replacement)) {
+                let escaped = Markdown.escapeHTML(placeholder)
+                html = html.replacingOccurrences(of: escaped, with: "<mark class=\"pii\">" + escaped + "</mark>")
+            }
+            redactedHTML = html
+        }
+        var sourceTicket: String?
+        if let id = a.sourceTicketId, !access.external, access.isStaff { sourceTicket = try await Ticket.find(id, on: req.db)?.number }
+        return try await req.view.render("kb/article", ArticleContext(
+            page: page, external: access.external, article: dto, bodyHTML: Markdown.html(a.body), statusLabel: t["kb_status_" + a.status] ?? a.status,
+            visibilityLabel: t["kb_visibility_" + a.visibility] ?? a.visibility, category: category, system: system, owner: owner,
+            updated: DisplayTime.short(a.updatedAt, req), reviewDue: a.reviewDueAt.map { DisplayTime.short($0, req) } ?? "",
+            reviewOverdue: a.status == "published" && (a.reviewDueAt.map { $0 <= req.now } ?? false),
+            canEdit: access.mayEdit(a), canFeedback: access.userId != nil && a.status == "published", myVote: myVote, actions: actions,
+            redactions: marks, redactedHTML: redactedHTML, sourceTicket: sourceTicket))
+    }
+
+    // MARK: - Editor
+
+    struct Form: Content {
+        var title: String?, body: String?, categoryId: String?, businessSystemId: String?, tags: String?, visibility: String?
+        var teamId: String?, departmentId: String?, note: String?, restoreVersion: Int?
+    }
+
+    struct EditContext: Encodable {
+        var page: PageBase
+        var heading: String
+        var action: String
+        var cancelHref: String
+        var fields: [FormField]
+        var body: String
+        var bodyError: String?
+        var errorSummary: String?
+        var isEdit: Bool
+    }
+
+    func newForm(req: Request) async throws -> View {
+        let access = try await KBAccess.of(req)
+        guard access.canWrite else { throw AppError.forbidden }
+        return try await renderForm(req, article: nil, form: Form(visibility: "internal"), errors: [:])
+    }
+
+    func editForm(req: Request) async throws -> View {
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        guard access.mayEdit(a) else { throw AppError.forbidden }
+        let form = Form(title: a.title, body: a.body, categoryId: a.categoryId?.uuidString, businessSystemId: a.businessSystemId?.uuidString,
+                        tags: a.tagList.joined(separator: "，"), visibility: a.visibility, teamId: a.teamId?.uuidString, departmentId: a.departmentId?.uuidString)
+        return try await renderForm(req, article: a, form: form, errors: [:])
+    }
+
+    func renderForm(_ req: Request, article: KBArticle?, form: Form, errors: [String: String]) async throws -> View {
+        let page = try await PageBase.make(for: req, titleKey: article == nil ? "kb_new" : "kb_edit")
+        let t = page.t
+        let lookups = try await Lookups.load(on: req.db)
+        let categories = try await KnowledgeCategories.all(on: req.db)
+        let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
+        let kinds = ["system": t["kb_kind_system"]!, "department": t["kb_kind_department"]!, "problem": t["kb_kind_problem"]!]
+        let f = FormValues(form)
+        var fields = [
+            FormField(name: "title", label: t["col_title"]!, kind: .text, value: f["title"], required: true, maxLength: 120),
+            FormField(name: "categoryId", label: t["ticket_category"]!, kind: .select,
+                      options: FormField.options(categories.map { ($0.id.uuidString, (kinds[$0.kind] ?? "") + " / " + $0.name) }, selected: [f["categoryId"]],
+                                                 allowEmpty: t["kb_none"]!)),
+            FormField(name: "businessSystemId", label: t["ticket_system"]!, kind: .select,
+                      options: FormField.options(systems, selected: [f["businessSystemId"]], allowEmpty: t["kb_none"]!)),
+            FormField(name: "tags", label: t["kb_tags"]!, kind: .text, value: f["tags"], maxLength: 200, help: t["help_kb_tags"]),
+            FormField(name: "visibility", label: t["kb_visibility"]!, kind: .select,
+                      options: FormField.options(KBVisibility.allCases.map { ($0.rawValue, t["kb_visibility_" + $0.rawValue]!) },
+                                                 selected: [f["visibility"].isEmpty ? "internal" : f["visibility"]]), help: t["help_kb_visibility"]),
+            FormField(name: "teamId", label: t["kb_team"]!, kind: .select,
+                      options: FormField.options(lookups.teams.map { ($0.0.uuidString, $0.1) }, selected: [f["teamId"]], allowEmpty: t["kb_none"]!),
+                      help: t["help_kb_team"]),
+            FormField(name: "departmentId", label: t["kb_department"]!, kind: .select,
+                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [f["departmentId"]], allowEmpty: t["kb_none"]!),
+                      help: t["help_kb_department"]),
+        ]
+        if article != nil { fields.append(FormField(name: "note", label: t["kb_note"]!, kind: .text, value: f["note"], maxLength: 200)) }
+        fields = FormField.withErrors(fields, errors, locale: page.lang)
+        return try await req.view.render("kb/form", EditContext(
+            page: page, heading: page.title, action: article.map { "/kb/articles/\($0.id!)/edit" } ?? "/kb/new",
+            cancelHref: article.map { "/kb/articles/\($0.id!)" } ?? "/kb", fields: fields, body: f["body"], bodyError: errors["body"],
+            errorSummary: errors.isEmpty ? nil : t["form_has_errors"], isEdit: article != nil))
+    }
+
+    static func body(_ form: Form) -> KBArticleBody {
+        KBArticleBody(title: form.title, body: form.body, categoryId: form.categoryId ?? "", businessSystemId: form.businessSystemId ?? "",
+                      tags: (form.tags ?? "").split(whereSeparator: { ",，、;； ".contains($0) }).map(String.init), visibility: form.visibility,
+                      teamId: form.teamId ?? "", departmentId: form.departmentId ?? "", note: (form.note ?? "").isEmpty ? nil : form.note,
+                      restoreVersion: form.restoreVersion)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(Form.self)
+        do {
+            let created = try await KnowledgeService.create(Self.body(form), request: req)
+            return req.redirect(to: "/kb/articles/\(created.id)", flash: "saved")
+        } catch let error as AppError where error.fields != nil {
+            return try await renderForm(req, article: nil, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    func update(req: Request) async throws -> Response {
+        let id = req.parameters.get("articleId", as: UUID.self)
+        let form = try req.content.decode(Form.self)
+        do {
+            // Restoring a version from the history page sends only the version number.
+            let body = form.restoreVersion == nil ? Self.body(form) : KBArticleBody(restoreVersion: form.restoreVersion)
+            _ = try await KnowledgeService.update(id, body, request: req)
+            return req.redirect(to: "/kb/articles/\(id!)", flash: "saved")
+        } catch let error as AppError where error.fields != nil {
+            let (a, _) = try await KnowledgeService.readable(id, request: req)
+            return try await renderForm(req, article: a, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    struct ActionForm: Content { var action: String?; var reason: String? }
+
+    func action(req: Request) async throws -> Response {
+        let id = req.parameters.get("articleId", as: UUID.self)
+        let form = try req.content.decode(ActionForm.self)
+        do {
+            _ = try await KnowledgeService.act(id, KBActionBody(action: form.action, reason: form.reason), request: req)
+            return req.redirect(to: "/kb/articles/\(id!)", flash: "saved")
+        } catch let error as AppError where error.status == .conflict || error.status == .unprocessableEntity {
+            return req.redirect(to: "/kb/articles/\(id!)", flash: "error_kb_action")
+        }
+    }
+
+    struct FeedbackForm: Content { var helpful: String? }
+
+    func feedback(req: Request) async throws -> Response {
+        let id = req.parameters.get("articleId", as: UUID.self)
+        let form = try req.content.decode(FeedbackForm.self)
+        _ = try await KnowledgeService.feedback(id, helpful: form.helpful.map { $0 == "true" }, request: req)
+        return req.redirect(to: "/kb/articles/\(id!)", flash: "kb_thanks")
+    }
+
+    /// "这解决了我的问题": no report needed; back to the portal.
+    func solved(req: Request) async throws -> Response {
+        _ = try await KnowledgeService.solved(req.parameters.get("articleId", as: UUID.self), request: req)
+        return req.redirect(to: "/portal", flash: "kb_self_solved")
+    }
+
+    // MARK: - History
+
+    struct HistoryContext: Encodable {
+        struct Version: Encodable { var version: Int; var previous: Int; var editor: String; var note: String; var at: String; var current: Bool; var restorable: Bool }
+        struct Line: Encodable { var op: String; var oldNumber: String; var newNumber: String; var html: String }
+        var page: PageBase
+        var article: KBArticleDTO
+        var versions: [Version]
+        var from: Int
+        var to: Int
+        var lines: [Line]
+        var canEdit: Bool
+    }
+
+    func history(req: Request) async throws -> View {
+        let page = try await base(req, "kb_history")
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        guard !access.external else { throw AppError.notFound("article") }
+        let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$version, .descending).all()
+        let editors = try await KnowledgeController().names(Set(versions.map(\.editorId)), on: req.db)
+        let to = min(max(1, req.query[Int.self, at: "to"] ?? a.version), a.version)
+        let from = min(max(1, req.query[Int.self, at: "from"] ?? max(1, to - 1)), a.version)
+        var lines: [HistoryContext.Line] = []
+        if let old = versions.first(where: { $0.version == from }), let new = versions.first(where: { $0.version == to }), from != to {
+            let comparison = TextDiff.compare("# " + old.title + "\n\n" + old.body, "# " + new.title + "\n\n" + new.body)
+            lines = comparison.lines.map { line in
+                let html: String
+                if line.segments.isEmpty {
+                    html = Markdown.escapeHTML(line.text)
+                } else {
+                    html = line.segments.map { $0.changed ? "<mark>" + Markdown.escapeHTML($0.text) + "</mark>" : Markdown.escapeHTML($0.text) }.joined()
+                }
+                return .init(op: line.operation.rawValue, oldNumber: line.oldNumber.map(String.init) ?? "", newNumber: line.newNumber.map(String.init) ?? "", html: html)
+            }
+        }
+        return try await req.view.render("kb/history", HistoryContext(
+            page: page, article: KnowledgeService.dto(a),
+            versions: versions.map { .init(version: $0.version, previous: $0.version - 1, editor: editors[$0.editorId] ?? "", note: $0.note ?? "", at: DisplayTime.short($0.createdAt, req),
+                                           current: $0.version == a.version, restorable: $0.version != a.version) },
+            from: from, to: to, lines: lines, canEdit: access.mayEdit(a)))
+    }
+
+    func fromTicket(req: Request) async throws -> Response {
+        let created = try await KnowledgeService.fromTicket(req.parameters.get("ticketId", as: UUID.self), request: req)
+        return req.redirect(to: "/kb/articles/\(created.id)", flash: "kb_drafted")
+    }
+}

@@ -1,0 +1,253 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+/// Chinese full-text search over the knowledge base (KB-5).
+///
+/// SQLite: an FTS5 index with the `trigram` tokenizer over title, tags and text (kept by triggers) answers
+/// queries of three or more characters as substring matches, ranked by BM25 with title ×10 and tags ×5.
+/// Trigrams cannot answer one- and two-character queries such as 「登录」, so a second FTS5 index holds
+/// each text as overlapping character pairs (「登录失败」→ 登录 录失 失败 败): a two-character query is one
+/// token, a one-character query a token prefix — exact, and still through an index.
+/// PostgreSQL: `pg_trgm` with a GIN index on the same text, queried with ILIKE.
+/// Newer articles (updated within 180 days) rank a little higher.
+enum KnowledgeSearch {
+    static func isSQLite(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "sqlite" }
+
+    static func createIndexes(on sql: any SQLDatabase) async throws {
+        if isSQLite(sql) {
+            try await sql.raw("""
+                CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, plain, content='kb_articles', content_rowid='rowid', tokenize='trigram')
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER kb_articles_fts_insert AFTER INSERT ON kb_articles BEGIN
+                  INSERT INTO kb_fts(rowid, title, tags, plain) VALUES (new.rowid, new.title, new.tags, new.plain);
+                END
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER kb_articles_fts_delete AFTER DELETE ON kb_articles BEGIN
+                  INSERT INTO kb_fts(kb_fts, rowid, title, tags, plain) VALUES ('delete', old.rowid, old.title, old.tags, old.plain);
+                END
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER kb_articles_fts_update AFTER UPDATE OF title, tags, plain ON kb_articles BEGIN
+                  INSERT INTO kb_fts(kb_fts, rowid, title, tags, plain) VALUES ('delete', old.rowid, old.title, old.tags, old.plain);
+                  INSERT INTO kb_fts(rowid, title, tags, plain) VALUES (new.rowid, new.title, new.tags, new.plain);
+                END
+                """).run()
+            try await sql.raw("CREATE VIRTUAL TABLE kb_grams USING fts5(grams, content='', contentless_delete=1, tokenize='unicode61')").run()
+        } else {
+            try await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm").run()
+            try await sql.raw("""
+                CREATE INDEX idx_kb_articles_trgm ON kb_articles USING gin ((title || ' ' || tags || ' ' || plain) gin_trgm_ops)
+                """).run()
+        }
+    }
+
+    static func dropIndexes(on sql: any SQLDatabase) async throws {
+        if isSQLite(sql) {
+            for trigger in ["kb_articles_fts_insert", "kb_articles_fts_delete", "kb_articles_fts_update"] {
+                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
+            }
+            try await sql.raw("DROP TABLE IF EXISTS kb_fts").run()
+            try await sql.raw("DROP TABLE IF EXISTS kb_grams").run()
+        } else {
+            try await sql.raw("DROP INDEX IF EXISTS idx_kb_articles_trgm").run()
+        }
+    }
+
+    // MARK: - Character pairs
+
+    /// Han, kana and hangul: runs of these are indexed as character pairs.
+    static func isCJK(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
+        default: false
+        }
+    }
+
+    /// The text as tokens for the pair index: every two neighbouring CJK characters, the last character of
+    /// each CJK run alone (so a one-character prefix query finds characters at the end of a run), and other
+    /// words lower-cased as they are. 「HIS登录失败」→ "his 登录 录失 失败 败".
+    static func grams(_ text: String) -> String {
+        var out: [String] = []
+        var run: [Character] = []
+        var word = ""
+        func flushRun() {
+            if run.count == 1 { out.append(String(run[0])) }
+            if run.count > 1 {
+                for i in 0..<(run.count - 1) { out.append(String(run[i]) + String(run[i + 1])) }
+                out.append(String(run[run.count - 1]))
+            }
+            run.removeAll(keepingCapacity: true)
+        }
+        func flushWord() { if !word.isEmpty { out.append(word.lowercased()); word = "" } }
+        for ch in text {
+            if let s = ch.unicodeScalars.first, ch.unicodeScalars.count == 1, isCJK(s) {
+                flushWord(); run.append(ch)
+            } else if ch.isLetter || ch.isNumber {
+                flushRun(); word.append(ch)
+            } else {
+                flushRun(); flushWord()
+            }
+        }
+        flushRun(); flushWord()
+        return out.joined(separator: " ")
+    }
+
+    /// Keeps the pair index in step with an article (SQLite; the trigram index follows by triggers).
+    static func index(_ article: KBArticle, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        guard isSQLite(sql), let id = article.id else { return }
+        let rowid = try await sql.raw("SELECT rowid AS r FROM kb_articles WHERE id = \(bind: id)").first()?.decode(column: "r", as: Int.self)
+        guard let rowid else { return }
+        try await sql.raw("DELETE FROM kb_grams WHERE rowid = \(bind: rowid)").run()
+        try await sql.raw("INSERT INTO kb_grams(rowid, grams) VALUES (\(bind: rowid), \(bind: grams(article.title + " " + article.tags.replacingOccurrences(of: ",", with: " ") + " " + article.plain)))").run()
+    }
+
+    // MARK: - Queries
+
+    struct Filters {
+        var categoryIds: [UUID]?
+        var tag: String?
+        var businessSystemId: UUID?
+    }
+
+    struct Hit {
+        var id: UUID
+        var title: String
+        var plain: String
+        var tags: String
+        var updatedAt: Date
+    }
+
+    /// Terms of a query: whitespace-separated, at most 8, each at most 50 characters.
+    static func terms(_ q: String) -> [String] {
+        Array(q.split(whereSeparator: { $0.isWhitespace }).map { String($0.prefix(50)) }.filter { !$0.isEmpty }.prefix(8))
+    }
+
+    /// An FTS5 string literal: double quotes doubled.
+    static func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    /// The pair-index expression for a term of one or two characters (nil when it cannot be expressed).
+    static func pairQuery(_ term: String) -> String? {
+        let t = term.lowercased()
+        let tokens = grams(t).split(separator: " ").map(String.init)
+        if t.count == 1 { return tokens.first.map { quoted($0) + "*" } }
+        if t.count == 2, let first = tokens.first {
+            // Two CJK characters: one pair token; an ASCII word of two letters: a word prefix (「IP」 finds 「IPv4」).
+            return first.count == 2 && tokens.count >= 1 && t.unicodeScalars.allSatisfy(isCJK) ? quoted(first) : quoted(first) + "*"
+        }
+        return nil
+    }
+
+    static func likePattern(_ s: String) -> String {
+        "%" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
+    /// Ranked hits for `q` among the articles `visibility` admits. `anyTerm`: suggestions — any term may match.
+    static func search(_ q: String, visibility: SQLExpression, filters: Filters, limit: Int, offset: Int = 0, anyTerm: Bool = false,
+                       now: Date, on db: any Database) async throws -> (hits: [Hit], total: Int) {
+        let sql = db as! any SQLDatabase
+        let words = terms(q)
+        guard !words.isEmpty else { return ([], 0) }
+        var conditions: [SQLExpression] = [SQLRaw("a.status = 'published'"), visibility]
+        if let ids = filters.categoryIds { conditions.append(SQLBinaryExpression(SQLColumn("category_id", table: "a"), .in, SQLBind.group(ids))) }
+        if let tag = filters.tag { conditions.append(SQLBinaryExpression(SQLColumn("tags", table: "a"), .like, SQLBind("%," + tag + ",%"))) }
+        if let system = filters.businessSystemId { conditions.append(SQLBinaryExpression(SQLColumn("business_system_id", table: "a"), .equal, SQLBind(system))) }
+        let fresh = now.addingTimeInterval(-180 * 86_400)
+
+        if isSQLite(sql) {
+            let long = words.filter { $0.count >= 3 }, short = words.filter { $0.count < 3 }
+            var matchParts: [SQLExpression] = []
+            if !long.isEmpty {
+                let expr = long.map(quoted).joined(separator: anyTerm ? " OR " : " AND ")
+                matchParts.append(SQLRaw("a.rowid IN (SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(expr)))"))
+            }
+            let pairs = short.compactMap(pairQuery)
+            if !pairs.isEmpty {
+                let expr = pairs.joined(separator: anyTerm ? " OR " : " AND ")
+                matchParts.append(SQLRaw("a.rowid IN (SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(expr)))"))
+            }
+            guard !matchParts.isEmpty else { return ([], 0) }
+            let match: SQLExpression = anyTerm && matchParts.count > 1
+                ? SQLGroupExpression(SQLList(matchParts, separator: SQLRaw(" OR "))) : SQLList(matchParts, separator: SQLRaw(" AND "))
+            let whereClause = SQLList(conditions + [match], separator: SQLRaw(" AND "))
+            // Rank: BM25 over the trigram index where there is one (title ×10, tags ×5, text ×1), else a title hit first.
+            let rank: SQLExpression
+            if !long.isEmpty {
+                let expr = long.map(quoted).joined(separator: " OR ")
+                rank = SQLRaw("(SELECT bm25(kb_fts, 10.0, 5.0, 1.0) FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(expr)) AND kb_fts.rowid = a.rowid)")
+            } else {
+                rank = SQLRaw("(CASE WHEN a.title LIKE \(quotedLiteral(likePattern(short[0]))) ESCAPE '\\' THEN -10.0 ELSE -1.0 END)")
+            }
+            let total = try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await sql.raw("""
+                SELECT a.id, a.title, a.plain, a.tags, a.updated_at FROM kb_articles a WHERE \(whereClause)
+                ORDER BY COALESCE(\(rank), 0.0) * (CASE WHEN a.updated_at > \(bind: fresh.timeIntervalSince1970) THEN 1.2 ELSE 1.0 END), a.updated_at DESC
+                LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """).all()
+            return (try rows.map(hit), total)
+        } else {
+            let haystack = "(a.title || ' ' || a.tags || ' ' || a.plain)"
+            let termConditions = words.map { word -> any SQLExpression in
+                let condition: SQLQueryString = "\(unsafeRaw: haystack) ILIKE \(bind: likePattern(word))"
+                return condition
+            }
+            let match = SQLGroupExpression(SQLList(termConditions, separator: SQLRaw(anyTerm ? " OR " : " AND ")))
+            let whereClause = SQLList(conditions + [match], separator: SQLRaw(" AND "))
+            let total = try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let titleHits = words.map { "(CASE WHEN a.title ILIKE \(postgresLiteral(likePattern($0))) THEN 10 ELSE 0 END)" }.joined(separator: " + ")
+            let tagHits = words.map { "(CASE WHEN a.tags ILIKE \(postgresLiteral(likePattern($0))) THEN 5 ELSE 0 END)" }.joined(separator: " + ")
+            let rows = try await sql.raw("""
+                SELECT a.id, a.title, a.plain, a.tags, a.updated_at FROM kb_articles a WHERE \(whereClause)
+                ORDER BY (\(unsafeRaw: titleHits) + \(unsafeRaw: tagHits) + 1) * (CASE WHEN a.updated_at > \(bind: fresh) THEN 1.2 ELSE 1.0 END) DESC, a.updated_at DESC
+                LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """).all()
+            return (try rows.map(hit), total)
+        }
+    }
+
+    /// A single-quoted SQL string literal (for FTS5 MATCH expressions, which must be literal text to use the index).
+    static func quotedLiteral(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+    static func postgresLiteral(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    static func hit(_ row: any SQLRow) throws -> Hit {
+        Hit(id: try row.decode(column: "id", as: UUID.self), title: try row.decode(column: "title", as: String.self),
+            plain: try row.decode(column: "plain", as: String.self), tags: try row.decode(column: "tags", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self))
+    }
+
+    // MARK: - Snippets
+
+    /// Up to `width` characters of `text` around the first match of any term, HTML-escaped, with every
+    /// match wrapped in <mark>. Safe to insert into a page as it is.
+    static func snippet(_ text: String, terms: [String], width: Int = 80) -> String {
+        let chars = Array(text)
+        let lowered = Array(text.lowercased())
+        let needles = terms.map { Array($0.lowercased()) }.filter { !$0.isEmpty }
+        func matches(at i: Int) -> Int? {
+            for n in needles where i + n.count <= lowered.count && Array(lowered[i..<(i + n.count)]) == n { return n.count }
+            return nil
+        }
+        guard lowered.count == chars.count else { return Markdown.escapeHTML(String(text.prefix(width))) }
+        var first = 0
+        for i in 0..<chars.count where matches(at: i) != nil { first = i; break }
+        let start = max(0, first - width / 4), end = min(chars.count, start + width)
+        var out = start > 0 ? "…" : ""
+        var i = start
+        while i < end {
+            if let n = matches(at: i) {
+                let stop = min(i + n, chars.count)
+                out += "<mark>" + Markdown.escapeHTML(String(chars[i..<stop])) + "</mark>"
+                i = stop
+            } else {
+                out += Markdown.escapeHTML(String(chars[i])); i += 1
+            }
+        }
+        if end < chars.count { out += "…" }
+        return out
+    }
+}
