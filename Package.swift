@@ -65,6 +65,11 @@ let package = Package(
             dependencies: ["Yiwei"],
             path: "Benchmarks/SchedulerBench"
         ),
+        .executableTarget(
+            name: "kb-bench",
+            dependencies: ["Yiwei"],
+            path: "Benchmarks/KBBench"
+        ),
         .testTarget(
             name: "YiweiCoreTests",
             dependencies: ["YiweiCore"],

@@ -110,8 +110,15 @@ public enum DemoSeeder {
                 stamp(system, now)
                 try await system.create(on: db)
             }
+            var articles = 0
+            let author = try await User.query(on: db).filter(\.$username == "liming").first()?.id
+            let head = try await User.query(on: db).filter(\.$username == "liuzhiyuan").first()?.id
+            if let author, let head {
+                articles = try await DemoKnowledge.seed(on: db, now: now, owner: author, reviewer: head, networkTeam: teams["网络与安全组"]?.id)
+            }
             let summary = "\(DemoData.campuses.count) campuses, \(DemoData.departments.count) departments, \(DemoData.vendors.count) vendors, "
-                + "\(DemoData.teams.count) teams, \(DemoData.users.count) users, \(categoryCount) categories, \(DemoData.systems.count) business systems"
+                + "\(DemoData.teams.count) teams, \(DemoData.users.count) users, \(categoryCount) categories, \(DemoData.systems.count) business systems, "
+                + "\(articles) knowledge articles"
             try await AuditLog.append(on: db, at: now, actor: .system("seed-demo"), action: "demo.seed", entityType: "system",
                                       after: ["summary": summary])
             return Result(seeded: true, summary: summary)

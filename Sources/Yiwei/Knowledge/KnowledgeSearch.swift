@@ -39,9 +39,22 @@ enum KnowledgeSearch {
                 """).run()
             try await sql.raw("CREATE VIRTUAL TABLE kb_grams USING fts5(grams, content='', contentless_delete=1, tokenize='unicode61')").run()
         } else {
-            try await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm").run()
+            // The extension lives in one schema for the whole database (public unless it was made elsewhere);
+            // its operator class is named with that schema, so databases with several schemas work too.
+            func schema() async throws -> String? {
+                try await sql.raw("""
+                    SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'
+                    """).first()?.decode(column: "s", as: String.self)
+            }
+            if try await schema() == nil {
+                do { try await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").run() } catch {
+                    // Another migration created it at the same moment: fine if it exists now.
+                    guard try await schema() != nil else { throw error }
+                }
+            }
+            let opclass = (try await schema() ?? "public") + ".gin_trgm_ops"
             try await sql.raw("""
-                CREATE INDEX idx_kb_articles_trgm ON kb_articles USING gin ((title || ' ' || tags || ' ' || plain) gin_trgm_ops)
+                CREATE INDEX idx_kb_articles_trgm ON kb_articles USING gin ((title || ' ' || tags || ' ' || plain) \(unsafeRaw: opclass))
                 """).run()
         }
     }
@@ -149,7 +162,7 @@ enum KnowledgeSearch {
 
     /// Ranked hits for `q` among the articles `visibility` admits. `anyTerm`: suggestions — any term may match.
     static func search(_ q: String, visibility: SQLExpression, filters: Filters, limit: Int, offset: Int = 0, anyTerm: Bool = false,
-                       now: Date, on db: any Database) async throws -> (hits: [Hit], total: Int) {
+                       countTotal: Bool = true, now: Date, on db: any Database) async throws -> (hits: [Hit], total: Int) {
         let sql = db as! any SQLDatabase
         let words = terms(q)
         guard !words.isEmpty else { return ([], 0) }
@@ -183,7 +196,7 @@ enum KnowledgeSearch {
             } else {
                 rank = SQLRaw("(CASE WHEN a.title LIKE \(quotedLiteral(likePattern(short[0]))) ESCAPE '\\' THEN -10.0 ELSE -1.0 END)")
             }
-            let total = try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let total = countTotal ? try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0 : 0
             let rows = try await sql.raw("""
                 SELECT a.id, a.title, a.plain, a.tags, a.updated_at FROM kb_articles a WHERE \(whereClause)
                 ORDER BY COALESCE(\(rank), 0.0) * (CASE WHEN a.updated_at > \(bind: fresh.timeIntervalSince1970) THEN 1.2 ELSE 1.0 END), a.updated_at DESC
@@ -198,7 +211,7 @@ enum KnowledgeSearch {
             }
             let match = SQLGroupExpression(SQLList(termConditions, separator: SQLRaw(anyTerm ? " OR " : " AND ")))
             let whereClause = SQLList(conditions + [match], separator: SQLRaw(" AND "))
-            let total = try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let total = countTotal ? try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0 : 0
             let titleHits = words.map { "(CASE WHEN a.title ILIKE \(postgresLiteral(likePattern($0))) THEN 10 ELSE 0 END)" }.joined(separator: " + ")
             let tagHits = words.map { "(CASE WHEN a.tags ILIKE \(postgresLiteral(likePattern($0))) THEN 5 ELSE 0 END)" }.joined(separator: " + ")
             let rows = try await sql.raw("""

@@ -424,7 +424,7 @@ enum KnowledgeService {
         let access = try await KBAccess.of(request)
         let terms = KnowledgeSearch.terms(q)
         let result = try await KnowledgeSearch.search(q, visibility: access.visibilitySQL(), filters: filters, limit: page.per, offset: page.offset,
-                                                      anyTerm: suggest, now: request.now, on: request.db)
+                                                      anyTerm: suggest, countTotal: !suggest, now: request.now, on: request.db)
         if !suggest && page.page == 1 && !terms.isEmpty {
             let total = result.total, external = access.external, now = request.now
             try? await request.write { db in
@@ -437,7 +437,7 @@ enum KnowledgeService {
         return KBSearchResultDTO(items: result.hits.map {
             KBSearchHitDTO(id: $0.id, title: $0.title, snippet: KnowledgeSearch.snippet($0.plain, terms: highlight), tags: $0.tags.split(separator: ",").map(String.init),
                            updatedAt: $0.updatedAt)
-        }, total: result.total, page: page.page, per: page.per)
+        }, total: suggest ? result.hits.count : result.total, page: page.page, per: page.per)
     }
 
     /// Suggestions while a reporter types (KB-5): the text's three-character pieces, any of which may match.

@@ -224,6 +224,8 @@ struct TicketPages: RouteCollection {
         var linkTypes: [FormField.Option]
         var isStaff: Bool
         var canGrab: Bool
+        /// A resolved or closed ticket can become a knowledge article (KB-4).
+        var canToKB: Bool = false
         var version: String
         var error: String?
         var pausedText: String?
@@ -334,7 +336,8 @@ struct TicketPages: RouteCollection {
             priorities: Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) },
             domains: ServiceDomain.allCases.map { .init(value: $0.rawValue, label: labels.domain($0.rawValue), selected: $0.rawValue == ticket.domain) },
             linkTypes: TicketLinkType.allCases.map { .init(value: $0.rawValue, label: t["link_type_" + $0.rawValue]!, selected: false) },
-            isStaff: user.worksTickets, canGrab: user.worksTickets && ticket.assigneeId != user.id && TicketService.permitted(.assign, user: user, ticket: ticket)
+            isStaff: user.worksTickets, canGrab: user.worksTickets && ticket.assigneeId != user.id && TicketService.permitted(.assign, user: user, ticket: ticket),
+            canToKB: user.worksTickets && [TicketStatus.resolved, .closed].contains(ticket.statusValue)
                 && TicketStateMachine.next(ticket.statusValue, .assign) != nil,
             version: String(ticket.updatedAt.timeIntervalSince1970), error: error,
             pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil,

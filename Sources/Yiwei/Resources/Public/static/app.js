@@ -162,3 +162,47 @@
     }, 200);
   });
 })();
+
+// 自助解决: while a reporter types the title, matching knowledge articles appear; each can be marked
+// "这解决了我的问题", which records the self-service solution instead of a report.
+(function () {
+  var input = document.querySelector("[data-kb-suggest]");
+  var box = document.querySelector("[data-kb-suggest-box]");
+  if (!input || !box || !window.fetch) { return; }
+  var list = box.querySelector("ul");
+  var timer = null, last = "";
+  var solvedLabel = box.getAttribute("data-solved-label") || "这解决了我的问题";
+  input.addEventListener("input", function () {
+    var q = input.value.trim();
+    if (q === last) { return; }
+    last = q;
+    window.clearTimeout(timer);
+    if (q.length < 2) { box.hidden = true; return; }
+    timer = window.setTimeout(function () {
+      fetch(input.getAttribute("data-kb-suggest") + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (result) {
+          list.innerHTML = "";
+          (result.items || []).forEach(function (hit) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = "/kb/articles/" + hit.id;
+            a.target = "_blank";
+            a.rel = "noopener";
+            a.textContent = hit.title;
+            li.appendChild(a);
+            // A button of the report form itself, sent to the article's "solved" address (no nested form).
+            var button = document.createElement("button");
+            button.type = "submit"; button.className = "button small"; button.textContent = solvedLabel;
+            button.setAttribute("formaction", "/kb/articles/" + hit.id + "/solved");
+            button.setAttribute("formnovalidate", "");
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(button);
+            list.appendChild(li);
+          });
+          box.hidden = list.children.length === 0;
+        })
+        .catch(function () {});
+    }, 300);
+  });
+})();
