@@ -29,5 +29,6 @@ enum YiweiMigrations {
         CreateDispatchRules(),
         AddEmailAndSubscriptions(),
         CreateKnowledgeBase(),
+        CreateTicketSolutionIndex(),
     ]
 }

@@ -23,6 +23,30 @@ struct KnowledgeController: RouteCollection {
         kb.get("categories", use: categories)
         kb.post("categories", use: createCategory)
         kb.get("stats", use: stats)
+        kb.get("ticket-solutions", use: ticketSolutions)
+    }
+
+    /// Resolved tickets whose title or resolution match — for staff who handle tickets, within what they may see.
+    func ticketSolutions(req: Request) async throws -> [TicketSolutionDTO] {
+        let user = try req.requireUser()
+        guard user.worksTickets, !req.isExternal else { throw AppError.forbidden }
+        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard q.count <= 100 else { throw AppError(.badRequest, "invalid_query", "the query is too long", fields: ["q": "at most 100 characters"]) }
+        return try await Self.ticketSolutions(q, limit: 5, request: req)
+    }
+
+    static func ticketSolutions(_ q: String, limit: Int, request req: Request) async throws -> [TicketSolutionDTO] {
+        let user = try req.requireUser()
+        let ids = try await TicketSolutionSearch.candidates(q, limit: 50, on: req.db)
+        guard !ids.isEmpty else { return [] }
+        let scope = try await TicketScope.of(user, on: req.db)
+        let visible = try await scope.apply(Ticket.query(on: req.db).filter(\.$id ~~ ids)).all()
+        let byId = Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) })
+        let terms = KnowledgeSearch.terms(q)
+        return ids.compactMap { byId[$0] }.prefix(limit).map {
+            TicketSolutionDTO(id: $0.id!, number: $0.number, title: $0.title, snippet: KnowledgeSearch.snippet($0.resolution ?? "", terms: terms),
+                              resolvedAt: $0.resolvedAt)
+        }
     }
 
     struct ListQuery {

@@ -41,6 +41,8 @@ struct KnowledgePages: RouteCollection {
         var reviewDue: [Row]
         var stats: Stats?
         struct Stats: Encodable { var top: [Row]; var missed: [String] }
+        struct Solution: Encodable { var href: String; var number: String; var title: String; var snippet: String }
+        var solutions: [Solution] = []
     }
 
     func base(_ req: Request, _ key: String) async throws -> PageBase {
@@ -111,10 +113,16 @@ struct KnowledgePages: RouteCollection {
                 }
             }
         }
+        var solutions: [IndexContext.Solution] = []
+        if !q.isEmpty, !access.external, let user = req.currentUser, user.worksTickets, paging.page == 1 {
+            solutions = try await KnowledgeController.ticketSolutions(q, limit: 5, request: req).map {
+                .init(href: "/tickets/\($0.id)", number: $0.number, title: $0.title, snippet: $0.snippet)
+            }
+        }
         return try await req.view.render("kb/index", IndexContext(
             page: page, external: access.external, q: q, searched: !q.isEmpty, total: total, hits: hits, filters: filterFields,
             pager: .init(request: req, page: paging.page, per: per, total: total), canWrite: access.canWrite,
-            recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats))
+            recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats, solutions: solutions))
     }
 
     // MARK: - The article

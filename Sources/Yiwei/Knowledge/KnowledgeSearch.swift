@@ -264,3 +264,90 @@ enum KnowledgeSearch {
         return out
     }
 }
+
+/// 已解决工单的处理方法: agents search the resolutions of resolved tickets beside the articles (KB-5). On
+/// SQLite a trigram FTS5 index holds the title and resolution of every ticket that has a resolution (kept
+/// by triggers, so creating a ticket costs nothing extra); on PostgreSQL a pg_trgm index on the same text.
+enum TicketSolutionSearch {
+    static func createIndexes(on sql: any SQLDatabase) async throws {
+        if KnowledgeSearch.isSQLite(sql) {
+            try await sql.raw("""
+                CREATE VIRTUAL TABLE ticket_fts USING fts5(title, resolution, content='tickets', content_rowid='rowid', tokenize='trigram')
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets WHEN new.resolution IS NOT NULL BEGIN
+                  INSERT INTO ticket_fts(rowid, title, resolution) VALUES (new.rowid, new.title, new.resolution);
+                END
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER tickets_fts_update AFTER UPDATE OF title, resolution ON tickets BEGIN
+                  INSERT INTO ticket_fts(ticket_fts, rowid, title, resolution) SELECT 'delete', old.rowid, old.title, old.resolution WHERE old.resolution IS NOT NULL;
+                  INSERT INTO ticket_fts(rowid, title, resolution) SELECT new.rowid, new.title, new.resolution WHERE new.resolution IS NOT NULL;
+                END
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets WHEN old.resolution IS NOT NULL BEGIN
+                  INSERT INTO ticket_fts(ticket_fts, rowid, title, resolution) VALUES ('delete', old.rowid, old.title, old.resolution);
+                END
+                """).run()
+            // Tickets resolved before this index existed.
+            try await sql.raw("INSERT INTO ticket_fts(rowid, title, resolution) SELECT rowid, title, resolution FROM tickets WHERE resolution IS NOT NULL").run()
+        } else {
+            let schema = try await sql.raw("""
+                SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'
+                """).first()?.decode(column: "s", as: String.self) ?? "public"
+            try await sql.raw("""
+                CREATE INDEX idx_tickets_solution_trgm ON tickets USING gin ((title || ' ' || resolution) \(unsafeRaw: schema).gin_trgm_ops) WHERE resolution IS NOT NULL
+                """).run()
+        }
+    }
+
+    static func dropIndexes(on sql: any SQLDatabase) async throws {
+        if KnowledgeSearch.isSQLite(sql) {
+            for trigger in ["tickets_fts_insert", "tickets_fts_update", "tickets_fts_delete"] {
+                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
+            }
+            try await sql.raw("DROP TABLE IF EXISTS ticket_fts").run()
+        } else {
+            try await sql.raw("DROP INDEX IF EXISTS idx_tickets_solution_trgm").run()
+        }
+    }
+
+    /// Ids of up to `limit` resolved or closed tickets whose title or resolution contains every word of `q`
+    /// (words of 3+ characters; shorter words are ignored here), best first.
+    static func candidates(_ q: String, limit: Int, on db: any Database) async throws -> [UUID] {
+        let words = KnowledgeSearch.terms(q).filter { $0.count >= 3 }
+        guard !words.isEmpty else { return [] }
+        let sql = db as! any SQLDatabase
+        let rows: [any SQLRow]
+        if KnowledgeSearch.isSQLite(sql) {
+            let expr = KnowledgeSearch.quotedLiteral(words.map(KnowledgeSearch.quoted).joined(separator: " AND "))
+            rows = try await sql.raw("""
+                SELECT t.id FROM ticket_fts JOIN tickets t ON t.rowid = ticket_fts.rowid
+                WHERE ticket_fts MATCH \(unsafeRaw: expr) AND t.status IN ('resolved', 'closed')
+                ORDER BY bm25(ticket_fts, 5.0, 1.0), t.resolved_at DESC LIMIT \(bind: limit)
+                """).all()
+        } else {
+            let conditions = words.map { "(t.title || ' ' || t.resolution) ILIKE " + KnowledgeSearch.postgresLiteral(KnowledgeSearch.likePattern($0)) }
+            rows = try await sql.raw("""
+                SELECT t.id FROM tickets t WHERE t.resolution IS NOT NULL AND \(unsafeRaw: conditions.joined(separator: " AND "))
+                AND t.status IN ('resolved', 'closed') ORDER BY t.resolved_at DESC LIMIT \(bind: limit)
+                """).all()
+        }
+        return try rows.map { try $0.decode(column: "id", as: UUID.self) }
+    }
+}
+
+struct TicketSolutionDTO: Content, Equatable {
+    var id: UUID
+    var number: String
+    var title: String
+    /// HTML: the resolution around the match, escaped, matches in <mark>.
+    var snippet: String
+    var resolvedAt: Date?
+}
+
+struct CreateTicketSolutionIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws { try await TicketSolutionSearch.createIndexes(on: database as! any SQLDatabase) }
+    func revert(on database: any Database) async throws { try await TicketSolutionSearch.dropIndexes(on: database as! any SQLDatabase) }
+}

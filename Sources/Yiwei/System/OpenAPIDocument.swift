@@ -259,6 +259,8 @@ enum OpenAPIDocument {
         ("KBAction", object([("action", str(enumValues: ["submit", "publish", "reject", "archive", "restore", "confirm_review"])), ("reason", str(max: 200))],
                             required: ["action"])),
         ("KBFeedback", object([("helpful", bool)], required: ["helpful"])),
+        ("TicketSolution", object([("id", uuid), ("number", str()), ("title", str()), ("snippet", str()), ("resolvedAt", dateTimeNullable)],
+                                  required: ["id", "number", "title", "snippet"])),
         ("KBVersion", object([("version", int(min: 1)), ("title", str()), ("tags", array(str())), ("editorId", uuid), ("editorName", str(nullable: true)),
                               ("note", str(nullable: true)), ("createdAt", dateTime)], required: ["version", "title", "tags", "editorId", "createdAt"])),
         ("KBDiff", object([("from", int()), ("to", int()), ("comparison", .o([("type", .s("object"))]))], required: ["from", "to", "comparison"])),
@@ -304,7 +306,7 @@ enum OpenAPIDocument {
                             required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused", "businessTime"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
     ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox", "KBArticle"].map { ($0 + "Page", page($0)) }
-      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBCategory"].map { ($0 + "List", array(ref($0))) }
+      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBCategory", "TicketSolution"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
         var method: String
@@ -451,6 +453,9 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Knowledge categories", response: (200, "KBCategoryList")),
         Operation(method: "post", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Add a category (admin)", body: "KBCategoryBody",
                   response: (201, "KBCategory")),
+        Operation(method: "get", path: "/api/v1/kb/ticket-solutions", tag: "knowledge",
+                  summary: "Resolved tickets whose title or resolution match (staff; words of 3+ characters)", response: (200, "TicketSolutionList"),
+                  query: [("q", str(max: 100))]),
         Operation(method: "get", path: "/api/v1/kb/stats", tag: "knowledge", summary: "Most read articles and searches without results (leads)",
                   response: (200, "KBStats")),
     ]

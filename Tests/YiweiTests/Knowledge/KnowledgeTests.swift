@@ -196,6 +196,13 @@ struct KnowledgeTests {
             #expect(try await env.send(.POST, "/api/v1/kb/articles/from-ticket/\(t.id)", token: h.engineer.token).status == .conflict)
             _ = try await h.act(t, h.engineer.token, ["action": "resolve", "resolution": "LIS 打印模板损坏，重新下发模板后可打印。"])
             #expect(try await env.send(.POST, "/api/v1/kb/articles/from-ticket/\(t.id)", token: h.nurse.token).status == .forbidden)
+            // Agents find how resolved tickets were solved — within the tickets they may see.
+            let q = "打印模板".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let solutions = try await env.send(.GET, "/api/v1/kb/ticket-solutions?q=\(q)", token: h.engineer.token).content.decode([TicketSolutionDTO].self)
+            #expect(solutions.map(\.number) == [t.number])
+            #expect(solutions.first?.snippet.contains("<mark>打印模板</mark>") == true)
+            #expect(try await env.send(.GET, "/api/v1/kb/ticket-solutions?q=\(q)", token: h.logisticsEngineer.token).content.decode([TicketSolutionDTO].self).isEmpty)
+            #expect(try await env.send(.GET, "/api/v1/kb/ticket-solutions?q=\(q)", token: h.nurse.token).status == .forbidden)
             let res = try await env.send(.POST, "/api/v1/kb/articles/from-ticket/\(t.id)", token: h.engineer.token)
             #expect(res.status == .created, "\(res.body.string)")
             let draft = try res.content.decode(KBArticleDTO.self)
