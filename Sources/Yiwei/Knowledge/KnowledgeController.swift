@@ -175,7 +175,7 @@ struct KnowledgeController: RouteCollection {
     /// Up to 5 published articles that look like what the reporter is typing.
     func suggest(req: Request) async throws -> KBSearchResultDTO {
         let q = String((req.query[String.self, at: "q"] ?? "").prefix(200))
-        return try await KnowledgeService.search(KnowledgeService.suggestionQuery(q), filters: .init(), page: PageRequest(page: 1, per: 5), suggest: true, request: req)
+        return try await KnowledgeService.search(KnowledgeService.suggestionQuery(q), filters: .init(), page: PageRequest(page: 1, per: 20), suggest: true, request: req)
     }
 
     func categories(req: Request) async throws -> [KBCategoryDTO] {

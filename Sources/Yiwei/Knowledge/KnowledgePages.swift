@@ -30,6 +30,8 @@ struct KnowledgePages: RouteCollection {
         var external: Bool
         var q: String
         var searched: Bool
+        var filtered: Bool
+        var foundText: String
         var total: Int
         var hits: [Hit]
         var filters: [FormField]
@@ -120,7 +122,9 @@ struct KnowledgePages: RouteCollection {
             }
         }
         return try await req.view.render("kb/index", IndexContext(
-            page: page, external: access.external, q: q, searched: !q.isEmpty, total: total, hits: hits, filters: filterFields,
+            page: page, external: access.external, q: q, searched: !q.isEmpty,
+            filtered: filters.categoryIds != nil || filters.tag != nil || filters.businessSystemId != nil,
+            foundText: t["kb_found_n"]!.replacingOccurrences(of: "{n}", with: String(total)), total: total, hits: hits, filters: filterFields,
             pager: .init(request: req, page: paging.page, per: per, total: total), canWrite: access.canWrite,
             recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats, solutions: solutions))
     }
@@ -311,7 +315,7 @@ struct KnowledgePages: RouteCollection {
         let form = try req.content.decode(ActionForm.self)
         do {
             _ = try await KnowledgeService.act(id, KBActionBody(action: form.action, reason: form.reason), request: req)
-            return req.redirect(to: "/kb/articles/\(id!)", flash: "saved")
+            return req.redirect(to: "/kb/articles/\(id!)", flash: "kb_done_" + (form.action ?? ""))
         } catch let error as AppError where error.status == .conflict || error.status == .unprocessableEntity {
             return req.redirect(to: "/kb/articles/\(id!)", flash: "error_kb_action")
         }

@@ -256,7 +256,7 @@ enum KnowledgeService {
         let actor = request.auditActor, saved = UncheckedModel(a)
         return try await request.write { db in
             try await saved.model.create(on: db)
-            try await version(saved.model, editor: userId, note: sourceTicket == nil ? nil : "由工单生成", at: now).create(on: db)
+            try await version(saved.model, editor: userId, note: sourceTicket == nil ? "创建" : "由工单生成（已脱敏）", at: now).create(on: db)
             try await KnowledgeSearch.index(saved.model, on: db)
             let dto = dto(saved.model, includeRedactions: true)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.create", entityType: "kb_article", entityId: a.id!.uuidString,
@@ -433,11 +433,22 @@ enum KnowledgeService {
                 try await log.create(on: db)
             }
         }
-        let highlight = suggest ? terms : terms
-        return KBSearchResultDTO(items: result.hits.map {
+        var hits = result.hits
+        if suggest {
+            // At least a third of the typed text's pieces must be in the article, best first (one shared
+            // word such as 失败 is not a suggestion).
+            let needed = max(1, Int((Double(terms.count) * 0.34).rounded(.up)))
+            func score(_ h: KnowledgeSearch.Hit) -> Int {
+                let text = (h.title + " " + h.tags + " " + h.plain).lowercased()
+                return terms.filter { text.contains($0.lowercased()) }.count
+            }
+            hits = hits.map { ($0, score($0)) }.filter { $0.1 >= needed }.sorted { $0.1 > $1.1 }.prefix(5).map(\.0)
+        }
+        let highlight = terms
+        return KBSearchResultDTO(items: hits.map {
             KBSearchHitDTO(id: $0.id, title: $0.title, snippet: KnowledgeSearch.snippet($0.plain, terms: highlight), tags: $0.tags.split(separator: ",").map(String.init),
                            updatedAt: $0.updatedAt)
-        }, total: suggest ? result.hits.count : result.total, page: page.page, per: page.per)
+        }, total: suggest ? hits.count : result.total, page: page.page, per: page.per)
     }
 
     /// Suggestions while a reporter types (KB-5): the text's three-character pieces, any of which may match.

@@ -196,6 +196,9 @@
             button.type = "submit"; button.className = "button small"; button.textContent = solvedLabel;
             button.setAttribute("formaction", "/kb/articles/" + hit.id + "/solved");
             button.setAttribute("formnovalidate", "");
+            button.addEventListener("click", function (event) {
+              if (!window.confirm(box.getAttribute("data-confirm") || "确认问题已解决，不再报修？")) { event.preventDefault(); }
+            });
             li.appendChild(document.createTextNode(" "));
             li.appendChild(button);
             list.appendChild(li);
