@@ -160,6 +160,9 @@ enum KnowledgeSearch {
         "%" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
+    /// Totals are counted up to this many.
+    static let maxTotal = 1000
+
     /// Ranked hits for `q` among the articles `visibility` admits. `anyTerm`: suggestions — any term may match.
     static func search(_ q: String, visibility: SQLExpression, filters: Filters, limit: Int, offset: Int = 0, anyTerm: Bool = false,
                        countTotal: Bool = true, now: Date, on db: any Database) async throws -> (hits: [Hit], total: Int) {
@@ -173,35 +176,43 @@ enum KnowledgeSearch {
         let fresh = now.addingTimeInterval(-180 * 86_400)
 
         if isSQLite(sql) {
-            let long = words.filter { $0.count >= 3 }, short = words.filter { $0.count < 3 }
-            var matchParts: [SQLExpression] = []
+            let long = words.filter { $0.count >= 3 }
+            let pairs = words.filter { $0.count < 3 }.compactMap(pairQuery)
+            // The index that answers: trigrams for words of 3+ characters (BM25, title ×10, tags ×5), else
+            // the character pairs. The index hands over its best `window` rows by score; the article table
+            // then applies status, visibility and filters — never a scan of the articles.
+            let source: String
             if !long.isEmpty {
-                let expr = long.map(quoted).joined(separator: anyTerm ? " OR " : " AND ")
-                matchParts.append(SQLRaw("a.rowid IN (SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(expr)))"))
-            }
-            let pairs = short.compactMap(pairQuery)
-            if !pairs.isEmpty {
-                let expr = pairs.joined(separator: anyTerm ? " OR " : " AND ")
-                matchParts.append(SQLRaw("a.rowid IN (SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(expr)))"))
-            }
-            guard !matchParts.isEmpty else { return ([], 0) }
-            let match: SQLExpression = anyTerm && matchParts.count > 1
-                ? SQLGroupExpression(SQLList(matchParts, separator: SQLRaw(" OR "))) : SQLList(matchParts, separator: SQLRaw(" AND "))
-            let whereClause = SQLList(conditions + [match], separator: SQLRaw(" AND "))
-            // Rank: BM25 over the trigram index where there is one (title ×10, tags ×5, text ×1), else a title hit first.
-            let rank: SQLExpression
-            if !long.isEmpty {
-                let expr = long.map(quoted).joined(separator: " OR ")
-                rank = SQLRaw("(SELECT bm25(kb_fts, 10.0, 5.0, 1.0) FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(expr)) AND kb_fts.rowid = a.rowid)")
+                let expr = quotedLiteral(long.map(quoted).joined(separator: anyTerm ? " OR " : " AND "))
+                var s = "SELECT rowid, bm25(kb_fts, 10.0, 5.0, 1.0) AS score FROM kb_fts WHERE kb_fts MATCH \(expr)"
+                if !pairs.isEmpty && !anyTerm {
+                    s += " AND rowid IN (SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(pairs.joined(separator: " AND "))))"
+                }
+                source = s
+            } else if !pairs.isEmpty {
+                source = "SELECT rowid, bm25(kb_grams) AS score FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(pairs.joined(separator: anyTerm ? " OR " : " AND ")))"
             } else {
-                rank = SQLRaw("(CASE WHEN a.title LIKE \(quotedLiteral(likePattern(short[0]))) ESCAPE '\\' THEN -10.0 ELSE -1.0 END)")
+                return ([], 0)
             }
-            let total = countTotal ? try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0 : 0
+            let window = max(200, offset + limit + 100)
+            let whereClause = SQLList(conditions, separator: SQLRaw(" AND "))
+            // A title that contains the first word ranks twice as high (BM25 is negative: lower is better).
+            let titleBoost = "(CASE WHEN instr(lower(a.title), \(quotedLiteral(words[0].lowercased()))) > 0 THEN 2.0 ELSE 1.0 END)"
             let rows = try await sql.raw("""
-                SELECT a.id, a.title, a.plain, a.tags, a.updated_at FROM kb_articles a WHERE \(whereClause)
-                ORDER BY COALESCE(\(rank), 0.0) * (CASE WHEN a.updated_at > \(bind: fresh.timeIntervalSince1970) THEN 1.2 ELSE 1.0 END), a.updated_at DESC
+                SELECT a.id, a.title, a.plain, a.tags, a.updated_at
+                FROM (\(unsafeRaw: source) ORDER BY score LIMIT \(bind: window)) f JOIN kb_articles a ON a.rowid = f.rowid
+                WHERE \(whereClause)
+                ORDER BY f.score * \(unsafeRaw: titleBoost) * (CASE WHEN a.updated_at > \(bind: fresh.timeIntervalSince1970) THEN 1.2 ELSE 1.0 END), a.updated_at DESC
                 LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all()
+            var total = 0
+            if countTotal {
+                // Counted up to `maxTotal`: "1000 or more" is all a reader needs to know.
+                total = try await sql.raw("""
+                    SELECT count(*) AS n FROM (SELECT 1 FROM (\(unsafeRaw: source)) f JOIN kb_articles a ON a.rowid = f.rowid
+                    WHERE \(whereClause) LIMIT \(bind: maxTotal))
+                    """).first()?.decode(column: "n", as: Int.self) ?? 0
+            }
             return (try rows.map(hit), total)
         } else {
             let haystack = "(a.title || ' ' || a.tags || ' ' || a.plain)"
