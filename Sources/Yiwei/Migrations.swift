@@ -30,5 +30,6 @@ enum YiweiMigrations {
         AddEmailAndSubscriptions(),
         CreateKnowledgeBase(),
         CreateTicketSolutionIndex(),
+        CreateKBAttachments(),
     ]
 }

@@ -14,9 +14,11 @@ public enum ExternalListener {
         if path == "/healthz" || path == "/kb" || path.hasPrefix("/static/") { return true }
         for prefix in ["/kb/articles/", "/api/v1/kb/articles/"] where path.hasPrefix(prefix) {
             let rest = path.dropFirst(prefix.count)
-            // An article, or one of its attachments; not its versions, diff, feedback or workflow.
+            // An article, or (page route) one of its attachments; not its versions, diff, feedback or workflow.
             let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
             if parts.count == 1 && UUID(uuidString: String(parts[0])) != nil { return true }
+            if prefix == "/kb/articles/" && parts.count == 3 && parts[1] == "attachments"
+                && UUID(uuidString: String(parts[0])) != nil && UUID(uuidString: String(parts[2])) != nil { return true }
         }
         return path == "/api/v1/kb/search" || path == "/api/v1/kb/suggest"
     }

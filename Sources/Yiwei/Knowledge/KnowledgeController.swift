@@ -24,6 +24,16 @@ struct KnowledgeController: RouteCollection {
         kb.post("categories", use: createCategory)
         kb.get("stats", use: stats)
         kb.get("ticket-solutions", use: ticketSolutions)
+        kb.on(.POST, "articles", ":articleId", "attachments", body: .collect(maxSize: "11mb"), use: uploadAttachment)
+        kb.get("articles", ":articleId", "attachments", use: attachments)
+    }
+
+    func uploadAttachment(req: Request) async throws -> Response {
+        try await KnowledgeAttachments.upload(req.parameters.get("articleId", as: UUID.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func attachments(req: Request) async throws -> [KBAttachmentDTO] {
+        try await KnowledgeAttachments.list(req.parameters.get("articleId", as: UUID.self), request: req)
     }
 
     /// Resolved tickets whose title or resolution match — for staff who handle tickets, within what they may see.

@@ -19,6 +19,22 @@ struct KnowledgePages: RouteCollection {
         routes.post("kb", "articles", ":articleId", "solved", use: solved)
         routes.get("kb", "articles", ":articleId", "history", use: history)
         routes.post("tickets", ":ticketId", "to-kb", use: fromTicket)
+        routes.get("kb", "articles", ":articleId", "attachments", ":attachmentId", use: attachment)
+        routes.on(.POST, "kb", "articles", ":articleId", "attachments", body: .collect(maxSize: "11mb"), use: upload)
+    }
+
+    func attachment(req: Request) async throws -> Response {
+        try await KnowledgeAttachments.download(req.parameters.get("articleId", as: UUID.self), req.parameters.get("attachmentId", as: UUID.self), request: req)
+    }
+
+    func upload(req: Request) async throws -> Response {
+        let id = req.parameters.get("articleId", as: UUID.self)
+        do {
+            _ = try await KnowledgeAttachments.upload(id, request: req)
+            return req.redirect(to: "/kb/articles/\(id!)/edit", flash: "saved")
+        } catch let error as AppError where error.status.code < 500 && error.status != .forbidden && error.status != .notFound {
+            return req.redirect(to: "/kb/articles/\(id!)/edit", flash: "error_kb_attachment")
+        }
     }
 
     // MARK: - Search and browse
@@ -153,6 +169,8 @@ struct KnowledgePages: RouteCollection {
         var redactions: [Mark]
         var redactedHTML: String?
         var sourceTicket: String?
+        struct File: Encodable { var url: String; var name: String; var size: String; var isImage: Bool }
+        var files: [File] = []
     }
 
     func article(req: Request) async throws -> View {
@@ -207,7 +225,11 @@ struct KnowledgePages: RouteCollection {
             updated: DisplayTime.short(a.updatedAt, req), reviewDue: a.reviewDueAt.map { DisplayTime.short($0, req) } ?? "",
             reviewOverdue: a.status == "published" && (a.reviewDueAt.map { $0 <= req.now } ?? false),
             canEdit: access.mayEdit(a), canFeedback: access.userId != nil && a.status == "published", myVote: myVote, actions: actions,
-            redactions: marks, redactedHTML: redactedHTML, sourceTicket: sourceTicket))
+            redactions: marks, redactedHTML: redactedHTML, sourceTicket: sourceTicket,
+            files: try await KBAttachment.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$createdAt).all().map {
+                .init(url: "/kb/articles/\(a.id!)/attachments/\($0.id!)", name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+                      isImage: $0.contentType.hasPrefix("image/"))
+            }))
     }
 
     // MARK: - Editor
@@ -227,6 +249,9 @@ struct KnowledgePages: RouteCollection {
         var bodyError: String?
         var errorSummary: String?
         var isEdit: Bool
+        struct File: Encodable { var url: String; var name: String; var markdown: String }
+        var files: [File] = []
+        var uploadAction: String?
     }
 
     func newForm(req: Request) async throws -> View {
@@ -271,10 +296,19 @@ struct KnowledgePages: RouteCollection {
         ]
         if article != nil { fields.append(FormField(name: "note", label: t["kb_note"]!, kind: .text, value: f["note"], maxLength: 200)) }
         fields = FormField.withErrors(fields, errors, locale: page.lang)
+        var files: [EditContext.File] = []
+        if let a = article {
+            files = try await KBAttachment.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$createdAt).all().map { f in
+                let url = "/kb/articles/\(a.id!)/attachments/\(f.id!)"
+                return EditContext.File(url: url, name: f.fileName, markdown: f.contentType.hasPrefix("image/") ? "![\(f.fileName)](\(url))" : "[\(f.fileName)](\(url))")
+            }
+        }
         return try await req.view.render("kb/form", EditContext(
             page: page, heading: page.title, action: article.map { "/kb/articles/\($0.id!)/edit" } ?? "/kb/new",
             cancelHref: article.map { "/kb/articles/\($0.id!)" } ?? "/kb", fields: fields, body: f["body"], bodyError: errors["body"],
-            errorSummary: errors.isEmpty ? nil : t["form_has_errors"], isEdit: article != nil))
+            errorSummary: errors.isEmpty ? nil : t["form_has_errors"], isEdit: article != nil,
+            files: files,
+            uploadAction: article.map { "/kb/articles/\($0.id!)/attachments" }))
     }
 
     static func body(_ form: Form) -> KBArticleBody {

@@ -259,6 +259,9 @@ enum OpenAPIDocument {
         ("KBAction", object([("action", str(enumValues: ["submit", "publish", "reject", "archive", "restore", "confirm_review"])), ("reason", str(max: 200))],
                             required: ["action"])),
         ("KBFeedback", object([("helpful", bool)], required: ["helpful"])),
+        ("KBAttachment", object([("id", uuid), ("articleId", uuid), ("fileName", str()), ("contentType", str()), ("size", int(min: 1)),
+                                 ("sha256", str()), ("createdAt", dateTime), ("url", str())],
+                                required: ["id", "articleId", "fileName", "contentType", "size", "sha256", "createdAt", "url"])),
         ("TicketSolution", object([("id", uuid), ("number", str()), ("title", str()), ("snippet", str()), ("resolvedAt", dateTimeNullable)],
                                   required: ["id", "number", "title", "snippet"])),
         ("KBVersion", object([("version", int(min: 1)), ("title", str()), ("tags", array(str())), ("editorId", uuid), ("editorName", str(nullable: true)),
@@ -306,7 +309,7 @@ enum OpenAPIDocument {
                             required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused", "businessTime"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
     ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox", "KBArticle"].map { ($0 + "Page", page($0)) }
-      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBCategory", "TicketSolution"].map { ($0 + "List", array(ref($0))) }
+      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBCategory", "TicketSolution", "KBAttachment"].map { ($0 + "List", array(ref($0))) }
 
     struct Operation {
         var method: String
@@ -453,6 +456,11 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Knowledge categories", response: (200, "KBCategoryList")),
         Operation(method: "post", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Add a category (admin)", body: "KBCategoryBody",
                   response: (201, "KBCategory")),
+        Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/attachments", tag: "knowledge",
+                  summary: "Attach a file or image (multipart field file, at most 10 MB; editors)", body: "AttachmentUpload",
+                  response: (201, "KBAttachment"), pathParams: ["articleId"], multipart: true),
+        Operation(method: "get", path: "/api/v1/kb/articles/{articleId}/attachments", tag: "knowledge", summary: "An article's files",
+                  response: (200, "KBAttachmentList"), pathParams: ["articleId"]),
         Operation(method: "get", path: "/api/v1/kb/ticket-solutions", tag: "knowledge",
                   summary: "Resolved tickets whose title or resolution match (staff; words of 3+ characters)", response: (200, "TicketSolutionList"),
                   query: [("q", str(max: 100))]),

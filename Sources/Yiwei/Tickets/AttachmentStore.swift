@@ -117,13 +117,19 @@ enum AttachmentStore {
         if attachment.isInternal && !user.seesInternal { throw AppError.notFound("attachment") }
         let path = directory(request) + "/" + attachment.storedPath
         guard let data = FileManager.default.contents(atPath: path) else { throw AppError.notFound("attachment") }
+        return serve(data, contentType: attachment.contentType, fileName: attachment.fileName)
+    }
+
+    /// A stored file as a response that a browser cannot turn into a page: the sniffed type, nosniff, a
+    /// sandboxing CSP, images inline and everything else as a download, the name in RFC 6266 form.
+    static func serve(_ data: Data, contentType: String, fileName: String) -> Response {
         let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
-        let inline = attachment.contentType.hasPrefix("image/")
-        let ascii = attachment.fileName.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != ";" }
-        let encoded = attachment.fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? "file"
+        response.headers.replaceOrAdd(name: .contentType, value: contentType)
+        let inline = contentType.hasPrefix("image/")
+        let ascii = fileName.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != ";" }
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? "file"
         response.headers.replaceOrAdd(name: "Content-Disposition",
-                                      value: "\(inline ? "inline" : "attachment"); filename=\"\(ascii ? attachment.fileName : "attachment")\"; filename*=UTF-8''\(encoded)")
+                                      value: "\(inline ? "inline" : "attachment"); filename=\"\(ascii ? fileName : "attachment")\"; filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox; default-src 'none'")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")

@@ -274,3 +274,44 @@ struct KnowledgeTests {
         }
     }
 }
+
+@Suite("Knowledge attachments")
+struct KnowledgeAttachmentTests {
+    @Test("editors attach images and files; readers of the article download them safely; the external listener only those of public articles")
+    func attachments() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let pub = try await h.publish("打印机驱动安装", "步骤见截图。")
+            let internalOne = try await h.publish("机房巡检记录表", "见附件。", visibility: "internal")
+            func upload(_ article: KBArticleDTO, _ token: String, _ name: String, _ bytes: [UInt8]) async throws -> TestingHTTPResponse {
+                let (type, body) = TicketCollaborationTests.multipart(name, bytes)
+                return try await env.app.testing().sendRequest(.POST, "/api/v1/kb/articles/\(article.id)/attachments",
+                                                               headers: ["Authorization": "Bearer \(token)", "Content-Type": type], body: body)
+            }
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
+            let res = try await upload(pub, h.engineer.token, "驱动截图.png", png)
+            #expect(res.status == .created, "\(res.body.string)")
+            let image = try res.content.decode(KBAttachmentDTO.self)
+            #expect(image.contentType == "image/png" && image.size == 108 && image.url == "/kb/articles/\(pub.id)/attachments/\(image.id)")
+            #expect(try await upload(pub, h.nurse.token, "x.png", png).status == .forbidden)
+            #expect(try await upload(pub, h.engineer.token, "x.exe", [0x4D, 0x5A, 0x90, 0x00, 0xFF]).status == .unsupportedMediaType)
+            let html = try await upload(internalOne, h.engineer.token, "evil.html", Array("<script>alert(1)</script>".utf8))
+            let text = try html.content.decode(KBAttachmentDTO.self)
+            #expect(text.contentType == "text/plain; charset=utf-8")
+            let listed = try await env.send(.GET, "/api/v1/kb/articles/\(pub.id)/attachments", token: h.nurse.token).content.decode([KBAttachmentDTO].self)
+            #expect(listed.map(\.id) == [image.id])
+            // Downloads: through the page route, with the safe headers.
+            let browser = Browser(env)
+            try await browser.signInFresh("hushi")
+            let got = try await browser.get(image.url)
+            #expect(got.status == .ok && got.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(got.headers.first(name: "Content-Disposition")?.hasPrefix("inline") == true)
+            #expect(try await browser.get(text.url).status == .notFound) // a reporter may not read the internal article
+            // The external listener: the public article's image, not the internal article's file.
+            let port = try #require(try await ExternalListener.start(env.app, port: 0).split(separator: ":").last.flatMap { Int($0) })
+            let outside = try await env.app.client.get(URI(string: "http://127.0.0.1:\(port)\(image.url)"))
+            #expect(outside.status == .ok && outside.headers.first(name: "Content-Security-Policy") == "sandbox; default-src 'none'")
+            #expect(try await env.app.client.get(URI(string: "http://127.0.0.1:\(port)\(text.url)")).status == .notFound)
+        }
+    }
+}
