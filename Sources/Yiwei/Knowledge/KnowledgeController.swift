@@ -26,7 +26,13 @@ struct KnowledgeController: RouteCollection {
         kb.get("ticket-solutions", use: ticketSolutions)
         kb.on(.POST, "articles", ":articleId", "attachments", body: .collect(maxSize: "11mb"), use: uploadAttachment)
         kb.get("articles", ":articleId", "attachments", use: attachments)
+        kb.get("export", use: export)
+        kb.on(.POST, "import", body: .collect(maxSize: "210mb"), use: importZip)
     }
+
+    func export(req: Request) async throws -> Response { try await KnowledgeTransfer.download(request: req) }
+
+    func importZip(req: Request) async throws -> KnowledgeTransfer.ImportResult { try await KnowledgeTransfer.upload(request: req) }
 
     func uploadAttachment(req: Request) async throws -> Response {
         try await KnowledgeAttachments.upload(req.parameters.get("articleId", as: UUID.self), request: req).encodeResponse(status: .created, for: req)

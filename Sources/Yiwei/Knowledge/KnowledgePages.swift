@@ -21,6 +21,19 @@ struct KnowledgePages: RouteCollection {
         routes.post("tickets", ":ticketId", "to-kb", use: fromTicket)
         routes.get("kb", "articles", ":articleId", "attachments", ":attachmentId", use: attachment)
         routes.on(.POST, "kb", "articles", ":articleId", "attachments", body: .collect(maxSize: "11mb"), use: upload)
+        routes.get("kb", "export", use: exportZip)
+        routes.on(.POST, "kb", "import", body: .collect(maxSize: "210mb"), use: importZip)
+    }
+
+    func exportZip(req: Request) async throws -> Response { try await KnowledgeTransfer.download(request: req) }
+
+    func importZip(req: Request) async throws -> Response {
+        do {
+            let result = try await KnowledgeTransfer.upload(request: req)
+            return req.redirect(to: "/kb", flash: result.created + result.updated > 0 ? "kb_imported" : "kb_import_unchanged")
+        } catch let error as AppError where error.status == .unprocessableEntity || error.status == .unsupportedMediaType || error.status == .payloadTooLarge {
+            return req.redirect(to: "/kb", flash: "error_kb_import")
+        }
     }
 
     func attachment(req: Request) async throws -> Response {
@@ -61,6 +74,7 @@ struct KnowledgePages: RouteCollection {
         struct Stats: Encodable { var top: [Row]; var missed: [String] }
         struct Solution: Encodable { var href: String; var number: String; var title: String; var snippet: String }
         var solutions: [Solution] = []
+        var canTransfer = false
     }
 
     func base(_ req: Request, _ key: String) async throws -> PageBase {
@@ -142,7 +156,7 @@ struct KnowledgePages: RouteCollection {
             filtered: filters.categoryIds != nil || filters.tag != nil || filters.businessSystemId != nil,
             foundText: t["kb_found_n"]!.replacingOccurrences(of: "{n}", with: String(total)), total: total, hits: hits, filters: filterFields,
             pager: .init(request: req, page: paging.page, per: per, total: total), canWrite: access.canWrite,
-            recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats, solutions: solutions))
+            recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats, solutions: solutions, canTransfer: access.isReviewer))
     }
 
     // MARK: - The article

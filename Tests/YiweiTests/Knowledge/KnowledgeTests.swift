@@ -315,3 +315,83 @@ struct KnowledgeAttachmentTests {
         }
     }
 }
+
+import ZIPFoundation
+
+@Suite("Knowledge import and export (ZIP of Markdown)")
+struct KnowledgeTransferTests {
+    static func zip(_ files: [(String, String)]) throws -> ByteBuffer {
+        let archive = try Archive(data: Data(), accessMode: .create, pathEncoding: nil)
+        for (name, text) in files {
+            let data = Data(text.utf8)
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return ByteBuffer(data: archive.data ?? Data())
+    }
+
+    static func upload(_ env: TestEnv, _ token: String, _ zip: ByteBuffer) async throws -> TestingHTTPResponse {
+        let boundary = "----yiwei-zip"
+        var buffer = ByteBuffer()
+        buffer.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"kb.zip\"\r\nContent-Type: application/zip\r\n\r\n")
+        var zip = zip
+        buffer.writeBuffer(&zip)
+        buffer.writeString("\r\n--\(boundary)--\r\n")
+        return try await env.app.testing().sendRequest(.POST, "/api/v1/kb/import",
+                                                       headers: ["Authorization": "Bearer \(token)", "Content-Type": "multipart/form-data; boundary=\(boundary)"],
+                                                       body: buffer)
+    }
+
+    @Test("export → import is a round trip; a changed article comes back as a new version; plain Markdown files import as drafts; bad archives import nothing")
+    func roundTrip() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let a = try await h.publish("HIS 登录失败的处理", "## 解决方法\n\n1. 检查大小写\n2. 重置密码", tags: ["HIS", "登录"])
+            let b = try await h.publish("内网：备份策略", "每日 02:00 全量备份。", visibility: "internal")
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 1, count: 40)
+            let (type, body) = TicketCollaborationTests.multipart("截图.png", png)
+            let attached = try await env.app.testing().sendRequest(.POST, "/api/v1/kb/articles/\(a.id)/attachments",
+                                                                   headers: ["Authorization": "Bearer \(h.engineer.token)", "Content-Type": type], body: body)
+            #expect(attached.status == .created)
+            #expect(try await env.send(.GET, "/api/v1/kb/export", token: h.nurse.token).status == .forbidden)
+            let exported = try await env.send(.GET, "/api/v1/kb/export", token: h.lead.token)
+            #expect(exported.status == .ok && exported.headers.contentType == .zip)
+            let archive = try Archive(data: Data(buffer: exported.body), accessMode: .read, pathEncoding: nil)
+            let names = Set(archive.map(\.path))
+            #expect(names.contains("manifest.json") && names.contains("articles/\(a.id).md") && names.contains("articles/\(b.id).md"))
+            #expect(names.contains { $0.hasPrefix("attachments/\(a.id)/") && $0.hasSuffix("/截图.png") })
+            var text = Data()
+            _ = try archive.extract(try #require(archive["articles/\(a.id).md"])) { text.append($0) }
+            let markdown = String(decoding: text, as: UTF8.self)
+            #expect(markdown.hasPrefix("---\nid: \"\(a.id.uuidString)\"\ntitle: \"HIS 登录失败的处理\"\n"))
+            #expect(markdown.contains("tags: [\"HIS\",\"登录\"]") && markdown.contains("visibility: \"public\"") && markdown.contains("owner: \"liming\""))
+            #expect(markdown.hasSuffix("---\n## 解决方法\n\n1. 检查大小写\n2. 重置密码"))
+
+            // The same archive again: nothing changes.
+            let same = try await Self.upload(env, h.lead.token, exported.body)
+            #expect(same.status == .ok, "\(same.body.string)")
+            #expect(try same.content.decode(KnowledgeTransfer.ImportResult.self) == .init(created: 0, updated: 0, unchanged: 2, attachments: 0))
+            // Edited since: importing the export brings the exported text back as version 3.
+            _ = try await env.send(.PATCH, "/api/v1/kb/articles/\(a.id)", token: h.engineer.token, json: ["body": "改过的正文"])
+            let back = try await Self.upload(env, h.lead.token, exported.body)
+            #expect(try back.content.decode(KnowledgeTransfer.ImportResult.self) == .init(created: 0, updated: 1, unchanged: 1, attachments: 0))
+            let restored = try await env.send(.GET, "/api/v1/kb/articles/\(a.id)", token: h.lead.token).content.decode(KBArticleDTO.self)
+            #expect(restored.version == 3 && restored.body == "## 解决方法\n\n1. 检查大小写\n2. 重置密码" && restored.tags == ["HIS", "登录"])
+
+            // Plain Markdown (no front matter): the first heading is the title; it arrives as a draft.
+            let plain = try await Self.upload(env, h.lead.token, try Self.zip([("旧知识库/打印机卡纸.md", "# 打印机卡纸处理\n\n打开上盖取出卡纸。")]))
+            #expect(try plain.content.decode(KnowledgeTransfer.ImportResult.self).created == 1)
+            let drafts = try await env.send(.GET, "/api/v1/kb/articles?status=draft", token: h.lead.token).content.decode(Page<KBArticleDTO>.self)
+            #expect(drafts.items.map(\.title) == ["打印机卡纸处理"])
+
+            // All or nothing: one bad article, nothing imported; garbage is not a ZIP; reporters may not import.
+            let count = try await env.send(.GET, "/api/v1/kb/articles?status=draft", token: h.lead.token).content.decode(Page<KBArticleDTO>.self).total
+            let bad = try await Self.upload(env, h.lead.token, try Self.zip([("a.md", "# 好的\n\n正文"), ("b.md", "---\ntitle: \"空正文\"\n---\n")]))
+            #expect(bad.status == .unprocessableEntity && (bad.errorFields["file"] ?? "").hasPrefix("b.md"))
+            #expect(try await env.send(.GET, "/api/v1/kb/articles?status=draft", token: h.lead.token).content.decode(Page<KBArticleDTO>.self).total == count)
+            #expect(try await Self.upload(env, h.lead.token, ByteBuffer(string: "not a zip")).status == .unprocessableEntity)
+            #expect(try await Self.upload(env, h.nurse.token, try Self.zip([("a.md", "# x\n\ny")])).status == .forbidden)
+        }
+    }
+}
