@@ -178,38 +178,49 @@ enum KnowledgeSearch {
         if isSQLite(sql) {
             let long = words.filter { $0.count >= 3 }
             let pairs = words.filter { $0.count < 3 }.compactMap(pairQuery)
-            // The index that answers: trigrams for words of 3+ characters (BM25, title ×10, tags ×5), else
-            // the character pairs. The index hands over its best `window` rows by score; the article table
-            // then applies status, visibility and filters — never a scan of the articles.
-            let source: String
+            let join = anyTerm ? " OR " : " AND "
+            // Candidates come from the index that answers — trigrams for words of 3+ characters, else the
+            // character pairs — newest first (FTS5 walks its rowids backwards and stops at the limit), plus
+            // the newest matches in titles and tags, so a title hit is never lost among many body hits. The
+            // article table then applies status, visibility and filters, and ranks the few hundred candidates.
+            var candidates: [String] = []
+            var countSource: String
             if !long.isEmpty {
-                let expr = quotedLiteral(long.map(quoted).joined(separator: anyTerm ? " OR " : " AND "))
-                var s = "SELECT rowid, bm25(kb_fts, 10.0, 5.0, 1.0) AS score FROM kb_fts WHERE kb_fts MATCH \(expr)"
+                let inner = long.map(quoted).joined(separator: join)
+                var pairFilter = ""
                 if !pairs.isEmpty && !anyTerm {
-                    s += " AND rowid IN (SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(pairs.joined(separator: " AND "))))"
+                    pairFilter = " AND rowid IN (SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(pairs.joined(separator: " AND "))))"
                 }
-                source = s
+                let window = max(200, offset + limit + 100)
+                candidates.append("SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(inner))\(pairFilter) ORDER BY rowid DESC LIMIT \(window)")
+                candidates.append("SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral("{title tags} : (" + inner + ")"))\(pairFilter) ORDER BY rowid DESC LIMIT 100")
+                countSource = "SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(inner))\(pairFilter)"
             } else if !pairs.isEmpty {
-                source = "SELECT rowid, bm25(kb_grams) AS score FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(pairs.joined(separator: anyTerm ? " OR " : " AND ")))"
+                let window = max(300, offset + limit + 100)
+                let expr = quotedLiteral(pairs.joined(separator: join))
+                candidates.append("SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(expr) ORDER BY rowid DESC LIMIT \(window)")
+                countSource = "SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(expr)"
             } else {
                 return ([], 0)
             }
-            let window = max(200, offset + limit + 100)
             let whereClause = SQLList(conditions, separator: SQLRaw(" AND "))
-            // A title that contains the first word ranks twice as high (BM25 is negative: lower is better).
-            let titleBoost = "(CASE WHEN instr(lower(a.title), \(quotedLiteral(words[0].lowercased()))) > 0 THEN 2.0 ELSE 1.0 END)"
+            // Score: each word in the title ×10, in the tags ×5, anywhere 1; articles updated within 180 days ×1.2.
+            let lowered = words.map { quotedLiteral($0.lowercased()) }
+            let titleHits = lowered.map { "(instr(lower(a.title), \($0)) > 0) * 10" }.joined(separator: " + ")
+            let tagHits = lowered.map { "(instr(lower(a.tags), \($0)) > 0) * 5" }.joined(separator: " + ")
+            let union = candidates.map { "SELECT rowid FROM (\($0))" }.joined(separator: " UNION ")
             let rows = try await sql.raw("""
-                SELECT a.id, a.title, a.plain, a.tags, a.updated_at
-                FROM (\(unsafeRaw: source) ORDER BY score LIMIT \(bind: window)) f JOIN kb_articles a ON a.rowid = f.rowid
+                SELECT a.id, a.title, a.plain, a.tags, a.updated_at FROM (\(unsafeRaw: union)) c JOIN kb_articles a ON a.rowid = c.rowid
                 WHERE \(whereClause)
-                ORDER BY f.score * \(unsafeRaw: titleBoost) * (CASE WHEN a.updated_at > \(bind: fresh.timeIntervalSince1970) THEN 1.2 ELSE 1.0 END), a.updated_at DESC
+                ORDER BY (\(unsafeRaw: titleHits) + \(unsafeRaw: tagHits) + 1) * (CASE WHEN a.updated_at > \(bind: fresh.timeIntervalSince1970) THEN 1.2 ELSE 1.0 END) DESC,
+                         a.updated_at DESC
                 LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all()
             var total = 0
             if countTotal {
                 // Counted up to `maxTotal`: "1000 or more" is all a reader needs to know.
                 total = try await sql.raw("""
-                    SELECT count(*) AS n FROM (SELECT 1 FROM (\(unsafeRaw: source)) f JOIN kb_articles a ON a.rowid = f.rowid
+                    SELECT count(*) AS n FROM (SELECT 1 FROM (\(unsafeRaw: countSource)) f JOIN kb_articles a ON a.rowid = f.rowid
                     WHERE \(whereClause) LIMIT \(bind: maxTotal))
                     """).first()?.decode(column: "n", as: Int.self) ?? 0
             }
