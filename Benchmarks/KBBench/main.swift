@@ -18,7 +18,8 @@ struct KBBench {
         let reps = args.count > 1 ? args[1] : 20
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yiwei-kb-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let keep = ProcessInfo.processInfo.environment["YIWEI_BENCH_KEEP"] != nil
+        defer { if keep { print("kept: \(dir)") } else { try? FileManager.default.removeItem(atPath: dir) } }
         var config = AppConfig()
         config.dataDirectory = dir
         config.database = .sqlite(path: dir + "/yiwei.sqlite")

@@ -204,13 +204,15 @@ enum KnowledgeSearch {
                 return ([], 0)
             }
             let whereClause = SQLList(conditions, separator: SQLRaw(" AND "))
+            // CROSS JOIN keeps SQLite from walking the articles by status and probing the index for each:
+            // the index's matches drive, the articles are looked up by rowid.
             // Score: each word in the title ×10, in the tags ×5, anywhere 1; articles updated within 180 days ×1.2.
             let lowered = words.map { quotedLiteral($0.lowercased()) }
             let titleHits = lowered.map { "(instr(lower(a.title), \($0)) > 0) * 10" }.joined(separator: " + ")
             let tagHits = lowered.map { "(instr(lower(a.tags), \($0)) > 0) * 5" }.joined(separator: " + ")
             let union = candidates.map { "SELECT rowid FROM (\($0))" }.joined(separator: " UNION ")
             let rows = try await sql.raw("""
-                SELECT a.id, a.title, a.plain, a.tags, a.updated_at FROM (\(unsafeRaw: union)) c JOIN kb_articles a ON a.rowid = c.rowid
+                SELECT a.id, a.title, a.plain, a.tags, a.updated_at FROM (\(unsafeRaw: union)) c CROSS JOIN kb_articles a ON a.rowid = c.rowid
                 WHERE \(whereClause)
                 ORDER BY (\(unsafeRaw: titleHits) + \(unsafeRaw: tagHits) + 1) * (CASE WHEN a.updated_at > \(bind: fresh.timeIntervalSince1970) THEN 1.2 ELSE 1.0 END) DESC,
                          a.updated_at DESC
@@ -220,7 +222,7 @@ enum KnowledgeSearch {
             if countTotal {
                 // Counted up to `maxTotal`: "1000 or more" is all a reader needs to know.
                 total = try await sql.raw("""
-                    SELECT count(*) AS n FROM (SELECT 1 FROM (\(unsafeRaw: countSource)) f JOIN kb_articles a ON a.rowid = f.rowid
+                    SELECT count(*) AS n FROM (SELECT 1 FROM (\(unsafeRaw: countSource)) f CROSS JOIN kb_articles a ON a.rowid = f.rowid
                     WHERE \(whereClause) LIMIT \(bind: maxTotal))
                     """).first()?.decode(column: "n", as: Int.self) ?? 0
             }
@@ -336,7 +338,8 @@ enum TicketSolutionSearch {
     }
 
     /// Ids of up to `limit` resolved or closed tickets whose title or resolution contains every word of `q`
-    /// (words of 3+ characters; shorter words are ignored here), best first.
+    /// (words of 3+ characters; shorter words are ignored here): among the newest 500 matches, title hits
+    /// first, then the most recently resolved.
     static func candidates(_ q: String, limit: Int, on db: any Database) async throws -> [UUID] {
         let words = KnowledgeSearch.terms(q).filter { $0.count >= 3 }
         guard !words.isEmpty else { return [] }
@@ -345,9 +348,10 @@ enum TicketSolutionSearch {
         if KnowledgeSearch.isSQLite(sql) {
             let expr = KnowledgeSearch.quotedLiteral(words.map(KnowledgeSearch.quoted).joined(separator: " AND "))
             rows = try await sql.raw("""
-                SELECT t.id FROM ticket_fts JOIN tickets t ON t.rowid = ticket_fts.rowid
-                WHERE ticket_fts MATCH \(unsafeRaw: expr) AND t.status IN ('resolved', 'closed')
-                ORDER BY bm25(ticket_fts, 5.0, 1.0), t.resolved_at DESC LIMIT \(bind: limit)
+                SELECT t.id FROM (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH \(unsafeRaw: expr) ORDER BY rowid DESC LIMIT 500) f
+                CROSS JOIN tickets t ON t.rowid = f.rowid
+                WHERE t.status IN ('resolved', 'closed')
+                ORDER BY (instr(t.title, \(unsafeRaw: KnowledgeSearch.quotedLiteral(words[0]))) > 0) DESC, t.resolved_at DESC LIMIT \(bind: limit)
                 """).all()
         } else {
             let conditions = words.map { "(t.title || ' ' || t.resolution) ILIKE " + KnowledgeSearch.postgresLiteral(KnowledgeSearch.likePattern($0)) }
