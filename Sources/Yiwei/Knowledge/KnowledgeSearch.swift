@@ -187,14 +187,16 @@ enum KnowledgeSearch {
             var countSource: String
             if !long.isEmpty {
                 let inner = long.map(quoted).joined(separator: join)
-                var pairFilter = ""
-                if !pairs.isEmpty && !anyTerm {
-                    pairFilter = " AND rowid IN (SELECT rowid FROM kb_grams WHERE kb_grams MATCH \(quotedLiteral(pairs.joined(separator: " AND "))))"
+                // Short words beside long ones (「PACS 影像」) are checked in the candidates' text: asking the
+                // pair index for every trigram match, or the other way round, costs seconds on common words.
+                let shortWords = anyTerm ? [] : words.filter { $0.count < 3 }
+                for word in shortWords {
+                    conditions.append(SQLRaw("instr(lower(a.title || ' ' || a.tags || ' ' || a.plain), \(quotedLiteral(word.lowercased()))) > 0"))
                 }
-                let window = max(200, offset + limit + 100)
-                candidates.append("SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(inner))\(pairFilter) ORDER BY rowid DESC LIMIT \(window)")
-                candidates.append("SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral("{title tags} : (" + inner + ")"))\(pairFilter) ORDER BY rowid DESC LIMIT 100")
-                countSource = "SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(inner))\(pairFilter)"
+                let window = max(shortWords.isEmpty ? 200 : 2000, offset + limit + 100)
+                candidates.append("SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(inner)) ORDER BY rowid DESC LIMIT \(window)")
+                candidates.append("SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral("{title tags} : (" + inner + ")")) ORDER BY rowid DESC LIMIT 100")
+                countSource = "SELECT rowid FROM kb_fts WHERE kb_fts MATCH \(quotedLiteral(inner))"
             } else if !pairs.isEmpty {
                 let window = max(300, offset + limit + 100)
                 let expr = quotedLiteral(pairs.joined(separator: join))

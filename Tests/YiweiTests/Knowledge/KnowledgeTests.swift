@@ -144,6 +144,9 @@ struct KnowledgeTests {
             #expect(three.items.map(\.id) == [login.id])
             #expect(three.items[0].snippet.contains("<mark>重置密码</mark>"))
             #expect(try await h.search("影像 带宽", h.nurse.token).total == 1)
+            // A long word with a short one: the short one is checked in the long one's matches.
+            #expect(try await h.search("PACS 带宽", h.nurse.token).total == 1)
+            #expect(try await h.search("PACS 登录", h.nurse.token).total == 0)
             #expect(try await h.search("his", h.nurse.token).items.first?.id == login.id)
             #expect(try await h.search("不存在的内容", h.nurse.token).total == 0)
             for hostile in ["\"", "*", "登\"录", "NEAR(a b)", "a OR b", "'; DROP TABLE kb_articles; --", "%", "_", "(", "^", "-x"] {
