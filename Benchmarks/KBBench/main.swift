@@ -69,6 +69,19 @@ struct KBBench {
             })
         }
         rows.append(("reference: LIKE '%q%' scan, same queries (1 repetition)", reference, 0))
+        // The same without an index for a word few or no articles contain: the scan reads everything.
+        var rare: [Double] = [], rareIndexed: [Double] = []
+        for q in ["心电监护仪", "不存在的词", "蓝屏死机"] {
+            rare.append(try await time {
+                _ = try await sql.raw("""
+                    SELECT id, title FROM kb_articles WHERE status = 'published' AND (title LIKE \(bind: "%" + q + "%") OR plain LIKE \(bind: "%" + q + "%"))
+                    ORDER BY updated_at DESC LIMIT 20
+                    """).all()
+            })
+            rareIndexed.append(try await time { _ = try await KnowledgeCorpus.benchmarkSearch(app, q, suggest: false, now: now) })
+        }
+        rows.append(("search, a word no article contains", rareIndexed, 0))
+        rows.append(("reference: LIKE '%q%' scan, a word no article contains", rare, 0))
 
         func percentile(_ xs: [Double], _ p: Double) -> Double {
             let s = xs.sorted()

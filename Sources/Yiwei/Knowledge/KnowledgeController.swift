@@ -200,7 +200,7 @@ struct KnowledgeController: RouteCollection {
     }
 
     func createCategory(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        guard KnowledgeCategories.mayManage(try req.requireUser()) else { throw AppError.forbidden }
         return try await KnowledgeCategories.create(try req.decodeJSON(KBCategoryBody.self), request: req).encodeResponse(status: .created, for: req)
     }
 
@@ -232,6 +232,9 @@ struct KnowledgeController: RouteCollection {
 
 enum KnowledgeCategories {
     static let kinds = ["system", "department", "problem"]
+
+    /// Leads (the knowledge base's owners) and administrators shape the tree.
+    static func mayManage(_ user: CurrentUser) -> Bool { user.roles.contains(.lead) || user.can(.manageOrganisation) }
 
     static func dto(_ c: KBCategory) -> KBCategoryDTO {
         KBCategoryDTO(id: c.id!, name: c.name, kind: c.kind, parentId: c.parentId, sortOrder: c.sortOrder)

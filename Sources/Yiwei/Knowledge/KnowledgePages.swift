@@ -21,11 +21,67 @@ struct KnowledgePages: RouteCollection {
         routes.post("tickets", ":ticketId", "to-kb", use: fromTicket)
         routes.get("kb", "articles", ":articleId", "attachments", ":attachmentId", use: attachment)
         routes.on(.POST, "kb", "articles", ":articleId", "attachments", body: .collect(maxSize: "11mb"), use: upload)
+        routes.get("kb", "categories", use: categories)
+        routes.post("kb", "categories", use: createCategory)
         routes.get("kb", "export", use: exportZip)
         routes.on(.POST, "kb", "import", body: .collect(maxSize: "210mb"), use: importZip)
     }
 
     func exportZip(req: Request) async throws -> Response { try await KnowledgeTransfer.download(request: req) }
+
+    struct CategoryForm: Content { var name: String?; var kind: String?; var parentId: String?; var sortOrder: String? }
+
+    /// 知识分类: the tree by system, department and problem type, and a form to add to it.
+    func categories(req: Request) async throws -> View { try await renderCategories(req, form: CategoryForm(), errors: [:]) }
+
+    func renderCategories(_ req: Request, form: CategoryForm, errors: [String: String]) async throws -> View {
+        let user = try req.requireUser()
+        guard KnowledgeCategories.mayManage(user) else { throw AppError.forbidden }
+        let page = try await PageBase.make(for: req, titleKey: "kb_categories")
+        let t = page.t
+        let all = try await KnowledgeCategories.all(on: req.db)
+        let byId = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+        func path(_ c: KBCategoryDTO) -> String {
+            var names = [c.name], current = c
+            while let parent = current.parentId.flatMap({ byId[$0] }), names.count < 10 { names.insert(parent.name, at: 0); current = parent }
+            return names.joined(separator: " / ")
+        }
+        let kinds = ["system": t["kb_kind_system"]!, "department": t["kb_kind_department"]!, "problem": t["kb_kind_problem"]!]
+        let sql = req.db as! any SQLDatabase
+        var counts: [UUID: Int] = [:]
+        for row in try await sql.raw("SELECT category_id AS c, count(*) AS n FROM kb_articles WHERE category_id IS NOT NULL GROUP BY category_id").all() {
+            counts[try row.decode(column: "c", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        let columns = [t["kb_category"]!, t["kb_category_kind"]!, t["kb_articles_count"]!]
+        let rows = all.sorted { path($0) < path($1) }.map { c -> [ListCell] in
+            [ListCell(text: path(c), href: "/kb?q=&categoryId=\(c.id)"), ListCell(text: kinds[c.kind] ?? c.kind), ListCell(text: String(counts[c.id] ?? 0))]
+        }
+        let f = FormValues(form)
+        let fields = FormField.withErrors([
+            FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
+            FormField(name: "kind", label: t["kb_category_kind"]!, kind: .select,
+                      options: FormField.options(KnowledgeCategories.kinds.map { ($0, kinds[$0]!) }, selected: [f["kind"].isEmpty ? "problem" : f["kind"]])),
+            FormField(name: "parentId", label: t["kb_category_parent"]!, kind: .select,
+                      options: FormField.options(all.map { ($0.id.uuidString, path($0)) }.sorted { $0.1 < $1.1 }, selected: [f["parentId"]], allowEmpty: t["kb_none"]!)),
+            FormField(name: "sortOrder", label: t["kb_category_order"]!, kind: .number, value: f["sortOrder"]),
+        ], errors, locale: page.lang)
+        return try await req.view.render("admin/rules", RulesPageContext(
+            page: page, heading: page.title, intro: t["kb_categories_intro"]!, columns: columns, rows: ListPageContext.labelled(rows, columns),
+            emptyText: t["kb_categories_empty"]!, formAction: "/kb/categories", formTitle: t["kb_category_new"]!, fields: fields,
+            errorSummary: errors.isEmpty ? nil : t["form_has_errors"]))
+    }
+
+    func createCategory(req: Request) async throws -> Response {
+        let form = try req.content.decode(CategoryForm.self)
+        do {
+            let order = (form.sortOrder ?? "").trimmingCharacters(in: .whitespaces)
+            if !order.isEmpty && Int(order) == nil { throw AppError.validation(["sortOrder": "must be a whole number"]) }
+            _ = try await KnowledgeCategories.create(KBCategoryBody(name: form.name, kind: form.kind, parentId: form.parentId, sortOrder: Int(order)), request: req)
+            return req.redirect(to: "/kb/categories", flash: "saved")
+        } catch let error as AppError where error.fields != nil {
+            return try await renderCategories(req, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
+        }
+    }
 
     func importZip(req: Request) async throws -> Response {
         do {

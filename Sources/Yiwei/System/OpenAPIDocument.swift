@@ -456,7 +456,7 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/kb/suggest", tag: "knowledge", summary: "Up to 5 articles like the text being typed",
                   response: (200, "KBSearchResult"), query: [("q", str(max: 200))]),
         Operation(method: "get", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Knowledge categories", response: (200, "KBCategoryList")),
-        Operation(method: "post", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Add a category (admin)", body: "KBCategoryBody",
+        Operation(method: "post", path: "/api/v1/kb/categories", tag: "knowledge", summary: "Add a category (leads, admin)", body: "KBCategoryBody",
                   response: (201, "KBCategory")),
         Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/attachments", tag: "knowledge",
                   summary: "Attach a file or image (multipart field file, at most 10 MB; editors)", body: "AttachmentUpload",

@@ -398,3 +398,33 @@ struct KnowledgeTransferTests {
         }
     }
 }
+
+@Suite("Knowledge categories")
+struct KnowledgeCategoryTests {
+    @Test("leads and admins build the tree; a category filter covers the categories below it")
+    func tree() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let parent = try await env.send(.POST, "/api/v1/kb/categories", token: h.lead.token, json: ["name": "终端与外设", "kind": "problem"])
+            #expect(parent.status == .created)
+            let parentId = try parent.content.decode(KBCategoryDTO.self).id
+            let child = try await env.send(.POST, "/api/v1/kb/categories", token: h.admin, json: ["name": "打印机", "kind": "problem", "parentId": parentId.uuidString])
+            let childId = try child.content.decode(KBCategoryDTO.self).id
+            #expect(try await env.send(.POST, "/api/v1/kb/categories", token: h.engineer.token, json: ["name": "x"]).status == .forbidden)
+            let bad = try await env.send(.POST, "/api/v1/kb/categories", token: h.lead.token, json: ["name": "", "kind": "colour", "parentId": UUID().uuidString])
+            #expect(Set(bad.errorFields.keys) == ["name", "kind", "parentId"])
+            struct Body: Encodable { var title: String; var body: String; var visibility = "public"; var categoryId: String }
+            let created = try await env.send(.POST, "/api/v1/kb/articles", token: h.engineer.token,
+                                             json: Body(title: "票据打印机卡纸", body: "打开上盖取出卡纸。", categoryId: childId.uuidString))
+            let id = try created.content.decode(KBArticleDTO.self).id
+            _ = try await env.send(.POST, "/api/v1/kb/articles/\(id)/actions", token: h.lead.token, json: ["action": "publish"])
+            let found = try await env.send(.GET, "/api/v1/kb/search?q=%E5%8D%A1%E7%BA%B8&categoryId=\(parentId)", token: h.nurse.token)
+                .content.decode(KBSearchResultDTO.self)
+            #expect(found.items.map(\.id) == [id])
+            let browser = Browser(env)
+            try await browser.signInFresh("zuzhang")
+            let page = try await browser.get("/kb/categories")
+            #expect(page.status == .ok && page.body.string.contains("终端与外设 / 打印机"))
+        }
+    }
+}
