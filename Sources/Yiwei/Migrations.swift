@@ -31,5 +31,6 @@ enum YiweiMigrations {
         CreateKnowledgeBase(),
         CreateTicketSolutionIndex(),
         CreateKBAttachments(),
+        AddKPIColumns(),
     ]
 }

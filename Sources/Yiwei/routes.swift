@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: DispatchRuleController())
     try api.register(collection: SubscriptionController())
     try api.register(collection: KnowledgeController())
+    try api.register(collection: KPIController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware(), UnreadCountMiddleware())

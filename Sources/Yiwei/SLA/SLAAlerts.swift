@@ -157,6 +157,11 @@ public enum SLAScheduler {
                     }
                 }
                 t.nextAlertAt = try await nextAlert(t, evaluation: evaluation, on: db, now: now)
+                // A clock past its due time has missed its target: decided for the KPIs.
+                for state in evaluation?.states ?? [] where state.breached {
+                    if state.kind == .response { t.responseBreached = true }
+                    if state.kind == .resolve { t.resolveBreached = true }
+                }
                 try await t.update(on: db)
             }
             return recorded

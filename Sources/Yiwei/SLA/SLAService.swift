@@ -159,15 +159,24 @@ enum SLAService {
         t.startDueAt = due(.start)
         t.resolveDueAt = t.statusValue.isOpen ? due(.resolve) : nil
         t.nextAlertAt = try await SLAScheduler.nextAlert(t, evaluation: evaluation, on: db, now: now)
+        // Decided: the clock stopped (met or missed), or it is still running past its target.
+        func decided(_ kind: SLAClockKind) -> Bool? {
+            guard let s = evaluation?.states.first(where: { $0.kind == kind }) else { return nil }
+            if s.stoppedAt != nil || s.breached { return s.breached }
+            return nil
+        }
+        t.responseBreached = decided(.response)
+        t.resolveBreached = decided(.resolve)
     }
 
     /// Refreshes the stored due times after a change and, when they moved, says so in the timeline.
     static func refreshAndRecord(_ t: Ticket, actor: UUID?, on db: any Database, now: Date) async throws {
         let before = [t.responseDueAt, t.startDueAt, t.resolveDueAt]
-        let policyBefore = t.slaPolicyId, alertBefore = t.nextAlertAt
+        let policyBefore = t.slaPolicyId, alertBefore = t.nextAlertAt, breachBefore = [t.responseBreached, t.resolveBreached]
         try await refresh(t, on: db, now: now)
         let after = [t.responseDueAt, t.startDueAt, t.resolveDueAt]
-        guard after != before || t.slaPolicyId != policyBefore || t.nextAlertAt != alertBefore else { return }
+        guard after != before || t.slaPolicyId != policyBefore || t.nextAlertAt != alertBefore
+                || breachBefore != [t.responseBreached, t.resolveBreached] else { return }
         try await t.update(on: db)
         // The timeline records a new policy, and due times that move later (a resume, a reopen); a clock
         // that stops or pauses is already told by its own event.

@@ -53,6 +53,10 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "plan_approved_by_id") var planApprovedById: UUID?
     /// When the SLA scheduler must next look at this ticket (a warning point or a due time).
     @OptionalField(key: "next_alert_at") var nextAlertAt: Date?
+    /// Whether the response / resolution target was missed, once that is decided (the clock stopped, or its
+    /// due time passed); nil while undecided or without a policy. Kept for the KPIs (ANA-2).
+    @OptionalField(key: "response_breached") var responseBreached: Bool?
+    @OptionalField(key: "resolve_breached") var resolveBreached: Bool?
     /// When the service desk made the return visit (回访), if it has.
     @OptionalField(key: "visited_at") var visitedAt: Date?
     @Field(key: "created_at") var createdAt: Date
