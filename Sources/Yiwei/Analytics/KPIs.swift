@@ -19,7 +19,7 @@ struct AddKPIColumns: AsyncMigration {
 }
 
 /// One set of figures, exactly as ../shared/API.md defines them (docs/kpis.md has the worked examples).
-struct KPIFigures: Content, Equatable {
+public struct KPIFigures: Content, Equatable {
     var created: Int
     var resolved: Int
     var closed: Int
@@ -32,13 +32,13 @@ struct KPIFigures: Content, Equatable {
     var satisfaction: Double?
 }
 
-struct KPIGroup: Content, Equatable {
+public struct KPIGroup: Content, Equatable {
     var key: String
     var label: String
     var kpis: KPIFigures
 }
 
-struct KPIResult: Content, Equatable {
+public struct KPIResult: Content, Equatable {
     var from: Date
     var to: Date
     var domain: String?
@@ -65,7 +65,7 @@ struct KPIResult: Content, Equatable {
 /// excluded) in minutes; SLA rates over tickets whose target is decided; reopen rate; satisfaction. One
 /// aggregate query (grouped for breakdowns by domain, team, engineer, vendor, business system, priority,
 /// day, week or month in the hospital's time zone); nothing is loaded ticket by ticket.
-enum KPIService {
+public enum KPIService {
     static let groupings = ["domain", "team", "engineer", "vendor", "system", "priority", "day", "week", "month"]
 
     static func seconds(_ later: String, _ earlier: String, postgres: Bool) -> String {
@@ -89,8 +89,8 @@ enum KPIService {
             satisfaction: try double("satisfaction"))
     }
 
-    static func compute(from: Date, to: Date, domain: String?, teamId: UUID?, groupBy: String?, timeZone: TimeZone,
-                        on db: any Database) async throws -> KPIResult {
+    public static func compute(from: Date, to: Date, domain: String?, teamId: UUID?, groupBy: String?, timeZone: TimeZone,
+                               on db: any Database) async throws -> KPIResult {
         let sql = db as! any SQLDatabase
         let postgres = sql.dialect.name != "sqlite"
         let responseSeconds = seconds("t.acknowledged_at", "t.created_at", postgres: postgres)
