@@ -3,7 +3,8 @@ import Logging
 import Vapor
 import Yiwei
 
-/// `yiwei serve [--demo] [--port N] [--data-dir DIR]`, `yiwei migrate`, `yiwei seed-demo`, `yiwei audit verify`.
+/// `yiwei serve [--demo] [--port N] [--data-dir DIR]`, `yiwei migrate`, `yiwei seed-demo`, `yiwei audit verify`,
+/// `yiwei backup --to DIR`, `yiwei restore --from DIR`.
 @main
 enum Entrypoint {
     static func main() async throws {
@@ -14,6 +15,15 @@ enum Entrypoint {
         } catch {
             FileHandle.standardError.write(Data("配置错误 / configuration error: \(error)\n".utf8))
             exit(2)
+        }
+        // Restore runs before anything opens (and so creates) a database in the target folder.
+        if arguments.dropFirst().first == "restore" {
+            let rest = Array(arguments.dropFirst(2))
+            guard let index = rest.firstIndex(of: "--from"), index + 1 < rest.count else {
+                FileHandle.standardError.write(Data("usage: yiwei restore --from BACKUP_DIR --data-dir EMPTY_DIR\n".utf8))
+                exit(2)
+            }
+            exit(RestoreCommand.run(from: rest[index + 1], dataDirectory: config.dataDirectory))
         }
         var env = try Environment.detect(arguments: arguments)
         // A hospital's server runs production settings unless told otherwise (`--env development`).

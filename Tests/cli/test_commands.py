@@ -163,3 +163,39 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
         server.stop()
     with sqlite3.connect(data / "yiwei.sqlite") as db:
         assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_backup_while_serving_and_restore_into_an_empty_folder(tmp_path):
+    data = tmp_path / "data"
+    server = Server(data, YIWEI_ADMIN_PASSWORD=ADMIN_PASSWORD)
+    try:
+        token = login(server.port, "admin", ADMIN_PASSWORD)
+        assert call(server.port, "POST", "/api/v1/campuses", {"name": "本部院区"}, token)[0] == 201
+        # Online: the server keeps running while the backup is taken.
+        backup = run("backup", "--to", str(tmp_path / "backup"), data_dir=data)
+        assert backup.returncode == 0, backup.stderr + backup.stdout
+        assert "backup written" in backup.stdout
+        assert call(server.port, "POST", "/api/v1/campuses", {"name": "东院区"}, token)[0] == 201  # after the backup
+    finally:
+        server.stop()
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert "yiwei.sqlite" in manifest["files"] and manifest["database"] == "sqlite"
+    # A second backup into the same folder is refused.
+    assert run("backup", "--to", str(tmp_path / "backup"), data_dir=data).returncode == 2
+
+    restored = tmp_path / "restored"
+    ok = run("restore", "--from", str(tmp_path / "backup"), data_dir=restored)
+    assert ok.returncode == 0, ok.stderr + ok.stdout
+    check = run("migrate", data_dir=restored)
+    assert check.returncode == 0 and "integrity check: ok" in check.stdout, check.stderr + check.stdout
+    assert run("audit", "verify", data_dir=restored).returncode == 0
+    with sqlite3.connect(restored / "yiwei.sqlite") as db:
+        names = [r[0] for r in db.execute("select name from campuses order by name")]
+    assert names == ["本部院区"]  # the state at the backup, not after it
+    # Never over an existing database; a damaged backup is refused.
+    assert run("restore", "--from", str(tmp_path / "backup"), data_dir=restored).returncode == 1
+    with open(tmp_path / "backup" / "yiwei.sqlite", "r+b") as f:
+        f.seek(200)
+        f.write(b"damage")
+    damaged = run("restore", "--from", str(tmp_path / "backup"), data_dir=tmp_path / "other")
+    assert damaged.returncode == 1 and "damaged" in damaged.stderr

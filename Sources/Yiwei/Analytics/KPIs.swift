@@ -100,15 +100,15 @@ public enum KPIService {
             count(*) AS created,
             sum(CASE WHEN t.status IN ('resolved', 'closed') THEN 1 ELSE 0 END) AS resolved,
             sum(CASE WHEN t.status = 'closed' THEN 1 ELSE 0 END) AS closed,
-            avg(CASE WHEN t.acknowledged_at IS NOT NULL THEN \(responseSeconds) END) AS response_seconds,
-            avg(CASE WHEN t.status IN ('resolved', 'closed') AND t.resolved_at IS NOT NULL THEN \(resolveSeconds) - t.paused_seconds END) AS resolve_seconds,
+            CAST(avg(CASE WHEN t.acknowledged_at IS NOT NULL THEN \(responseSeconds) END) AS DOUBLE PRECISION) AS response_seconds,
+            CAST(avg(CASE WHEN t.status IN ('resolved', 'closed') AND t.resolved_at IS NOT NULL THEN \(resolveSeconds) - t.paused_seconds END) AS DOUBLE PRECISION) AS resolve_seconds,
             sum(CASE WHEN t.response_breached IS NOT NULL THEN 1 ELSE 0 END) AS response_decided,
             sum(CASE WHEN t.response_breached = \(falseValue) THEN 1 ELSE 0 END) AS response_met,
             sum(CASE WHEN t.resolve_breached IS NOT NULL THEN 1 ELSE 0 END) AS resolve_decided,
             sum(CASE WHEN t.resolve_breached = \(falseValue) THEN 1 ELSE 0 END) AS resolve_met,
             sum(CASE WHEN t.reopen_count > 0 THEN 1 ELSE 0 END) AS reopened,
             sum(CASE WHEN t.reopen_count > 0 OR t.resolved_at IS NOT NULL THEN 1 ELSE 0 END) AS ever_resolved,
-            avg(t.rating_score * 1.0) AS satisfaction
+            CAST(avg(t.rating_score * 1.0) AS DOUBLE PRECISION) AS satisfaction
             """
         var conditions: [SQLExpression] = [
             SQLBinaryExpression(SQLColumn("created_at", table: "t"), .greaterThanOrEqual, SQLBind(from)),

@@ -6,6 +6,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
 }
 
 /// `yiwei migrate`: migrations already ran at start; this reports the state and exits.
@@ -14,9 +15,18 @@ struct MigrateCommand: AsyncCommand {
     var help: String { "Apply pending database migrations (they also run on every start) and report the schema state." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let count = try await (context.application.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?
-            .decode(column: "n", as: Int.self) ?? 0
+        let sql = context.application.db as! any SQLDatabase
+        let count = try await sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
         context.console.print("数据库已是最新 / database is up to date: \(count) migrations applied")
+        if sql.dialect.name == "sqlite" {
+            let check = try await sql.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self) ?? "?"
+            guard check == "ok" else {
+                FileHandle.standardError.write(Data("数据库完整性检查失败 / integrity check failed: \(check)\n".utf8))
+                context.application.exitStatus = 1
+                return
+            }
+            context.console.print("完整性检查通过 / integrity check: ok")
+        }
     }
 }
 
