@@ -42,6 +42,7 @@ public func configure(_ app: Application, config: AppConfig, clock: AppClock = A
     app.middleware.use(YiweiErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ExternalGuardMiddleware())
+    app.middleware.use(MultipartGuardMiddleware())
     app.middleware.use(StaticFilesMiddleware(publicDirectory: resources.publicFiles))
     app.middleware.use(WebMiddleware())
     app.middleware.use(AuthMiddleware())

@@ -138,7 +138,9 @@ enum KnowledgeSearch {
 
     /// Terms of a query: whitespace-separated, at most 8, each at most 50 characters.
     static func terms(_ q: String) -> [String] {
-        Array(q.split(whereSeparator: { $0.isWhitespace }).map { String($0.prefix(50)) }.filter { !$0.isEmpty }.prefix(8))
+        // Control characters (NUL among them) never reach SQL: they end a statement in SQLite.
+        let clean = String(q.unicodeScalars.filter { $0.properties.generalCategory != .control }.map(Character.init))
+        return Array(clean.split(whereSeparator: { $0.isWhitespace }).map { String($0.prefix(50)) }.filter { !$0.isEmpty }.prefix(8))
     }
 
     /// An FTS5 string literal: double quotes doubled.
@@ -250,7 +252,9 @@ enum KnowledgeSearch {
     }
 
     /// A single-quoted SQL string literal (for FTS5 MATCH expressions, which must be literal text to use the index).
-    static func quotedLiteral(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+    static func quotedLiteral(_ s: String) -> String {
+        "'" + s.replacingOccurrences(of: "\0", with: "").replacingOccurrences(of: "'", with: "''") + "'"
+    }
     static func postgresLiteral(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
 
     static func hit(_ row: any SQLRow) throws -> Hit {

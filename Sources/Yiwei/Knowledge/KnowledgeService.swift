@@ -453,7 +453,9 @@ enum KnowledgeService {
 
     /// Suggestions while a reporter types (KB-5): the text's three-character pieces, any of which may match.
     static func suggestionQuery(_ text: String) -> String {
-        let chars = Array(text.filter { !$0.isWhitespace && !$0.isPunctuation && !$0.isSymbol })
+        let chars = Array(text.filter { c in
+            !c.isWhitespace && !c.isPunctuation && !c.isSymbol && !c.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        })
         guard chars.count >= 3 else { return String(chars) }
         var pieces: [String] = []
         var i = 0

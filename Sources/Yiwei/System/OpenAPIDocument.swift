@@ -346,6 +346,8 @@ enum OpenAPIDocument {
         var paged: Bool = false
         var multipart: Bool = false
         var binary: Bool = false
+        /// The media type of a binary response (default application/octet-stream).
+        var binaryType: String = "application/octet-stream"
     }
 
     static func orgOperations(_ path: String, _ schema: String, _ tag: String, _ noun: String, filters: [(String, J)] = []) -> [Operation] {
@@ -437,7 +439,7 @@ enum OpenAPIDocument {
                       summary: "Upload an attachment (multipart field file; images, PDF, ZIP, text; at most 10 MB)",
                       body: "AttachmentUpload", response: (201, "Attachment"), pathParams: t, multipart: true),
             Operation(method: "get", path: "/api/v1/attachments/{attachmentId}", tag: "tickets", summary: "Download an attachment",
-                      response: (200, nil), pathParams: ["attachmentId"], binary: true),
+                      response: (200, nil), pathParams: ["attachmentId"], binary: true, binaryType: "*/*"),
             Operation(method: "get", path: "/api/v1/saved-filters", tag: "tickets", summary: "My saved queue filters",
                       response: (200, "SavedFilterList")),
             Operation(method: "post", path: "/api/v1/saved-filters", tag: "tickets", summary: "Save a queue filter", body: "SavedFilterBody",
@@ -489,7 +491,7 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/kb/articles/{articleId}/attachments", tag: "knowledge", summary: "An article's files",
                   response: (200, "KBAttachmentList"), pathParams: ["articleId"]),
         Operation(method: "get", path: "/api/v1/kb/export", tag: "knowledge", summary: "The whole base as a ZIP of Markdown files with attachments (leads)",
-                  response: (200, nil), binary: true),
+                  response: (200, nil), binary: true, binaryType: "application/zip"),
         Operation(method: "post", path: "/api/v1/kb/import", tag: "knowledge",
                   summary: "Import a ZIP of Markdown files (an export, or plain .md files); all or nothing (leads)", body: "AttachmentUpload",
                   response: (200, "KBImportResult"), multipart: true),
@@ -573,7 +575,7 @@ enum OpenAPIDocument {
                                                       ("content", .o([("application/json", .o([("schema", ref(schema))]))]))])))
             } else if op.binary {
                 responses.append(("200", .o([("description", .s("The file")),
-                                             ("content", .o([("application/octet-stream", .o([("schema", str(format: "binary"))]))]))])))
+                                             ("content", .o([(op.binaryType, .o([("schema", str(format: "binary"))]))]))])))
             } else if op.path == "/openapi.json" {
                 responses.append(("200", .o([("description", .s("The OpenAPI document")),
                                              ("content", .o([("application/json", .o([("schema", .o([("type", .s("object"))]))]))]))])))
@@ -591,6 +593,9 @@ enum OpenAPIDocument {
                 responses.append(("422", errorResponse("Invalid fields")))
             }
             if op.path == "/api/v1/auth/login" { responses.append(("423", errorResponse("Account locked after repeated failures"))) }
+            if op.body == nil && op.path.hasSuffix("/due") {
+                responses.append(("422", errorResponse("The calendar has no working time within ten years of the start")))
+            }
             if op.path == "/healthz" {
                 responses.append(("503", .o([("description", .s("Database unavailable")),
                                              ("content", .o([("application/json", .o([("schema", ref("Health"))]))]))])))

@@ -149,11 +149,13 @@ struct KnowledgeTests {
             #expect(try await h.search("PACS 登录", h.nurse.token).total == 0)
             #expect(try await h.search("his", h.nurse.token).items.first?.id == login.id)
             #expect(try await h.search("不存在的内容", h.nurse.token).total == 0)
-            for hostile in ["\"", "*", "登\"录", "NEAR(a b)", "a OR b", "'; DROP TABLE kb_articles; --", "%", "_", "(", "^", "-x"] {
+            for hostile in ["\u{0}", "å\u{0})Q", "\"", "*", "登\"录", "NEAR(a b)", "a OR b", "'; DROP TABLE kb_articles; --", "%", "_", "(", "^", "-x"] {
                 _ = try await h.search(hostile, h.nurse.token)
             }
             let tooLong = try await env.send(.GET, "/api/v1/kb/search?q=\(String(repeating: "a", count: 101))", token: h.nurse.token)
             #expect(tooLong.status == .badRequest)
+            let nul = try await env.send(.GET, "/api/v1/kb/suggest?q=%C3%A5%C3%94%00%29%C2%8DQ%F4%81%96%ABey", token: h.nurse.token)
+            #expect(nul.status == .ok) // found by fuzzing: a NUL once ended the SQL statement
             // Suggestions for a sentence being typed.
             let suggest = try await env.send(.GET, "/api/v1/kb/suggest?q=\("HIS登录失败怎么办".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
                                              token: h.nurse.token).content.decode(KBSearchResultDTO.self)

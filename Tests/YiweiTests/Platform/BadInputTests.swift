@@ -176,3 +176,29 @@ struct BadInputTests {
         }
     }
 }
+
+@Suite("Multipart bodies that would crash the multipart parser")
+struct MultipartGuardTests {
+    @Test("a part whose header name is not ASCII is a 400 on every route, and the server goes on")
+    func nonASCIIHeaderName() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report()
+            let boundary = "7e2c9cbb1b41c1510b5142f8f0bb7518"
+            let body = "--\(boundary)\r\n·--\(boundary)--\r\n"
+            for path in ["/api/v1/tickets/\(t.id)/attachments", "/login", "/api/v1/kb/import", "/portal/new"] {
+                let res = try await env.app.testing().sendRequest(.POST, path, headers: ["Authorization": "Bearer \(h.nurse.token)",
+                                                                                       "Content-Type": "multipart/form-data; boundary=\(boundary)"],
+                                                                  body: ByteBuffer(string: body))
+                #expect(res.status == .badRequest, "\(path): \(res.status)")
+            }
+            // Non-ASCII in a header value (a Chinese file name) is fine.
+            let (type, upload) = TicketCollaborationTests.multipart("截图.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+            let ok = try await env.app.testing().sendRequest(.POST, "/api/v1/tickets/\(t.id)/attachments",
+                                                             headers: ["Authorization": "Bearer \(h.nurse.token)", "Content-Type": type], body: upload)
+            #expect(ok.status == .created)
+            #expect(MultipartGuardMiddleware.headerNamesAreASCII(Array("--b\r\nContent-Disposition: form-data; name=\"文件\"\r\n\r\nx\r\n--b--\r\n".utf8), boundary: "b"))
+            #expect(!MultipartGuardMiddleware.headerNamesAreASCII(Array("--b\r\nContent-Disposition: x\r\nÛ: y\r\n\r\nx\r\n--b--\r\n".utf8), boundary: "b"))
+        }
+    }
+}
