@@ -199,8 +199,8 @@ struct KPIController: RouteCollection {
         let zone = req.yiwei.config.timeZone
         let from = v.dayOrInstant("from", req.query[String.self, at: "from"], timeZone: zone)
         let to = v.dayOrInstant("to", req.query[String.self, at: "to"], timeZone: zone)
-        if req.query[String.self, at: "from"] == nil { v.add("from", "required") }
-        if req.query[String.self, at: "to"] == nil { v.add("to", "required") }
+        if (req.query[String.self, at: "from"] ?? "").isEmpty { v.add("from", "required") }
+        if (req.query[String.self, at: "to"] ?? "").isEmpty { v.add("to", "required") }
         var domain: String?
         if let raw = req.query[String.self, at: "domain"], !raw.isEmpty { domain = v.oneOf("domain", raw, ServiceDomain.self)?.rawValue }
         let teamId = v.uuid("teamId", req.query[String.self, at: "teamId"].flatMap { $0.isEmpty ? nil : $0 })
@@ -208,8 +208,8 @@ struct KPIController: RouteCollection {
         if let groupBy, !KPIService.groupings.contains(groupBy) { v.add("groupBy", "must be one of " + KPIService.groupings.joined(separator: ", ")) }
         if let from, let to, to <= from { v.add("to", "must be after from") }
         if let from, let to, to.timeIntervalSince(from) > 3 * 366 * 86_400 { v.add("to", "at most three years") }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
-        return try await KPIService.compute(from: from!, to: to!, domain: domain, teamId: teamId, groupBy: groupBy,
+        guard v.isValid, let from, let to else { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        return try await KPIService.compute(from: from, to: to, domain: domain, teamId: teamId, groupBy: groupBy,
                                             timeZone: req.yiwei.config.timeZone, on: req.db)
     }
 }

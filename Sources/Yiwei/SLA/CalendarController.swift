@@ -65,15 +65,15 @@ struct CalendarController: RouteCollection {
         let record = try await Self.find(req)
         var v = Validator()
         let start = v.instant("start", req.query[String.self, at: "start"])
-        if req.query[String.self, at: "start"] == nil { v.add("start", "required") }
+        if (req.query[String.self, at: "start"] ?? "").isEmpty { v.add("start", "required") }
         let raw = req.query[String.self, at: "minutes"]
         let minutes = raw.flatMap { Int($0) }
         if raw == nil { v.add("minutes", "required") } else if minutes == nil || !(0...5_256_000).contains(minutes!) {
             v.add("minutes", "must be a whole number between 0 and 5256000")
         }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid calculator input", fields: v.fields) }
+        guard v.isValid, let start, let minutes else { throw AppError(.badRequest, "invalid_query", "invalid calculator input", fields: v.fields) }
         let calendar = try CalendarStore.calendar(record)
-        guard let due = calendar.due(start: start!, minutes: minutes!) else {
+        guard let due = calendar.due(start: start, minutes: minutes) else {
             throw AppError(.unprocessableEntity, "no_working_time", "the calendar has no working time within ten years")
         }
         return DueDTO(due: CalendarStore.format(due, in: calendar.timeZone))
@@ -84,11 +84,11 @@ struct CalendarController: RouteCollection {
         var v = Validator()
         let from = v.instant("from", req.query[String.self, at: "from"])
         let to = v.instant("to", req.query[String.self, at: "to"])
-        if req.query[String.self, at: "from"] == nil { v.add("from", "required") }
-        if req.query[String.self, at: "to"] == nil { v.add("to", "required") }
+        if (req.query[String.self, at: "from"] ?? "").isEmpty { v.add("from", "required") }
+        if (req.query[String.self, at: "to"] ?? "").isEmpty { v.add("to", "required") }
         if let from, let to, to.timeIntervalSince(from) > 20 * 366 * 86400 { v.add("to", "at most 20 years after from") }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid calculator input", fields: v.fields) }
-        return BusinessMinutesDTO(minutes: try CalendarStore.calendar(record).businessMinutes(from: from!, to: to!))
+        guard v.isValid, let from, let to else { throw AppError(.badRequest, "invalid_query", "invalid calculator input", fields: v.fields) }
+        return BusinessMinutesDTO(minutes: try CalendarStore.calendar(record).businessMinutes(from: from, to: to))
     }
 }
 
