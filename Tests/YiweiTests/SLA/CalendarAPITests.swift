@@ -103,8 +103,14 @@ struct CalendarAPITests {
             let admin = try await env.adminToken()
             let office = try await office(env, admin)
             for query in ["minutes=30", "start=\(q("2026-11-23T08:00:00+08:00"))", "start=yesterday&minutes=30",
-                          "start=\(q("2026-11-23T08:00:00+08:00"))&minutes=-1", "start=\(q("2026-11-23T08:00:00+08:00"))&minutes=1.5"] {
+                          "start=\(q("2026-11-23T08:00:00+08:00"))&minutes=-1", "start=\(q("2026-11-23T08:00:00+08:00"))&minutes=1.5",
+                          "start=&minutes=", // empty values (found by fuzzing: once a crash)
+                          "start=\(q("0799-11-13T12:00:00Z"))&minutes=5"] { // year 799: local mean time, an offset RFC 3339 cannot write
                 let res = try await env.send(.GET, "/api/v1/calendars/\(office.id)/due?\(query)", token: admin)
+                #expect(res.status == .badRequest, "\(query)")
+            }
+            for query in ["from=&to=", "from=\(q("1066-10-14T09:00:00Z"))&to=\(q("2026-11-23T08:00:00+08:00"))"] {
+                let res = try await env.send(.GET, "/api/v1/calendars/\(office.id)/business-minutes?\(query)", token: admin)
                 #expect(res.status == .badRequest, "\(query)")
             }
             let reversed = try await env.send(.GET, "/api/v1/calendars/\(office.id)/business-minutes?from=\(q("2026-11-24T08:00:00+08:00"))&to=\(q("2026-11-23T08:00:00+08:00"))", token: admin)
