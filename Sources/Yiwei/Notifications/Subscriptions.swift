@@ -120,6 +120,21 @@ enum SubscriptionService {
         }
     }
 
+    static func setActive(_ id: UUID?, _ active: Bool?, request: Request) async throws -> SubscriptionDTO {
+        guard let id, let s = try await NotificationSubscription.find(id, on: request.db) else { throw AppError.notFound("subscription") }
+        guard let active else { throw AppError.validation(["isActive": "required"]) }
+        let before = dto(s)
+        s.isActive = active
+        let now = request.now, actor = request.auditActor, saved = UncheckedModel(s)
+        return try await request.write { db in
+            try await saved.model.update(on: db)
+            let after = dto(saved.model)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "subscription.update", entityType: "subscription",
+                                      entityId: id.uuidString, before: before, after: after)
+            return after
+        }
+    }
+
     static func delete(_ id: UUID?, request: Request) async throws {
         guard let id, let s = try await NotificationSubscription.find(id, on: request.db) else { throw AppError.notFound("subscription") }
         let before = dto(s)
@@ -178,6 +193,15 @@ struct SubscriptionController: RouteCollection {
         routes.get("notification-subscriptions", use: list)
         routes.post("notification-subscriptions", use: create)
         routes.delete("notification-subscriptions", ":subscriptionId", use: delete)
+        routes.patch("notification-subscriptions", ":subscriptionId", use: patch)
+    }
+
+    struct Patch: Content { var isActive: Bool? }
+
+    /// Switch a subscription off (or on again) without losing it.
+    func patch(req: Request) async throws -> SubscriptionDTO {
+        try await req.require(.manageOrganisation)
+        return try await SubscriptionService.setActive(req.parameters.get("subscriptionId", as: UUID.self), try req.decodeJSON(Patch.self).isActive, request: req)
     }
 
     func list(req: Request) async throws -> [SubscriptionDTO] {
@@ -203,6 +227,15 @@ struct SubscriptionPages: RouteCollection {
         routes.get("admin", "subscriptions", use: page)
         routes.post("admin", "subscriptions", use: create)
         routes.post("admin", "subscriptions", ":subscriptionId", "delete", use: delete)
+        routes.post("admin", "subscriptions", ":subscriptionId", "toggle", use: toggle)
+    }
+
+    func toggle(req: Request) async throws -> Response {
+        try await req.require(.manageOrganisation)
+        let id = req.parameters.get("subscriptionId", as: UUID.self)
+        guard let id, let s = try await NotificationSubscription.find(id, on: req.db) else { throw AppError.notFound("subscription") }
+        _ = try await SubscriptionService.setActive(id, !s.isActive, request: req)
+        return req.redirect(to: "/admin/subscriptions", flash: "saved")
     }
 
     struct Form: Content {
@@ -219,7 +252,7 @@ struct SubscriptionPages: RouteCollection {
         let subscriptions = try await NotificationSubscription.query(on: req.db).sort(\.$event).sort(\.$createdAt).all()
         let any = t["dispatch_any"]!
         func eventLabel(_ e: String) -> String { t["event_name_" + e] ?? e }
-        let columns = [t["field_name"]!, t["subscription_event"]!, t["subscription_who"]!, t["ticket_domain"]!, t["subscription_delivery"]!, ""]
+        let columns = [t["field_name"]!, t["subscription_event"]!, t["subscription_who"]!, t["ticket_domain"]!, t["subscription_delivery"]!, t["col_status"]!, ""]
         let rows = subscriptions.map { s -> [ListCell] in
             var who: [String] = []
             if let role = s.role { who.append(t["role_" + role] ?? role) }
@@ -227,6 +260,8 @@ struct SubscriptionPages: RouteCollection {
             if s.ticketTeam { who.append(t["subscription_ticket_team"]!) }
             return [ListCell(text: s.name), ListCell(text: eventLabel(s.event)), ListCell(text: who.joined(separator: " ∩ ")),
                     ListCell(text: s.domain.map { labels.domain($0) } ?? any), ListCell(text: t["delivery_" + s.delivery] ?? s.delivery),
+                    ListCell(text: s.isActive ? t["sla_deactivate"]! : t["sla_activate"]!, postAction: "/admin/subscriptions/\(s.id!)/toggle",
+                             state: s.isActive ? t["sla_active"]! : t["sla_inactive"]!, stateOn: s.isActive),
                     ListCell(text: t["action_delete"]!, postAction: "/admin/subscriptions/\(s.id!)/delete")]
         }
         let f = FormValues(form)

@@ -180,6 +180,15 @@ struct EmailSubscriptionTests {
             #expect(Set(unknownEvent.errorFields.keys) == ["event", "delivery"])
             #expect(try await env.send(.GET, "/api/v1/notification-subscriptions", token: h.admin).content.decode([SubscriptionDTO].self).isEmpty)
             #expect(try await env.send(.GET, "/api/v1/notification-subscriptions", token: h.lead.token).status == .forbidden)
+            // Switched off, a subscription stays but tells nobody.
+            let made = try await env.send(.POST, "/api/v1/notification-subscriptions", token: h.admin,
+                                          json: SubscriptionBody(name: "组长看一级", event: "ticket.p1", role: "lead"))
+            let id = try made.content.decode(SubscriptionDTO.self).id
+            #expect(try await SubscriptionService.subscribers(event: "ticket.p1", ticket: nil, on: env.app.db).inApp == [h.lead.id])
+            let off = try await env.send(.PATCH, "/api/v1/notification-subscriptions/\(id)", token: h.admin, json: ["isActive": false])
+            #expect(try off.content.decode(SubscriptionDTO.self).isActive == false)
+            let subscribers = try await SubscriptionService.subscribers(event: "ticket.p1", ticket: nil, on: env.app.db)
+            #expect(subscribers.inApp.isEmpty)
         }
     }
 }
