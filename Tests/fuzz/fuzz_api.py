@@ -61,7 +61,7 @@ def main():
                                  "-H", f"Authorization: Bearer {token}", "-n", examples, "--seed", "42", "-w", "2",
                                  "--phases", "fuzzing", "--exclude-path-regex", "/auth/",
                                  "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"],
-                                timeout=900).returncode
+                                cwd=work, timeout=900).returncode
             failed = failed or rc != 0
         if server.poll() is not None or "Fatal error" in (work / "server.log").read_text():
             print("the server crashed during fuzzing:\n" + (work / "server.log").read_text()[-4000:])
