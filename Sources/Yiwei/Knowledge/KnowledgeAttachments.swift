@@ -72,14 +72,8 @@ enum KnowledgeAttachments {
         let count = try await KBAttachment.query(on: request.db).filter(\.$articleId == article.id!).count()
         guard count < 50 else { throw AppError.validation(["file": "an article has at most 50 attachments"]) }
         let now = request.now
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month], from: now)
         let id = UUID()
-        let relative = String(format: "%04d/%02d/", c.year!, c.month!) + id.uuidString.lowercased()
-        try FileManager.default.createDirectory(atPath: directory(request) + String(format: "/%04d/%02d", c.year!, c.month!), withIntermediateDirectories: true)
-        let path = directory(request) + "/" + relative
-        try await request.fileio.writeFile(ByteBuffer(bytes: bytes), at: path)
+        let (relative, path) = try await AttachmentStore.write(bytes, id: id, under: directory(request), at: now, request: request)
         let a = KBAttachment()
         a.id = id; a.articleId = article.id!; a.fileName = AttachmentStore.displayName(fileName); a.contentType = type; a.size = bytes.count
         a.sha256 = SHA256.hash(data: bytes).hexEncodedString(); a.storedPath = relative; a.uploaderId = uploader; a.createdAt = now
@@ -98,17 +92,11 @@ enum KnowledgeAttachments {
     }
 
     static func upload(_ articleId: UUID?, request: Request) async throws -> KBAttachmentDTO {
-        guard request.headers.contentType?.type == "multipart" else {
-            throw AppError(.unsupportedMediaType, "unsupported_media_type", "send the file as multipart/form-data in the field \"file\"")
-        }
+        try request.requireMultipart()
         let (article, access) = try await KnowledgeService.readable(articleId, request: request)
         guard access.mayEdit(article), let userId = access.userId else { throw AppError.forbidden }
-        struct Upload: Content { var file: File }
-        let upload: Upload
-        do { upload = try request.content.decode(Upload.self) } catch { throw AppError.validation(["file": "required"], message: "no file in the field \"file\"") }
-        var buffer = upload.file.data
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        return try await store(bytes: bytes, fileName: upload.file.filename, article: article, uploader: userId, request: request)
+        let upload = try request.uploadedFile()
+        return try await store(bytes: upload.bytes, fileName: upload.fileName, article: article, uploader: userId, request: request)
     }
 
     static func list(_ articleId: UUID?, request: Request) async throws -> [KBAttachmentDTO] {

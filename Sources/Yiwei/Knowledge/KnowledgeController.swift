@@ -174,7 +174,7 @@ struct KnowledgeController: RouteCollection {
             filters.categoryIds = try await KnowledgeCategories.subtree(category, on: req.db)
         }
         if let tag = req.query[String.self, at: "tag"], !tag.isEmpty {
-            if tag.count > 20 || tag.contains(where: { ",%_\\\"'".contains($0) }) { v.add("tag", "not a tag") } else { filters.tag = tag }
+            if KBArticle.isValidTag(tag) { filters.tag = tag } else { v.add("tag", "not a tag") }
         }
         filters.businessSystemId = v.uuid("businessSystemId", req.query[String.self, at: "businessSystemId"].flatMap { $0.isEmpty ? nil : $0 })
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }

@@ -57,6 +57,8 @@ final class KBArticle: Model, @unchecked Sendable {
 
     var tagList: [String] { tags.split(separator: ",").map(String.init).filter { !$0.isEmpty } }
     static func encodeTags(_ tags: [String]) -> String { tags.isEmpty ? "" : "," + tags.joined(separator: ",") + "," }
+    /// A tag is at most 20 characters without , % _ \ or quotes (they would break the ",a,b," form or LIKE).
+    static func isValidTag(_ tag: String) -> Bool { tag.count <= 20 && !tag.contains(where: { ",%_\\\"'".contains($0) }) }
 }
 
 /// One saved state of an article: every change of title, body or tags is a version.

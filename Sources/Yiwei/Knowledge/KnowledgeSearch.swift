@@ -39,24 +39,25 @@ enum KnowledgeSearch {
                 """).run()
             try await sql.raw("CREATE VIRTUAL TABLE kb_grams USING fts5(grams, content='', contentless_delete=1, tokenize='unicode61')").run()
         } else {
-            // The extension lives in one schema for the whole database (public unless it was made elsewhere);
-            // its operator class is named with that schema, so databases with several schemas work too.
-            func schema() async throws -> String? {
-                try await sql.raw("""
-                    SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'
-                    """).first()?.decode(column: "s", as: String.self)
-            }
-            if try await schema() == nil {
+            if try await trigramSchema(on: sql) == nil {
                 do { try await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").run() } catch {
                     // Another migration created it at the same moment: fine if it exists now.
-                    guard try await schema() != nil else { throw error }
+                    guard try await trigramSchema(on: sql) != nil else { throw error }
                 }
             }
-            let opclass = (try await schema() ?? "public") + ".gin_trgm_ops"
+            let opclass = (try await trigramSchema(on: sql) ?? "public") + ".gin_trgm_ops"
             try await sql.raw("""
                 CREATE INDEX idx_kb_articles_trgm ON kb_articles USING gin ((title || ' ' || tags || ' ' || plain) \(unsafeRaw: opclass))
                 """).run()
         }
+    }
+
+    /// PostgreSQL: the schema pg_trgm lives in. An extension is installed once per database (public unless
+    /// made elsewhere); its operator class is named with that schema, so databases with several schemas work.
+    static func trigramSchema(on sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'
+            """).first()?.decode(column: "s", as: String.self)
     }
 
     static func dropIndexes(on sql: any SQLDatabase) async throws {
@@ -323,9 +324,7 @@ enum TicketSolutionSearch {
             // Tickets resolved before this index existed.
             try await sql.raw("INSERT INTO ticket_fts(rowid, title, resolution) SELECT rowid, title, resolution FROM tickets WHERE resolution IS NOT NULL").run()
         } else {
-            let schema = try await sql.raw("""
-                SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'
-                """).first()?.decode(column: "s", as: String.self) ?? "public"
+            let schema = try await KnowledgeSearch.trigramSchema(on: sql) ?? "public"
             try await sql.raw("""
                 CREATE INDEX idx_tickets_solution_trgm ON tickets USING gin ((title || ' ' || resolution) \(unsafeRaw: schema).gin_trgm_ops) WHERE resolution IS NOT NULL
                 """).run()

@@ -187,7 +187,7 @@ enum KnowledgeService {
         var seen = Set<String>()
         var tags: [String] = []
         for t in (raw ?? []).map({ $0.trimmingCharacters(in: .whitespaces) }) where !t.isEmpty {
-            if t.count > 20 || t.contains(where: { ",%_\\\"'".contains($0) }) { v.add("tags", "each tag at most 20 characters, without , % _ \\ or quotes"); continue }
+            if !KBArticle.isValidTag(t) { v.add("tags", "each tag at most 20 characters, without , % _ \\ or quotes"); continue }
             if seen.insert(t).inserted { tags.append(t) }
         }
         if tags.count > 10 { v.add("tags", "at most 10 tags") }
@@ -359,7 +359,7 @@ enum KnowledgeService {
         var tags: [String] = []
         if let system { tags.append(String(system.name.prefix(20))) }
         let draft = KBArticleBody(title: String(title.text.prefix(120)), body: body.text, categoryId: nil,
-                                  businessSystemId: ticket.businessSystemId?.uuidString, tags: tags.filter { !$0.contains(where: { ",%_\\\"'".contains($0) }) },
+                                  businessSystemId: ticket.businessSystemId?.uuidString, tags: tags.filter(KBArticle.isValidTag),
                                   visibility: KBVisibility.internal.rawValue, teamId: ticket.teamId?.uuidString, departmentId: nil)
         // Kept for the reviewer without the patient data itself: first and last character only.
         let masked = (title.redactions + body.redactions).map {

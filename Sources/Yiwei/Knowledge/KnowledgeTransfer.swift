@@ -327,14 +327,8 @@ extension KnowledgeTransfer {
     }
 
     static func upload(request: Request) async throws -> ImportResult {
-        guard request.headers.contentType?.type == "multipart" else {
-            throw AppError(.unsupportedMediaType, "unsupported_media_type", "send the ZIP as multipart/form-data in the field \"file\"")
-        }
-        struct Upload: Content { var file: File }
-        let upload: Upload
-        do { upload = try request.content.decode(Upload.self) } catch { throw AppError.validation(["file": "required"], message: "no file in the field \"file\"") }
-        var buffer = upload.file.data
-        guard let bytes = buffer.readBytes(length: buffer.readableBytes), !bytes.isEmpty else { throw AppError.validation(["file": "is empty"]) }
+        let bytes = try request.uploadedFile("the ZIP").bytes
+        guard !bytes.isEmpty else { throw AppError.validation(["file": "is empty"]) }
         return try await importZip(Data(bytes), request: request)
     }
 }

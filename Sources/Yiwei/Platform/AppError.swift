@@ -51,3 +51,23 @@ extension Request {
         return try content.decode(T.self)
     }
 }
+
+extension Request {
+    /// 415 unless the body is multipart/form-data.
+    func requireMultipart(_ what: String = "the file") throws {
+        guard headers.contentType?.type == "multipart" else {
+            throw AppError(.unsupportedMediaType, "unsupported_media_type", "send \(what) as multipart/form-data in the field \"file\"")
+        }
+    }
+
+    /// The file in the multipart field "file", with its bytes: 415 when the body is not multipart, 422 when
+    /// there is no such field. `what` names it in the 415 message ("the file", "the ZIP").
+    func uploadedFile(_ what: String = "the file") throws -> (bytes: [UInt8], fileName: String) {
+        try requireMultipart(what)
+        struct Upload: Content { var file: File }
+        let upload: Upload
+        do { upload = try content.decode(Upload.self) } catch { throw AppError.validation(["file": "required"], message: "no file in the field \"file\"") }
+        var buffer = upload.file.data
+        return (buffer.readBytes(length: buffer.readableBytes) ?? [], upload.file.filename)
+    }
+}

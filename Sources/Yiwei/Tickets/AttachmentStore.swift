@@ -39,9 +39,7 @@ enum AttachmentStore {
     static func directory(_ request: Request) -> String { request.yiwei.config.dataDirectory + "/attachments" }
 
     static func upload(_ id: UUID?, request: Request) async throws -> AttachmentDTO {
-        guard request.headers.contentType?.type == "multipart" else {
-            throw AppError(.unsupportedMediaType, "unsupported_media_type", "send the file as multipart/form-data in the field \"file\"")
-        }
+        try request.requireMultipart()
         let upload: Upload
         do { upload = try request.content.decode(Upload.self) } catch {
             throw AppError.validation(["file": "required"], message: "no file in the field \"file\"")
@@ -62,15 +60,8 @@ enum AttachmentStore {
             throw AppError(.unsupportedMediaType, "unsupported_file_type", "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP and text logs")
         }
         let now = request.now
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month], from: now)
         let attachmentId = UUID()
-        let relative = String(format: "%04d/%02d/", c.year!, c.month!) + attachmentId.uuidString.lowercased()
-        let folder = directory(request) + "/" + String(format: "%04d/%02d", c.year!, c.month!)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = directory(request) + "/" + relative
-        try await request.fileio.writeFile(ByteBuffer(bytes: bytes), at: path)
+        let (relative, path) = try await write(bytes, id: attachmentId, under: directory(request), at: now, request: request)
         let attachment = TicketAttachment()
         attachment.id = attachmentId
         attachment.ticketId = ticket.id!
@@ -98,6 +89,21 @@ enum AttachmentStore {
             throw error
         }
         return dto(attachment)
+    }
+
+    /// Writes an uploaded file under `<root>/yyyy/MM/<id>` (a generated name; the uploader's name never
+    /// reaches the disk). Returns the path relative to `root`, to store, and the full path, to remove if
+    /// the row does not commit.
+    static func write(_ bytes: [UInt8], id: UUID, under root: String, at now: Date, request: Request) async throws -> (relative: String, path: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month], from: now)
+        let folder = String(format: "%04d/%02d", c.year!, c.month!)
+        try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        let relative = folder + "/" + id.uuidString.lowercased()
+        let path = root + "/" + relative
+        try await request.fileio.writeFile(ByteBuffer(bytes: bytes), at: path)
+        return (relative, path)
     }
 
     static func dto(_ a: TicketAttachment) -> AttachmentDTO {
