@@ -17,6 +17,8 @@ struct PageBase: Encodable {
         var href: String
         var active: Bool
         var group: String
+        /// The first entry of its group: the template writes the group's heading before it.
+        var first = false
     }
     struct Flash: Encodable {
         var kind: String
@@ -73,6 +75,7 @@ struct PageBase: Encodable {
             add("nav_qr", "/admin/qr", "org", when: user.can(.manageOrganisation))
             add("nav_audit", "/audit", "security", when: user.can(.readAudit))
         }
+        for i in nav.indices where i == 0 || nav[i - 1].group != nav[i].group { nav[i].first = true }
         // The most specific matching entry is the active one (/desk/new, not also /desk).
         let matching = nav.indices.filter { nav[$0].href == "/" ? path == "/" : path == nav[$0].href || path.hasPrefix(nav[$0].href + "/") }
         if let best = matching.max(by: { nav[$0].href.count < nav[$1].href.count }) { nav[best].active = true }
