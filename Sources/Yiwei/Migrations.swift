@@ -32,5 +32,6 @@ enum YiweiMigrations {
         CreateTicketSolutionIndex(),
         CreateKBAttachments(),
         AddKPIColumns(),
+        AddTicketImportedAt(),
     ]
 }

@@ -89,12 +89,13 @@ enum SLAService {
         func clock(_ kind: SLAClockKind) -> SLAClock { SLAClock(calendar: calendar, businessTime: policy.businessTime(for: kind)) }
     }
 
-    /// The policy in force for the ticket's domain and priority when it was created; a policy for its
-    /// business system beats one for its category, which beats the general one; the newest wins a tie.
+    /// The policy in force for the ticket's domain and priority when it was created (an imported ticket: when it
+    /// was imported, API.md); a policy for its business system beats one for its category, which beats the
+    /// general one; the newest wins a tie.
     static func policy(for t: Ticket, on db: any Database) async throws -> SLAPolicyRecord? {
         let candidates = try await SLAPolicyRecord.query(on: db)
             .filter(\.$domain == t.domain).filter(\.$priority == t.priority).filter(\.$isActive == true)
-            .filter(\.$effectiveFrom <= t.createdAt).all()
+            .filter(\.$effectiveFrom <= (t.importedAt ?? t.createdAt)).all()
         func rank(_ p: SLAPolicyRecord) -> Int? {
             if let system = p.businessSystemId { return system == t.businessSystemId ? 2 : nil }
             if let category = p.categoryId { return category == t.categoryId ? 1 : nil }

@@ -59,6 +59,9 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "resolve_breached") var resolveBreached: Bool?
     /// When the service desk made the return visit (回访), if it has.
     @OptionalField(key: "visited_at") var visitedAt: Date?
+    /// When the ticket was brought over from a legacy ledger (`POST /api/v1/tickets/import`); nil for tickets reported here.
+    /// Its SLA policy is the one in force at the import, not at its (historical) creation.
+    @OptionalField(key: "imported_at") var importedAt: Date?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "acknowledged_at") var acknowledgedAt: Date?

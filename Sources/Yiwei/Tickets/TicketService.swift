@@ -12,99 +12,19 @@ enum TicketService {
     static func create(_ body: CreateTicketRequest, request: Request, defaultChannel: TicketChannel = .web) async throws -> TicketDTO {
         let user = try request.requireUser()
         guard user.can(.reportTickets) || user.can(.workTickets) else { throw AppError.forbidden }
-        let db = request.db
         let now = request.now
         var v = Validator()
-        let domain = v.oneOf("domain", body.domain, ServiceDomain.self)
-        let kind = v.oneOf("kind", body.kind ?? TicketKind.incident.rawValue, TicketKind.self)
-        let title = v.text("title", body.title, max: 200)
-        let description = v.text("description", body.description, required: false, max: 5000) ?? ""
-        let impact = v.oneOf("impact", body.impact, Impact.self)
-        let urgency = v.oneOf("urgency", body.urgency, Urgency.self)
-        let channel = v.oneOf("channel", body.channel ?? defaultChannel.rawValue, TicketChannel.self)
-        var priority: Priority?
-        let matrix = try await PriorityMatrixStore.load(on: db)
-        if let impact, let urgency { priority = matrix.priority(impact: impact, urgency: urgency) }
-        if let raw = body.priority, !raw.isEmpty {
-            if !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead]) {
-                if let chosen = v.oneOf("priority", raw, Priority.self) {
-                    if chosen != priority && (body.priorityReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                        v.add("priorityReason", "required when the priority differs from the matrix")
-                    }
-                    priority = chosen
-                }
-            } else {
-                v.add("priority", "only the service desk and engineers may set the priority")
-            }
-        }
-        let priorityReason = v.text("priorityReason", body.priorityReason, required: false, max: 200)
-        var reporterId = user.id
-        if let raw = body.reporterId, !raw.isEmpty, let id = v.uuid("reporterId", raw), id != user.id {
-            if !user.worksTickets { v.add("reporterId", "only the service desk may report on someone's behalf") }
-            else if let reporter = try await User.find(id, on: db), reporter.isActive { reporterId = id }
-            else { v.add("reporterId", "no such user") }
-        }
-        var departmentId: UUID?
-        if let raw = body.departmentId, !raw.isEmpty {
-            if let id = v.uuid("departmentId", raw) {
-                if try await Department.find(id, on: db) == nil { v.add("departmentId", "no such department") } else { departmentId = id }
-            }
-        } else if v.isValid {
-            departmentId = try await User.find(reporterId, on: db)?.departmentId
-        }
-        var teamId: UUID?
-        var categoryId: UUID?
-        if let raw = body.categoryId, !raw.isEmpty, let id = v.uuid("categoryId", raw) {
-            if let category = try await Category.find(id, on: db), category.isActive {
-                if let domain, category.domain != domain.rawValue { v.add("categoryId", "the category belongs to another domain") }
-                categoryId = id
-                teamId = category.defaultTeamId
-            } else {
-                v.add("categoryId", "no such category")
-            }
-        }
-        var systemId: UUID?
-        if let raw = body.businessSystemId, !raw.isEmpty, let id = v.uuid("businessSystemId", raw) {
-            if try await BusinessSystem.find(id, on: db) == nil { v.add("businessSystemId", "no such business system") } else { systemId = id }
-        }
-        let asset = v.text("assetId", body.assetId, required: false, max: 64)
-        let location = v.text("location", body.location, required: false, max: 100)
-        let occurredAt = v.instant("occurredAt", body.occurredAt)
-        if let occurredAt, occurredAt > now.addingTimeInterval(300) {
-            v.add("occurredAt", "must not be in the future")
-        }
+        let draft = try await draft(body, by: user, origin: .live, defaultChannel: defaultChannel, now: now, validator: &v, on: request.db)
         try v.check()
-
-        let ticket = Ticket()
-        ticket.domain = domain!.rawValue
-        ticket.kind = kind!.rawValue
-        ticket.title = title!
-        ticket.description = description
-        ticket.impact = impact!.rawValue
-        ticket.urgency = urgency!.rawValue
-        ticket.priority = priority!.rawValue
-        ticket.status = TicketStatus.new.rawValue
-        ticket.pausedSeconds = 0
-        ticket.categoryId = categoryId
-        ticket.businessSystemId = systemId
-        ticket.assetId = asset
-        ticket.location = location
-        ticket.departmentId = departmentId
-        ticket.reporterId = reporterId
-        ticket.createdById = user.id
-        ticket.channel = channel!.rawValue
-        ticket.occurredAt = occurredAt
-        ticket.teamId = teamId
-        ticket.reopenCount = 0
-        ticket.createdAt = now
-        ticket.updatedAt = now
+        guard let ticket = draft?.ticket else { throw AppError.validation(v.fields) }
+        let priorityReason = draft?.priorityReason, reporterId = ticket.reporterId ?? user.id, domain = ticket.domainValue
         // Dispatch inside the write below, so the load it counts is the load when the ticket lands.
         let timeZone = request.yiwei.config.timeZone
         let actor = request.auditActor
         let saved = UncheckedModel(ticket), onBehalf = reporterId != user.id ? reporterId : nil
         let created = try await request.write { db -> UncheckedModel<Ticket> in
             let ticket = saved.model
-            ticket.number = try await nextNumber(domain: domain!, at: now, timeZone: timeZone, on: db)
+            ticket.number = try await nextNumber(domain: domain, at: now, timeZone: timeZone, on: db)
             let dispatch = try await DispatchService.decide(domain: ticket.domain, priority: ticket.priority, categoryId: ticket.categoryId,
                                                             businessSystemId: ticket.businessSystemId, departmentId: ticket.departmentId, on: db)
             if let team = dispatch.teamId { ticket.teamId = team }
@@ -125,6 +45,111 @@ enum TicketService {
             return UncheckedModel(ticket)
         }
         return try await TicketQueries.load(created.model, on: request.db, now: now)
+    }
+
+    /// Where a ticket comes from: reported now, or brought over from a legacy ledger (`POST /tickets/import`),
+    /// whose people, categories and priorities may since have been retired.
+    enum Origin { case live, imported }
+
+    struct Draft {
+        var ticket: Ticket
+        var priorityReason: String?
+    }
+
+    /// Checks a create body and builds the unsaved ticket (nil when a field is invalid; the problems are in `v`).
+    /// Live: only the service desk and engineers set a priority (with a reason when it differs from the matrix)
+    /// or report for someone else. Imported: the legacy priority is kept as it was, the reporter is required and
+    /// may be a retired account, and retired categories are accepted.
+    static func draft(_ body: CreateTicketRequest, by user: CurrentUser, origin: Origin, defaultChannel: TicketChannel = .web,
+                      now: Date, validator v: inout Validator, on db: any Database) async throws -> Draft? {
+        let imported = origin == .imported
+        let domain = v.oneOf("domain", body.domain, ServiceDomain.self)
+        let kind = v.oneOf("kind", body.kind ?? TicketKind.incident.rawValue, TicketKind.self)
+        let title = v.text("title", body.title, max: 200)
+        let description = v.text("description", body.description, required: false, max: 5000) ?? ""
+        let impact = v.oneOf("impact", body.impact, Impact.self)
+        let urgency = v.oneOf("urgency", body.urgency, Urgency.self)
+        let channel = v.oneOf("channel", body.channel ?? defaultChannel.rawValue, TicketChannel.self)
+        var priority: Priority?
+        let matrix = try await PriorityMatrixStore.load(on: db)
+        if let impact, let urgency { priority = matrix.priority(impact: impact, urgency: urgency) }
+        if let raw = body.priority, !raw.isEmpty {
+            if imported {
+                priority = v.oneOf("priority", raw, Priority.self) ?? priority
+            } else if !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead]) {
+                if let chosen = v.oneOf("priority", raw, Priority.self) {
+                    if chosen != priority && (body.priorityReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                        v.add("priorityReason", "required when the priority differs from the matrix")
+                    }
+                    priority = chosen
+                }
+            } else {
+                v.add("priority", "only the service desk and engineers may set the priority")
+            }
+        }
+        let priorityReason = v.text("priorityReason", body.priorityReason, required: false, max: 200)
+        var reporterId: UUID? = imported ? nil : user.id
+        if imported && (body.reporterId ?? "").isEmpty { v.add("reporterId", "required") }
+        if let raw = body.reporterId, !raw.isEmpty, let id = v.uuid("reporterId", raw), id != user.id || imported {
+            if !imported && !user.worksTickets { v.add("reporterId", "only the service desk may report on someone's behalf") }
+            else if let reporter = try await User.find(id, on: db), reporter.isActive || imported { reporterId = id }
+            else { v.add("reporterId", "no such user") }
+        }
+        var departmentId: UUID?
+        if let raw = body.departmentId, !raw.isEmpty {
+            if let id = v.uuid("departmentId", raw) {
+                if try await Department.find(id, on: db) == nil { v.add("departmentId", "no such department") } else { departmentId = id }
+            }
+        } else if v.isValid, let reporterId {
+            departmentId = try await User.find(reporterId, on: db)?.departmentId
+        }
+        var teamId: UUID?
+        var categoryId: UUID?
+        if let raw = body.categoryId, !raw.isEmpty, let id = v.uuid("categoryId", raw) {
+            if let category = try await Category.find(id, on: db), category.isActive || imported {
+                if let domain, category.domain != domain.rawValue { v.add("categoryId", "the category belongs to another domain") }
+                categoryId = id
+                if !imported { teamId = category.defaultTeamId }
+            } else {
+                v.add("categoryId", "no such category")
+            }
+        }
+        var systemId: UUID?
+        if let raw = body.businessSystemId, !raw.isEmpty, let id = v.uuid("businessSystemId", raw) {
+            if try await BusinessSystem.find(id, on: db) == nil { v.add("businessSystemId", "no such business system") } else { systemId = id }
+        }
+        let asset = v.text("assetId", body.assetId, required: false, max: 64)
+        let location = v.text("location", body.location, required: false, max: 100)
+        let occurredAt = v.instant("occurredAt", body.occurredAt)
+        if let occurredAt, occurredAt > now.addingTimeInterval(300) {
+            v.add("occurredAt", "must not be in the future")
+        }
+        guard v.isValid, let domain, let kind, let title, let impact, let urgency, let priority, let channel, let reporterId else { return nil }
+
+        let ticket = Ticket()
+        ticket.domain = domain.rawValue
+        ticket.kind = kind.rawValue
+        ticket.title = title
+        ticket.description = description
+        ticket.impact = impact.rawValue
+        ticket.urgency = urgency.rawValue
+        ticket.priority = priority.rawValue
+        ticket.status = TicketStatus.new.rawValue
+        ticket.pausedSeconds = 0
+        ticket.categoryId = categoryId
+        ticket.businessSystemId = systemId
+        ticket.assetId = asset
+        ticket.location = location
+        ticket.departmentId = departmentId
+        ticket.reporterId = reporterId
+        ticket.createdById = user.id
+        ticket.channel = channel.rawValue
+        ticket.occurredAt = occurredAt
+        ticket.teamId = teamId
+        ticket.reopenCount = 0
+        ticket.createdAt = now
+        ticket.updatedAt = now
+        return Draft(ticket: ticket, priorityReason: priorityReason)
     }
 
     /// The next number of the day for the domain, unique under concurrency: an atomic upsert on the counter row.
@@ -200,8 +225,9 @@ enum TicketService {
     }
 
     /// Checks the transition and the action's fields, changes the ticket and writes the timeline event.
+    /// `historical`: an imported event, whose team or engineer may since have been retired.
     static func apply(_ action: TicketAction, _ body: TicketActionRequest, to ticket: Ticket, user: CurrentUser, now: Date,
-                      on db: any Database) async throws {
+                      historical: Bool = false, on db: any Database) async throws {
         let from = ticket.statusValue
         guard let to = TicketStateMachine.next(from, action, pendedFrom: ticket.pendedFrom.flatMap(TicketStatus.init(rawValue:))) else {
             throw AppError(.conflict, "invalid_transition", "\(action.rawValue) is not allowed while the ticket is \(from.rawValue)")
@@ -221,7 +247,7 @@ enum TicketService {
             var team: Team?
             if let raw = body.teamId, !raw.isEmpty, let id = v.uuid("teamId", raw) {
                 team = try await Team.find(id, on: db)
-                if team == nil || team?.isActive == false { v.add("teamId", "no such team") }
+                if team == nil || (team?.isActive == false && !historical) { v.add("teamId", "no such team") }
                 else if team?.domain != domain.rawValue { v.add("teamId", "the team must be in the ticket's domain") }
             } else if action == .transfer {
                 v.add("teamId", "required")
@@ -231,7 +257,7 @@ enum TicketService {
             let assigneeRaw = body.assigneeId == "me" ? user.id.uuidString : body.assigneeId
             if let raw = assigneeRaw, !raw.isEmpty, let id = v.uuid("assigneeId", raw) {
                 assignee = try await User.find(id, on: db)
-                if let a = assignee, a.isActive, RolePolicy.permissions(for: a.roles).contains(.workTickets) {
+                if let a = assignee, a.isActive || historical, RolePolicy.permissions(for: a.roles).contains(.workTickets) {
                     if let team, try await TeamMember.query(on: db).filter(\.$teamId == team.id!).filter(\.$userId == id).first() == nil {
                         v.add("assigneeId", "is not a member of the team")
                     }

@@ -33,6 +33,28 @@ final class Browser: @unchecked Sendable {
         return res
     }
 
+    /// Posts a multipart form (fields and an optional file in the field "file") with the page's CSRF token.
+    @discardableResult
+    func postMultipart(_ path: String, _ fields: [(String, String)], file: (name: String, bytes: [UInt8])? = nil) async throws -> TestingHTTPResponse {
+        let boundary = "----yiwei-browser-boundary"
+        var body = ByteBuffer()
+        for (name, value) in fields + (currentCSRF.map { [("_csrf", $0)] } ?? []) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        if let file {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: text/csv\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders(headers())
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        let res = try await env.app.testing().sendRequest(.POST, path, headers: headers, body: body)
+        absorb(res)
+        lastPage = res.body.string
+        return res
+    }
+
     var currentCSRF: String? {
         guard let range = lastPage.range(of: #"name="_csrf" value=""#) else { return nil }
         return String(lastPage[range.upperBound...].prefix { $0 != "\"" })
