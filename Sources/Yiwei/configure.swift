@@ -39,6 +39,7 @@ public func configure(_ app: Application, config: AppConfig, clock: AppClock = A
     app.views.use(.leaf)
 
     app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(metrics: app.metrics))
     app.middleware.use(YiweiErrorMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ExternalGuardMiddleware())

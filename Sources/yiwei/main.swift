@@ -23,7 +23,9 @@ enum Entrypoint {
                 FileHandle.standardError.write(Data("usage: yiwei restore --from BACKUP_DIR --data-dir EMPTY_DIR\n".utf8))
                 exit(2)
             }
-            exit(RestoreCommand.run(from: rest[index + 1], dataDirectory: config.dataDirectory))
+            var databaseURL: String?
+            if case .postgres(let url) = config.database { databaseURL = url }
+            exit(RestoreCommand.run(from: rest[index + 1], dataDirectory: config.dataDirectory, databaseURL: databaseURL))
         }
         var env = try Environment.detect(arguments: arguments)
         // A hospital's server runs production settings unless told otherwise (`--env development`).
@@ -33,8 +35,10 @@ enum Entrypoint {
         }
         try LoggingSystem.bootstrap(from: &env) { level in
             { label in
+                let chosen = Logger.Level(rawValue: config.logLevel) ?? level
+                if config.logFormat == "json" { return JSONLogHandler(label: label, level: chosen) }
                 var handler = StreamLogHandler.standardOutput(label: label)
-                handler.logLevel = Logger.Level(rawValue: config.logLevel) ?? level
+                handler.logLevel = chosen
                 return handler
             }
         }

@@ -199,3 +199,92 @@ def test_backup_while_serving_and_restore_into_an_empty_folder(tmp_path):
         f.write(b"damage")
     damaged = run("restore", "--from", str(tmp_path / "backup"), data_dir=tmp_path / "other")
     assert damaged.returncode == 1 and "damaged" in damaged.stderr
+
+
+def test_gen_data_is_deterministic_and_doctor_reports_health(tmp_path):
+    counts = []
+    for name in ("a", "b"):
+        data = tmp_path / name
+        gen = run("gen-data", "--tickets", "3000", "--articles", "50", "--seed", "11", data_dir=data)
+        assert gen.returncode == 0, gen.stderr + gen.stdout
+        assert "generated: 3000 tickets" in gen.stdout
+        with sqlite3.connect(data / "yiwei.sqlite") as db:
+            counts.append(db.execute("""select count(*), sum(status = 'closed'), sum(rating_score), sum(reopen_count),
+                                       sum(response_breached), (select count(*) from ticket_events), (select count(*) from kb_articles)
+                                       from tickets""").fetchone())
+    assert counts[0] == counts[1]                       # the same seed, the same hospital
+    assert counts[0][0] == 3000 and counts[0][6] >= 50
+    again = run("gen-data", "--tickets", "10", data_dir=tmp_path / "a")
+    assert again.returncode == 1 and "already has tickets" in again.stderr + again.stdout
+    doctor = run("doctor", data_dir=tmp_path / "a")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "✓ 数据库连接" in doctor.stdout and "✓ SQLite 完整性 quick check: ok" in doctor.stdout
+    assert "✓ 工单 tickets: 3000" in doctor.stdout
+    # A damaged database file is a failed check and exit status 1.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "yiwei.sqlite").write_bytes(b"this is not a database" * 100)
+    bad = run("doctor", data_dir=broken)
+    assert bad.returncode != 0
+
+
+def test_json_logs_carry_the_request_id_and_metrics_are_served_locally(tmp_path):
+    data = tmp_path / "data"
+    server = Server(data, YIWEI_ADMIN_PASSWORD=ADMIN_PASSWORD, YIWEI_LOG_LEVEL="info")
+    try:
+        req = urllib.request.Request(f"http://127.0.0.1:{server.port}/api/v1/tickets/00000000-0000-0000-0000-000000000000",
+                                     headers={"Authorization": "Bearer " + login(server.port, "admin", ADMIN_PASSWORD)})
+        try:
+            urllib.request.urlopen(req, timeout=10)
+        except urllib.error.HTTPError as err:
+            request_id = err.headers["X-Request-Id"]
+        assert request_id
+        status, text = call(server.port, "GET", "/metrics")
+        assert status == 200
+        assert 'yiwei_http_requests_total{method="GET",route="/api/v1/tickets/:ticketId",status="404"} 1' in text
+        assert 'yiwei_open_tickets{priority="P1"} 0' in text
+        lines = [json.loads(line) for line in server.output().splitlines() if line.startswith("{")]
+        mine = [line for line in lines if line.get("request_id") == request_id]
+        assert mine and mine[0]["level"] == "info" and mine[0]["status"] == "404" and "ts" in mine[0]
+    finally:
+        server.stop()
+
+
+POSTGRES = os.environ.get("YIWEI_CLI_POSTGRES_URL", "")
+
+
+def psql(url, sql):
+    out = subprocess.run(["psql", "--no-psqlrc", "-tA", "--dbname", url, "--command", sql], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="needs a PostgreSQL server (scripts/test starts one)")
+def test_postgres_backup_with_pg_dump_and_restore_into_an_empty_database(tmp_path):
+    base = POSTGRES.rsplit("/", 1)[0]
+    suffix = str(os.getpid())
+    source, target = f"yw_src_{suffix}", f"yw_dst_{suffix}"
+    for name in (source, target):
+        psql(POSTGRES, f"DROP DATABASE IF EXISTS {name}")
+        psql(POSTGRES, f"CREATE DATABASE {name}")
+    try:
+        src_url, dst_url = f"{base}/{source}", f"{base}/{target}"
+        gen = run("gen-data", "--tickets", "500", "--seed", "3", "--database-url", src_url, data_dir=tmp_path / "src")
+        assert gen.returncode == 0, gen.stderr + gen.stdout
+        backup = run("backup", "--to", str(tmp_path / "backup"), "--database-url", src_url, data_dir=tmp_path / "src")
+        assert backup.returncode == 0, backup.stderr + backup.stdout
+        assert (tmp_path / "backup" / "yiwei.pgdump").exists()
+        # Written after the backup: not in it.
+        psql(src_url, "DELETE FROM ticket_events WHERE ticket_id IN (SELECT id FROM tickets WHERE number LIKE 'IT-%' LIMIT 1)")
+        restore = run("restore", "--from", str(tmp_path / "backup"), "--database-url", dst_url, data_dir=tmp_path / "restored")
+        assert restore.returncode == 0, restore.stderr + restore.stdout
+        query = "SELECT count(*) || '/' || coalesce(sum(rating_score), 0) || '/' || (SELECT count(*) FROM ticket_events) FROM tickets"
+        assert psql(dst_url, query).split("/")[:2] == psql(src_url, query).split("/")[:2]
+        assert int(psql(dst_url, query).split("/")[2]) > int(psql(src_url, query).split("/")[2])
+        assert run("audit", "verify", "--database-url", dst_url, data_dir=tmp_path / "restored").returncode == 0
+        # Never over a database that has tables.
+        again = run("restore", "--from", str(tmp_path / "backup"), "--database-url", dst_url, data_dir=tmp_path / "again")
+        assert again.returncode == 1 and "not empty" in again.stderr
+    finally:
+        for name in (source, target):
+            psql(POSTGRES, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

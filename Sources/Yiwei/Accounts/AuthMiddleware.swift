@@ -14,6 +14,8 @@ enum Cookies {
 struct AuthMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let now = request.now
+        // The scraper's bearer is the metrics token, not an account's API token (MetricsController checks it).
+        if request.url.path == "/metrics" { return try await next.respond(to: request) }
         if let bearer = request.headers.bearerAuthorization?.token {
             try await authenticate(token: bearer, request: request, now: now)
         } else if let secret = request.cookies[Cookies.session]?.string, !secret.isEmpty {

@@ -10,8 +10,9 @@ import Vapor
 /// reads one snapshot while the server keeps serving), the uploaded files (`attachments/`, `kb-attachments/`)
 /// and `manifest.json` (when, from which version of the schema, row counts, SHA-256 of every file).
 /// Restore copies it into an empty data folder, checks every file against the manifest and runs SQLite's
-/// integrity check; it refuses a folder that already holds a database. PostgreSQL: use `pg_dump` /
-/// `pg_restore` for the database (docs/backup.md) — these commands copy the files either way.
+/// integrity check; it refuses a folder that already holds a database. On PostgreSQL the database goes
+/// into the backup as `yiwei.pgdump` (`pg_dump --format=custom`) and comes back with `pg_restore` into an
+/// empty database.
 struct BackupCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "to", help: "the folder to write the backup into (created; must be empty)")
@@ -37,8 +38,13 @@ struct BackupCommand: AsyncCommand {
             let file = dir + "/yiwei.sqlite"
             try await sql.raw("VACUUM INTO \(bind: file)").run()
             manifest["database"] = "sqlite"
-        } else {
-            manifest["database"] = "postgres (dump it with pg_dump; see docs/backup.md)"
+        } else if case .postgres(let url) = config.database {
+            // pg_dump reads one snapshot (a repeatable-read transaction) while the server keeps serving.
+            let (status, output) = PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--file", dir + "/yiwei.pgdump", "--dbname", url])
+            guard status == 0 else {
+                FileHandle.standardError.write(Data("pg_dump 失败 / pg_dump failed (\(status)): \(output)\n".utf8)); app.exitStatus = 1; return
+            }
+            manifest["database"] = "postgres"
         }
         var counts: [String: Int] = [:]
         for table in ["tickets", "ticket_events", "users", "kb_articles", "audit_log"] {
@@ -73,7 +79,7 @@ struct BackupCommand: AsyncCommand {
 /// `yiwei restore --from DIR`: run with `--data-dir` naming an empty folder; the server is not running on it.
 public enum RestoreCommand {
     /// Runs before the application opens a database (it must not create one in the target folder first).
-    public static func run(from source: String, dataDirectory: String) -> Int32 {
+    public static func run(from source: String, dataDirectory: String, databaseURL: String? = nil) -> Int32 {
         let fm = FileManager.default
         func fail(_ message: String) -> Int32 { FileHandle.standardError.write(Data((message + "\n").utf8)); return 1 }
         let from = URL(fileURLWithPath: source).standardizedFileURL.path
@@ -89,9 +95,24 @@ public enum RestoreCommand {
         for (file, sum) in files where actual[file] != sum {
             return fail("备份已损坏 / the backup is damaged: \(file) \(actual[file] == nil ? "is missing" : "does not match its checksum")")
         }
+        let isPostgres = (manifest["database"] as? String) == "postgres"
+        if isPostgres {
+            guard let url = databaseURL, url.hasPrefix("postgres") else {
+                return fail("这是 PostgreSQL 备份，请用 YIWEI_DATABASE_URL 或 --database-url 指定一个空数据库 / a PostgreSQL backup: name an empty database with --database-url")
+            }
+            let (check, tables) = PostgresTools.run("psql", ["--no-psqlrc", "--tuples-only", "--no-align", "--dbname", url, "--command",
+                                                             "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"])
+            guard check == 0 else { return fail("无法连接数据库 / cannot reach the database: \(tables)") }
+            guard tables.trimmingCharacters(in: .whitespacesAndNewlines) == "0" else {
+                return fail("目标数据库不为空，拒绝覆盖 / the target database is not empty; refusing to overwrite")
+            }
+            let (status, output) = PostgresTools.run("pg_restore", ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", url,
+                                                                    from + "/yiwei.pgdump"])
+            guard status == 0 else { return fail("pg_restore 失败 / pg_restore failed (\(status)): \(output)") }
+        }
         do {
             try fm.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-            for item in try fm.contentsOfDirectory(atPath: from) where item != "manifest.json" {
+            for item in try fm.contentsOfDirectory(atPath: from) where item != "manifest.json" && item != "yiwei.pgdump" {
                 try fm.copyItem(atPath: from + "/" + item, toPath: dataDirectory + "/" + item)
             }
         } catch {
@@ -101,5 +122,28 @@ public enum RestoreCommand {
         print("恢复完成 / restored into \(dataDirectory) — tickets \(counts["tickets"] ?? 0), articles \(counts["kb_articles"] ?? 0); "
               + "the integrity check runs at the next start (yiwei migrate)")
         return 0
+    }
+}
+
+/// PostgreSQL's own client programs (Debian's `postgresql-client`), run as child processes.
+enum PostgresTools {
+    /// Runs `program` (found on PATH or in /usr/lib/postgresql/*/bin); returns its exit status and what it printed.
+    static func run(_ program: String, _ arguments: [String]) -> (Int32, String) {
+        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { String($0) + "/" + program }
+            + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []).sorted().reversed()
+                .map { "/usr/lib/postgresql/\($0)/bin/\(program)" }
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return (127, "\(program) not found: install postgresql-client")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch { return (126, String(describing: error)) }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

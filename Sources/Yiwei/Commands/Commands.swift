@@ -7,6 +7,8 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(GenDataCommand(), as: "gen-data")
+    app.asyncCommands.use(DoctorCommand(), as: "doctor")
 }
 
 /// `yiwei migrate`: migrations already ran at start; this reports the state and exits.

@@ -29,6 +29,10 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool = false
     public var maxBodyBytes: Int = 1_048_576
     public var logLevel: String = "notice"
+    /// `json` (one object per line, with the request id) or `text`.
+    public var logFormat: String = "json"
+    /// When set, `/metrics` answers scrapers that present it as a bearer token; otherwise loopback only.
+    public var metricsToken: String?
 
     public init() {}
 
@@ -122,6 +126,14 @@ public struct AppConfig: Sendable {
                 throw Invalid(description: "YIWEI_LOG_LEVEL=\(level): expected trace, debug, info, notice, warning, error or critical")
             }
             config.logLevel = level
+        }
+        if let format = env["YIWEI_LOG_FORMAT"], !format.isEmpty {
+            guard ["json", "text"].contains(format) else { throw Invalid(description: "YIWEI_LOG_FORMAT=\(format): expected json or text") }
+            config.logFormat = format
+        }
+        if let token = env["YIWEI_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw Invalid(description: "YIWEI_METRICS_TOKEN: at least 16 characters") }
+            config.metricsToken = token
         }
         return (config, rest)
     }

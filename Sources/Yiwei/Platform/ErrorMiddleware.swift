@@ -132,7 +132,7 @@ extension Request {
     /// Browser page requests get HTML errors; everything under /api (and clients asking for JSON) gets JSON.
     var wantsHTML: Bool {
         let path = url.path
-        if path.hasPrefix("/api/") || path == "/api" || path == "/healthz" || path == "/openapi.json" { return false }
+        if path.hasPrefix("/api/") || path == "/api" || path == "/healthz" || path == "/openapi.json" || path == "/metrics" { return false }
         if path.hasPrefix("/static/") { return false }
         let accept = headers.first(name: .accept) ?? ""
         return accept.contains("text/html") || accept.isEmpty && method == .GET

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// `yiwei doctor`: what this installation is configured to do and whether its database and disk are fit —
+/// the first thing to run when something looks wrong, and what to paste into a support request.
+/// Exit status 1 when a check fails (✗); warnings (⚠) keep 0.
+struct DoctorCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Print the configuration and check the database, the disk and the accounts (exit 1 when a check fails)." }
+
+    enum Outcome: String { case ok = "✓", warning = "⚠", failed = "✗" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let report = try await Self.checks(context.application)
+        for line in report.lines { context.console.print(line) }
+        if report.failed { context.application.exitStatus = 1 }
+    }
+
+    static func checks(_ app: Application) async throws -> (lines: [String], failed: Bool) {
+        let config = app.yiwei.config
+        var lines: [String] = []
+        var failed = false
+        func check(_ outcome: Outcome, _ name: String, _ detail: String) {
+            lines.append("\(outcome.rawValue) \(name): \(detail)")
+            if outcome == .failed { failed = true }
+        }
+        lines.append("医维 Yiwei doctor — \(ISO8601DateFormatter().string(from: Date()))")
+        lines.append("配置 / configuration")
+        switch config.database {
+        case .sqlite(let path): lines.append("  数据库 database: SQLite \(path)")
+        case .postgres(let url): lines.append("  数据库 database: PostgreSQL \(maskPassword(url))")
+        }
+        lines.append("  数据目录 data directory: \(config.dataDirectory)")
+        lines.append("  监听 listening: \(config.host):\(config.port)" + (config.externalPort.map { "，外网知识库 external KB :\($0)" } ?? ""))
+        lines.append("  时区 time zone: \(config.timeZone.identifier)，语言 locale: \(config.defaultLocale)")
+        lines.append("  日志 logs: \(config.logLevel), \(config.logFormat)；/metrics: " + (config.metricsToken == nil ? "loopback only" : "bearer token"))
+        lines.append("  页面与模板 resources: \(app.yiwei.resources.views)")
+        lines.append("检查 / checks")
+
+        // Database: reachable, migrations, engine-specific health.
+        let sql = app.db as! any SQLDatabase
+        let started = ContinuousClock.now
+        do {
+            _ = try await sql.raw("SELECT 1 AS one").first()
+            let elapsed = ContinuousClock.now - started
+            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            check(.ok, "数据库连接 database connection", String(format: "%.1f ms", ms))
+        } catch {
+            check(.failed, "数据库连接 database connection", String(describing: error))
+            return (lines, true)
+        }
+        let applied = try await sql.raw("SELECT count(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
+        let known = YiweiMigrations.all.count
+        check(applied >= known ? .ok : .failed, "数据库结构 schema", "\(applied) / \(known) migrations applied")
+        if app.yiwei.databaseKind == .sqlite {
+            let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self) ?? "?"
+            check(mode.lowercased() == "wal" ? .ok : .warning, "SQLite 日志模式 journal mode", mode)
+            let quick = try await sql.raw("PRAGMA quick_check").first()?.decode(column: "quick_check", as: String.self) ?? "?"
+            check(quick == "ok" ? .ok : .failed, "SQLite 完整性 quick check", quick)
+            if case .sqlite(let path) = config.database, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
+                check(.ok, "数据库文件 database file", formatBytes(size))
+            }
+        } else {
+            let version = try await sql.raw("SHOW server_version").first()?.decode(column: "server_version", as: String.self) ?? "?"
+            check(.ok, "PostgreSQL", version)
+        }
+        let tickets = try await sql.raw("SELECT count(*) AS n FROM tickets").first()?.decode(column: "n", as: Int.self) ?? 0
+        check(.ok, "工单 tickets", "\(tickets)")
+
+        // Disk: the data folder exists, is writable, and has room.
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: config.dataDirectory, isDirectory: &isDirectory), isDirectory.boolValue {
+            let probe = config.dataDirectory + "/.doctor-\(UUID().uuidString)"
+            if fm.createFile(atPath: probe, contents: Data("ok".utf8)) {
+                try? fm.removeItem(atPath: probe)
+                check(.ok, "数据目录可写 data directory writable", config.dataDirectory)
+            } else {
+                check(.failed, "数据目录可写 data directory writable", "cannot write in \(config.dataDirectory)")
+            }
+            var stats = statvfs()
+            if statvfs(config.dataDirectory, &stats) == 0 {
+                let free = Int(stats.f_bavail) * Int(stats.f_frsize), total = Int(stats.f_blocks) * Int(stats.f_frsize)
+                let share = total > 0 ? Double(free) / Double(total) : 0
+                let outcome: Outcome = free < 512 * 1_048_576 ? .failed : (free < 2 * 1_073_741_824 || share < 0.1) ? .warning : .ok
+                check(outcome, "磁盘空间 free disk", "\(formatBytes(free)) free of \(formatBytes(total)) (\(Int(share * 100)) %)")
+            }
+        } else {
+            check(.failed, "数据目录 data directory", "\(config.dataDirectory) does not exist")
+        }
+        let views = app.yiwei.resources.views + "layout.leaf"
+        check(fm.fileExists(atPath: views) ? .ok : .failed, "页面模板 templates", fm.fileExists(atPath: views) ? "found" : "\(views) missing")
+
+        // Accounts and background work.
+        let admins = try await User.query(on: app.db).filter(\.$isActive == true).all().filter { $0.roles.contains(.admin) }.count
+        check(admins > 0 ? .ok : .warning, "管理员账号 administrators",
+              admins > 0 ? "\(admins) active" : "none yet — `yiwei serve` creates the admin account when it starts")
+        if fm.fileExists(atPath: Bootstrap.passwordFile(config)) {
+            check(.warning, "初始管理员密码 initial admin password", "not yet changed (\(Bootstrap.passwordFile(config))); sign in as admin and change it")
+        }
+        let dead = try await sql.raw("SELECT count(*) AS n FROM outbox WHERE status = 'dead'").first()?.decode(column: "n", as: Int.self) ?? 0
+        let pending = try await sql.raw("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").first()?.decode(column: "n", as: Int.self) ?? 0
+        check(dead == 0 ? .ok : .warning, "消息推送 notifications outbox", "\(pending) pending, \(dead) given up" + (dead > 0 ? " — see 通知渠道 / channels" : ""))
+        let offset = config.timeZone.secondsFromGMT() / 3600
+        check(.ok, "服务器时间 server time", "\(ISO8601DateFormatter().string(from: Date())) (UTC), hospital time zone UTC\(offset >= 0 ? "+" : "")\(offset)")
+        lines.append(failed ? "结论 / result: 有检查未通过 / a check failed" : "结论 / result: 正常 / healthy")
+        return (lines, failed)
+    }
+
+    static func maskPassword(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "****"
+        return components.string ?? url
+    }
+
+    static func formatBytes(_ n: Int) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(n), unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
