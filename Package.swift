@@ -70,9 +70,19 @@ let package = Package(
             path: "Benchmarks/SchedulerBench"
         ),
         .executableTarget(
+            name: "dashboard-bench",
+            dependencies: ["Yiwei"],
+            path: "Benchmarks/DashboardBench"
+        ),
+        .executableTarget(
             name: "kb-bench",
             dependencies: ["Yiwei"],
             path: "Benchmarks/KBBench"
+        ),
+        .executableTarget(
+            name: "report-bench",
+            dependencies: ["Yiwei"],
+            path: "Benchmarks/ReportBench"
         ),
         .testTarget(
             name: "YiweiCoreTests",

@@ -33,5 +33,9 @@ enum YiweiMigrations {
         CreateKBAttachments(),
         AddKPIColumns(),
         AddTicketImportedAt(),
+        CreateOutages(),
+        CreateEvaluationRegisters(),
+        CreateScorecards(),
+        AddDashboardIndexes(),
     ]
 }

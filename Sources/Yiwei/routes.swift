@@ -26,6 +26,13 @@ func routes(_ app: Application) throws {
     try api.register(collection: SubscriptionController())
     try api.register(collection: KnowledgeController())
     try api.register(collection: KPIController())
+    try api.register(collection: EvaluationRegistersController())
+    try api.register(collection: DashboardController())
+    try api.register(collection: ScorecardController())
+    try api.register(collection: VendorEvaluationController())
+    try api.register(collection: OutageController())
+    try api.register(collection: DowntimeController())
+    try api.register(collection: ReportController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware(), UnreadCountMiddleware())
@@ -50,6 +57,14 @@ func routes(_ app: Application) throws {
     try pages.register(collection: ChannelPages())
     try pages.register(collection: DispatchRulePages())
     try pages.register(collection: SubscriptionPages())
+    try pages.register(collection: SurveyPages())
+    try pages.register(collection: DeliverablePages())
+    try pages.register(collection: AttendancePages())
+    try pages.register(collection: ScorecardPages())
+    try pages.register(collection: VendorEvaluationPages())
+    try pages.register(collection: ReportPages())
+    try pages.register(collection: OutagePages())
+    try pages.register(collection: DashboardPages(app: app))
 }
 
 /// The bell's number: unread notifications of the signed-in browser user, counted once per page.

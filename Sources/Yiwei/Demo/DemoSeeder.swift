@@ -23,6 +23,7 @@ public enum DemoSeeder {
         let hash = try await app.password.async.hash(demoPassword)
         let now = app.yiwei.clock.now()
         let locale = app.yiwei.config.defaultLocale
+        let timeZone = app.yiwei.config.timeZone
         return try await app.write { db in
             var campusIds: [String: UUID] = [:]
             for seed in DemoData.campuses {
@@ -116,9 +117,10 @@ public enum DemoSeeder {
             if let author, let head {
                 articles = try await DemoKnowledge.seed(on: db, now: now, owner: author, reviewer: head, networkTeam: teams["网络与安全组"]?.id)
             }
+            let registers = try await EvaluationDemo.seed(on: db, now: now, timeZone: timeZone)
             let summary = "\(DemoData.campuses.count) campuses, \(DemoData.departments.count) departments, \(DemoData.vendors.count) vendors, "
                 + "\(DemoData.teams.count) teams, \(DemoData.users.count) users, \(categoryCount) categories, \(DemoData.systems.count) business systems, "
-                + "\(articles) knowledge articles"
+                + "\(articles) knowledge articles" + (registers.isEmpty ? "" : ", " + registers)
             try await AuditLog.append(on: db, at: now, actor: .system("seed-demo"), action: "demo.seed", entityType: "system",
                                       after: ["summary": summary])
             return Result(seeded: true, summary: summary)

@@ -39,7 +39,8 @@ struct PageBase: Encodable {
     var unread: Int
 
     static func make(for request: Request, titleKey: String) async throws -> PageBase {
-        try make(for: request, title: request.locale.text(titleKey))
+        try await SurveyNav.prepare(request)
+        return try make(for: request, title: request.locale.text(titleKey))
     }
 
     static func make(for request: Request, title: String) throws -> PageBase {
@@ -58,6 +59,15 @@ struct PageBase: Encodable {
             add("nav_desk_new", "/desk/new", "main", when: user.can(.workTickets))
             add("nav_portal", "/portal", "main", when: user.can(.reportTickets))
             add("nav_kb", "/kb", "main")
+            add("nav_evaluation", "/evaluation/scorecards", "analytics",
+                when: !user.roles.isDisjoint(with: [.lead, .auditor]) || (user.roles.contains(.vendor) && user.vendorId != nil))
+            add("nav_surveys", "/surveys", "analytics", when: user.readsEvaluation)
+            add("nav_surveys_pending", "/surveys", "analytics", when: !user.readsEvaluation && request.storage[PendingSurveysKey.self] == true)
+            add("nav_deliverables", "/evaluation/deliverables", "analytics", when: user.readsEvaluation || user.deliverableVendor != nil)
+            add("nav_attendance", "/evaluation/attendance", "analytics", when: user.readsEvaluation)
+            add("nav_dashboard", "/dashboard", "analytics", when: DashboardAccess.allows(user))
+            add("nav_reports", "/reports/monthly", "analytics", when: ReportAccess.allowed(user))
+            add("nav_downtime", "/reports/downtime", "analytics", when: ReportAccess.allowed(user))
             let org = user.can(.readOrganisation) && !user.roles.isSubset(of: [.reporter, .vendor])
             add("nav_campuses", "/admin/campuses", "org", when: org)
             add("nav_departments", "/admin/departments", "org", when: org)

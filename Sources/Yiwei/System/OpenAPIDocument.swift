@@ -290,6 +290,19 @@ enum OpenAPIDocument {
                               ("groups", .o([("type", .s("array")), ("nullable", .b(true)),
                                              ("items", object([("key", str()), ("label", str()), ("kpis", ref("KPIFigures"))], required: ["key", "label", "kpis"]))]))],
                              required: ["from", "to", "created", "resolved", "closed", "closureRate"])),
+        ("DashboardCount", object([("key", str()), ("count", int(min: 0))], required: ["key", "count"])),
+        ("DashboardDay", object([("date", str(format: "date")), ("created", int(min: 0)), ("resolved", int(min: 0))], required: ["date", "created", "resolved"])),
+        ("DashboardFigures", object([
+            ("generatedAt", dateTime), ("timeZone", str()), ("open", int(min: 0)),
+            ("byStatus", array(ref("DashboardCount"))), ("byDomain", array(ref("DashboardCount"))), ("byPriority", array(ref("DashboardCount"))),
+            ("atRisk", int(min: 0)), ("breached", int(min: 0)), ("today", ref("DashboardDay")), ("trend", array(ref("DashboardDay"))),
+            ("topSystems", array(object([("id", uuid), ("name", str()), ("incidents", int(min: 0))], required: ["id", "name", "incidents"]))),
+            ("onDuty", array(object([("teamId", uuid), ("teamName", str()), ("domain", str(enumValues: domains)),
+                                     ("engineers", array(object([("id", uuid), ("name", str()), ("openTickets", int(min: 0))],
+                                                                required: ["id", "name", "openTickets"])))],
+                                    required: ["teamId", "teamName", "domain", "engineers"])))],
+            required: ["generatedAt", "timeZone", "open", "byStatus", "byDomain", "byPriority", "atRisk", "breached", "today", "trend",
+                       "topSystems", "onDuty"])),
         ("KBImportResult", object([("created", int(min: 0)), ("updated", int(min: 0)), ("unchanged", int(min: 0)), ("attachments", int(min: 0))],
                                   required: ["created", "updated", "unchanged", "attachments"])),
         ("TicketSolution", object([("id", uuid), ("number", str()), ("title", str()), ("snippet", str()), ("resolvedAt", dateTimeNullable)],
@@ -341,6 +354,9 @@ enum OpenAPIDocument {
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
     ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox", "KBArticle"].map { ($0 + "Page", page($0)) }
       + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBCategory", "TicketSolution", "KBAttachment"].map { ($0 + "List", array(ref($0))) }
+      + scorecardSchemas
+      + registerSchemas
+      + reportSchemas
 
     struct Operation {
         var method: String
@@ -406,6 +422,9 @@ enum OpenAPIDocument {
     + orgOperations("categories", "Category", "organisation", "category", filters: [("domain", str(enumValues: domains)), ("parentId", str())])
     + ticketOperations
     + calendarOperations + knowledgeOperations
+    + scorecardOperations
+    + registerOperations
+    + reportOperations
     + orgOperations("business-systems", "BusinessSystem", "organisation", "business system",
                     filters: [("criticality", str(enumValues: ["core", "important", "general"])), ("vendorId", uuid)])
 
@@ -468,6 +487,9 @@ enum OpenAPIDocument {
                   response: (200, "KPIResult"),
                   query: [("from", str(max: 40)), ("to", str(max: 40)), ("domain", str(enumValues: domains)), ("teamId", str(format: "uuid")),
                           ("groupBy", str(enumValues: ["domain", "team", "engineer", "vendor", "system", "priority", "day", "week", "month"]))]),
+        Operation(method: "get", path: "/api/v1/stats/dashboard", tag: "analytics",
+                  summary: "The operations dashboard's figures, hospital-wide: open tickets by status, domain and priority, at risk, breached, today, 30-day trend, top systems, on duty (leads, dispatchers, agents, auditors; docs/dashboard.md)",
+                  response: (200, "DashboardFigures")),
         Operation(method: "get", path: "/api/v1/kb/articles", tag: "knowledge", summary: "Articles by status (published: as the reader may see them)",
                   response: (200, "KBArticlePage"),
                   query: [("status", str(enumValues: ["draft", "review", "published", "archived"])), ("mine", str(enumValues: ["true", "false"])),
@@ -567,6 +589,94 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/calendars/{calendarId}/business-minutes", tag: "sla",
                   summary: "Working minutes within [from, to)", response: (200, "BusinessMinutes"),
                   query: [("from", str(format: "date-time")), ("to", str(format: "date-time"))], pathParams: ["calendarId"]),
+    ]
+
+    // Downtime records, downtime statistics and the generated reports (ANA-3, ANA-4; docs/reports.md, docs/downtime.md).
+    static let reportSchemas: [(String, J)] = [
+        ("Outage", object([("id", uuid), ("businessSystemId", uuid), ("businessSystemName", str()), ("ticketId", uuidNullable),
+                           ("ticketNumber", str(nullable: true)), ("kind", str(enumValues: ["outage", "department_impact"])), ("hospitalWide", bool),
+                           ("startedAt", dateTime), ("endedAt", dateTimeNullable), ("minutes", int(min: 0)), ("ongoing", bool),
+                           ("departmentIds", array(uuid)), ("scope", str(nullable: true)), ("description", str()), ("createdById", uuid),
+                           ("createdAt", dateTime), ("updatedAt", dateTime)],
+                          required: ["id", "businessSystemId", "businessSystemName", "kind", "hospitalWide", "startedAt", "minutes", "ongoing",
+                                     "departmentIds", "description", "createdById", "createdAt", "updatedAt"])),
+        ("OutageBody", object([("businessSystemId", str(max: 36)), ("ticketId", idOrEmpty), ("kind", str(enumValues: ["outage", "department_impact"])),
+                               ("hospitalWide", bool), ("startedAt", str(max: 40)), ("endedAt", str(max: 40)), ("departmentIds", array(str(max: 36))),
+                               ("scope", str(max: 200)), ("description", str(max: 2000))])),
+        ("OutagePage", page("Outage")),
+        ("DowntimeMonth", object([("month", str()), ("outageMinutes", int(min: 0)), ("outages", int(min: 0)), ("departmentImpactMinutes", int(min: 0)),
+                                  ("departmentImpacts", int(min: 0))],
+                                 required: ["month", "outageMinutes", "outages", "departmentImpactMinutes", "departmentImpacts"])),
+        ("DowntimeSystem", object([("businessSystemId", uuid), ("name", str()), ("months", array(ref("DowntimeMonth"))), ("outageMinutes", int(min: 0)),
+                                   ("outages", int(min: 0)), ("departmentImpacts", int(min: 0)), ("breaches", int(min: 0))],
+                                  required: ["businessSystemId", "name", "months", "outageMinutes", "outages", "departmentImpacts", "breaches"])),
+        ("DowntimeBreach", object([("businessSystemId", uuid), ("systemName", str()), ("clause", str(enumValues: ["2.5", "2.6", "4.1"])),
+                                   ("code", str(enumValues: ["monthly_outage_time", "outage_too_long", "too_many_outages", "too_many_hospital_wide_outages",
+                                                             "department_impact_too_long", "too_many_department_impacts_in_month",
+                                                             "too_many_department_impacts_in_year"])),
+                                   ("text", str()), ("month", str()), ("startedAt", dateTimeNullable), ("minutes", nullableInt), ("ordinal", nullableInt),
+                                   ("records", array(object([("outageId", uuid), ("ticketId", uuidNullable), ("ticketNumber", str(nullable: true))],
+                                                            required: ["outageId"])))],
+                                  required: ["businessSystemId", "systemName", "clause", "code", "text", "month", "records"])),
+        ("DowntimeStats", object([("from", dateTime), ("to", dateTime), ("firstMonth", str()), ("months", int(min: 1)),
+                                  ("limits", object([("outageMinutesPerMonth", int()), ("outagesPerYear", int()), ("minutesPerOutage", int()),
+                                                     ("departmentImpactsPerMonth", int()), ("departmentImpactsPerYear", int()),
+                                                     ("minutesPerDepartmentImpact", int()), ("hospitalWideOutagesPerYear", int())])),
+                                  ("systems", array(ref("DowntimeSystem"))), ("breaches", array(ref("DowntimeBreach")))],
+                                 required: ["from", "to", "firstMonth", "months", "limits", "systems", "breaches"])),
+        ("ReportCount", object([("id", uuidNullable), ("name", str()), ("count", int(min: 0))], required: ["name", "count"])),
+        ("ReportTicket", object([("id", uuid), ("number", str()), ("title", str()), ("priority", str(enumValues: priorities)),
+                                 ("status", str(enumValues: statuses)), ("createdAt", dateTime), ("resolveDueAt", dateTimeNullable),
+                                 ("pendingSince", dateTimeNullable), ("reason", str(enumValues: ["overdue", "pending"]))],
+                                required: ["id", "number", "title", "priority", "status", "createdAt", "reason"])),
+        ("OpsReport", object([
+            ("kind", str(enumValues: ["monthly", "weekly"])), ("period", str()), ("from", dateTime), ("to", dateTime), ("previousPeriod", str()),
+            ("generatedAt", dateTime), ("kpis", ref("KPIFigures")), ("previous", ref("KPIFigures")),
+            ("daily", array(object([("day", str()), ("created", int(min: 0)), ("resolved", int(min: 0))], required: ["day", "created", "resolved"]))),
+            ("byDomain", array(object([("key", str()), ("label", str()), ("kpis", ref("KPIFigures"))], required: ["key", "label", "kpis"]))),
+            ("byDomainAndKind", array(object([("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)), ("created", int(min: 0))],
+                                             required: ["domain", "kind", "created"]))),
+            ("slaByPriority", array(object([("key", str()), ("label", str()), ("kpis", ref("KPIFigures"))], required: ["key", "label", "kpis"]))),
+            ("satisfaction", object([("mean", J.o([("type", .s("number")), ("nullable", .b(true))])), ("rated", int(min: 0)), ("distribution", array(int(min: 0)))],
+                                    required: ["rated", "distribution"])),
+            ("topCategories", array(ref("ReportCount"))), ("topSystems", array(ref("ReportCount"))),
+            ("majorIncidents", array(object([("id", uuid), ("number", str()), ("title", str()), ("priority", str(enumValues: priorities)),
+                                             ("status", str(enumValues: statuses)), ("businessSystemName", str(nullable: true)), ("createdAt", dateTime),
+                                             ("acknowledgedAt", dateTimeNullable), ("resolvedAt", dateTimeNullable), ("resolveDueAt", dateTimeNullable),
+                                             ("resolution", str(enumValues: ["met", "missed", "open", "none"]))],
+                                            required: ["id", "number", "title", "priority", "status", "createdAt", "resolution"]))),
+            ("downtime", array(ref("DowntimeSystem"))),
+            ("inspections", object([("available", bool)], required: ["available"])),
+            ("risks", object([("overdue", array(ref("ReportTicket"))), ("overdueTotal", int(min: 0)), ("longPending", array(ref("ReportTicket"))),
+                              ("longPendingTotal", int(min: 0)), ("downtimeBreaches", array(ref("DowntimeBreach")))],
+                             required: ["overdue", "overdueTotal", "longPending", "longPendingTotal", "downtimeBreaches"])),
+        ], required: ["kind", "period", "from", "to", "previousPeriod", "generatedAt", "kpis", "previous", "daily", "byDomain", "byDomainAndKind",
+                      "slaByPriority", "satisfaction", "topCategories", "topSystems", "majorIncidents", "downtime", "inspections", "risks"])),
+    ]
+
+    static let reportOperations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/outages", tag: "analytics",
+                  summary: "Downtime records overlapping [from, to), newest last (leads, dispatchers, agents, auditors)", response: (200, "OutagePage"),
+                  query: [("from", str(max: 40)), ("to", str(max: 40)), ("businessSystemId", str(format: "uuid")), ("ticketId", str(format: "uuid"))],
+                  paged: true),
+        Operation(method: "post", path: "/api/v1/outages", tag: "analytics", summary: "Record an outage or a department-level impact (leads, dispatchers, agents)",
+                  body: "OutageBody", response: (201, "Outage")),
+        Operation(method: "get", path: "/api/v1/outages/{outageId}", tag: "analytics", summary: "A downtime record", response: (200, "Outage"),
+                  pathParams: ["outageId"]),
+        Operation(method: "patch", path: "/api/v1/outages/{outageId}", tag: "analytics",
+                  summary: "Change a downtime record (endedAt \"\" = still ongoing; ticketId \"\" = unlink)", body: "OutageBody", response: (200, "Outage"),
+                  pathParams: ["outageId"]),
+        Operation(method: "delete", path: "/api/v1/outages/{outageId}", tag: "analytics", summary: "Delete a downtime record", response: (204, nil),
+                  pathParams: ["outageId"]),
+        Operation(method: "get", path: "/api/v1/stats/downtime", tag: "analytics",
+                  summary: "Downtime per business system per month of the year against the limits of seed 003, with the breaches (leads, dispatchers, auditors)",
+                  response: (200, "DowntimeStats"), query: [("year", int(min: 2000, max: 2100))]),
+        Operation(method: "get", path: "/api/v1/reports/monthly", tag: "analytics",
+                  summary: "The figures of the monthly operations report (default: the last complete month; leads, dispatchers, auditors)",
+                  response: (200, "OpsReport"), query: [("month", str(max: 7))]),
+        Operation(method: "get", path: "/api/v1/reports/weekly", tag: "analytics",
+                  summary: "The figures of the weekly report for the week from the given Monday (default: the last complete week)",
+                  response: (200, "OpsReport"), query: [("week", str(format: "date"))]),
     ]
 
     static func errorResponse(_ description: String) -> J {

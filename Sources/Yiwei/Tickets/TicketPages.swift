@@ -232,6 +232,8 @@ struct TicketPages: RouteCollection {
         var slaClocks: [SLAClockView]
         var slaExplanation: String?
         var planState: String?
+        /// The 「停机记录」 panel of an incident (Analytics/OutagePages.swift); nil where it does not belong.
+        var outages: OutagePanel? = nil
     }
 
     struct SLAClockView: Encodable {
@@ -325,6 +327,7 @@ struct TicketPages: RouteCollection {
             if pausedCounted > 0 { text += t["sla_explain_paused"]!.replacingOccurrences(of: "{m}", with: String(format: "%.0f", pausedCounted)) }
             slaExplanation = text
         }
+        let outagePanel = try await OutagePanel.make(for: ticket, req: req, t: t)
         return try await req.view.render("tickets/ticket", PageContext(
             page: base, ticket: dto, statusLabel: labels.status(dto.status), priorityLabel: labels.priority(dto.priority),
             domainLabel: labels.domain(dto.domain), kindLabel: labels.kind(dto.kind), facts: facts.filter { !$0.value.isEmpty },
@@ -342,7 +345,8 @@ struct TicketPages: RouteCollection {
             version: String(ticket.updatedAt.timeIntervalSince1970), error: error,
             pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil,
             slaClocks: slaClocks, slaExplanation: slaExplanation,
-            planState: dto.plan.map { $0.blocking ? ($0.text == nil ? t["plan_blocking"]! : t["plan_waiting"]!) : t["plan_approved"]! }))
+            planState: dto.plan.map { $0.blocking ? ($0.text == nil ? t["plan_blocking"]! : t["plan_waiting"]!) : t["plan_approved"]! },
+            outages: outagePanel))
     }
 
     struct VersionDTO: Content { var version: String }

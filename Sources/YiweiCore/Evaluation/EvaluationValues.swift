@@ -80,7 +80,10 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
             guard (1...2).contains(f.count), f.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(f) else { return nil }
             cents = f.count == 1 ? v * 10 : v
         }
-        let magnitude = yuan * 100 + cents
+        // 17 or more digits of yuan do not fit in fen: nil, not a trap.
+        let (hundred, overflow) = yuan.multipliedReportingOverflow(by: 100)
+        guard !overflow, hundred <= Int.max - cents else { return nil }
+        let magnitude = hundred + cents
         fen = negative ? -magnitude : magnitude
     }
 

@@ -209,3 +209,59 @@
     }, 300);
   });
 })();
+
+// ===== 运维看板 (dashboard, ANA-1): live updates without reloading =====
+// The server sends a `dashboard` event with the freshly rendered panels whenever the figures change
+// (Server-Sent Events); the panels are swapped in as they are. Without EventSource, or when the stream
+// is refused, the page reloads every 30 seconds instead. The wall screen also shows a ticking clock.
+(function () {
+  "use strict";
+  var root = document.getElementById("dashboard");
+  if (!root || !root.getAttribute("data-events")) { return; }
+  var labels = document.querySelectorAll("[data-live-label]");
+  function state(live) {
+    document.body.setAttribute("data-live", live ? "live" : "offline");
+    labels.forEach(function (el) { el.textContent = el.getAttribute(live ? "data-live-text" : "data-offline-text"); });
+  }
+  function reloadLater() { window.setTimeout(function () { window.location.reload(); }, 30000); }
+  // On a phone the 30-day trend scrolls sideways: show its newest days (today) first.
+  function showToday() { root.querySelectorAll(".dash-wide").forEach(function (el) { el.scrollLeft = el.scrollWidth; }); }
+  showToday();
+  var clock = document.querySelector("[data-clock]");
+  if (clock) {
+    var zone = clock.getAttribute("data-time-zone") || undefined;
+    var dateEl = clock.querySelector("[data-clock-date]"), timeEl = clock.querySelector("[data-clock-time]");
+    var tick = function () {
+      var now = new Date();
+      try {
+        dateEl.textContent = now.toLocaleDateString("zh-CN", { timeZone: zone, year: "numeric", month: "long", day: "numeric", weekday: "long" });
+        timeEl.textContent = now.toLocaleTimeString("zh-CN", { timeZone: zone, hour12: false });
+      } catch (e) { timeEl.textContent = now.toLocaleTimeString(); }
+    };
+    tick();
+    window.setInterval(tick, 1000);
+  }
+  if (!window.EventSource) { reloadLater(); return; }
+  var source = new EventSource(root.getAttribute("data-events"));
+  source.addEventListener("dashboard", function (event) {
+    var payload;
+    try { payload = JSON.parse(event.data); } catch (e) { return; }
+    root.innerHTML = payload.html;
+    root.setAttribute("data-open", String(payload.open));
+    showToday();
+    document.querySelectorAll("[data-updated]").forEach(function (el) { el.textContent = payload.updatedAt; });
+    state(true);
+  });
+  source.addEventListener("open", function () { state(true); });
+  source.addEventListener("error", function () {
+    state(false);
+    // CLOSED: the server refused the stream (signed out, too many streams); reconnecting is up to a reload.
+    if (source.readyState === 2) { reloadLater(); }
+  });
+})();
+
+// ===== 运维报告: the 「打印」 button (inline handlers are not allowed by the Content-Security-Policy) =====
+document.addEventListener('click', (event) => {
+  const button = event.target.closest && event.target.closest('[data-print]');
+  if (button) { event.preventDefault(); window.print(); }
+});

@@ -1,0 +1,318 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+struct DeliverableFileDTO: Content, Equatable {
+    var id: UUID
+    var fileName: String
+    var contentType: String
+    var size: Int
+    var sha256: String
+    var uploaderId: UUID
+    var createdAt: Date
+    var url: String
+}
+
+struct DeliverableEventDTO: Content, Equatable {
+    /// `create`, `submit`, `return`, `accept`
+    var action: String
+    var note: String?
+    var actorId: UUID
+    var actor: String
+    var at: Date
+}
+
+struct DeliverableDTO: Content, Equatable {
+    var id: UUID
+    var vendorId: UUID
+    var vendor: String
+    var type: String
+    var title: String
+    var period: String?
+    var dueDate: String
+    /// `pending` 待提交, `submitted` 已提交, `returned` 退回修改, `accepted` 已验收
+    var status: String
+    var firstSubmittedAt: Date?
+    var lastSubmittedAt: Date?
+    /// Decided at the first submission; nil until then.
+    var onTime: Bool?
+    /// Never submitted and the due day is over.
+    var overdue: Bool
+    var returnedCount: Int
+    var returnReason: String?
+    var acceptedAt: Date?
+    var createdAt: Date
+    var files: [DeliverableFileDTO]
+    /// The history, on `GET /deliverables/{id}` (empty in lists).
+    var events: [DeliverableEventDTO]
+}
+
+struct DeliverableCreateBody: Content {
+    var vendorId: String?
+    var type: String?
+    var title: String?
+    var period: String?
+    var dueDate: String?
+}
+
+struct DeliverableReturnBody: Content {
+    var reason: String?
+}
+
+enum DeliverableService {
+    static func directory(_ request: Request) -> String { request.yiwei.config.dataDirectory + "/deliverables" }
+
+    static func fileDTO(_ f: DeliverableFile) -> DeliverableFileDTO {
+        DeliverableFileDTO(id: f.id!, fileName: f.fileName, contentType: f.contentType, size: f.size, sha256: f.sha256, uploaderId: f.uploaderId,
+                           createdAt: f.createdAt, url: "/evaluation/deliverables/\(f.deliverableId)/files/\(f.id!)")
+    }
+
+    static func dtos(_ items: [Deliverable], now: Date, withEvents: Bool = false, on db: any Database) async throws -> [DeliverableDTO] {
+        guard !items.isEmpty else { return [] }
+        let ids = items.compactMap(\.id)
+        let files = Dictionary(grouping: try await DeliverableFile.query(on: db).filter(\.$deliverableId ~~ ids).sort(\.$createdAt).all(), by: \.deliverableId)
+        let vendors = Dictionary(uniqueKeysWithValues: try await Vendor.query(on: db).filter(\.$id ~~ Set(items.map(\.vendorId))).all().map { ($0.id!, $0.name) })
+        var events: [UUID: [DeliverableEventDTO]] = [:]
+        if withEvents {
+            let rows = try await DeliverableEvent.query(on: db).filter(\.$deliverableId ~~ ids).sort(\.$at).all()
+            let names = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ Set(rows.map(\.actorId))).all().map { ($0.id!, $0.displayName) })
+            for e in rows {
+                events[e.deliverableId, default: []].append(DeliverableEventDTO(action: e.action, note: e.note, actorId: e.actorId, actor: names[e.actorId] ?? "", at: e.at))
+            }
+        }
+        return items.map { d in
+            DeliverableDTO(id: d.id!, vendorId: d.vendorId, vendor: vendors[d.vendorId] ?? "", type: d.type, title: d.title, period: d.period, dueDate: d.dueDate,
+                           status: d.status, firstSubmittedAt: d.firstSubmittedAt, lastSubmittedAt: d.lastSubmittedAt, onTime: d.onTime,
+                           overdue: d.firstSubmittedAt == nil && now >= d.dueEndAt, returnedCount: d.returnedCount, returnReason: d.returnReason,
+                           acceptedAt: d.acceptedAt, createdAt: d.createdAt, files: (files[d.id!] ?? []).map(fileDTO), events: events[d.id!] ?? [])
+        }
+    }
+
+    /// The deliverable if `user` may see it: leads and auditors any, a vendor's engineer their vendor's; else 404.
+    static func visible(_ id: UUID?, user: CurrentUser, on db: any Database) async throws -> Deliverable {
+        guard let id, let d = try await Deliverable.find(id, on: db) else { throw AppError.notFound("deliverable") }
+        if user.readsEvaluation { return d }
+        guard let vendor = user.deliverableVendor, vendor == d.vendorId else { throw AppError.notFound("deliverable") }
+        return d
+    }
+
+    struct ListFilter {
+        var vendorId: UUID?
+        var month: YearMonth?
+        var status: DeliverableStatus?
+        var type: DeliverableType?
+        var overdue = false
+    }
+
+    static func list(_ filter: ListFilter, user: CurrentUser, page: PageRequest, now: Date, on db: any Database) async throws -> Page<DeliverableDTO> {
+        var query = Deliverable.query(on: db)
+        if !user.readsEvaluation {
+            guard let vendor = user.deliverableVendor else { throw AppError.forbidden }
+            query = query.filter(\.$vendorId == vendor)
+        }
+        if let vendor = filter.vendorId { query = query.filter(\.$vendorId == vendor) }
+        if let month = filter.month {
+            let days = EvaluationCalendar.days(of: month)
+            query = query.filter(\.$dueDate >= days.first!).filter(\.$dueDate <= days.last!)
+        }
+        if let status = filter.status { query = query.filter(\.$status == status.rawValue) }
+        if let type = filter.type { query = query.filter(\.$type == type.rawValue) }
+        if filter.overdue { query = query.filter(\.$status == DeliverableStatus.pending.rawValue).filter(\.$dueEndAt <= now) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$dueDate, .descending).sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return Page(items: try await dtos(items, now: now, on: db), page: page.page, per: page.per, total: total)
+    }
+
+    static func detail(_ id: UUID?, request: Request) async throws -> DeliverableDTO {
+        let user = try request.requireUser()
+        let d = try await visible(id, user: user, on: request.db)
+        return try await dtos([d], now: request.now, withEvents: true, on: request.db)[0]
+    }
+
+    static func event(_ d: UUID, _ action: String, note: String?, actor: UUID, at: Date, on db: any Database) async throws {
+        let e = DeliverableEvent()
+        e.deliverableId = d; e.action = action; e.note = note; e.actorId = actor; e.at = at
+        try await e.create(on: db)
+    }
+
+    /// The IT department registers what a vendor owes and by when.
+    static func create(_ body: DeliverableCreateBody, request: Request) async throws -> DeliverableDTO {
+        let user = try request.requireUser()
+        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        let db = request.db, tz = request.yiwei.config.timeZone
+        var v = Validator()
+        let vendorId = v.uuid("vendorId", body.vendorId, required: true)
+        if let vendorId {
+            if let vendor = try await Vendor.find(vendorId, on: db) {
+                if !vendor.isActive { v.add("vendorId", "the vendor is inactive") }
+            } else { v.add("vendorId", "no such vendor") }
+        }
+        let type = v.oneOf("type", body.type, DeliverableType.self)
+        let title = v.text("title", body.title, max: 100)
+        let period = v.text("period", body.period, required: false, max: 50)
+        var dueEnd: Date?
+        if let raw = body.dueDate, !raw.isEmpty {
+            dueEnd = EvaluationCalendar.end(of: raw, timeZone: tz)
+            if dueEnd == nil { v.add("dueDate", "must be a date like 2026-01-31") }
+        } else { v.add("dueDate", "required") }
+        try v.check()
+        let now = request.now
+        let d = Deliverable()
+        d.vendorId = vendorId!; d.type = type!.rawValue; d.title = title!; d.period = period; d.dueDate = body.dueDate!; d.dueEndAt = dueEnd!
+        d.status = DeliverableStatus.pending.rawValue; d.returnedCount = 0; d.createdBy = user.id; d.createdAt = now; d.updatedAt = now
+        let actor = request.auditActor, saved = UncheckedModel(d)
+        try await request.write { db in
+            try await saved.model.create(on: db)
+            try await event(saved.model.id!, "create", note: nil, actor: user.id, at: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "deliverable.create", entityType: "deliverable", entityId: saved.model.id!.uuidString,
+                                      after: ["vendorId": saved.model.vendorId.uuidString, "type": saved.model.type, "title": saved.model.title,
+                                              "dueDate": saved.model.dueDate])
+        }
+        return try await dtos([d], now: now, withEvents: true, on: db)[0]
+    }
+
+    /// A file from the vendor (or the lead on its behalf): the first file of a pending or returned deliverable
+    /// submits it; the first submission decides on-time, once and for good.
+    static func upload(_ id: UUID?, request: Request) async throws -> DeliverableDTO {
+        try request.requireMultipart()
+        let user = try request.requireUser()
+        let d = try await visible(id, user: user, on: request.db)
+        guard user.managesEvaluation || user.deliverableVendor == d.vendorId else { throw await request.evaluationDenied() }
+        guard d.status != DeliverableStatus.accepted.rawValue else {
+            throw AppError(.conflict, "deliverable_accepted", "the deliverable has been accepted; no more files")
+        }
+        let upload = try request.uploadedFile()
+        let bytes = upload.bytes
+        guard !bytes.isEmpty else { throw AppError.validation(["file": "is empty"]) }
+        guard bytes.count <= AttachmentStore.maxBytes else { throw AppError(.payloadTooLarge, "payload_too_large", "files may be at most 10 MB") }
+        guard let type = AttachmentStore.sniff(bytes) else {
+            throw AppError(.unsupportedMediaType, "unsupported_file_type", "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP (incl. Office documents) and text")
+        }
+        let count = try await DeliverableFile.query(on: request.db).filter(\.$deliverableId == d.id!).count()
+        guard count < 50 else { throw AppError.validation(["file": "a deliverable has at most 50 files"]) }
+        let now = request.now
+        let fileId = UUID()
+        let (relative, path) = try await AttachmentStore.write(bytes, id: fileId, under: directory(request), at: now, request: request)
+        let f = DeliverableFile()
+        f.id = fileId; f.deliverableId = d.id!; f.fileName = AttachmentStore.displayName(upload.fileName); f.contentType = type; f.size = bytes.count
+        f.sha256 = SHA256.hash(data: bytes).hexEncodedString(); f.storedPath = relative; f.uploaderId = user.id; f.createdAt = now
+        let submits = d.status == DeliverableStatus.pending.rawValue || d.status == DeliverableStatus.returned.rawValue
+        if submits {
+            if d.firstSubmittedAt == nil { d.firstSubmittedAt = now; d.onTime = now < d.dueEndAt }
+            d.lastSubmittedAt = now
+            d.status = DeliverableStatus.submitted.rawValue
+        }
+        d.updatedAt = now
+        let actor = request.auditActor, savedFile = UncheckedModel(f), saved = UncheckedModel(d)
+        do {
+            try await request.write { db in
+                try await savedFile.model.create(on: db)
+                try await saved.model.update(on: db)
+                try await event(saved.model.id!, submits ? "submit" : "file", note: savedFile.model.fileName, actor: user.id, at: now, on: db)
+                try await AuditLog.append(on: db, at: now, actor: actor, action: submits ? "deliverable.submit" : "deliverable.file", entityType: "deliverable",
+                                          entityId: saved.model.id!.uuidString,
+                                          after: ["fileId": fileId.uuidString, "sha256": savedFile.model.sha256, "status": saved.model.status,
+                                                  "onTime": saved.model.onTime.map { String($0) } ?? ""])
+            }
+        } catch {
+            // The rows did not commit: the file must not stay behind.
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return try await dtos([d], now: now, withEvents: true, on: request.db)[0]
+    }
+
+    static func accept(_ id: UUID?, request: Request) async throws -> DeliverableDTO {
+        try await review(id, accept: true, reason: nil, request: request)
+    }
+
+    static func `return`(_ id: UUID?, _ body: DeliverableReturnBody, request: Request) async throws -> DeliverableDTO {
+        try await review(id, accept: false, reason: body.reason, request: request)
+    }
+
+    /// 验收 or 退回修改: only a submitted deliverable, only by a lead; a return needs its reason and counts.
+    private static func review(_ id: UUID?, accept: Bool, reason: String?, request: Request) async throws -> DeliverableDTO {
+        let user = try request.requireUser()
+        let d = try await visible(id, user: user, on: request.db)
+        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        var v = Validator()
+        let why = accept ? nil : v.text("reason", reason, max: 500)
+        try v.check()
+        guard d.status == DeliverableStatus.submitted.rawValue else {
+            throw AppError(.conflict, "deliverable_not_submitted", "only a submitted deliverable can be \(accept ? "accepted" : "returned")")
+        }
+        let now = request.now
+        if accept {
+            d.status = DeliverableStatus.accepted.rawValue; d.acceptedAt = now; d.acceptedBy = user.id
+        } else {
+            d.status = DeliverableStatus.returned.rawValue; d.returnedCount += 1; d.returnReason = why
+        }
+        d.updatedAt = now
+        let actor = request.auditActor, saved = UncheckedModel(d)
+        try await request.write { db in
+            try await saved.model.update(on: db)
+            try await event(saved.model.id!, accept ? "accept" : "return", note: why, actor: user.id, at: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: accept ? "deliverable.accept" : "deliverable.return", entityType: "deliverable",
+                                      entityId: saved.model.id!.uuidString,
+                                      after: ["status": saved.model.status, "returnedCount": String(saved.model.returnedCount), "reason": why ?? ""])
+        }
+        return try await dtos([d], now: now, withEvents: true, on: request.db)[0]
+    }
+
+    static func download(_ id: UUID?, _ fileId: UUID?, request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let d = try await visible(id, user: user, on: request.db)
+        guard let fileId, let f = try await DeliverableFile.find(fileId, on: request.db), f.deliverableId == d.id else { throw AppError.notFound("file") }
+        guard let data = FileManager.default.contents(atPath: directory(request) + "/" + f.storedPath) else { throw AppError.notFound("file") }
+        return AttachmentStore.serve(data, contentType: f.contentType, fileName: f.fileName)
+    }
+
+    /// 按月生成: the weekly reports due every Monday of the month and the monthly report due on the 5th, for one
+    /// vendor — skipping any that are already registered (same type and due date).
+    static func generate(vendorId: UUID?, month: YearMonth?, request: Request) async throws -> Int {
+        let user = try request.requireUser()
+        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        var v = Validator()
+        if vendorId == nil { v.add("vendorId", "required") }
+        if month == nil { v.add("month", "required") }
+        if let vendorId, try await Vendor.find(vendorId, on: request.db) == nil { v.add("vendorId", "no such vendor") }
+        try v.check()
+        let days = EvaluationCalendar.days(of: month!), tz = request.yiwei.config.timeZone
+        var wanted: [(DeliverableType, String, String, String)] = []
+        // A Monday's weekly report covers the seven days before it (Monday to Sunday).
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let utc = TimeZone(identifier: "UTC")!
+        for day in days where EvaluationCalendar.weekday(of: day) == 1 {
+            let monday = EvaluationCalendar.start(of: day, timeZone: utc)!
+            let from = EvaluationCalendar.day(of: calendar.date(byAdding: .day, value: -7, to: monday)!, timeZone: utc)
+            let to = EvaluationCalendar.day(of: calendar.date(byAdding: .day, value: -1, to: monday)!, timeZone: utc)
+            func short(_ d: String) -> String { "\(Int(d.dropFirst(5).prefix(2))!)月\(Int(d.suffix(2))!)日" }
+            var iso = Calendar(identifier: .iso8601)
+            iso.timeZone = utc
+            let week = iso.dateComponents([.yearForWeekOfYear, .weekOfYear], from: calendar.date(byAdding: .day, value: -7, to: monday)!)
+            wanted.append((.weeklyReport, "运维周报（\(short(from))—\(short(to))）", "\(week.yearForWeekOfYear!)年第\(week.weekOfYear!)周", day))
+        }
+        let previous = month!.advanced(by: -1)
+        wanted.append((.monthlyReport, "月运维报告（\(previous.year)年\(previous.month)月）", previous.description, days[4]))
+        let existing = Set(try await Deliverable.query(on: request.db).filter(\.$vendorId == vendorId!)
+            .filter(\.$dueDate >= days.first!).filter(\.$dueDate <= days.last!).all().map { $0.type + "|" + $0.dueDate })
+        let now = request.now, actor = request.auditActor, vendor = vendorId!
+        let rows = wanted.filter { !existing.contains($0.0.rawValue + "|" + $0.3) }.map { ($0.0.rawValue, $0.1, $0.2, $0.3, EvaluationCalendar.end(of: $0.3, timeZone: tz)!) }
+        try await request.write { db in
+            for (type, title, period, due, end) in rows {
+                let d = Deliverable()
+                d.vendorId = vendor; d.type = type; d.title = title; d.period = period; d.dueDate = due; d.dueEndAt = end
+                d.status = DeliverableStatus.pending.rawValue; d.returnedCount = 0; d.createdBy = user.id; d.createdAt = now; d.updatedAt = now
+                try await d.create(on: db)
+                try await event(d.id!, "create", note: nil, actor: user.id, at: now, on: db)
+            }
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "deliverable.generate", entityType: "vendor", entityId: vendor.uuidString,
+                                      after: ["month": month!.description, "created": String(rows.count)])
+        }
+        return rows.count
+    }
+}

@@ -1,0 +1,253 @@
+import Fluent
+import Foundation
+import SQLKit
+
+// The three registers that feed the monthly vendor scorecard (EVAL-2, EVAL-4): the departments'
+// satisfaction survey (seed 002 annex 2), the deliverables register and on-site attendance.
+// @unchecked Sendable on the models below: Fluent models are mutable classes; each instance is used by one
+// request at a time and never shared between tasks.
+
+/// 满意度调查: one vendor, one assessed month, the departments asked to answer. At most one per vendor and month.
+final class SatisfactionSurveyRecord: Model, @unchecked Sendable {
+    static let schema = "satisfaction_surveys"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "vendor_id") var vendorId: UUID
+    /// The assessed month, `2026-11`.
+    @Field(key: "month") var month: String
+    /// `open` or `closed`
+    @Field(key: "status") var status: String
+    @Field(key: "started_by") var startedBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "closed_at") var closedAt: Date?
+    @OptionalField(key: "closed_by") var closedBy: UUID?
+    init() {}
+}
+
+/// A department asked to answer a survey.
+final class SurveyDepartment: Model, @unchecked Sendable {
+    static let schema = "satisfaction_survey_departments"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "survey_id") var surveyId: UUID
+    @Field(key: "department_id") var departmentId: UUID
+    init() {}
+}
+
+/// One department's filled-in annex 2 form: five whole scores 1…10 and an optional comment. Final once saved.
+final class SurveyAnswer: Model, @unchecked Sendable {
+    static let schema = "satisfaction_responses"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "survey_id") var surveyId: UUID
+    @Field(key: "department_id") var departmentId: UUID
+    @Field(key: "respondent_id") var respondentId: UUID
+    @Field(key: "response_speed") var responseSpeed: Int
+    @Field(key: "service_attitude") var serviceAttitude: Int
+    @Field(key: "technical_competence") var technicalCompetence: Int
+    @Field(key: "communication") var communication: Int
+    @Field(key: "resolution_effect") var resolutionEffect: Int
+    @OptionalField(key: "comment") var comment: String?
+    @Field(key: "submitted_at") var submittedAt: Date
+    init() {}
+}
+
+/// 交付物: one report or record a vendor owes by a due date (a day in the hospital's time zone).
+final class Deliverable: Model, @unchecked Sendable {
+    static let schema = "deliverables"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "vendor_id") var vendorId: UUID
+    /// `DeliverableType` raw value
+    @Field(key: "type") var type: String
+    @Field(key: "title") var title: String
+    /// The period it covers, as written (2026-11, 2026年第47周 …).
+    @OptionalField(key: "period") var period: String?
+    /// `YYYY-MM-DD`: the last day on which a submission is on time.
+    @Field(key: "due_date") var dueDate: String
+    /// The first instant after the due day (its midnight in the hospital's time zone).
+    @Field(key: "due_end_at") var dueEndAt: Date
+    /// `pending` 待提交, `submitted` 已提交, `returned` 退回修改, `accepted` 已验收
+    @Field(key: "status") var status: String
+    @OptionalField(key: "first_submitted_at") var firstSubmittedAt: Date?
+    @OptionalField(key: "last_submitted_at") var lastSubmittedAt: Date?
+    /// Decided once, at the first submission: first submission < `dueEndAt`.
+    @OptionalField(key: "on_time") var onTime: Bool?
+    /// How many times the IT department returned it for revision.
+    @Field(key: "returned_count") var returnedCount: Int
+    @OptionalField(key: "return_reason") var returnReason: String?
+    @OptionalField(key: "accepted_at") var acceptedAt: Date?
+    @OptionalField(key: "accepted_by") var acceptedBy: UUID?
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+}
+
+/// A file of a deliverable, stored like ticket attachments (sniffed type, 10 MB, generated path).
+final class DeliverableFile: Model, @unchecked Sendable {
+    static let schema = "deliverable_files"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "deliverable_id") var deliverableId: UUID
+    @Field(key: "file_name") var fileName: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "stored_path") var storedPath: String
+    @Field(key: "uploader_id") var uploaderId: UUID
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+/// The history of a deliverable: registered, submitted (a file), returned (with the reason), accepted.
+final class DeliverableEvent: Model, @unchecked Sendable {
+    static let schema = "deliverable_events"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "deliverable_id") var deliverableId: UUID
+    @Field(key: "action") var action: String
+    @OptionalField(key: "note") var note: String?
+    @Field(key: "actor_id") var actorId: UUID
+    @Field(key: "at") var at: Date
+    init() {}
+}
+
+/// 驻场人员: an on-site engineer of a vendor — an account with the vendor role, or just a name.
+final class OnsiteStaff: Model, @unchecked Sendable {
+    static let schema = "onsite_staff"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "vendor_id") var vendorId: UUID
+    @OptionalField(key: "user_id") var userId: UUID?
+    @Field(key: "name") var name: String
+    /// 岗位: 软件开发工程师, 项目管理工程师, 网络及信息安全工程师 …
+    @OptionalField(key: "post") var post: String?
+    @Field(key: "is_active") var isActive: Bool
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+/// One scheduled person-day and what happened on it. No row: not scheduled that day.
+final class AttendanceDay: Model, @unchecked Sendable {
+    static let schema = "attendance_days"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "staff_id") var staffId: UUID
+    @Field(key: "vendor_id") var vendorId: UUID
+    /// `YYYY-MM-DD`, a day in the hospital's time zone.
+    @Field(key: "day") var day: String
+    /// `AttendanceStatus` raw value
+    @Field(key: "status") var status: String
+    /// Who stood in, for `leave_replaced`.
+    @OptionalField(key: "replacement") var replacement: String?
+    @OptionalField(key: "note") var note: String?
+    @Field(key: "updated_by") var updatedBy: UUID
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+}
+
+struct CreateEvaluationRegisters: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SatisfactionSurveyRecord.schema)
+            .id()
+            .field("vendor_id", .uuid, .required, .references(Vendor.schema, .id))
+            .field("month", .string, .required)
+            .field("status", .string, .required)
+            .field("started_by", .uuid, .required, .references(User.schema, .id))
+            .field("created_at", .datetime, .required)
+            .field("closed_at", .datetime)
+            .field("closed_by", .uuid, .references(User.schema, .id))
+            .unique(on: "vendor_id", "month")
+            .create()
+        try await database.schema(SurveyDepartment.schema)
+            .id()
+            .field("survey_id", .uuid, .required, .references(SatisfactionSurveyRecord.schema, .id, onDelete: .cascade))
+            .field("department_id", .uuid, .required, .references(Department.schema, .id))
+            .unique(on: "survey_id", "department_id")
+            .create()
+        try await database.schema(SurveyAnswer.schema)
+            .id()
+            .field("survey_id", .uuid, .required, .references(SatisfactionSurveyRecord.schema, .id, onDelete: .cascade))
+            .field("department_id", .uuid, .required, .references(Department.schema, .id))
+            .field("respondent_id", .uuid, .required, .references(User.schema, .id))
+            .field("response_speed", .int, .required)
+            .field("service_attitude", .int, .required)
+            .field("technical_competence", .int, .required)
+            .field("communication", .int, .required)
+            .field("resolution_effect", .int, .required)
+            .field("comment", .string)
+            .field("submitted_at", .datetime, .required)
+            // One answer per department per survey (so per vendor and month): the database refuses a second.
+            .unique(on: "survey_id", "department_id")
+            .create()
+        try await database.schema(Deliverable.schema)
+            .id()
+            .field("vendor_id", .uuid, .required, .references(Vendor.schema, .id))
+            .field("type", .string, .required)
+            .field("title", .string, .required)
+            .field("period", .string)
+            .field("due_date", .string, .required)
+            .field("due_end_at", .datetime, .required)
+            .field("status", .string, .required)
+            .field("first_submitted_at", .datetime)
+            .field("last_submitted_at", .datetime)
+            .field("on_time", .bool)
+            .field("returned_count", .int, .required)
+            .field("return_reason", .string)
+            .field("accepted_at", .datetime)
+            .field("accepted_by", .uuid, .references(User.schema, .id))
+            .field("created_by", .uuid, .required, .references(User.schema, .id))
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema(DeliverableFile.schema)
+            .id()
+            .field("deliverable_id", .uuid, .required, .references(Deliverable.schema, .id, onDelete: .cascade))
+            .field("file_name", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("stored_path", .string, .required)
+            .field("uploader_id", .uuid, .required, .references(User.schema, .id))
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(DeliverableEvent.schema)
+            .id()
+            .field("deliverable_id", .uuid, .required, .references(Deliverable.schema, .id, onDelete: .cascade))
+            .field("action", .string, .required)
+            .field("note", .string)
+            .field("actor_id", .uuid, .required, .references(User.schema, .id))
+            .field("at", .datetime, .required)
+            .create()
+        try await database.schema(OnsiteStaff.schema)
+            .id()
+            .field("vendor_id", .uuid, .required, .references(Vendor.schema, .id))
+            .field("user_id", .uuid, .references(User.schema, .id))
+            .field("name", .string, .required)
+            .field("post", .string)
+            .field("is_active", .bool, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(AttendanceDay.schema)
+            .id()
+            .field("staff_id", .uuid, .required, .references(OnsiteStaff.schema, .id, onDelete: .cascade))
+            .field("vendor_id", .uuid, .required, .references(Vendor.schema, .id))
+            .field("day", .string, .required)
+            .field("status", .string, .required)
+            .field("replacement", .string)
+            .field("note", .string)
+            .field("updated_by", .uuid, .required, .references(User.schema, .id))
+            .field("updated_at", .datetime, .required)
+            .unique(on: "staff_id", "day")
+            .create()
+        let sql = database as! any SQLDatabase
+        // Every read of the registers is "one vendor, one month" (or "one department's open surveys").
+        try await sql.create(index: "idx_survey_departments_department").on(SurveyDepartment.schema).column("department_id").run()
+        try await sql.create(index: "idx_deliverables_vendor_due").on(Deliverable.schema).column("vendor_id").column("due_date").run()
+        try await sql.create(index: "idx_deliverables_status_due").on(Deliverable.schema).column("status").column("due_end_at").run()
+        try await sql.create(index: "idx_deliverable_files_deliverable").on(DeliverableFile.schema).column("deliverable_id").run()
+        try await sql.create(index: "idx_deliverable_events_deliverable").on(DeliverableEvent.schema).column("deliverable_id").column("at").run()
+        try await sql.create(index: "idx_onsite_staff_vendor").on(OnsiteStaff.schema).column("vendor_id").run()
+        try await sql.create(index: "idx_attendance_vendor_day").on(AttendanceDay.schema).column("vendor_id").column("day").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [AttendanceDay.schema, OnsiteStaff.schema, DeliverableEvent.schema, DeliverableFile.schema, Deliverable.schema,
+                       SurveyAnswer.schema, SurveyDepartment.schema, SatisfactionSurveyRecord.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

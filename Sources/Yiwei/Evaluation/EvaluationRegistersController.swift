@@ -1,0 +1,166 @@
+import Fluent
+import Foundation
+import Vapor
+import YiweiCore
+
+/// `/api/v1/surveys`, `/api/v1/deliverables`, `/api/v1/attendance`: the registers the scorecard reads.
+struct EvaluationRegistersController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("surveys", use: listSurveys)
+        routes.post("surveys", use: createSurveys)
+        routes.get("surveys", ":surveyId", use: survey)
+        routes.post("surveys", ":surveyId", "responses", use: answer)
+        routes.post("surveys", ":surveyId", "close", use: close)
+
+        routes.get("deliverables", use: listDeliverables)
+        routes.post("deliverables", use: createDeliverable)
+        routes.post("deliverables", "generate", use: generate)
+        routes.get("deliverables", ":deliverableId", use: deliverable)
+        routes.get("deliverables", ":deliverableId", "files", use: files)
+        routes.on(.POST, "deliverables", ":deliverableId", "files", body: .collect(maxSize: ByteCount(value: AttachmentStore.maxBytes + 65_536)), use: upload)
+        routes.get("deliverables", ":deliverableId", "files", ":fileId", use: download)
+        routes.post("deliverables", ":deliverableId", "accept", use: accept)
+        routes.post("deliverables", ":deliverableId", "return", use: returnForRevision)
+
+        routes.get("attendance", use: attendance)
+        routes.put("attendance", use: putAttendance)
+        routes.post("attendance", "roster", use: roster)
+        routes.get("attendance", "staff", use: listStaff)
+        routes.post("attendance", "staff", use: createStaff)
+        routes.patch("attendance", "staff", ":staffId", use: patchStaff)
+    }
+
+    // MARK: surveys
+
+    func listSurveys(req: Request) async throws -> Page<SurveyDTO> {
+        let user = try req.requireUser()
+        guard user.readsEvaluation || user.surveyDepartment != nil else { throw await req.evaluationDenied() }
+        let page = try PageRequest(from: req)
+        var v = Validator()
+        let month = parseMonth(req.query[String.self, at: "month"], v: &v, required: false)
+        let vendor = v.uuid("vendorId", req.query[String.self, at: "vendorId"])
+        let status = req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }
+        if let status, !["open", "closed"].contains(status) { v.add("status", "must be one of open, closed") }
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        return try await SurveyService.list(.init(month: month, vendorId: vendor, status: status), user: user, page: page, on: req.db)
+    }
+
+    func createSurveys(req: Request) async throws -> Response {
+        try await SurveyService.create(try req.decodeJSON(SurveyCreateBody.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func survey(req: Request) async throws -> SurveyDTO {
+        let user = try req.requireUser()
+        let s = try await SurveyService.visible(req.parameters.get("surveyId", as: UUID.self), user: user, on: req.db)
+        return try await SurveyService.dto(s, for: user, on: req.db)
+    }
+
+    func answer(req: Request) async throws -> Response {
+        try await SurveyService.answer(req.parameters.get("surveyId", as: UUID.self), try req.decodeJSON(SurveyAnswerBody.self), request: req)
+            .encodeResponse(status: .created, for: req)
+    }
+
+    func close(req: Request) async throws -> SurveyDTO {
+        try await SurveyService.close(req.parameters.get("surveyId", as: UUID.self), request: req)
+    }
+
+    // MARK: deliverables
+
+    func listDeliverables(req: Request) async throws -> Page<DeliverableDTO> {
+        let user = try req.requireUser()
+        guard user.readsEvaluation || user.deliverableVendor != nil else { throw await req.evaluationDenied() }
+        let page = try PageRequest(from: req)
+        var v = Validator()
+        var filter = DeliverableService.ListFilter()
+        filter.vendorId = v.uuid("vendorId", req.query[String.self, at: "vendorId"])
+        filter.month = parseMonth(req.query[String.self, at: "month"], v: &v, required: false)
+        filter.status = v.oneOf("status", req.query[String.self, at: "status"], DeliverableStatus.self, required: false)
+        filter.type = v.oneOf("type", req.query[String.self, at: "type"], DeliverableType.self, required: false)
+        let overdue = req.query[String.self, at: "overdue"] ?? ""
+        if !["", "true", "false"].contains(overdue) { v.add("overdue", "must be true or false") }
+        filter.overdue = overdue == "true"
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        return try await DeliverableService.list(filter, user: user, page: page, now: req.now, on: req.db)
+    }
+
+    func createDeliverable(req: Request) async throws -> Response {
+        try await DeliverableService.create(try req.decodeJSON(DeliverableCreateBody.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    struct GenerateBody: Content { var vendorId: String?; var month: String? }
+    struct GenerateResult: Content { var created: Int }
+
+    func generate(req: Request) async throws -> GenerateResult {
+        let body = try req.decodeJSON(GenerateBody.self)
+        var v = Validator()
+        let vendor = v.uuid("vendorId", body.vendorId, required: true)
+        let month = parseMonth(body.month, v: &v)
+        try v.check()
+        return GenerateResult(created: try await DeliverableService.generate(vendorId: vendor, month: month, request: req))
+    }
+
+    func deliverable(req: Request) async throws -> DeliverableDTO {
+        try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), request: req)
+    }
+
+    func files(req: Request) async throws -> [DeliverableFileDTO] {
+        try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), request: req).files
+    }
+
+    func upload(req: Request) async throws -> Response {
+        try await DeliverableService.upload(req.parameters.get("deliverableId", as: UUID.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func download(req: Request) async throws -> Response {
+        try await DeliverableService.download(req.parameters.get("deliverableId", as: UUID.self), req.parameters.get("fileId", as: UUID.self), request: req)
+    }
+
+    func accept(req: Request) async throws -> DeliverableDTO {
+        try await DeliverableService.accept(req.parameters.get("deliverableId", as: UUID.self), request: req)
+    }
+
+    func returnForRevision(req: Request) async throws -> DeliverableDTO {
+        try await DeliverableService.return(req.parameters.get("deliverableId", as: UUID.self), try req.decodeJSON(DeliverableReturnBody.self), request: req)
+    }
+
+    // MARK: attendance
+
+    func attendance(req: Request) async throws -> AttendanceMonthDTO {
+        _ = try await AttendanceService.requireReader(req)
+        var v = Validator()
+        let vendor = v.uuid("vendorId", req.query[String.self, at: "vendorId"], required: true)
+        let month = parseMonth(req.query[String.self, at: "month"], v: &v)
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "give vendorId and month", fields: v.fields) }
+        return try await AttendanceService.month(vendorId: vendor!, month: month!, on: req.db)
+    }
+
+    func putAttendance(req: Request) async throws -> AttendanceMonthDTO {
+        _ = try await AttendanceService.requireManager(req)
+        return try await AttendanceService.put(try req.decodeJSON(AttendancePutBody.self), request: req)
+    }
+
+    func roster(req: Request) async throws -> AttendanceMonthDTO {
+        _ = try await AttendanceService.requireManager(req)
+        return try await AttendanceService.roster(try req.decodeJSON(RosterBody.self), request: req)
+    }
+
+    func listStaff(req: Request) async throws -> [OnsiteStaffDTO] {
+        _ = try await AttendanceService.requireReader(req)
+        var v = Validator()
+        let vendor = v.uuid("vendorId", req.query[String.self, at: "vendorId"])
+        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        var query = OnsiteStaff.query(on: req.db)
+        if let vendor { query = query.filter(\.$vendorId == vendor) }
+        return try await query.sort(\.$createdAt).all().map(AttendanceService.staffDTO)
+    }
+
+    func createStaff(req: Request) async throws -> Response {
+        _ = try await AttendanceService.requireManager(req)
+        return try await AttendanceService.createStaff(try req.decodeJSON(OnsiteStaffBody.self), request: req).encodeResponse(status: .created, for: req)
+    }
+
+    func patchStaff(req: Request) async throws -> OnsiteStaffDTO {
+        _ = try await AttendanceService.requireManager(req)
+        return try await AttendanceService.patchStaff(req.parameters.get("staffId", as: UUID.self), try req.decodeJSON(OnsiteStaffBody.self), request: req)
+    }
+}
