@@ -72,7 +72,14 @@ enum Entrypoint {
         }
         if config.demo {
             let demo = try await DemoSeeder.seedIfEmpty(app)
-            if demo.seeded { lines.append("演示数据已导入 / demo data loaded: \(demo.summary)") }
+            if demo.seeded {
+                lines.append("演示数据已导入 / demo data loaded: \(demo.summary)")
+                // A year of history, so the dashboard, reports and scorecards have something to show.
+                var options = DataGenerator.Options(tickets: 2000, articles: 0, seed: 2026)
+                options.years = 1
+                let history = try await DataGenerator.run(app, options) { _ in }
+                lines.append("演示工单 / demo tickets: \(history.tickets)（近一年 / over the past year, \(history.open) open）")
+            }
             lines.append("演示账号 / demo accounts: liuzhiyuan（信息科主任）、chenxiaoyu（服务台）、liming（工程师）、zhangwei（报修人）、xiewenjing（审计员），密码 / password: \(DemoSeeder.demoPassword)")
         }
         let host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host

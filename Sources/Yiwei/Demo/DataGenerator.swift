@@ -344,6 +344,11 @@ public enum DataGenerator {
                 plan.append((t, "close", chance(75, &rng) ? reporter.id : dispatcher, ["from": "resolved", "to": "closed"]))
             }
         }
+        // The last week's tickets are the open backlog: half of them take far longer after being picked up.
+        if now.timeIntervalSince(created) < 7 * 86_400, plan.count > 1, chance(50, &rng) {
+            let first = plan[0].at
+            plan = plan.map { ($0.at == first ? $0.at : first + ($0.at - first) * 200, $0.type, $0.actor, $0.data) }
+        }
         // What has happened by now.
         let happened = plan.filter { created.addingTimeInterval($0.at * 60) <= now }
         func at(_ e: (at: Double, type: String, actor: UUID?, data: [String: String])) -> Date { created.addingTimeInterval(e.at * 60) }
