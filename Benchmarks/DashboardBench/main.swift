@@ -18,23 +18,9 @@ struct DashboardBench {
         let total = args.count > 0 ? args[0] : 1_000_000
         let open = args.count > 1 ? args[1] : 100_000
         let reps = args.count > 2 ? args[2] : 30
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yiwei-dashboard-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (app, dir) = try await BenchmarkSupport.makeApp("dashboard")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-
-        var config = AppConfig()
-        config.dataDirectory = dir
-        config.database = .sqlite(path: dir + "/yiwei.sqlite")
-        config.adminPassword = "Bench#Dash2026"
-        config.logLevel = "error"
-        config.bcryptCost = 4
-        let app = try await Application.make(.production)
-        let clock = AppClock()
-        let now = Date(timeIntervalSince1970: 1_795_000_000) // Wed 2026-11-18 19:06:40 Shanghai
-        clock.set(now)
-        app.logger.logLevel = .error
-        try await configure(app, config: config, clock: clock)
-        _ = try await Bootstrap.ensureAdmin(app)
+        let now = BenchmarkSupport.now
         let sql = app.db as! any SQLDatabase
         let t = now.timeIntervalSince1970
 
@@ -115,11 +101,7 @@ struct DashboardBench {
         print(String(format: "filled %d tickets (%d open, %d SLA alerts) in %.1f s", n, o, alerts, Date().timeIntervalSince(started)))
 
         // 2. Measure.
-        func time(_ body: () async throws -> Void) async throws -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            try await body()
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000
-        }
+        func time(_ body: () async throws -> Void) async throws -> Double { try await BenchmarkSupport.time(body) }
         let zone = TimeZone(identifier: "Asia/Shanghai")!
         let sample = try await DashboardService.compute(now: now, timeZone: zone, on: app.db)
         print("figures: open \(sample.open), at risk \(sample.atRisk), breached \(sample.breached), today \(sample.today.created)/\(sample.today.resolved), "
@@ -139,16 +121,7 @@ struct DashboardBench {
             ("reference: `SELECT 1`", trivial),
             ("reference: read the open tickets' status, domain, priority", naive),
         ]
-        func percentile(_ xs: [Double], _ p: Double) -> Double {
-            let s = xs.sorted()
-            return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))]
-        }
-        print("")
-        print("| case | median ms | p90 ms | max ms |")
-        print("| --- | ---: | ---: | ---: |")
-        for (name, xs) in rows {
-            print(String(format: "| %@ | %.2f | %.2f | %.2f |", name, percentile(xs, 0.5), percentile(xs, 0.9), xs.max() ?? 0))
-        }
+        BenchmarkSupport.printTable(rows)
         print("\n\(reps) repetitions each; \(n) tickets, \(o) open; SQLite WAL, one process.")
         try await app.asyncShutdown()
     }

@@ -20,23 +20,9 @@ struct ReportBench {
         let total = args.count > 0 ? args[0] : 1_000_000
         let open = args.count > 1 ? args[1] : 100_000
         let reps = args.count > 2 ? args[2] : 10
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yiwei-report-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (app, dir) = try await BenchmarkSupport.makeApp("report")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-
-        var config = AppConfig()
-        config.dataDirectory = dir
-        config.database = .sqlite(path: dir + "/yiwei.sqlite")
-        config.adminPassword = "Bench#Report2026"
-        config.logLevel = "error"
-        config.bcryptCost = 4
-        let app = try await Application.make(.production)
-        let clock = AppClock()
-        let now = Date(timeIntervalSince1970: 1_795_000_000) // Wed 2026-11-18 19:06:40 Shanghai
-        clock.set(now)
-        app.logger.logLevel = .error
-        try await configure(app, config: config, clock: clock)
-        _ = try await Bootstrap.ensureAdmin(app)
+        let now = BenchmarkSupport.now
         let sql = app.db as! any SQLDatabase
         let t = now.timeIntervalSince1970
 
@@ -129,9 +115,10 @@ struct ReportBench {
             var req = ClientRequest(method: .POST, url: URI(string: base + "/api/v1/auth/login"))
             try req.content.encode(["username": username, "password": password], as: .json)
             let res: ClientResponse = try await app.client.send(req)
-            return try res.content.decode(Login.self).token
+            let decoded = try JSONDecoder().decode(Login.self, from: Data((res.body.map { String(buffer: $0) } ?? "").utf8))
+            return decoded.token
         }
-        let adminToken = try await login("admin", "Bench#Report2026")
+        let adminToken = try await login("admin", "Bench#Root2026x")
         var create = ClientRequest(method: .POST, url: URI(string: base + "/api/v1/users"))
         create.headers.bearerAuthorization = .init(token: adminToken)
         try create.content.encode(["username": "zhuren", "displayName": "信息科主任", "password": "Bench#Lead2026", "roles": ["lead"]] as [String: AnyEncodable],
@@ -141,11 +128,7 @@ struct ReportBench {
         let lead = try await login("zhuren", "Bench#Lead2026")
 
         // 3. Measure.
-        func time(_ body: () async throws -> Void) async throws -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            try await body()
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000
-        }
+        func time(_ body: () async throws -> Void) async throws -> Double { try await BenchmarkSupport.time(body) }
         func get(_ path: String) async throws -> Int {
             var req = ClientRequest(method: .GET, url: URI(string: base + path))
             req.headers.bearerAuthorization = .init(token: lead)
@@ -181,16 +164,7 @@ struct ReportBench {
             ("reference: `KPIService.compute`, the same month", kpis),
             ("reference: `SELECT 1`", trivial),
         ]
-        func percentile(_ xs: [Double], _ p: Double) -> Double {
-            let s = xs.sorted()
-            return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))]
-        }
-        print("")
-        print("| case | median ms | p90 ms | max ms |")
-        print("| --- | ---: | ---: | ---: |")
-        for (name, xs) in rows {
-            print(String(format: "| %@ | %.2f | %.2f | %.2f |", name, percentile(xs, 0.5), percentile(xs, 0.9), xs.max() ?? 0))
-        }
+        BenchmarkSupport.printTable(rows)
         print("\n\(reps) repetitions each; \(n) tickets, \(o) open; SQLite WAL, one process.")
         await app.server.shutdown()
         try await app.asyncShutdown()

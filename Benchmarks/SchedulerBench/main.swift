@@ -20,23 +20,9 @@ struct SchedulerBench {
         let total = args.count > 0 ? args[0] : 1_000_000
         let open = args.count > 1 ? args[1] : 100_000
         let reps = args.count > 2 ? args[2] : 30
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yiwei-scheduler-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let (app, dir) = try await BenchmarkSupport.makeApp("scheduler")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-
-        var config = AppConfig()
-        config.dataDirectory = dir
-        config.database = .sqlite(path: dir + "/yiwei.sqlite")
-        config.adminPassword = "Bench#Sched2026"
-        config.logLevel = "error"
-        config.bcryptCost = 4
-        let app = try await Application.make(.production)
-        let clock = AppClock()
-        let now = Date(timeIntervalSince1970: 1_795_000_000) // Wed 2026-11-18 19:06:40 Shanghai
-        clock.set(now)
-        app.logger.logLevel = .error
-        try await configure(app, config: config, clock: clock)
-        _ = try await Bootstrap.ensureAdmin(app)
+        let now = BenchmarkSupport.now
         let sql = app.db as! any SQLDatabase
 
         // 1. Fill: `total` tickets over three years, the newest `open` of them still open, with their next alert
@@ -80,11 +66,7 @@ struct SchedulerBench {
         print(String(format: "filled %d tickets (%d open) in %.1f s", n, o, Date().timeIntervalSince(started)))
 
         // 2. Measure.
-        func time(_ body: () async throws -> Void) async throws -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            try await body()
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000
-        }
+        func time(_ body: () async throws -> Void) async throws -> Double { try await BenchmarkSupport.time(body) }
         var next = 1
         /// Makes `k` open tickets due now. `fresh`: each is a P1 accepted and started 3 h ago, so exactly one
         /// threshold has come — 75 % of its 4-hour resolution target (the common case: one alert per ticket).
@@ -141,16 +123,7 @@ struct SchedulerBench {
         rows.append(("reference: SELECT 1", trivial))
         rows.append(("reference: read the open tickets (what a scanning scheduler must do)", naive))
 
-        func percentile(_ xs: [Double], _ p: Double) -> Double {
-            let s = xs.sorted()
-            return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))]
-        }
-        print("")
-        print("| case | median ms | p90 ms | max ms |")
-        print("| --- | ---: | ---: | ---: |")
-        for (name, xs) in rows {
-            print(String(format: "| %@ | %.2f | %.2f | %.2f |", name, percentile(xs, 0.5), percentile(xs, 0.9), xs.max() ?? 0))
-        }
+        BenchmarkSupport.printTable(rows)
         print("\n\(reps) repetitions each; \(n) tickets, \(o) open; SQLite WAL, one process.")
         try await app.asyncShutdown()
     }

@@ -82,7 +82,6 @@ struct ReportTests {
     func monthly() async throws {
         try await withYiwei { env in
             let m = try await month(env)
-            let h = m.h
             // No month given: the last complete month, November.
             let res = try await env.send(.GET, "/api/v1/reports/monthly", token: m.lead)
             #expect(res.status == .ok, "\(res.body.string)")
