@@ -213,6 +213,11 @@ def test_gen_data_is_deterministic_and_doctor_reports_health(tmp_path):
                                        sum(response_breached), (select count(*) from ticket_events), (select count(*) from kb_articles)
                                        from tickets""").fetchone())
     assert counts[0] == counts[1]                       # the same seed, the same hospital
+    with sqlite3.connect(tmp_path / "a" / "yiwei.sqlite") as db:
+        # The resolutions' search index, built once after the load, holds every resolved ticket; its trigger is back.
+        assert db.execute("select count(*) from ticket_fts_docsize").fetchone()[0] == \
+            db.execute("select count(*) from tickets where resolution is not null").fetchone()[0] > 0
+        assert db.execute("select count(*) from sqlite_master where type = 'trigger' and name = 'tickets_fts_insert'").fetchone()[0] == 1
     assert counts[0][0] == 3000 and counts[0][6] >= 50
     again = run("gen-data", "--tickets", "10", data_dir=tmp_path / "a")
     assert again.returncode == 1 and "already has tickets" in again.stderr + again.stdout
