@@ -60,7 +60,7 @@ struct DoctorCommand: AsyncCommand {
             let quick = try await sql.raw("PRAGMA quick_check").first()?.decode(column: "quick_check", as: String.self) ?? "?"
             check(quick == "ok" ? .ok : .failed, "SQLite 完整性 quick check", quick)
             if case .sqlite(let path) = config.database, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
-                check(.ok, "数据库文件 database file", formatBytes(size))
+                check(.ok, "数据库文件 database file", humanSize(size))
             }
         } else {
             let version = try await sql.raw("SHOW server_version").first()?.decode(column: "server_version", as: String.self) ?? "?"
@@ -85,7 +85,7 @@ struct DoctorCommand: AsyncCommand {
                 let free = Int(stats.f_bavail) * Int(stats.f_frsize), total = Int(stats.f_blocks) * Int(stats.f_frsize)
                 let share = total > 0 ? Double(free) / Double(total) : 0
                 let outcome: Outcome = free < 512 * 1_048_576 ? .failed : (free < 2 * 1_073_741_824 || share < 0.1) ? .warning : .ok
-                check(outcome, "磁盘空间 free disk", "\(formatBytes(free)) free of \(formatBytes(total)) (\(Int(share * 100)) %)")
+                check(outcome, "磁盘空间 free disk", "\(humanSize(free)) free of \(humanSize(total)) (\(Int(share * 100)) %)")
             }
         } else {
             check(.failed, "数据目录 data directory", "\(config.dataDirectory) does not exist")
@@ -113,12 +113,5 @@ struct DoctorCommand: AsyncCommand {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "****"
         return components.string ?? url
-    }
-
-    static func formatBytes(_ n: Int) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = Double(n), unit = 0
-        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
     }
 }

@@ -178,7 +178,6 @@ struct DeliverablePages: RouteCollection {
         let base = try PageBase.make(for: req, title: d.title)
         let t = base.t
         let (status, badge) = Self.statusLabel(d, t)
-        func size(_ n: Int) -> String { n >= 1_048_576 ? String(format: "%.1f MB", Double(n) / 1_048_576) : String(format: "%.0f KB", max(1, Double(n) / 1024)) }
         let facts = [
             Fact(label: t["ev_vendor"]!, value: d.vendor), Fact(label: t["ev_deliverable_type"]!, value: t["ev_type_" + d.type] ?? d.type),
             Fact(label: t["ev_deliverable_period"]!, value: d.period ?? "—"), Fact(label: t["ev_deliverable_due"]!, value: d.dueDate),
@@ -191,7 +190,7 @@ struct DeliverablePages: RouteCollection {
         return try await req.view.render("evaluation/deliverable", ShowContext(
             page: base, id: d.id.uuidString, title: d.title, facts: facts, statusLabel: status, statusBadge: badge,
             returnReason: d.status == "returned" ? d.returnReason ?? "" : "",
-            files: d.files.map { FileRow(name: $0.fileName, href: $0.url, size: size($0.size), at: DisplayTime.short($0.createdAt, req)) },
+            files: d.files.map { FileRow(name: $0.fileName, href: $0.url, size: humanSize($0.size), at: DisplayTime.short($0.createdAt, req)) },
             events: d.events.reversed().map { EventRow(action: t["ev_event_" + $0.action] ?? $0.action, note: $0.note ?? "", actor: $0.actor, at: DisplayTime.short($0.at, req)) },
             mayUpload: d.status != "accepted" && (user.managesEvaluation || user.deliverableVendor == d.vendorId),
             mayReview: d.status == "submitted" && user.managesEvaluation))

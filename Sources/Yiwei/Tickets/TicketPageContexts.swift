@@ -167,8 +167,12 @@ struct AttachmentView: Encodable {
     var isInternal: Bool
 }
 
+/// A size as people read it: 512 B, 37 KB, 4.2 MB, 68.8 GB (attachments, deliverables, `yiwei doctor`).
 func humanSize(_ bytes: Int) -> String {
-    bytes < 1024 ? "\(bytes) B" : bytes < 1_048_576 ? String(format: "%.0f KB", Double(bytes) / 1024) : String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    if bytes < 1024 { return "\(bytes) B" }
+    if bytes < 1_048_576 { return String(format: "%.0f KB", Double(bytes) / 1024) }
+    if bytes < 1_073_741_824 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }
+    return String(format: "%.1f GB", Double(bytes) / 1_073_741_824)
 }
 
 /// One action form on the ticket page: which fields it asks for.
