@@ -211,7 +211,10 @@ def test_gen_data_is_deterministic_and_doctor_reports_health(tmp_path):
         with sqlite3.connect(data / "yiwei.sqlite") as db:
             counts.append(db.execute("""select count(*), sum(status = 'closed'), sum(rating_score), sum(reopen_count),
                                        sum(response_breached), (select count(*) from ticket_events), (select count(*) from kb_articles)
-                                       from tickets""").fetchone())
+                                       from tickets""").fetchone()
+                          + tuple(r[0] for r in db.execute("""select t.number || t.title || t.status || u.username || coalesce(m.name, '')
+                                       from tickets t join users u on u.id = t.reporter_id left join teams m on m.id = t.team_id
+                                       order by t.number""")))
     assert counts[0] == counts[1]                       # the same seed, the same hospital
     with sqlite3.connect(tmp_path / "a" / "yiwei.sqlite") as db:
         # The resolutions' search index, built once after the load, holds every resolved ticket; its trigger is back.

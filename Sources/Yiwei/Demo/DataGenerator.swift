@@ -92,6 +92,10 @@ public enum DataGenerator {
 
     struct Org {
         var departments: [(id: UUID, name: String)]
+        /// Computed once, read for every generated ticket.
+        var departmentNames: [UUID: String] = [:]
+        /// Each domain's first team (by id) with engineers: where a ticket goes when its category names no team.
+        var fallbackTeams: [String: UUID] = [:]
         var reporters: [(id: UUID, department: UUID)]
         var dispatchers: [UUID]
         var teams: [UUID: (domain: String, members: [UUID])]
@@ -205,7 +209,7 @@ public enum DataGenerator {
     /// Clinical staff who report (护士、医生), spread over the departments; all share one password hash.
     static func addReporters(_ app: Application, count: Int, rng: inout RNG, now: Date) async throws -> Int {
         if try await User.query(on: app.db).filter(\.$username == "gen0001").first() != nil { return 0 }
-        let departments = try await Department.query(on: app.db).all()
+        let departments = try await Department.query(on: app.db).all().sorted { $0.name < $1.name }
         guard !departments.isEmpty else { return 0 }
         let hash = try await app.password.async.hash(DemoSeeder.demoPassword)
         var people: [(String, String, UUID)] = []
@@ -231,19 +235,24 @@ public enum DataGenerator {
     static func loadOrg(_ app: Application) async throws -> Org {
         let db = app.db
         let departments = try await Department.query(on: db).all().map { (try $0.requireID(), $0.name) }
-        let users = try await User.query(on: db).filter(\.$isActive == true).all()
+        // Every list in user-name or name order, never id order: ids are random, the generated data must not be.
+        let users = try await User.query(on: db).filter(\.$isActive == true).all().sorted { $0.username < $1.username }
+        let rank = Dictionary(uniqueKeysWithValues: users.enumerated().map { (try! $1.requireID(), $0) })
         let reporters = users.filter { $0.roles.contains(.reporter) && $0.departmentId != nil }.map { (try! $0.requireID(), $0.departmentId!) }
         let dispatchers = users.filter { $0.roles.contains(.dispatcher) }.map { try! $0.requireID() }
         let engineerIds = Set(users.filter { !$0.roles.isDisjoint(with: [.agent, .vendor]) }.map { try! $0.requireID() })
         var teams: [UUID: (domain: String, members: [UUID])] = [:]
-        for team in try await Team.query(on: db).filter(\.$isActive == true).all() {
+        var fallbackTeams: [String: UUID] = [:]
+        for team in try await Team.query(on: db).filter(\.$isActive == true).all().sorted(by: { $0.name < $1.name }) {
             let members = try await TeamMember.query(on: db).filter(\.$teamId == team.requireID()).all().map(\.userId).filter(engineerIds.contains)
-            if !members.isEmpty { teams[try team.requireID()] = (team.domain, members.sorted { $0.uuidString < $1.uuidString }) }
+            guard !members.isEmpty else { continue }
+            teams[try team.requireID()] = (team.domain, members.sorted { rank[$0, default: 0] < rank[$1, default: 0] })
+            if fallbackTeams[team.domain] == nil { fallbackTeams[team.domain] = try team.requireID() }
         }
         var categories: [String: [(id: UUID, name: String, team: UUID?)]] = [:]
         let allCategories = try await Category.query(on: db).filter(\.$isActive == true).all()
         let parents = Set(allCategories.compactMap(\.parentId))
-        for c in allCategories.sorted(by: { $0.name < $1.name }) where !parents.contains(try c.requireID()) {
+        for c in allCategories.sorted(by: { ($0.name, $0.sortOrder) < ($1.name, $1.sortOrder) }) where !parents.contains(try c.requireID()) {
             categories[c.domain, default: []].append((try c.requireID(), c.name, c.defaultTeamId))
         }
         let systems = try await BusinessSystem.query(on: db).all().sorted { $0.name < $1.name }.map { s -> (id: UUID, name: String, weight: Int) in
@@ -256,8 +265,11 @@ public enum DataGenerator {
             guard let record = try await CalendarRecord.find(p.calendarId, on: db), let calendar = try? CalendarStore.calendar(record) else { continue }
             policies[key] = (try p.requireID(), p, calendar)
         }
-        return Org(departments: departments, reporters: reporters.sorted { $0.0.uuidString < $1.0.uuidString }, dispatchers: dispatchers.sorted { $0.uuidString < $1.uuidString },
-                   teams: teams, categories: categories, systems: systems, policies: policies)
+        var org = Org(departments: departments, reporters: reporters, dispatchers: dispatchers,
+                      teams: teams, categories: categories, systems: systems, policies: policies)
+        org.departmentNames = Dictionary(departments.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        org.fallbackTeams = fallbackTeams
+        return org
     }
 
     // MARK: One ticket
@@ -302,7 +314,7 @@ public enum DataGenerator {
             pattern = pick(domain == .it ? itDevicePatterns : domain == .logistics ? logisticsPatterns : equipmentPatterns, &rng)
         }
         let reporter = pick(org.reporters, &rng)
-        let department = org.departments.first { $0.id == reporter.department }?.name ?? "门诊部"
+        let department = org.departmentNames[reporter.department] ?? "门诊部"
         let category = org.categories[domain.rawValue].map { pick($0, &rng) }
         func fill(_ s: String) -> String {
             s.replacingOccurrences(of: "{s}", with: system?.name ?? "").replacingOccurrences(of: "{d}", with: department)
@@ -318,7 +330,7 @@ public enum DataGenerator {
         let number = TicketNumber.format(domain: domain, day: day, sequence: counters[key]!)
         let id = UUID()
         let teamId = category?.team.flatMap { org.teams[$0] != nil ? $0 : nil }
-            ?? org.teams.keys.sorted { $0.uuidString < $1.uuidString }.first { org.teams[$0]?.domain == domain.rawValue }
+            ?? org.fallbackTeams[domain.rawValue]
         let engineer = teamId.flatMap { org.teams[$0].map { pick($0.members, &rng) } }
         let dispatcher = org.dispatchers.isEmpty ? admin : pick(org.dispatchers, &rng)
 
