@@ -297,7 +297,7 @@ struct KnowledgePages: RouteCollection {
             canEdit: access.mayEdit(a), canFeedback: access.userId != nil && a.status == "published", myVote: myVote, actions: actions,
             redactions: marks, redactedHTML: redactedHTML, sourceTicket: sourceTicket,
             files: try await KBAttachment.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$createdAt).all().map {
-                .init(url: "/kb/articles/\(a.id!)/attachments/\($0.id!)", name: $0.fileName, size: ByteCountFormatter.string(fromByteCount: Int64($0.size), countStyle: .file),
+                .init(url: "/kb/articles/\(a.id!)/attachments/\($0.id!)", name: $0.fileName, size: humanSize($0.size),
                       isImage: $0.contentType.hasPrefix("image/"))
             }))
     }
