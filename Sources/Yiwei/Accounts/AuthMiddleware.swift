@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import YiweiCore
 
@@ -25,40 +26,61 @@ struct AuthMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
+    // Both checks read the token or session and the user from memory when they were checked a moment ago
+    // (`CredentialCache`, `ReferenceCache`): they run on every request.
     private func authenticate(token: String, request: Request, now: Date) async throws {
-        guard token.count <= 200,
-              let stored = try await APIToken.query(on: request.db).filter(\.$tokenHash == Secrets.digest(token)).first(),
-              stored.revokedAt == nil, stored.expiresAt > now,
-              let user = try await User.find(stored.userId, on: request.db), user.isActive else {
+        guard token.count <= 200 else { throw AppError(.unauthorized, "invalid_token", "the bearer token is unknown, expired or revoked") }
+        let digest = Secrets.digest(token), cache = request.yiwei.credentials
+        let reference = try await request.reference()
+        let generation = request.yiwei.reference.generation
+        var entry = cache.token(digest, generation: generation, now: now)
+        if entry == nil, let stored = try await APIToken.query(on: request.db).filter(\.$tokenHash == digest).first() {
+            entry = .init(id: stored.id!, userId: stored.userId, expiresAt: stored.expiresAt, revoked: stored.revokedAt != nil, lastUsedAt: stored.lastUsedAt)
+            cache.store(digest, token: entry!, generation: generation, at: now)
+        }
+        guard var found = entry, !found.revoked, found.expiresAt > now,
+              let user = reference.users[found.userId], user.isActive else {
             throw AppError(.unauthorized, "invalid_token", "the bearer token is unknown, expired or revoked")
         }
-        request.auth.login(try CurrentUser(user: user, via: .token))
-        if stored.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
-            stored.lastUsedAt = now
-            try await stored.update(on: request.db)
+        request.auth.login(CurrentUser(user, via: .token))
+        if found.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
+            try await (request.db as! any SQLDatabase).update(APIToken.schema).set("last_used_at", to: now)
+                .where("id", .equal, found.id).run()
+            found.lastUsedAt = now
+            cache.store(digest, token: found, generation: generation, at: now)
         }
     }
 
     private func authenticate(sessionSecret: String, request: Request, now: Date) async throws {
-        guard sessionSecret.count <= 200,
-              let session = try await WebSession.query(on: request.db).filter(\.$secretHash == Secrets.digest(sessionSecret)).first() else {
-            return
+        guard sessionSecret.count <= 200 else { return }
+        let digest = Secrets.digest(sessionSecret), cache = request.yiwei.credentials
+        let reference = try await request.reference()
+        let generation = request.yiwei.reference.generation
+        var entry = cache.session(digest, generation: generation, now: now)
+        if entry == nil, let stored = try await WebSession.query(on: request.db).filter(\.$secretHash == digest).first() {
+            entry = .init(id: stored.id!, userId: stored.userId, csrfToken: stored.csrfToken, lastSeenAt: stored.lastSeenAt)
+            cache.store(digest, session: entry!, generation: generation, at: now)
         }
+        guard var session = entry else { return }
+        let sql = request.db as! any SQLDatabase
         let idle = Double(request.yiwei.config.sessionIdleMinutes) * 60
         if now.timeIntervalSince(session.lastSeenAt) > idle {
-            try await session.delete(on: request.db)
+            cache.forget(session: digest)
+            try await sql.delete(from: WebSession.schema).where("id", .equal, session.id).run()
             request.storage[SessionExpiredKey.self] = true
             return
         }
-        guard let user = try await User.find(session.userId, on: request.db), user.isActive else {
-            try await session.delete(on: request.db)
+        guard let user = reference.users[session.userId], user.isActive else {
+            cache.forget(session: digest)
+            try await sql.delete(from: WebSession.schema).where("id", .equal, session.id).run()
             return
         }
-        request.auth.login(try CurrentUser(user: user, via: .session, session: session))
+        request.auth.login(CurrentUser(user, via: .session, sessionId: session.id, csrfToken: session.csrfToken))
         // Refresh the idle timer at most once a minute: one write per page view would be wasteful.
         if now.timeIntervalSince(session.lastSeenAt) > 60 {
+            try await sql.update(WebSession.schema).set("last_seen_at", to: now).where("id", .equal, session.id).run()
             session.lastSeenAt = now
-            try await session.update(on: request.db)
+            cache.store(digest, session: session, generation: generation, at: now)
         }
     }
 

@@ -34,6 +34,20 @@ struct CurrentUser: Authenticatable, Sendable {
         sessionId = session?.id
         csrfToken = session?.csrfToken
     }
+
+    init(_ user: ReferenceData.UserInfo, via: Via, sessionId: UUID? = nil, csrfToken: String? = nil) {
+        id = user.id
+        username = user.username
+        displayName = user.displayName
+        roles = user.roles
+        locale = user.locale
+        departmentId = user.departmentId
+        vendorId = user.vendorId
+        mustChangePassword = user.mustChangePassword
+        self.via = via
+        self.sessionId = sessionId
+        self.csrfToken = csrfToken
+    }
 }
 
 /// Random secrets and their stored digests. Secrets are 32 random bytes; only SHA-256 digests are stored.
@@ -75,7 +89,7 @@ extension Request {
         let user = try requireUser()
         guard user.can(permission) else {
             let actor = auditActor, now = self.now, path = url.path, method = self.method.rawValue
-            try? await write { db in
+            try? await write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: actor, action: "permission.denied", entityType: "route",
                                           entityId: "\(method) \(path)", after: ["permission": permission.rawValue])
             }

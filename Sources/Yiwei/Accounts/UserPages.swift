@@ -22,7 +22,7 @@ struct UserPages: RouteCollection {
         let role = req.query[String.self, at: "role"].flatMap(Role.init(rawValue:))
         let department = req.query[String.self, at: "departmentId"].flatMap(UUID.init(uuidString:))
         let result = try await UserService.list(.init(q: q, role: role, departmentId: department), page: page, on: req.db, now: req.now)
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let rows = result.items.map { u -> [ListCell] in
             [ListCell(text: u.displayName, href: "/admin/users/\(u.id)"), ListCell(text: u.username),
              ListCell(text: u.roles.map { t["role_" + $0] ?? $0 }.joined(separator: req.locale.listSeparator)),
@@ -87,7 +87,7 @@ struct UserPages: RouteCollection {
     private func render(_ req: Request, values: FormValues, id: UUID?, errors: [String: String]) async throws -> View {
         let me = try req.requireUser()
         let base = try await PageBase.make(for: req, titleKey: id == nil ? "user_new" : "user_edit")
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let fields = FormField.withErrors(fields(values, creating: id == nil, lookups: lookups, t: base.t), errors, locale: base.lang)
         var facts: [Fact] = []
         if id != nil {

@@ -131,7 +131,6 @@ public enum DashboardService {
         let postgres = sql.dialect.name != "sqlite"
         let trueValue = postgres ? "true" : "1"
         let open = SQLBind.group(openStatuses.map(\.rawValue))
-        let running = SQLBind.group(runningStatuses.map(\.rawValue))
 
         // 1. Open tickets by status × domain × priority, with the breached ones: one index-only scan.
         let breachedCase = "CASE WHEN response_breached = \(trueValue) OR resolve_breached = \(trueValue) THEN 1 ELSE 0 END"

@@ -79,21 +79,18 @@ enum AuditLog {
 }
 
 extension Application {
-    /// Runs `body` in one transaction, one writer at a time (see `WriteGate`).
-    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let db = self.db
-        return try await yiwei.writeGate.run {
-            try await db.transaction(body)
-        }
+    /// Runs `body` in one transaction, one writer at a time, committed with the writes waiting beside it
+    /// (see `WriteGate`); returns after the commit. Unless the write says it
+    /// changes only tickets and their records (`affectsReference: false`), the organisation in memory is
+    /// read again afterwards (`ReferenceCache`).
+    func write<T: Sendable>(affectsReference: Bool = true, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await yiwei.writeGate.run(on: db, reference: yiwei.reference, affectsReference: affectsReference, body)
     }
 }
 
 extension Request {
-    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let db = self.db
-        return try await yiwei.writeGate.run {
-            try await db.transaction(body)
-        }
+    func write<T: Sendable>(affectsReference: Bool = true, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await application.write(affectsReference: affectsReference, body)
     }
 
     var auditActor: AuditActor {

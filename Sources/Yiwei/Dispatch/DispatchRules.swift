@@ -87,15 +87,14 @@ struct DispatchFacts {
     var campusId: UUID?
 
     static func of(domain: String, priority: String?, categoryId: UUID?, businessSystemId: UUID?, departmentId: UUID?,
-                   on db: any Database) async throws -> DispatchFacts {
+                   reference r: ReferenceData) -> DispatchFacts {
         var categories = Set<UUID>()
         var next = categoryId
         while let id = next, !categories.contains(id), categories.count < 20 {
             categories.insert(id)
-            next = try await Category.find(id, on: db)?.parentId
+            next = r.categories[id]?.parentId
         }
-        var campus: UUID?
-        if let departmentId { campus = try await Department.find(departmentId, on: db)?.campusId }
+        let campus = departmentId.flatMap { r.departments[$0]?.campusId }
         return DispatchFacts(domain: domain, priority: priority, categories: categories, businessSystemId: businessSystemId, campusId: campus)
     }
 
@@ -116,12 +115,6 @@ enum DispatchRuleService {
     }
 
     /// The first active rule that matches, in order.
-    static func firstMatch(_ facts: DispatchFacts, on db: any Database) async throws -> DispatchRule? {
-        let rules = try await DispatchRule.query(on: db).filter(\.$domain == facts.domain).filter(\.$isActive == true)
-            .sort(\.$position).sort(\.$createdAt).all()
-        return rules.first(where: facts.matches)
-    }
-
     static func create(_ body: DispatchRuleBody, request: Request) async throws -> DispatchRuleDTO {
         var v = Validator()
         let db = request.db
@@ -244,7 +237,7 @@ struct DispatchRulePages: RouteCollection {
         let manage = user.can(.manageOrganisation)
         let base = try await PageBase.make(for: req, titleKey: "dispatch_rules_title")
         let t = base.t, labels = TicketLabels(t: t)
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let systems = try await BusinessSystem.query(on: req.db).sort(\.$name).all().map { ($0.id!, $0.name) }
         let rules = try await DispatchRule.query(on: req.db).sort(\.$domain).sort(\.$position).sort(\.$createdAt).all()
         let any = t["dispatch_any"]!

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 import YiweiCore
@@ -18,18 +19,20 @@ enum DispatchService {
         var reason: [String: String]
     }
 
+    /// Decided from the organisation in memory; only the engineers' open-ticket counts are read, inside the
+    /// write that creates the ticket, so the load it counts is the load when the ticket lands.
     static func decide(domain: String, priority: String? = nil, categoryId: UUID?, businessSystemId: UUID?, departmentId: UUID? = nil,
-                       on db: any Database) async throws -> Decision {
+                       reference r: ReferenceData, on db: any Database) async throws -> Decision {
         var decision = Decision(reason: [:])
         var team: Team?
-        let facts = try await DispatchFacts.of(domain: domain, priority: priority, categoryId: categoryId, businessSystemId: businessSystemId,
-                                               departmentId: departmentId, on: db)
-        if let rule = try await DispatchRuleService.firstMatch(facts, on: db), let ruleTeam = try await Team.find(rule.teamId, on: db), ruleTeam.isActive {
+        let facts = DispatchFacts.of(domain: domain, priority: priority, categoryId: categoryId, businessSystemId: businessSystemId,
+                                     departmentId: departmentId, reference: r)
+        if let rule = r.rules.first(where: facts.matches), let ruleTeam = r.teams[rule.teamId], ruleTeam.isActive {
             team = ruleTeam
             decision.reason["rule"] = "dispatch_rule"
             decision.reason["ruleName"] = rule.name
-        } else if let systemId = businessSystemId, let system = try await BusinessSystem.find(systemId, on: db), let vendor = system.vendorId,
-           let vendorTeam = try await Team.query(on: db).filter(\.$vendorId == vendor).filter(\.$domain == domain).filter(\.$isActive == true).sort(\.$name).first() {
+        } else if let systemId = businessSystemId, let system = r.systems[systemId], let vendor = system.vendorId,
+           let vendorTeam = r.teams.values.filter({ $0.vendorId == vendor && $0.domain == domain && $0.isActive }).min(by: { $0.name < $1.name }) {
             team = vendorTeam
             decision.reason["rule"] = "system_vendor"
             decision.reason["system"] = system.name
@@ -37,8 +40,8 @@ enum DispatchService {
             // The category's default team, else the nearest one above it (打印机故障 covers 票据打印机).
             var next: UUID? = categoryId
             var seen = Set<UUID>()
-            while let id = next, seen.insert(id).inserted, let category = try await Category.find(id, on: db) {
-                if let teamId = category.defaultTeamId, let categoryTeam = try await Team.find(teamId, on: db), categoryTeam.isActive {
+            while let id = next, seen.insert(id).inserted, let category = r.categories[id] {
+                if let teamId = category.defaultTeamId, let categoryTeam = r.teams[teamId], categoryTeam.isActive {
                     team = categoryTeam
                     decision.reason["rule"] = "category"
                     decision.reason["category"] = category.name
@@ -47,25 +50,25 @@ enum DispatchService {
                 next = category.parentId
             }
         }
-        guard let team else { return decision }
-        decision.teamId = team.id
-        decision.reason["teamId"] = team.id!.uuidString
+        guard let team, let teamId = team.id else { return decision }
+        decision.teamId = teamId
+        decision.reason["teamId"] = teamId.uuidString
         decision.reason["teamName"] = team.name
         guard team.autoAssign else { return decision }
-        let duty = try await TeamMember.query(on: db).filter(\.$teamId == team.id!).filter(\.$onDuty == true).all().map(\.userId)
-        guard !duty.isEmpty else { decision.reason["nobodyOnDuty"] = "true"; return decision }
-        let engineers = try await User.query(on: db).filter(\.$id ~~ duty).filter(\.$isActive == true).all()
-            .filter { RolePolicy.permissions(for: $0.roles).contains(.workTickets) }
+        let duty = Set(r.members.filter { $0.teamId == teamId && $0.onDuty }.map(\.userId))
+        let engineers = duty.compactMap { r.users[$0] }.filter { $0.isActive && RolePolicy.permissions(for: $0.roles).contains(.workTickets) }
         guard !engineers.isEmpty else { decision.reason["nobodyOnDuty"] = "true"; return decision }
         let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
-        var loads: [(User, Int)] = []
-        for engineer in engineers {
-            let count = try await Ticket.query(on: db).filter(\.$assigneeId == engineer.id!).filter(\.$status ~~ open).count()
-            loads.append((engineer, count))
-        }
+        let rows = try await (db as! any SQLDatabase).select()
+            .column("assignee_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
+            .where(SQLQuery.inList("assignee_id", engineers.map(\.id))).where(SQLQuery.inList("status", open))
+            .groupBy("assignee_id").all()
+        var counts: [UUID: Int] = [:]
+        for row in rows { counts[try row.decode(column: "assignee_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self) }
+        let loads = engineers.map { ($0, counts[$0.id] ?? 0) }
         let chosen = loads.min { a, b in a.1 != b.1 ? a.1 < b.1 : a.0.displayName < b.0.displayName }!
         decision.assigneeId = chosen.0.id
-        decision.reason["assigneeId"] = chosen.0.id!.uuidString
+        decision.reason["assigneeId"] = chosen.0.id.uuidString
         decision.reason["assigneeName"] = chosen.0.displayName
         decision.reason["onDuty"] = String(engineers.count)
         decision.reason["openTickets"] = String(chosen.1)

@@ -55,7 +55,7 @@ struct KnowledgeController: RouteCollection {
         let user = try req.requireUser()
         let ids = try await TicketSolutionSearch.candidates(q, limit: 50, on: req.db)
         guard !ids.isEmpty else { return [] }
-        let scope = try await TicketScope.of(user, on: req.db)
+        let scope = try await TicketScope.of(user, req)
         let visible = try await scope.apply(Ticket.query(on: req.db).filter(\.$id ~~ ids)).all()
         let byId = Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) })
         let terms = KnowledgeSearch.terms(q)

@@ -341,7 +341,7 @@ struct KnowledgePages: RouteCollection {
     func renderForm(_ req: Request, article: KBArticle?, form: Form, errors: [String: String]) async throws -> View {
         let page = try await PageBase.make(for: req, titleKey: article == nil ? "kb_new" : "kb_edit")
         let t = page.t
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let categories = try await KnowledgeCategories.all(on: req.db)
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         let kinds = ["system": t["kb_kind_system"]!, "department": t["kb_kind_department"]!, "problem": t["kb_kind_problem"]!]

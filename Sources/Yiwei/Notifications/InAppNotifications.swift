@@ -261,7 +261,7 @@ enum NotificationReading {
             throw AppError.notFound("notification")
         }
         let now = request.now, saved = UncheckedModel(n)
-        try await request.write { db in
+        try await request.write(affectsReference: false) { db in
             if saved.model.readAt == nil { saved.model.readAt = now; try await saved.model.update(on: db) }
         }
         return n
@@ -270,7 +270,7 @@ enum NotificationReading {
     static func markAllRead(request: Request) async throws {
         let user = try request.requireUser()
         let now = request.now
-        try await request.write { db in
+        try await request.write(affectsReference: false) { db in
             try await UserNotification.query(on: db).filter(\.$userId == user.id).filter(\.$readAt == nil).set(\.$readAt, to: now).update()
         }
     }

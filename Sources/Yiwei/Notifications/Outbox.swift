@@ -166,7 +166,7 @@ public enum OutboxWorker {
     @discardableResult
     public static func deliver(_ app: Application, now: Date, baseURL: String? = nil, limit: Int = 50) async throws -> (sent: Int, failed: Int) {
         let postgres = app.yiwei.databaseKind == .postgres
-        let claimed: [UncheckedModel<OutboxMessage>] = try await app.write { db in
+        let claimed: [UncheckedModel<OutboxMessage>] = try await app.write(affectsReference: false) { db in
             let sql = db as! any SQLDatabase
             let rows = try await sql.raw("""
                 SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now) ORDER BY next_attempt_at LIMIT \(bind: limit)
@@ -194,7 +194,7 @@ public enum OutboxWorker {
                 error = "channel removed"
             }
             let outcome = error
-            try await app.write { db in
+            try await app.write(affectsReference: false) { db in
                 guard let fresh = try await OutboxMessage.find(m.id, on: db) else { return }
                 fresh.attempts += 1
                 if let outcome {

@@ -248,7 +248,7 @@ struct SubscriptionPages: RouteCollection {
         try await req.require(.manageOrganisation)
         let base = try await PageBase.make(for: req, titleKey: "subscriptions_title")
         let t = base.t, labels = TicketLabels(t: t)
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let subscriptions = try await NotificationSubscription.query(on: req.db).sort(\.$event).sort(\.$createdAt).all()
         let any = t["dispatch_any"]!
         func eventLabel(_ e: String) -> String { t["event_name_" + e] ?? e }

@@ -18,7 +18,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         let user = try await req.require(.readOrganisation)
         let result = try await OrgService<R>.list(request: req)
         let base = try await PageBase.make(for: req, titleKey: R.i18nKey + "_title")
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         var filters: [ListPageContext.Filter] = [
             .init(name: "q", label: base.t["filter_search"]!, value: req.query[String.self, at: "q"] ?? "", options: [], isSelect: false),
         ]
@@ -80,7 +80,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         let user = try req.requireUser()
         let key = id == nil ? R.i18nKey + "_new" : R.i18nKey + "_edit"
         let base = try await PageBase.make(for: req, titleKey: key)
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let readOnly = !user.can(.manageOrganisation)
         let fields = FormField.withErrors(R.formFields(values, lookups: lookups, t: base.t), errors, locale: base.lang)
         var facts: [Fact] = []

@@ -10,6 +10,10 @@ public struct YiweiServices: Sendable {
     public let databaseKind: DatabaseKind
     public let resources: ResourcePaths
     public let i18n: I18n
+    /// The organisation in memory (see `ReferenceCache`).
+    let reference = ReferenceCache()
+    /// Tokens and sessions already checked (see `CredentialCache`).
+    let credentials = CredentialCache()
 }
 
 public enum DatabaseKind: String, Sendable {

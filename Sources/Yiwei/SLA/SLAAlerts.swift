@@ -98,9 +98,8 @@ public enum SLAScheduler {
     }
 
     /// The next instant the scheduler should look at the ticket (stored with an index).
-    static func nextAlert(_ t: Ticket, evaluation: SLAService.Evaluation?, on db: any Database, now: Date) async throws -> Date? {
+    static func nextAlert(_ t: Ticket, evaluation: SLAService.Evaluation?, recorded: [SLAAlert], now: Date) -> Date? {
         guard t.statusValue.isOpen, t.statusValue != .pending, let evaluation else { return nil }
-        let recorded = try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
         let points = alertPoints(evaluation, now: now).filter { p in
             !recorded.contains { $0.clock == p.kind.rawValue && $0.level == p.level && $0.targetMinutes == p.state.targetMinutes }
         }
@@ -111,7 +110,7 @@ public enum SLAScheduler {
     @discardableResult
     public static func tick(_ app: Application, now: Date, limit: Int = 500) async throws -> Int {
         let postgres = app.yiwei.databaseKind == .postgres
-        return try await app.write { db in
+        return try await app.write(affectsReference: false) { db in
             var recorded = 0
             let sql = db as! any SQLDatabase
             let rows = try await sql.raw("""
@@ -156,7 +155,8 @@ public enum SLAScheduler {
                         recorded += 1
                     }
                 }
-                t.nextAlertAt = try await nextAlert(t, evaluation: evaluation, on: db, now: now)
+                let recordedNow = evaluation == nil ? [] : try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all()
+                t.nextAlertAt = nextAlert(t, evaluation: evaluation, recorded: recordedNow, now: now)
                 // A clock past its due time has missed its target: decided for the KPIs.
                 for state in evaluation?.states ?? [] where state.breached {
                     if state.kind == .response { t.responseBreached = true }

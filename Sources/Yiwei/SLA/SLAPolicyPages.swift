@@ -30,7 +30,7 @@ struct SLAPolicyPages: RouteCollection {
         let t = base.t, labels = TicketLabels(t: t)
         let policies = try await SLAPolicyRecord.query(on: req.db).sort(\.$domain).sort(\.$priority).sort(\.$effectiveFrom, .descending).all()
         let calendars = Dictionary(uniqueKeysWithValues: try await CalendarRecord.query(on: req.db).all().map { ($0.id!, $0.name) })
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let systems = Dictionary(uniqueKeysWithValues: try await BusinessSystem.query(on: req.db).all().map { ($0.id!, $0.name) })
         func minutes(_ m: Int?, _ business: Bool) -> String { m.map { labels.target($0, businessTime: business) } ?? "—" }
         func targets(_ p: SLAPolicyRecord, _ x: SLATargets) -> String {
@@ -121,7 +121,7 @@ struct SLAPolicyPages: RouteCollection {
     private func render(_ req: Request, values f: FormValues, errors: [String: String]) async throws -> View {
         let base = try await PageBase.make(for: req, titleKey: "sla_policy_new")
         let t = base.t, labels = TicketLabels(t: t)
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let calendars = try await CalendarRecord.query(on: req.db).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         func number(_ name: String, _ key: String) -> FormField {

@@ -112,8 +112,31 @@ enum SLAService {
         return best?.policy
     }
 
+    /// `policy(for:on:)` over the policies in memory.
+    static func policy(for t: Ticket, among policies: [SLAPolicyRecord]) -> SLAPolicyRecord? {
+        let at = t.importedAt ?? t.createdAt
+        var best: (policy: SLAPolicyRecord, rank: Int)?
+        for candidate in policies where candidate.domain == t.domain && candidate.priority == t.priority && candidate.isActive && candidate.effectiveFrom <= at {
+            let rank: Int
+            if let system = candidate.businessSystemId { guard system == t.businessSystemId else { continue }; rank = 2 }
+            else if let category = candidate.categoryId { guard category == t.categoryId else { continue }; rank = 1 }
+            else { rank = 0 }
+            guard let current = best else { best = (candidate, rank); continue }
+            let newer = candidate.effectiveFrom != current.policy.effectiveFrom ? candidate.effectiveFrom > current.policy.effectiveFrom
+                                                                                : candidate.createdAt > current.policy.createdAt
+            if rank > current.rank || (rank == current.rank && newer) { best = (candidate, rank) }
+        }
+        return best?.policy
+    }
+
     /// The ticket's history as the clocks read it: pend → resume (or cancel) periods from the timeline.
+    /// A ticket that has never spent time pending has no pause to read (one pended and resumed within the
+    /// same second has one of zero length, which changes nothing).
     static func history(_ t: Ticket, on db: any Database) async throws -> SLAHistory {
+        let resolvedAt = [TicketStatus.resolved, .closed].contains(t.statusValue) ? t.resolvedAt : nil
+        if t.pausedSeconds == 0 && t.pendingSince == nil {
+            return SLAHistory(createdAt: t.createdAt, acceptedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: resolvedAt, pauses: [])
+        }
         let events = try await TicketEvent.query(on: db).filter(\.$ticketId == t.id!).filter(\.$type ~~ ["pend", "resume", "cancel"])
             .sort(\.$at).all()
         var pauses: [(from: Date, to: Date?)] = []
@@ -137,6 +160,20 @@ enum SLAService {
         guard let policy = try await currentPolicy(for: t, on: db),
               let record = try await CalendarRecord.find(policy.calendarId, on: db),
               let calendar = try? CalendarStore.calendar(record) else { return nil }
+        return try await evaluate(t, policy: policy, calendar: calendar, calendarName: record.name, on: db, now: now)
+    }
+
+    /// The same, with the policies and calendars in memory.
+    static func evaluate(_ t: Ticket, on db: any Database, reference: ReferenceData, now: Date) async throws -> Evaluation? {
+        var policy = t.slaPolicyId.flatMap { id in reference.policies.first { $0.id == id } }
+        if let stored = policy, stored.domain != t.domain || stored.priority != t.priority { policy = nil }
+        guard let policy = policy ?? self.policy(for: t, among: reference.policies),
+              let entry = reference.calendars[policy.calendarId], let calendar = entry.calendar else { return nil }
+        return try await evaluate(t, policy: policy, calendar: calendar, calendarName: entry.record.name, on: db, now: now)
+    }
+
+    static func evaluate(_ t: Ticket, policy: SLAPolicyRecord, calendar: BusinessCalendar, calendarName: String,
+                         on db: any Database, now: Date) async throws -> Evaluation? {
         let inHours = calendar.isWorking(at: t.createdAt)
         let history = try await history(t, on: db)
         // A cancelled ticket's clocks stop where it was cancelled.
@@ -145,12 +182,19 @@ enum SLAService {
         let states = SLAClockKind.allCases.compactMap { kind in
             targets.minutes(kind).map { SLAClock(calendar: calendar, businessTime: policy.businessTime(for: kind)).state(kind, target: $0, history: history, now: at) }
         }
-        return Evaluation(policy: policy, calendarName: record.name, raisedInHours: inHours, states: states, calendar: calendar, history: history)
+        return Evaluation(policy: policy, calendarName: calendarName, raisedInHours: inHours, states: states, calendar: calendar, history: history)
     }
 
     /// Stores the policy and the due instants on the ticket (for queues and the scheduler's index).
     static func refresh(_ t: Ticket, on db: any Database, now: Date) async throws {
         let evaluation = try await evaluate(t, on: db, now: now)
+        let recorded = t.statusValue.isOpen && t.statusValue != .pending && evaluation != nil
+            ? try await SLAAlert.query(on: db).filter(\.$ticketId == t.id!).all() : []
+        apply(evaluation, to: t, recordedAlerts: recorded, now: now)
+    }
+
+    /// Sets the policy, due instants, next alert instant and decided outcomes from an evaluation.
+    static func apply(_ evaluation: Evaluation?, to t: Ticket, recordedAlerts: [SLAAlert], now: Date) {
         t.slaPolicyId = evaluation?.policy.id
         func due(_ kind: SLAClockKind) -> Date? {
             guard let s = evaluation?.states.first(where: { $0.kind == kind }), s.stoppedAt == nil else { return nil }
@@ -159,7 +203,7 @@ enum SLAService {
         t.responseDueAt = due(.response)
         t.startDueAt = due(.start)
         t.resolveDueAt = t.statusValue.isOpen ? due(.resolve) : nil
-        t.nextAlertAt = try await SLAScheduler.nextAlert(t, evaluation: evaluation, on: db, now: now)
+        t.nextAlertAt = SLAScheduler.nextAlert(t, evaluation: evaluation, recorded: recordedAlerts, now: now)
         // Decided: the clock stopped (met or missed), or it is still running past its target.
         func decided(_ kind: SLAClockKind) -> Bool? {
             guard let s = evaluation?.states.first(where: { $0.kind == kind }) else { return nil }
@@ -168,6 +212,16 @@ enum SLAService {
         }
         t.responseBreached = decided(.response)
         t.resolveBreached = decided(.resolve)
+    }
+
+    /// What the timeline's "sla" event says: the policy and the due instants.
+    static func eventData(_ t: Ticket, policy: SLAPolicyRecord) -> [String: String] {
+        let f = ISO8601DateFormatter()
+        var data = ["policy": policy.name, "businessTime": String(policy.businessTime)]
+        if let d = t.responseDueAt { data["responseDueAt"] = f.string(from: d) }
+        if let d = t.startDueAt { data["startDueAt"] = f.string(from: d) }
+        if let d = t.resolveDueAt { data["resolveDueAt"] = f.string(from: d) }
+        return data
     }
 
     /// Refreshes the stored due times after a change and, when they moved, says so in the timeline.
@@ -183,12 +237,7 @@ enum SLAService {
         // that stops or pauses is already told by its own event.
         let moved = zip(before, after).contains { old, new in new != nil && (old == nil || new! > old!) }
         guard t.slaPolicyId != policyBefore || moved, let policyId = t.slaPolicyId, let policy = try await SLAPolicyRecord.find(policyId, on: db) else { return }
-        let f = ISO8601DateFormatter()
-        var data = ["policy": policy.name, "businessTime": String(policy.businessTime)]
-        if let d = t.responseDueAt { data["responseDueAt"] = f.string(from: d) }
-        if let d = t.startDueAt { data["startDueAt"] = f.string(from: d) }
-        if let d = t.resolveDueAt { data["resolveDueAt"] = f.string(from: d) }
-        try await TicketService.appendEvent(t, "sla", data, actor: actor, at: now, on: db)
+        try await TicketService.appendEvent(t, "sla", eventData(t, policy: policy), actor: actor, at: now, on: db)
     }
 
     static func dto(_ p: SLAPolicyRecord) -> SLAPolicyDTO {

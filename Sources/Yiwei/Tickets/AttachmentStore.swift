@@ -75,7 +75,7 @@ enum AttachmentStore {
         attachment.createdAt = now
         let saved = UncheckedModel(attachment), source = UncheckedModel(ticket), actor = request.auditActor
         do {
-            try await request.write { db in
+            try await request.write(affectsReference: false) { db in
                 try await saved.model.create(on: db)
                 try await TicketService.appendEvent(source.model, "attachment", ["attachmentId": attachmentId.uuidString, "fileName": saved.model.fileName,
                                                                                  "size": String(size)],

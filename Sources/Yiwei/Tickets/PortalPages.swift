@@ -29,8 +29,8 @@ struct PortalPages: RouteCollection {
         var filter = TicketQueries.Filter()
         filter.reporterId = user.id
         let page = try PageRequest(from: req)
-        let scope = try await TicketScope.of(user, on: req.db)
-        let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, now: req.now)
+        let scope = try await TicketScope.of(user, req)
+        let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: try await req.reference(), now: req.now)
         return try await req.view.render("portal/index", IndexContext(
             page: base, rows: result.items.map { TicketRowView($0, labels: labels, req: req) },
             pager: .init(request: req, page: result.page, per: result.per, total: result.total)))
@@ -165,7 +165,7 @@ struct PortalPages: RouteCollection {
         let user = try req.requireUser()
         let base = try PageBase.make(for: req, title: ticket.number)
         let t = base.t, labels = TicketLabels(t: t)
-        let dto = try await TicketQueries.load(ticket, on: req.db, now: req.now)
+        let dto = try await TicketQueries.load(ticket, request: req)
         let status = ticket.statusValue
         let order: [TicketStatus: Int] = [.new: 0, .accepted: 1, .inProgress: 2, .pending: 2, .resolved: 3, .closed: 4, .cancelled: 0]
         let reached = order[status] ?? 0
@@ -174,7 +174,7 @@ struct PortalPages: RouteCollection {
         let own = ticket.reporterId == user.id
         // A reporter never sees internal events here, whatever their other roles.
         let bookkeeping: Set<String> = ["link", "unlink", "worklog", "reprioritize"]
-        let events = try await TicketQueries.timeline(ticket, user: user, on: req.db).filter { !$0.internal && !bookkeeping.contains($0.type) }
+        let events = try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference()).filter { !$0.internal && !bookkeeping.contains($0.type) }
         let comments = try await TicketService.comments(ticket.id, request: req).filter { !$0.internal }.map {
             CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: false)
         }

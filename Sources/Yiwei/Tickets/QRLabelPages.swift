@@ -55,7 +55,7 @@ struct QRLabelPages: RouteCollection {
         try await req.require(.manageOrganisation)
         let base = try await PageBase.make(for: req, titleKey: "qr_title")
         let t = base.t, labels = TicketLabels(t: t)
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         func value(_ name: String) -> String { req.query[String.self, at: name] ?? "" }
         let fields = [

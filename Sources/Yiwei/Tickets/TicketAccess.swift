@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 import YiweiCore
@@ -15,22 +16,36 @@ struct TicketScope: Sendable {
     var userId: UUID
     var departmentId: UUID?
 
-    static func of(_ user: CurrentUser, on db: any Database) async throws -> TicketScope {
+    static func of(_ user: CurrentUser, reference: ReferenceData) -> TicketScope {
         var scope = TicketScope(userId: user.id)
         if !user.roles.isDisjoint(with: [.auditor, .lead, .dispatcher]) { scope.all = true; return scope }
         if !user.roles.isDisjoint(with: [.agent, .vendor]) {
-            let teams = try await Team.query(on: db)
-                .join(TeamMember.self, on: \Team.$id == \TeamMember.$teamId)
-                .filter(TeamMember.self, \.$userId == user.id)
-                .all()
+            let teams = reference.teams(of: user.id)
             if user.roles.contains(.agent) { scope.domains = Set(teams.map(\.domain)) }
             scope.teamIds = Set(teams.compactMap(\.id))
         }
         if user.roles.contains(.reporter), let department = user.departmentId,
-           try await Department.find(department, on: db)?.reportersSeeDepartment == true {
+           reference.departments[department]?.reportersSeeDepartment == true {
             scope.departmentId = department
         }
         return scope
+    }
+
+    static func of(_ user: CurrentUser, _ request: Request) async throws -> TicketScope {
+        of(user, reference: try await request.reference())
+    }
+
+    /// The scope as an SQL condition (nil: every ticket).
+    func condition() -> (any SQLExpression)? {
+        guard !all else { return nil }
+        var any: [any SQLExpression] = [
+            SQLBinaryExpression(SQLIdentifier("reporter_id"), .equal, SQLBind(userId)),
+            SQLBinaryExpression(SQLIdentifier("assignee_id"), .equal, SQLBind(userId)),
+        ]
+        if !domains.isEmpty { any.append(SQLQuery.inList("domain", domains.sorted())) }
+        if !teamIds.isEmpty { any.append(SQLQuery.inList("team_id", Array(teamIds))) }
+        if let departmentId { any.append(SQLBinaryExpression(SQLIdentifier("department_id"), .equal, SQLBind(departmentId))) }
+        return SQLQuery.any(any)
     }
 
     func apply(_ query: QueryBuilder<Ticket>) -> QueryBuilder<Ticket> {
@@ -58,8 +73,8 @@ extension Request {
     func visibleTicket(_ id: UUID?, on db: (any Database)? = nil) async throws -> (Ticket, TicketScope, CurrentUser) {
         let user = try requireUser()
         let database = db ?? self.db
-        guard let id, let ticket = try await Ticket.find(id, on: database) else { throw AppError.notFound("ticket") }
-        let scope = try await TicketScope.of(user, on: database)
+        guard let id, let ticket = try await Ticket.fetch(id, on: database) else { throw AppError.notFound("ticket") }
+        let scope = try await TicketScope.of(user, self)
         guard scope.contains(ticket) else { throw AppError.notFound("ticket") }
         return (ticket, scope, user)
     }

@@ -36,8 +36,8 @@ struct TicketController: RouteCollection {
         let user = try req.requireUser()
         let page = try PageRequest(from: req)
         let filter = try TicketQueries.filter(from: req)
-        let scope = try await TicketScope.of(user, on: req.db)
-        return try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, now: req.now)
+        let scope = try await TicketScope.of(user, req)
+        return try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: try await req.reference(), now: req.now)
     }
 
     func create(req: Request) async throws -> Response {
@@ -47,12 +47,12 @@ struct TicketController: RouteCollection {
 
     func get(req: Request) async throws -> TicketDTO {
         let (ticket, _, _) = try await req.visibleTicket(ticketId(req))
-        return try await TicketQueries.load(ticket, on: req.db, now: req.now)
+        return try await TicketQueries.load(ticket, request: req)
     }
 
     func timeline(req: Request) async throws -> [TicketEventDTO] {
         let (ticket, _, user) = try await req.visibleTicket(ticketId(req))
-        return try await TicketQueries.timeline(ticket, user: user, on: req.db)
+        return try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference())
     }
 
     func act(req: Request) async throws -> TicketDTO {

@@ -106,7 +106,7 @@ enum TicketImport {
     }
 
     /// Checks every ticket; returns them ready to write, or the problems keyed `tickets[i].field`.
-    static func check(_ bodies: [ImportTicketBody], importer: CurrentUser, now: Date, on db: any Database)
+    static func check(_ bodies: [ImportTicketBody], importer: CurrentUser, now: Date, reference: ReferenceData, on db: any Database)
         async throws -> (checked: [Checked], problems: [String: String], firstBad: Int?) {
         var problems: [String: String] = [:]
         var firstBad: Int?
@@ -125,8 +125,8 @@ enum TicketImport {
             if (body.createdAt ?? "").isEmpty { v.add("createdAt", "required") }
             if let createdAt, createdAt > now { v.add("createdAt", "must not be in the future") }
             if let createdAt, createdAt < earliest { v.add("createdAt", "must be 2000-01-01 or later") }
-            let draft = try await TicketService.draft(body.create, by: importer, origin: .imported, defaultChannel: .api, now: now,
-                                                      validator: &v, on: db)
+            let draft = TicketService.draft(body.create, by: importer, origin: .imported, defaultChannel: .api, now: now,
+                                            validator: &v, reference: reference)
             let number = v.text("number", body.number, required: false, max: 40)
             if let number {
                 if let other = numbersSeen[number] { v.add("number", "the same number as tickets[\(other)]") }
@@ -217,7 +217,7 @@ enum TicketImport {
             throw AppError.validation(["tickets": "at most \(maxTickets) tickets per import"])
         }
         let now = request.now
-        let (checked, problems, firstBad) = try await check(bodies, importer: user, now: now, on: request.db)
+        let (checked, problems, firstBad) = try await check(bodies, importer: user, now: now, reference: try await request.reference(), on: request.db)
         if let firstBad {
             throw AppError(.unprocessableEntity, "import_invalid",
                            "tickets[\(firstBad)] is invalid; nothing was imported (\(Set(problems.keys.map { $0.prefix { $0 != "." } }).count) invalid in all)",

@@ -291,7 +291,7 @@ struct TicketImportPages: RouteCollection {
         if parsed.rows.count > TicketImport.maxTickets { parsed.fileProblems.append("toomany") }
         guard parsed.fileProblems.isEmpty else { return (parsed, false) }
         let bodies = parsed.rows.compactMap(\.body)
-        let (_, problems, _) = try await TicketImport.check(bodies, importer: user, now: req.now, on: req.db)
+        let (_, problems, _) = try await TicketImport.check(bodies, importer: user, now: req.now, reference: try await req.reference(), on: req.db)
         LedgerCSV.attach(problems, to: &parsed.rows)
         return (parsed, parsed.rows.allSatisfy { $0.problems.isEmpty })
     }

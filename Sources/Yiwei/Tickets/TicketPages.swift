@@ -53,8 +53,8 @@ struct TicketPages: RouteCollection {
         let queueParam = req.query[String.self, at: "queue"]
         if queueParam == nil { filter.queue = .mine }
         let page = try PageRequest(from: req)
-        let scope = try await TicketScope.of(user, on: req.db)
-        let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, now: req.now)
+        let scope = try await TicketScope.of(user, req)
+        let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: try await req.reference(), now: req.now)
         let active = queueParam ?? "mine"
         var tabs = TicketQueries.Queue.allCases.map {
             DeskContext.Tab(label: t["queue_" + $0.rawValue]!, href: "/desk?queue=" + $0.rawValue, active: active == $0.rawValue)
@@ -75,7 +75,7 @@ struct TicketPages: RouteCollection {
         let keep = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { SavedFilterService.keys.contains($0.name) && !($0.value ?? "").isEmpty }
         var c = URLComponents()
         c.queryItems = keep
-        let engineers = try await Lookups.load(on: req.db).staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) }
+        let engineers = try await req.reference().lookups.staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) }
         return try await req.view.render("tickets/desk", DeskContext(
             page: base, tabs: tabs, saved: saved, filters: filters,
             rows: result.items.map { TicketRowView($0, labels: labels, req: req) },
@@ -141,7 +141,7 @@ struct TicketPages: RouteCollection {
     private func renderNew(_ req: Request, values: FormValues, errors: [String: String]) async throws -> View {
         let base = try await PageBase.make(for: req, titleKey: "desk_new_title")
         let t = base.t, labels = TicketLabels(t: t)
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         let categories = lookups.categories.map { ($0.0.uuidString, labels.domain($0.2) + " / " + $0.1) }
         let fields = FormField.withErrors([
@@ -256,7 +256,7 @@ struct TicketPages: RouteCollection {
         let user = try req.requireUser()
         let base = try PageBase.make(for: req, title: ticket.number + " " + ticket.title)
         let t = base.t, labels = TicketLabels(t: t)
-        let dto = try await TicketQueries.load(ticket, on: req.db, now: req.now)
+        let dto = try await TicketQueries.load(ticket, request: req)
         var facts: [PageContext.Fact] = [
             .init(label: t["ticket_reporter"]!, value: dto.reporterName ?? "", href: nil),
             .init(label: t["ticket_department"]!, value: dto.departmentName ?? "", href: nil),
@@ -272,7 +272,7 @@ struct TicketPages: RouteCollection {
         ]
         if let asset = dto.assetId { facts.append(.init(label: t["ticket_asset"]!, value: asset, href: nil)) }
         if let occurred = dto.occurredAt { facts.append(.init(label: t["ticket_occurred"]!, value: DisplayTime.format(occurred, req), href: nil)) }
-        if let reporter = dto.reporterId, let phone = try await User.find(reporter, on: req.db)?.phone {
+        if let reporter = dto.reporterId, let phone = try await req.reference().users[reporter]?.phone {
             facts.insert(.init(label: t["portal_phone"]!, value: phone, href: "tel:" + phone.filter { $0.isNumber || $0 == "+" }), at: 1)
         }
         let actions = TicketStateMachine.allowed(from: ticket.statusValue)
@@ -289,7 +289,7 @@ struct TicketPages: RouteCollection {
                            needsDomain: a == .transfer, needsPriority: a == .reprioritize, needsNote: a == .visit || a == .plan,
                            danger: a == .cancel)
             }
-        let events = try await TicketQueries.timeline(ticket, user: user, on: req.db)
+        let events = try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference())
         let comments = try await TicketService.comments(ticket.id, request: req).map {
             CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: $0.internal)
         }
@@ -303,7 +303,7 @@ struct TicketPages: RouteCollection {
         let worklogs = user.seesInternal ? try await TicketService.workLogs(ticket.id, request: req).map {
             PageContext.WorkLogView(user: $0.userName, minutes: $0.minutes, note: $0.note, at: DisplayTime.short($0.createdAt, req))
         } : []
-        let lookups = try await Lookups.load(on: req.db)
+        let lookups = try await req.reference().lookups
         let teamsInDomain = lookups.teams.filter { $0.2 == ticket.domain }
         let paused = dto.sla.pausedMinutes
         let slaClocks = dto.sla.clocks.map { c -> SLAClockView in

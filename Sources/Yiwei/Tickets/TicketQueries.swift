@@ -14,29 +14,21 @@ enum TicketQueries {
         var categories: [UUID: String] = [:]
         var systems: [UUID: String] = [:]
 
-        static func load(for tickets: [Ticket], on db: any Database) async throws -> Names {
+        /// The names for these records, from the organisation in memory.
+        static func of(users: some Sequence<UUID?>, departments: some Sequence<UUID?>, teams: some Sequence<UUID?>,
+                       categories: some Sequence<UUID?>, systems: some Sequence<UUID?>, reference r: ReferenceData) -> Names {
             var n = Names()
-            let userIds = Set(tickets.flatMap { [$0.reporterId, $0.assigneeId] }.compactMap { $0 })
-            if !userIds.isEmpty {
-                n.users = Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ userIds).all().map { ($0.id!, $0.displayName) })
-            }
-            let departments = Set(tickets.compactMap(\.departmentId))
-            if !departments.isEmpty {
-                n.departments = Dictionary(uniqueKeysWithValues: try await Department.query(on: db).filter(\.$id ~~ departments).all().map { ($0.id!, $0.name) })
-            }
-            let teams = Set(tickets.compactMap(\.teamId))
-            if !teams.isEmpty {
-                n.teams = Dictionary(uniqueKeysWithValues: try await Team.query(on: db).filter(\.$id ~~ teams).all().map { ($0.id!, $0.name) })
-            }
-            let categories = Set(tickets.compactMap(\.categoryId))
-            if !categories.isEmpty {
-                n.categories = Dictionary(uniqueKeysWithValues: try await Category.query(on: db).filter(\.$id ~~ categories).all().map { ($0.id!, $0.name) })
-            }
-            let systems = Set(tickets.compactMap(\.businessSystemId))
-            if !systems.isEmpty {
-                n.systems = Dictionary(uniqueKeysWithValues: try await BusinessSystem.query(on: db).filter(\.$id ~~ systems).all().map { ($0.id!, $0.name) })
-            }
+            for case let id? in users { if let u = r.users[id] { n.users[id] = u.displayName } }
+            for case let id? in departments { if let d = r.departments[id] { n.departments[id] = d.name } }
+            for case let id? in teams { if let t = r.teams[id] { n.teams[id] = t.name } }
+            for case let id? in categories { if let c = r.categories[id] { n.categories[id] = c.name } }
+            for case let id? in systems { if let s = r.systems[id] { n.systems[id] = s.name } }
             return n
+        }
+
+        static func of(_ tickets: [Ticket], reference: ReferenceData) -> Names {
+            of(users: tickets.flatMap { [$0.reporterId, $0.assigneeId] }, departments: tickets.map(\.departmentId), teams: tickets.map(\.teamId),
+               categories: tickets.map(\.categoryId), systems: tickets.map(\.businessSystemId), reference: reference)
         }
     }
 
@@ -80,17 +72,13 @@ enum TicketQueries {
             })
     }
 
-    static func row(_ t: Ticket, names: Names) -> TicketRowDTO {
-        TicketRowDTO(id: t.id!, number: t.number, domain: t.domain, kind: t.kind, title: t.title, priority: t.priority, status: t.status,
-                     reporterName: t.reporterId.flatMap { names.users[$0] }, departmentName: t.departmentId.flatMap { names.departments[$0] },
-                     businessSystemName: t.businessSystemId.flatMap { names.systems[$0] },
-                     assigneeName: t.assigneeId.flatMap { names.users[$0] }, teamName: t.teamId.flatMap { names.teams[$0] },
-                     createdAt: t.createdAt, updatedAt: t.updatedAt,
-                     nextDueAt: t.statusValue.isOpen && t.statusValue != .pending ? (t.responseDueAt ?? t.resolveDueAt) : nil)
+    static func load(_ ticket: Ticket, on db: any Database, reference: ReferenceData, now: Date) async throws -> TicketDTO {
+        dto(ticket, names: Names.of([ticket], reference: reference), now: now,
+            sla: try await SLAService.evaluate(ticket, on: db, reference: reference, now: now))
     }
 
-    static func load(_ ticket: Ticket, on db: any Database, now: Date) async throws -> TicketDTO {
-        dto(ticket, names: try await Names.load(for: [ticket], on: db), now: now, sla: try await SLAService.evaluate(ticket, on: db, now: now))
+    static func load(_ ticket: Ticket, request: Request) async throws -> TicketDTO {
+        try await load(ticket, on: request.db, reference: try await request.reference(), now: request.now)
     }
 
     /// The queues of the workbench (SD-8).
@@ -157,78 +145,115 @@ enum TicketQueries {
         return f
     }
 
-    static func list(_ f: Filter, page: PageRequest, scope: TicketScope, user: CurrentUser, on db: any Database, now: Date) async throws -> Page<TicketRowDTO> {
-        var query = scope.apply(Ticket.query(on: db))
+    /// One page of a queue or list. Read as plain rows with SQL (the models' decoding cost more than the
+    /// query), the names from the organisation in memory.
+    static func list(_ f: Filter, page: PageRequest, scope: TicketScope, user: CurrentUser, on db: any Database,
+                     reference: ReferenceData, now: Date) async throws -> Page<TicketRowDTO> {
+        let sql = db as! any SQLDatabase
+        var conditions: [any SQLExpression] = []
+        func add(_ column: String, _ op: SQLBinaryOperator, _ value: some Encodable & Sendable) {
+            conditions.append(SQLBinaryExpression(SQLIdentifier(column), op, SQLBind(value)))
+        }
+        if let s = scope.condition() { conditions.append(s) }
         let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
         switch f.queue {
-        case .mine?: query = query.filter(\.$assigneeId == user.id).filter(\.$status ~~ open)
+        case .mine?:
+            add("assignee_id", .equal, user.id)
+            conditions.append(SQLQuery.inList("status", open))
         case .unassigned?:
-            let teams = try await TeamMember.query(on: db).filter(\.$userId == user.id).all().map(\.teamId)
-            query = query.filter(\.$assigneeId == nil).filter(\.$status ~~ open)
+            let teams = reference.members.filter { $0.userId == user.id }.map(\.teamId)
+            conditions.append(SQLBinaryExpression(SQLIdentifier("assignee_id"), .is, SQLLiteral.null))
+            conditions.append(SQLQuery.inList("status", open))
             // Leads and dispatchers without a team see every unassigned ticket; others their teams'.
-            if !teams.isEmpty || !scope.all { query = query.filter(\.$teamId ~~ teams) }
-        case .open?: query = query.filter(\.$status ~~ open)
+            if !teams.isEmpty || !scope.all { conditions.append(SQLQuery.inList("team_id", teams)) }
+        case .open?: conditions.append(SQLQuery.inList("status", open))
         case .resolved?:
-            query = query.filter(\.$status ~~ [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue])
-                .filter(\.$resolvedAt >= now.addingTimeInterval(-7 * 86400))
+            conditions.append(SQLQuery.inList("status", [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue]))
+            add("resolved_at", .greaterThanOrEqual, now.addingTimeInterval(-7 * 86400))
         case .soon?, .overdue?:
             let running = TicketStatus.allCases.filter { $0.isOpen && $0 != .pending }.map(\.rawValue)
             let (from, to): (Date?, Date) = f.queue == .soon ? (now, now.addingTimeInterval(3600)) : (nil, now)
-            query = query.filter(\.$status ~~ running).group(.or) { or in
-                or.group(.and) { g in
-                    if let from { g.filter(\.$responseDueAt >= from) }
-                    g.filter(\.$responseDueAt < to)
-                }
-                or.group(.and) { g in
-                    if let from { g.filter(\.$resolveDueAt >= from) }
-                    g.filter(\.$resolveDueAt < to)
-                }
+            conditions.append(SQLQuery.inList("status", running))
+            func window(_ column: String) -> any SQLExpression {
+                var parts: [any SQLExpression] = [SQLBinaryExpression(SQLIdentifier(column), .lessThan, SQLBind(to))]
+                if let from { parts.insert(SQLBinaryExpression(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(from)), at: 0) }
+                return SQLQuery.all(parts)
             }
+            conditions.append(SQLQuery.any([window("response_due_at"), window("resolve_due_at")]))
         case .visit?:
-            query = query.filter(\.$status ~~ [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue])
-                .filter(\.$visitedAt == nil).filter(\.$resolvedAt >= now.addingTimeInterval(-30 * 86400))
+            conditions.append(SQLQuery.inList("status", [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue]))
+            conditions.append(SQLBinaryExpression(SQLIdentifier("visited_at"), .is, SQLLiteral.null))
+            add("resolved_at", .greaterThanOrEqual, now.addingTimeInterval(-30 * 86400))
         case nil: break
         }
-        if !f.statuses.isEmpty { query = query.filter(\.$status ~~ f.statuses.map(\.rawValue)) }
-        if let d = f.domain { query = query.filter(\.$domain == d.rawValue) }
-        if !f.priorities.isEmpty { query = query.filter(\.$priority ~~ f.priorities.map(\.rawValue)) }
-        if let a = f.assigneeId { query = query.filter(\.$assigneeId == a) }
-        if let t = f.teamId { query = query.filter(\.$teamId == t) }
-        if let r = f.reporterId { query = query.filter(\.$reporterId == r) }
-        if let d = f.departmentId { query = query.filter(\.$departmentId == d) }
-        if let s = f.businessSystemId { query = query.filter(\.$businessSystemId == s) }
-        if let from = f.createdFrom { query = query.filter(\.$createdAt >= from) }
-        if let to = f.createdTo { query = query.filter(\.$createdAt < to) }
+        if !f.statuses.isEmpty { conditions.append(SQLQuery.inList("status", f.statuses.map(\.rawValue))) }
+        if let d = f.domain { add("domain", .equal, d.rawValue) }
+        if !f.priorities.isEmpty { conditions.append(SQLQuery.inList("priority", f.priorities.map(\.rawValue))) }
+        if let a = f.assigneeId { add("assignee_id", .equal, a) }
+        if let t = f.teamId { add("team_id", .equal, t) }
+        if let r = f.reporterId { add("reporter_id", .equal, r) }
+        if let d = f.departmentId { add("department_id", .equal, d) }
+        if let s = f.businessSystemId { add("business_system_id", .equal, s) }
+        if let from = f.createdFrom { add("created_at", .greaterThanOrEqual, from) }
+        if let to = f.createdTo { add("created_at", .lessThan, to) }
         if let q = f.q {
             // Number, title, description, and the names of the reporter, department and business system.
-            let users = try await User.query(on: db).filter(\.$displayName ~~ q).limit(200).all().compactMap(\.id)
-            let departments = try await Department.query(on: db).filter(\.$name ~~ q).limit(200).all().compactMap(\.id)
-            let systems = try await BusinessSystem.query(on: db).filter(\.$name ~~ q).limit(200).all().compactMap(\.id)
-            query = query.group(.or) { or in
-                or.filter(\.$number ~~ q.uppercased())
-                or.filter(\.$title ~~ q)
-                or.filter(\.$description ~~ q)
-                if !users.isEmpty { or.filter(\.$reporterId ~~ users) }
-                if !departments.isEmpty { or.filter(\.$departmentId ~~ departments) }
-                if !systems.isEmpty { or.filter(\.$businessSystemId ~~ systems) }
+            func matching<V>(_ items: [UUID: V], _ name: (V) -> String) -> [UUID] {
+                Array(items.filter { name($0.value).range(of: q, options: .caseInsensitive) != nil }.keys.sorted { $0.uuidString < $1.uuidString }.prefix(200))
             }
+            let like = "%" + q + "%"
+            var any: [any SQLExpression] = [
+                SQLBinaryExpression(SQLIdentifier("number"), .like, SQLBind("%" + q.uppercased() + "%")),
+                SQLBinaryExpression(SQLIdentifier("title"), .like, SQLBind(like)),
+                SQLBinaryExpression(SQLIdentifier("description"), .like, SQLBind(like)),
+            ]
+            let users = matching(reference.users) { $0.displayName }
+            let departments = matching(reference.departments) { $0.name }
+            let systems = matching(reference.systems) { $0.name }
+            if !users.isEmpty { any.append(SQLQuery.inList("reporter_id", users)) }
+            if !departments.isEmpty { any.append(SQLQuery.inList("department_id", departments)) }
+            if !systems.isEmpty { any.append(SQLQuery.inList("business_system_id", systems)) }
+            conditions.append(SQLQuery.any(any))
         }
-        let total = try await query.count()
-        let tickets = try await query.sort(\.$createdAt, .descending).sort(\.$number, .descending)
-            .range(page.offset..<(page.offset + page.per)).all()
-        let names = try await Names.load(for: tickets, on: db)
-        return Page(items: tickets.map { row($0, names: names) }, page: page.page, per: page.per, total: total)
+        let predicate = SQLQuery.all(conditions)
+        let total = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
+            .where(predicate).first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await sql.select()
+            .columns("id", "number", "domain", "kind", "title", "priority", "status", "reporter_id", "department_id", "business_system_id",
+                     "assignee_id", "team_id", "created_at", "updated_at", "response_due_at", "resolve_due_at")
+            .from(Ticket.schema).where(predicate)
+            .orderBy("created_at", .descending).orderBy("number", .descending)
+            .limit(page.per).offset(page.offset).all()
+        let items = try rows.map { row -> TicketRowDTO in
+            func uuid(_ c: String) throws -> UUID? { try row.decode(column: c, as: UUID?.self) }
+            let status = try row.decode(column: "status", as: String.self)
+            let statusValue = TicketStatus(rawValue: status) ?? .new
+            let responseDue = try row.decode(column: "response_due_at", as: Date?.self)
+            let resolveDue = try row.decode(column: "resolve_due_at", as: Date?.self)
+            return TicketRowDTO(
+                id: try row.decode(column: "id", as: UUID.self), number: try row.decode(column: "number", as: String.self),
+                domain: try row.decode(column: "domain", as: String.self), kind: try row.decode(column: "kind", as: String.self),
+                title: try row.decode(column: "title", as: String.self), priority: try row.decode(column: "priority", as: String.self),
+                status: status,
+                reporterName: try uuid("reporter_id").flatMap { reference.users[$0]?.displayName },
+                departmentName: try uuid("department_id").flatMap { reference.departments[$0]?.name },
+                businessSystemName: try uuid("business_system_id").flatMap { reference.systems[$0]?.name },
+                assigneeName: try uuid("assignee_id").flatMap { reference.users[$0]?.displayName },
+                teamName: try uuid("team_id").flatMap { reference.teams[$0]?.name },
+                createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
+                nextDueAt: statusValue.isOpen && statusValue != .pending ? (responseDue ?? resolveDue) : nil)
+        }
+        return Page(items: items, page: page.page, per: page.per, total: total)
     }
 
-    static func timeline(_ ticket: Ticket, user: CurrentUser, on db: any Database) async throws -> [TicketEventDTO] {
+    static func timeline(_ ticket: Ticket, user: CurrentUser, on db: any Database, reference: ReferenceData) async throws -> [TicketEventDTO] {
         var query = TicketEvent.query(on: db).filter(\.$ticketId == ticket.id!)
         if !user.seesInternal { query = query.filter(\.$isInternal == false) }
         let events = try await query.sort(\.$at).all()
-        let actorIds = Set(events.compactMap(\.actorId))
-        let names = actorIds.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ actorIds).all().map { ($0.id!, $0.displayName) })
+        let names = reference.users
         return events.map { e in
             let data = (try? JSONDecoder().decode([String: String].self, from: Data(e.data.utf8))) ?? [:]
-            return TicketEventDTO(id: e.id!, at: e.at, actorId: e.actorId, actorName: e.actorId.flatMap { names[$0] }, type: e.type,
+            return TicketEventDTO(id: e.id!, at: e.at, actorId: e.actorId, actorName: e.actorId.flatMap { names[$0]?.displayName }, type: e.type,
                                   data: data, internal: e.isInternal)
         }
     }

@@ -9,42 +9,62 @@ import YiweiCore
 enum TicketService {
     // MARK: Create
 
+    /// Everything is decided from the organisation in memory (matrix, reporter, dispatch, SLA policy and
+    /// calendar); the write itself is the ticket's number, the engineers' loads when one is auto-assigned, the
+    /// ticket, its first timeline events, any notifications and the audit row — committed together with the
+    /// other reports of the same moment (`WriteGate`).
     static func create(_ body: CreateTicketRequest, request: Request, defaultChannel: TicketChannel = .web) async throws -> TicketDTO {
         let user = try request.requireUser()
         guard user.can(.reportTickets) || user.can(.workTickets) else { throw AppError.forbidden }
         let now = request.now
+        let reference = try await request.reference()
         var v = Validator()
-        let draft = try await draft(body, by: user, origin: .live, defaultChannel: defaultChannel, now: now, validator: &v, on: request.db)
+        let draft = draft(body, by: user, origin: .live, defaultChannel: defaultChannel, now: now, validator: &v, reference: reference)
         try v.check()
         guard let ticket = draft?.ticket else { throw AppError.validation(v.fields) }
         let priorityReason = draft?.priorityReason, reporterId = ticket.reporterId ?? user.id, domain = ticket.domainValue
-        // Dispatch inside the write below, so the load it counts is the load when the ticket lands.
         let timeZone = request.yiwei.config.timeZone
         let actor = request.auditActor
         let saved = UncheckedModel(ticket), onBehalf = reporterId != user.id ? reporterId : nil
-        let created = try await request.write { db -> UncheckedModel<Ticket> in
+        let created = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
             let ticket = saved.model
+            ticket.id = UUID()
             ticket.number = try await nextNumber(domain: domain, at: now, timeZone: timeZone, on: db)
             let dispatch = try await DispatchService.decide(domain: ticket.domain, priority: ticket.priority, categoryId: ticket.categoryId,
-                                                            businessSystemId: ticket.businessSystemId, departmentId: ticket.departmentId, on: db)
+                                                            businessSystemId: ticket.businessSystemId, departmentId: ticket.departmentId,
+                                                            reference: reference, on: db)
             if let team = dispatch.teamId { ticket.teamId = team }
             if let assignee = dispatch.assigneeId { ticket.assigneeId = assignee }
+            // The clocks of a new ticket: no history to read, no alert recorded yet.
+            let evaluation = try await SLAService.evaluate(ticket, on: db, reference: reference, now: now)
+            SLAService.apply(evaluation, to: ticket, recordedAlerts: [], now: now)
             try await ticket.create(on: db)
             var data = ["status": "new", "priority": ticket.priority, "channel": ticket.channel]
             if let onBehalf { data["onBehalfOf"] = onBehalf.uuidString }
             if let priorityReason { data["priorityReason"] = priorityReason }
             if let team = ticket.teamId { data["teamId"] = team.uuidString }
-            try await appendEvent(ticket, "created", data, actor: user.id, at: now, on: db)
-            if !dispatch.reason.isEmpty {
-                try await appendEvent(ticket, "dispatch", dispatch.reason, actor: nil, at: now, on: db)
-            }
+            var events: [(type: String, data: [String: String], actor: UUID?)] = [("created", data, user.id)]
+            if !dispatch.reason.isEmpty { events.append(("dispatch", dispatch.reason, nil)) }
+            if let policy = evaluation?.policy { events.append(("sla", SLAService.eventData(ticket, policy: policy), user.id)) }
+            try await appendEvents(ticket.id!, events, at: now, on: db)
             try await Notifier.ticketCreated(ticket, actor: user.id, on: db, now: now)
-            try await SLAService.refreshAndRecord(ticket, actor: user.id, on: db, now: now)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.create", entityType: "ticket",
                                       entityId: ticket.id?.uuidString, after: ["number": ticket.number, "title": ticket.title])
             return UncheckedModel(ticket)
         }
-        return try await TicketQueries.load(created.model, on: request.db, now: now)
+        return try await TicketQueries.load(created.model, request: request)
+    }
+
+    /// Several timeline events of one ticket at one instant, in one statement, in this order.
+    static func appendEvents(_ ticketId: UUID, _ events: [(type: String, data: [String: String], actor: UUID?)], at: Date,
+                             on db: any Database) async throws {
+        guard !events.isEmpty else { return }
+        var insert = (db as! any SQLDatabase).insert(into: TicketEvent.schema).columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
+        for e in events {
+            insert = insert.values(SQLBind(UUID()), SQLBind(ticketId), SQLBind(at), SQLBind(e.actor), SQLBind(e.type),
+                                   SQLBind(AuditLog.json(e.data) ?? "{}"), SQLBind(false))
+        }
+        try await insert.run()
     }
 
     /// Where a ticket comes from: reported now, or brought over from a legacy ledger (`POST /tickets/import`),
@@ -61,7 +81,7 @@ enum TicketService {
     /// or report for someone else. Imported: the legacy priority is kept as it was, the reporter is required and
     /// may be a retired account, and retired categories are accepted.
     static func draft(_ body: CreateTicketRequest, by user: CurrentUser, origin: Origin, defaultChannel: TicketChannel = .web,
-                      now: Date, validator v: inout Validator, on db: any Database) async throws -> Draft? {
+                      now: Date, validator v: inout Validator, reference: ReferenceData) -> Draft? {
         let imported = origin == .imported
         let domain = v.oneOf("domain", body.domain, ServiceDomain.self)
         let kind = v.oneOf("kind", body.kind ?? TicketKind.incident.rawValue, TicketKind.self)
@@ -71,7 +91,7 @@ enum TicketService {
         let urgency = v.oneOf("urgency", body.urgency, Urgency.self)
         let channel = v.oneOf("channel", body.channel ?? defaultChannel.rawValue, TicketChannel.self)
         var priority: Priority?
-        let matrix = try await PriorityMatrixStore.load(on: db)
+        let matrix = reference.matrix
         if let impact, let urgency { priority = matrix.priority(impact: impact, urgency: urgency) }
         if let raw = body.priority, !raw.isEmpty {
             if imported {
@@ -92,21 +112,21 @@ enum TicketService {
         if imported && (body.reporterId ?? "").isEmpty { v.add("reporterId", "required") }
         if let raw = body.reporterId, !raw.isEmpty, let id = v.uuid("reporterId", raw), id != user.id || imported {
             if !imported && !user.worksTickets { v.add("reporterId", "only the service desk may report on someone's behalf") }
-            else if let reporter = try await User.find(id, on: db), reporter.isActive || imported { reporterId = id }
+            else if let reporter = reference.users[id], reporter.isActive || imported { reporterId = id }
             else { v.add("reporterId", "no such user") }
         }
         var departmentId: UUID?
         if let raw = body.departmentId, !raw.isEmpty {
             if let id = v.uuid("departmentId", raw) {
-                if try await Department.find(id, on: db) == nil { v.add("departmentId", "no such department") } else { departmentId = id }
+                if reference.departments[id] == nil { v.add("departmentId", "no such department") } else { departmentId = id }
             }
         } else if v.isValid, let reporterId {
-            departmentId = try await User.find(reporterId, on: db)?.departmentId
+            departmentId = reference.users[reporterId]?.departmentId
         }
         var teamId: UUID?
         var categoryId: UUID?
         if let raw = body.categoryId, !raw.isEmpty, let id = v.uuid("categoryId", raw) {
-            if let category = try await Category.find(id, on: db), category.isActive || imported {
+            if let category = reference.categories[id], category.isActive || imported {
                 if let domain, category.domain != domain.rawValue { v.add("categoryId", "the category belongs to another domain") }
                 categoryId = id
                 if !imported { teamId = category.defaultTeamId }
@@ -116,7 +136,7 @@ enum TicketService {
         }
         var systemId: UUID?
         if let raw = body.businessSystemId, !raw.isEmpty, let id = v.uuid("businessSystemId", raw) {
-            if try await BusinessSystem.find(id, on: db) == nil { v.add("businessSystemId", "no such business system") } else { systemId = id }
+            if reference.systems[id] == nil { v.add("businessSystemId", "no such business system") } else { systemId = id }
         }
         let asset = v.text("assetId", body.assetId, required: false, max: 64)
         let location = v.text("location", body.location, required: false, max: 100)
@@ -211,7 +231,7 @@ enum TicketService {
         let (visible, _, _) = try await request.visibleTicket(id)
         guard permitted(action, user: user, ticket: visible) else { throw AppError.forbidden }
         let ticketId = try visible.requireID()
-        let updated = try await request.write { db -> UncheckedModel<Ticket> in
+        let updated = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
             // Read again inside the transaction: two people acting at once cannot both pass the status check.
             guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
             let previousAssignee = ticket.assigneeId
@@ -221,7 +241,7 @@ enum TicketService {
                                       entityId: ticketId.uuidString, after: ["number": ticket.number, "status": ticket.status])
             return UncheckedModel(ticket)
         }
-        return try await TicketQueries.load(updated.model, on: request.db, now: now)
+        return try await TicketQueries.load(updated.model, request: request)
     }
 
     /// Checks the transition and the action's fields, changes the ticket and writes the timeline event.
@@ -384,7 +404,7 @@ enum TicketService {
         comment.isInternal = isInternal
         comment.createdAt = now
         let saved = UncheckedModel(comment), target = UncheckedModel(ticket)
-        try await request.write { db in
+        try await request.write(affectsReference: false) { db in
             try await saved.model.create(on: db)
             target.model.updatedAt = now
             try await target.model.update(on: db)
@@ -416,7 +436,7 @@ enum TicketService {
         let comment = v.text("comment", body.comment, required: false, max: 500)
         try v.check()
         let now = request.now, actor = request.auditActor, ticketId = try visible.requireID()
-        let updated = try await request.write { db -> UncheckedModel<Ticket> in
+        let updated = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
             guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
             guard [.resolved, .closed].contains(ticket.statusValue) else {
                 throw AppError(.conflict, "not_resolved", "a ticket is rated after it is resolved")
@@ -434,7 +454,7 @@ enum TicketService {
                                       entityId: ticketId.uuidString, after: data)
             return UncheckedModel(ticket)
         }
-        return try await TicketQueries.load(updated.model, on: request.db, now: now)
+        return try await TicketQueries.load(updated.model, request: request)
     }
 
     static func links(_ ticket: Ticket, on db: any Database) async throws -> [LinkDTO] {
@@ -473,7 +493,7 @@ enum TicketService {
         let link = TicketLink()
         link.ticketId = ticketId; link.targetId = targetId; link.type = type!.rawValue; link.createdById = user.id; link.createdAt = now
         let saved = UncheckedModel(link), source = UncheckedModel(ticket), other = target!.number
-        try await request.write { db in
+        try await request.write(affectsReference: false) { db in
             try await saved.model.create(on: db)
             try await appendEvent(source.model, "link", ["type": type!.rawValue, "target": other], actor: user.id, at: now, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.link", entityType: "ticket",
@@ -489,7 +509,7 @@ enum TicketService {
               link.ticketId == ticket.id || link.targetId == ticket.id else { throw AppError.notFound("link") }
         let now = request.now, actor = request.auditActor
         let saved = UncheckedModel(link), source = UncheckedModel(ticket)
-        try await request.write { db in
+        try await request.write(affectsReference: false) { db in
             try await saved.model.delete(on: db)
             try await appendEvent(source.model, "unlink", ["type": saved.model.type, "linkId": linkId.uuidString], actor: user.id, at: now, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.unlink", entityType: "ticket",
@@ -508,7 +528,7 @@ enum TicketService {
         let log = TicketWorkLog()
         log.ticketId = ticket.id!; log.userId = user.id; log.minutes = body.minutes!; log.note = note!; log.createdAt = now
         let saved = UncheckedModel(log), source = UncheckedModel(ticket)
-        try await request.write { db in
+        try await request.write(affectsReference: false) { db in
             try await saved.model.create(on: db)
             try await appendEvent(source.model, "worklog", ["minutes": String(body.minutes!), "note": note!], actor: user.id, at: now,
                                   internal: true, on: db)

@@ -1,0 +1,30 @@
+import SQLKit
+
+/// Small builders for WHERE clauses written with SQLKit on the hot read paths (lists, queues), where
+/// Fluent's model decoding would cost more than the query.
+enum SQLQuery {
+    /// `column IN (…)`; an empty list matches nothing (as Fluent's `~~ []` does).
+    static func inList(_ column: String, _ values: [some Encodable & Sendable]) -> any SQLExpression {
+        guard !values.isEmpty else { return never }
+        return SQLBinaryExpression(SQLIdentifier(column), .in, SQLGroupExpression(values.map { SQLBind($0) }))
+    }
+
+    /// Every condition (`1 = 1` when there are none).
+    static func all(_ parts: [any SQLExpression]) -> any SQLExpression {
+        combine(parts, .and, empty: always)
+    }
+
+    /// Any of the conditions (`1 = 0` when there are none).
+    static func any(_ parts: [any SQLExpression]) -> any SQLExpression {
+        combine(parts, .or, empty: never)
+    }
+
+    static let always: any SQLExpression = SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("1"))
+    static let never: any SQLExpression = SQLBinaryExpression(SQLLiteral.numeric("1"), .equal, SQLLiteral.numeric("0"))
+
+    private static func combine(_ parts: [any SQLExpression], _ op: SQLBinaryOperator, empty: any SQLExpression) -> any SQLExpression {
+        guard var result = parts.first else { return empty }
+        for part in parts.dropFirst() { result = SQLBinaryExpression(result, op, part) }
+        return SQLGroupExpression(result)
+    }
+}

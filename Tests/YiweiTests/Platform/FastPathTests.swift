@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import VaporTesting
+@testable import Yiwei
+
+@Suite("Hot paths: tickets read without reflection, the organisation in memory, group commit")
+struct FastPathTests {
+    @Test("a ticket read by `Ticket.fetch` equals the one Fluent reads, field for field, and names every stored property")
+    func fetchMatchesFluent() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report(extra: ["location": "门诊二楼收费处", "assetId": "PRN-0042", "occurredAt": "2026-11-18T10:30:00Z"])
+            #expect(try await h.act(t, h.engineer.token, ["action": "accept"]).status == .ok)
+            #expect(try await h.act(t, h.engineer.token, ["action": "pend", "reason": "等待备件"]).status == .ok)
+            let fluent = try #require(try await Ticket.find(t.id, on: env.app.db))
+            let fast = try #require(try await Ticket.fetch(t.id, on: env.app.db))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(String(decoding: try encoder.encode(fast), as: UTF8.self) == String(decoding: try encoder.encode(fluent), as: UTF8.self))
+            #expect(fast.$id.exists)
+            #expect(fast.pendingSince != nil && fast.assetId == "PRN-0042")
+            // Every column Fluent knows is read (a new field must be added to `databaseProperties`).
+            let named = Set(Ticket.databaseProperties(of: Ticket()).flatMap(\.keys).map(\.description))
+            #expect(named == Set(Ticket.keys.map(\.description)))
+            #expect(named.count == 51)
+            // Saved after a change, only the change is written and the rest stays.
+            fast.location = "门诊三楼"
+            try await fast.update(on: env.app.db)
+            let again = try #require(try await Ticket.find(t.id, on: env.app.db))
+            #expect(again.location == "门诊三楼" && again.assetId == "PRN-0042" && again.status == "pending")
+            #expect(try await Ticket.fetch(UUID(), on: env.app.db) == nil)
+        }
+    }
+
+    @Test("writes arriving together commit together; one that fails is rolled back alone and gets its own error")
+    func groupCommit() async throws {
+        try await withYiwei { env in
+            struct Refused: Error {}
+            let app = env.app
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        do {
+                            try await app.write(affectsReference: false) { db in
+                                try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                                    .values(SQLBind(UUID()), SQLBind("test-\(i)"), SQLBind(i)).run()
+                                if i % 10 == 7 { throw Refused() }
+                            }
+                            return (i, true)
+                        } catch is Refused {
+                            return (i, false)
+                        }
+                    }
+                }
+                var all: [Int: Bool] = [:]
+                for try await (i, ok) in group { all[i] = ok }
+                return all
+            }
+            #expect(outcomes.count == 40)
+            #expect(outcomes.filter { !$0.value }.keys.sorted() == [7, 17, 27, 37])
+            let rows = try await env.db.select().column("key").from("ticket_counters").where("key", .like, "test-%").all()
+            let keys = Set(try rows.map { try $0.decode(column: "key", as: String.self) })
+            #expect(keys.count == 36)
+            #expect(!keys.contains("test-7") && !keys.contains("test-37") && keys.contains("test-8"))
+            // A write that breaks a constraint fails alone as well; the next one still commits.
+            await #expect(throws: (any Error).self) {
+                try await app.write(affectsReference: false) { db in
+                    try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                        .values(SQLBind(UUID()), SQLBind("test-8"), SQLBind(0)).run()
+                }
+            }
+            try await app.write(affectsReference: false) { db in
+                try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                    .values(SQLBind(UUID()), SQLBind("test-after"), SQLBind(1)).run()
+            }
+            #expect(try await env.db.select().column("key").from("ticket_counters").where("key", .equal, "test-after").first() != nil)
+        }
+    }
+
+    @Test("the organisation in memory follows every change: a renamed department, a switched-off account, a sign-out")
+    func referenceFollowsWrites() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report()
+            #expect(try await h.get(t, h.lead.token).content.decode(TicketDTO.self).departmentName == "心血管内科")
+            let renamed = try await env.send(.PATCH, "/api/v1/departments/\(h.ward)", token: h.admin, json: ["name": "心内科"])
+            #expect(renamed.status == .ok)
+            #expect(try await h.get(t, h.lead.token).content.decode(TicketDTO.self).departmentName == "心内科")
+            let list = try await env.send(.GET, "/api/v1/tickets?departmentId=\(h.ward)", token: h.lead.token).content.decode(Yiwei.Page<TicketRowDTO>.self)
+            #expect(list.items.map(\.departmentName) == ["心内科"])
+            // A token works until its account is switched off, at once.
+            #expect(try await h.get(t, h.nurse.token).status == .ok)
+            let off = try await env.send(.PATCH, "/api/v1/users/\(h.nurse.id)", token: h.admin, json: ["isActive": false])
+            #expect(off.status == .ok)
+            #expect(try await h.get(t, h.nurse.token).status == .unauthorized)
+            // Signing out ends the token at once.
+            let token = try await env.login("tongshi", "Test#Pass2026")
+            #expect(try await env.send(.GET, "/api/v1/tickets", token: token).status == .ok)
+            #expect(try await env.send(.POST, "/api/v1/auth/logout", token: token).status == .noContent)
+            #expect(try await env.send(.GET, "/api/v1/tickets", token: token).status == .unauthorized)
+        }
+    }
+}
