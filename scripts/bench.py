@@ -97,6 +97,8 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--database-url", default=None, help="a PostgreSQL database (empty; filled by gen-data); default SQLite")
+    ap.add_argument("--postgres", action="store_true",
+                    help="start a PostgreSQL cluster of Debian's packages (kept in .bench/, filled once by gen-data) and use it")
     ap.add_argument("--only", default="", help="comma-separated scenario names")
     args = ap.parse_args()
     binary = Path(args.binary)
@@ -107,13 +109,55 @@ def main():
 
     work = Path(tempfile.mkdtemp(prefix="yiwei-bench-"))
     data = work / "data"
+    stop_postgres = None
+    if args.postgres:
+        args.database_url, stop_postgres = start_postgres(ROOT / ".bench" / f"postgres-{args.tickets}-{args.articles}-{args.seed}")
+    try:
+        run(args, binary, work, data)
+    finally:
+        if stop_postgres:
+            stop_postgres()
+
+
+def start_postgres(cluster):
+    """A PostgreSQL cluster with the server's default durability (fsync, synchronous commit), owned by the
+    postgres OS user (PostgreSQL refuses root). Kept between runs, so the data is generated once."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: [int(x) for x in p.parent.name.split(".") if x.isdigit()])
+    if not bins:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True)
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    pg_bin = bins[-1]
+    as_postgres = ["runuser", "-u", "postgres", "--"]
+    fresh = not (cluster / "data").exists()
+    if fresh:
+        cluster.mkdir(parents=True, exist_ok=True)
+        shutil.chown(cluster, "postgres", "postgres")
+        subprocess.run(as_postgres + [str(pg_bin / "initdb"), "-D", str(cluster / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                                      "--locale=C"], check=True, capture_output=True)
+    port = free_port()
+    subprocess.run(as_postgres + [str(pg_bin / "pg_ctl"), "-D", str(cluster / "data"), "-l", str(cluster / "server.log"), "-w", "-t", "120",
+                                  "-o", f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={cluster} -c max_connections=200",
+                                  "start"], check=True, capture_output=True)
+    if fresh:
+        subprocess.run(as_postgres + [str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "yiwei"], check=True)
+
+    def stop():
+        subprocess.run(as_postgres + [str(pg_bin / "pg_ctl"), "-D", str(cluster / "data"), "-m", "fast", "-w", "stop"], capture_output=True)
+    return f"postgres://postgres@127.0.0.1:{port}/yiwei", stop
+
+
+def run(args, binary, work, data):
     if args.database_url:
         print(f"generating {args.tickets} tickets into {args.database_url.rsplit('@', 1)[-1]} …", flush=True)
         gen = subprocess.run([str(binary), "gen-data", "--tickets", str(args.tickets), "--articles", str(args.articles),
                               "--seed", str(args.seed)], env=env(data, args.database_url), capture_output=True, text=True)
         if gen.returncode != 0 and "already has tickets" not in gen.stderr + gen.stdout:
             sys.exit(gen.stdout + gen.stderr)
-        generated = gen.stdout.strip().splitlines()[-1] if gen.stdout.strip() else "(existing data)"
+        marker = ROOT / ".bench" / f"postgres-{args.tickets}-{args.articles}-{args.seed}.txt"
+        if gen.returncode == 0 and gen.stdout.strip():
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(gen.stdout.strip().splitlines()[-1] + "\n")
+        generated = marker.read_text().strip() if marker.exists() else "(existing data)"
     else:
         cache = ROOT / ".bench" / f"sqlite-{args.tickets}-{args.articles}-{args.seed}"
         if not (cache / "yiwei.sqlite").exists():
@@ -194,11 +238,12 @@ def main():
         log.close()
     reference = results[0][1]["rps"]
     engine = "PostgreSQL" if args.database_url else "SQLite"
+    flag = " --postgres" if args.postgres else (" --database-url …" if args.database_url else "")
     print()
     print(f"### {time.strftime('%Y-%m-%d')} — {engine}, {generated}")
     print(f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()} {platform.release()}; "
           f"command: `scripts/bench --tickets {args.tickets} --articles {args.articles} --seed {args.seed} --seconds {args.seconds}"
-          + (" --database-url …" if args.database_url else "") + "`")
+          + flag + "`")
     print()
     print("| scenario | req/s (64 conn) | × trivial | p50 ms (8 conn) | p99 ms (8 conn) | non-2xx |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")

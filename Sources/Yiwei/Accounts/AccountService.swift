@@ -21,7 +21,7 @@ enum AccountService {
         guard let user = try await User.query(on: request.db).filter(\.$username == username).first() else {
             // Spend the same time as a real check, so response times do not reveal which usernames exist.
             _ = try? await request.password.async.hash(password)
-            try await request.write { db in
+            try await request.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: actor, action: "login.failure", entityType: "user",
                                           after: ["reason": "unknown_user"])
             }
@@ -29,7 +29,7 @@ enum AccountService {
         }
         let userId = user.id
         if config.lockout.isLocked(user.lockoutState, now: now) {
-            try await request.write { db in
+            try await request.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,
                                           after: ["reason": "locked"])
@@ -39,7 +39,7 @@ enum AccountService {
         }
         let matches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
         if !matches {
-            let lockedNow = try await request.write { db -> Bool in
+            let lockedNow = try await request.write(affectsReference: false) { db -> Bool in
                 guard let fresh = try await User.find(userId, on: db) else { return false }
                 fresh.lockoutState = config.lockout.afterFailure(fresh.lockoutState, now: now)
                 try await fresh.update(on: db)
@@ -58,14 +58,14 @@ enum AccountService {
             throw invalidCredentials
         }
         guard user.isActive else {
-            try await request.write { db in
+            try await request.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,
                                           after: ["reason": "disabled"])
             }
             throw AppError(.forbidden, "account_disabled", "this account is disabled")
         }
-        return try await request.write { db in
+        return try await request.write(affectsReference: false) { db in
             guard let fresh = try await User.find(userId, on: db) else { throw invalidCredentials }
             fresh.lockoutState = config.lockout.afterSuccess()
             fresh.previousLoginAt = fresh.lastLoginAt
@@ -138,7 +138,7 @@ enum AccountService {
         session.ip = request.remoteIP
         session.userAgent = String((request.headers.first(name: .userAgent) ?? "").prefix(200))
         let idleCutoff = request.now.addingTimeInterval(-Double(request.yiwei.config.sessionIdleMinutes) * 60)
-        try await request.write { db in
+        try await request.write(affectsReference: false) { db in
             // Sweep sessions that have already timed out, so the table only holds live ones.
             try await WebSession.query(on: db).filter(\.$lastSeenAt < idleCutoff).delete()
             try await session.create(on: db)

@@ -196,7 +196,7 @@ struct OutagePanel: Encodable {
         guard let user = req.currentUser, user.readsOutages, ticket.kind == "incident" || ticket.kind == "problem", let id = ticket.id else { return nil }
         let outages = try await Outage.query(on: req.db).filter(\.$ticketId == id).sort(\.$startedAt).all()
         let dtos = try await OutageService.dtos(outages, on: req.db, now: req.now)
-        let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
+        let systems = try await req.reference().activeSystems.map { ($0.0.uuidString, $0.1) }
         return OutagePanel(
             rows: dtos.map {
                 Row(href: "/outages/\($0.id)", system: $0.businessSystemName, kind: OutageText.kind($0.kind, wide: $0.hospitalWide, t: t),

@@ -35,27 +35,21 @@ enum AuditLog {
             // Several instances may share one PostgreSQL database: one chain, one appender at a time.
             try await sql.raw("SELECT pg_advisory_xact_lock(7310201)").run()
         }
-        let head = try await AuditEntry.query(on: db).sort(\.$sequence, .descending).first()
-        let record = AuditRecord(sequence: (head?.sequence ?? 0) + 1,
+        // The head and the new row as plain SQL: this runs in every write, and model reflection costs more than the queries.
+        let head = try await sql.select().columns("seq", "hash").from(AuditEntry.schema).orderBy("seq", .descending).limit(1).first()
+        let headSequence = try head?.decode(column: "seq", as: Int64.self) ?? 0
+        let record = AuditRecord(sequence: headSequence + 1,
                                  atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
                                  actorId: actor.id?.uuidString, actorName: String(actor.name.prefix(200)),
                                  ip: String(actor.ip.prefix(64)), action: action, entityType: entityType, entityId: entityId,
                                  before: json(before), after: json(after))
-        let previous = head?.hash ?? AuditChain.genesis
-        let entry = AuditEntry()
-        entry.sequence = record.sequence
-        entry.atMillis = record.atMillis
-        entry.actorId = record.actorId
-        entry.actorName = record.actorName
-        entry.ip = record.ip
-        entry.action = record.action
-        entry.entityType = record.entityType
-        entry.entityId = record.entityId
-        entry.before = record.before
-        entry.after = record.after
-        entry.previousHash = previous
-        entry.hash = AuditChain.hash(of: record, previous: previous)
-        try await entry.create(on: db)
+        let previous = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
+        try await sql.insert(into: AuditEntry.schema)
+            .columns("id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action", "entity_type", "entity_id", "before", "after", "prev_hash", "hash")
+            .values(SQLBind(UUID()), SQLBind(record.sequence), SQLBind(record.atMillis), SQLBind(record.actorId), SQLBind(record.actorName),
+                    SQLBind(record.ip), SQLBind(record.action), SQLBind(record.entityType), SQLBind(record.entityId), SQLBind(record.before),
+                    SQLBind(record.after), SQLBind(previous), SQLBind(AuditChain.hash(of: record, previous: previous)))
+            .run()
     }
 
     /// Walks the whole chain in pages of 1,000 rows; returns the first problem, or nil when intact.

@@ -415,7 +415,7 @@ enum KnowledgeService {
     /// Counts a reading (one cheap UPDATE, outside the reader's path to the page if it fails).
     static func countView(_ a: KBArticle, request: Request) async {
         guard let id = a.id else { return }
-        try? await request.write { db in
+        try? await request.write(affectsReference: false) { db in
             try await (db as! any SQLDatabase).raw("UPDATE kb_articles SET views = views + 1 WHERE id = \(bind: id)").run()
         }
     }
@@ -427,7 +427,7 @@ enum KnowledgeService {
                                                       anyTerm: suggest, countTotal: !suggest, now: request.now, on: request.db)
         if !suggest && page.page == 1 && !terms.isEmpty {
             let total = result.total, external = access.external, now = request.now
-            try? await request.write { db in
+            try? await request.write(affectsReference: false) { db in
                 let log = KBSearchLog()
                 log.query = String(q.prefix(100)); log.results = total; log.external = external; log.at = now
                 try await log.create(on: db)

@@ -139,20 +139,6 @@ struct Lookups: Sendable {
     var staff: [(UUID, String)] = []
     var categories: [(UUID, String, String)] = []
 
-    static func load(on db: any Database) async throws -> Lookups {
-        var l = Lookups()
-        l.campuses = try await Campus.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) }
-        l.departments = try await Department.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) }
-        l.vendors = try await Vendor.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) }
-        l.teams = try await Team.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name, $0.domain) }
-        l.categories = try await Category.query(on: db).sort(\.$domain).sort(\.$sortOrder).sort(\.$name).all().map { ($0.id!, $0.name, $0.domain) }
-        // Engineers and vendor staff: everyone who works tickets may lead or join a team.
-        l.staff = try await User.query(on: db).filter(\.$isActive == true).sort(\.$displayName).all()
-            .filter { RolePolicy.permissions(for: $0.roles).contains(.workTickets) }
-            .map { ($0.id!, "\($0.displayName)（\($0.username)）") }
-        return l
-    }
-
     func name(_ list: [(UUID, String)], _ id: UUID?) -> String {
         guard let id else { return "" }
         return list.first { $0.0 == id }?.1 ?? ""

@@ -1,10 +1,13 @@
 import Foundation
+import LeafKit
 
 /// UI strings per locale, loaded once from `Locales/<locale>.json`. English falls back to Chinese for a
 /// key it lacks, so a missing translation never shows a raw key to a Chinese user.
 public struct I18n: Sendable {
     public static let locales = ["zh-CN", "en"]
     private let tables: [String: [String: String]]
+    /// The same tables as template data, made once: every page hands its locale's strings to its template.
+    private let leafTables: [String: LeafData]
 
     public init(directory: String) throws {
         var tables: [String: [String: String]] = [:]
@@ -16,6 +19,11 @@ public struct I18n: Sendable {
         let chinese = tables["zh-CN"] ?? [:]
         tables["en"] = chinese.merging(tables["en"] ?? [:]) { _, english in english }
         self.tables = tables
+        leafTables = tables.mapValues { .dictionary($0.mapValues { .string($0) }) }
+    }
+
+    func leafStrings(_ locale: String) -> LeafData {
+        leafTables[locale] ?? leafTables["zh-CN"] ?? .dictionary([:])
     }
 
     public func strings(_ locale: String) -> [String: String] {

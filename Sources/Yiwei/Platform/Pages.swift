@@ -1,4 +1,5 @@
 import Foundation
+import LeafKit
 import Vapor
 import YiweiCore
 
@@ -37,6 +38,29 @@ struct PageBase: Encodable {
     var otherLocaleLabel: String
     /// Unread in-app notifications (the bell); 0 where not counted.
     var unread: Int
+    /// `t` as template data, made once per locale (see `I18n.leafStrings`).
+    var leafStrings: LeafData = .dictionary([:])
+
+    private enum CodingKeys: String, CodingKey {
+        case title, t, lang, user, nav, csrf, flash, path, otherLocale, otherLocaleLabel, unread
+    }
+
+    /// Encoded by hand only to hand the templates the prepared strings instead of encoding a thousand of
+    /// them again for every page.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(title, forKey: .title)
+        try c.encode(PreparedStrings(strings: t, leafData: leafStrings), forKey: .t)
+        try c.encode(lang, forKey: .lang)
+        try c.encodeIfPresent(user, forKey: .user)
+        try c.encode(nav, forKey: .nav)
+        try c.encode(csrf, forKey: .csrf)
+        try c.encodeIfPresent(flash, forKey: .flash)
+        try c.encode(path, forKey: .path)
+        try c.encode(otherLocale, forKey: .otherLocale)
+        try c.encode(otherLocaleLabel, forKey: .otherLocaleLabel)
+        try c.encode(unread, forKey: .unread)
+    }
 
     static func make(for request: Request, titleKey: String) async throws -> PageBase {
         try await SurveyNav.prepare(request)
@@ -108,7 +132,18 @@ struct PageBase: Encodable {
                         csrf: request.csrfToken, flash: flash, path: path,
                         otherLocale: locale.code == "en" ? "zh-CN" : "en",
                         otherLocaleLabel: locale.code == "en" ? "中文" : "English",
-                        unread: request.storage[UnreadCountKey.self] ?? 0)
+                        unread: request.storage[UnreadCountKey.self] ?? 0,
+                        leafStrings: request.yiwei.i18n.leafStrings(locale.code))
+    }
+}
+
+/// A locale's strings: template data already made for Leaf, the plain table for any other encoder.
+struct PreparedStrings: Encodable, LeafDataRepresentable {
+    let strings: [String: String]
+    let leafData: LeafData
+
+    func encode(to encoder: any Encoder) throws {
+        try strings.encode(to: encoder)
     }
 }
 

@@ -38,6 +38,8 @@ struct ReferenceData: @unchecked Sendable {
     var calendars: [UUID: (record: CalendarRecord, calendar: BusinessCalendar?)] = [:]
     var policies: [SLAPolicyRecord] = []
     var rules: [DispatchRule] = []
+    /// Active business systems in name order (pick lists).
+    var activeSystems: [(UUID, String)] = []
     var matrix: PriorityMatrix = .standard
     var lookups = Lookups()
 
@@ -46,17 +48,19 @@ struct ReferenceData: @unchecked Sendable {
         members.filter { $0.userId == user }.compactMap { teams[$0.teamId] }
     }
 
+    /// Each table read once, in the order the pick lists show it (the database sorts, as it did for the lists).
     static func load(on db: any Database) async throws -> ReferenceData {
         var r = ReferenceData()
         // Users through SQL rows: a hospital has thousands of accounts, and model decoding costs ~50 µs each.
         let sql = db as! any SQLDatabase
         let rows = try await sql.select()
             .columns("id", "username", "display_name", "roles", "locale", "department_id", "vendor_id", "phone", "is_active", "must_change_password")
-            .from(User.schema).all()
+            .from(User.schema).orderBy("display_name").all()
+        var staff: [(UUID, String)] = []
         for row in rows {
             let id = try row.decode(column: "id", as: UUID.self)
             let roles = try row.decode(column: "roles", as: String.self)
-            r.users[id] = UserInfo(
+            let user = UserInfo(
                 id: id, username: try row.decode(column: "username", as: String.self),
                 displayName: try row.decode(column: "display_name", as: String.self),
                 roles: Set(roles.split(separator: ",").compactMap { Role(rawValue: String($0)) }),
@@ -66,17 +70,33 @@ struct ReferenceData: @unchecked Sendable {
                 phone: try row.decode(column: "phone", as: String?.self),
                 isActive: try row.decode(column: "is_active", as: Bool.self),
                 mustChangePassword: try row.decode(column: "must_change_password", as: Bool.self))
+            r.users[id] = user
+            // Engineers and vendor staff: everyone who works tickets may lead or join a team.
+            if user.isActive && RolePolicy.permissions(for: user.roles).contains(.workTickets) {
+                staff.append((id, "\(user.displayName)（\(user.username)）"))
+            }
         }
-        for d in try await Department.query(on: db).all() { r.departments[d.id!] = d }
-        for t in try await Team.query(on: db).all() { r.teams[t.id!] = t }
+        let departments = try await Department.query(on: db).sort(\.$name).all()
+        let teams = try await Team.query(on: db).sort(\.$name).all()
+        let categories = try await Category.query(on: db).sort(\.$domain).sort(\.$sortOrder).sort(\.$name).all()
+        for d in departments { r.departments[d.id!] = d }
+        for t in teams { r.teams[t.id!] = t }
+        for c in categories { r.categories[c.id!] = c }
         r.members = try await TeamMember.query(on: db).all()
-        for c in try await Category.query(on: db).all() { r.categories[c.id!] = c }
-        for s in try await BusinessSystem.query(on: db).all() { r.systems[s.id!] = s }
+        let systems = try await BusinessSystem.query(on: db).sort(\.$name).all()
+        for s in systems { r.systems[s.id!] = s }
+        r.activeSystems = systems.filter(\.isActive).map { ($0.id!, $0.name) }
         for c in try await CalendarRecord.query(on: db).all() { r.calendars[c.id!] = (c, try? CalendarStore.calendar(c)) }
         r.policies = try await SLAPolicyRecord.query(on: db).all()
         r.rules = try await DispatchRule.query(on: db).sort(\.$position).sort(\.$createdAt).all()
         r.matrix = try await PriorityMatrixStore.load(on: db)
-        r.lookups = try await Lookups.load(on: db)
+        r.lookups = Lookups(
+            campuses: try await Campus.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) },
+            departments: departments.map { ($0.id!, $0.name) },
+            vendors: try await Vendor.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) },
+            teams: teams.map { ($0.id!, $0.name, $0.domain) },
+            staff: staff,
+            categories: categories.map { ($0.id!, $0.name, $0.domain) })
         return r
     }
 }
@@ -91,6 +111,9 @@ final class ReferenceCache: Sendable {
         var snapshot: ReferenceData?
         var snapshotGeneration: UInt64 = 0
         var loadedAt: Date = .distantPast
+        /// The load under way, and the generation it started at: callers arriving meanwhile wait for it
+        /// instead of each reading the whole organisation again.
+        var loading: (task: Task<ReferenceData, any Error>, generation: UInt64)?
     }
     private let state = NIOLockedValueBox(State())
 
@@ -105,23 +128,39 @@ final class ReferenceCache: Sendable {
 
     func get(on db: any Database) async throws -> ReferenceData {
         let now = Date()
-        let (cached, generation) = state.withLockedValue { s -> (ReferenceData?, UInt64) in
+        enum Next { case ready(ReferenceData), wait(Task<ReferenceData, any Error>) }
+        let next = state.withLockedValue { s -> Next in
             if let snapshot = s.snapshot, s.snapshotGeneration == s.generation, now.timeIntervalSince(s.loadedAt) < Self.maxAge {
-                return (snapshot, s.generation)
+                return .ready(snapshot)
             }
-            return (nil, s.generation)
+            if let loading = s.loading, loading.generation == s.generation { return .wait(loading.task) }
+            let generation = s.generation
+            let task = Task<ReferenceData, any Error> {
+                defer { self.finished(generation: generation) }
+                let fresh = try await ReferenceData.load(on: db)
+                // Kept only if no write committed while it loaded (it might have read the state before that write).
+                self.state.withLockedValue { s in
+                    if s.generation == generation {
+                        s.snapshot = fresh
+                        s.snapshotGeneration = generation
+                        s.loadedAt = now
+                    }
+                }
+                return fresh
+            }
+            s.loading = (task, generation)
+            return .wait(task)
         }
-        if let cached { return cached }
-        let fresh = try await ReferenceData.load(on: db)
-        // Kept only if no write committed while it loaded (it might have read the state before that write).
+        switch next {
+        case .ready(let snapshot): return snapshot
+        case .wait(let task): return try await task.value
+        }
+    }
+
+    private func finished(generation: UInt64) {
         state.withLockedValue { s in
-            if s.generation == generation {
-                s.snapshot = fresh
-                s.snapshotGeneration = generation
-                s.loadedAt = now
-            }
+            if s.loading?.generation == generation { s.loading = nil }
         }
-        return fresh
     }
 }
 

@@ -216,11 +216,10 @@ enum SLAService {
 
     /// What the timeline's "sla" event says: the policy and the due instants.
     static func eventData(_ t: Ticket, policy: SLAPolicyRecord) -> [String: String] {
-        let f = ISO8601DateFormatter()
         var data = ["policy": policy.name, "businessTime": String(policy.businessTime)]
-        if let d = t.responseDueAt { data["responseDueAt"] = f.string(from: d) }
-        if let d = t.startDueAt { data["startDueAt"] = f.string(from: d) }
-        if let d = t.resolveDueAt { data["resolveDueAt"] = f.string(from: d) }
+        if let d = t.responseDueAt { data["responseDueAt"] = d.formatted(.iso8601) }
+        if let d = t.startDueAt { data["startDueAt"] = d.formatted(.iso8601) }
+        if let d = t.resolveDueAt { data["resolveDueAt"] = d.formatted(.iso8601) }
         return data
     }
 

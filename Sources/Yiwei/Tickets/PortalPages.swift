@@ -175,7 +175,7 @@ struct PortalPages: RouteCollection {
         // A reporter never sees internal events here, whatever their other roles.
         let bookkeeping: Set<String> = ["link", "unlink", "worklog", "reprioritize"]
         let events = try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference()).filter { !$0.internal && !bookkeeping.contains($0.type) }
-        let comments = try await TicketService.comments(ticket.id, request: req).filter { !$0.internal }.map {
+        let comments = try await TicketService.comments(of: ticket, user: user, request: req).filter { !$0.internal }.map {
             CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: false)
         }
         let attachments = try await AttachmentStore.list(ticket, user: user, on: req.db).filter { !$0.internal }.map {

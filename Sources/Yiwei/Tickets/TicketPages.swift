@@ -290,7 +290,7 @@ struct TicketPages: RouteCollection {
                            danger: a == .cancel)
             }
         let events = try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference())
-        let comments = try await TicketService.comments(ticket.id, request: req).map {
+        let comments = try await TicketService.comments(of: ticket, user: user, request: req).map {
             CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: $0.internal)
         }
         let attachments = try await AttachmentStore.list(ticket, user: user, on: req.db).map {
@@ -300,7 +300,7 @@ struct TicketPages: RouteCollection {
             PageContext.LinkView(id: $0.id.uuidString, label: $0.direction == "incoming" ? t["link_incoming"]! : (t["link_type_" + $0.type] ?? $0.type),
                                  number: $0.number, title: $0.title, href: "/tickets/\($0.ticketId)", status: labels.status($0.status))
         }
-        let worklogs = user.seesInternal ? try await TicketService.workLogs(ticket.id, request: req).map {
+        let worklogs = user.seesInternal ? try await TicketService.workLogs(of: ticket, request: req).map {
             PageContext.WorkLogView(user: $0.userName, minutes: $0.minutes, note: $0.note, at: DisplayTime.short($0.createdAt, req))
         } : []
         let lookups = try await req.reference().lookups

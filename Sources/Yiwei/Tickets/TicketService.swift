@@ -38,7 +38,7 @@ enum TicketService {
             // The clocks of a new ticket: no history to read, no alert recorded yet.
             let evaluation = try await SLAService.evaluate(ticket, on: db, reference: reference, now: now)
             SLAService.apply(evaluation, to: ticket, recordedAlerts: [], now: now)
-            try await ticket.create(on: db)
+            try await ticket.insert(on: db)
             var data = ["status": "new", "priority": ticket.priority, "channel": ticket.channel]
             if let onBehalf { data["onBehalfOf"] = onBehalf.uuidString }
             if let priorityReason { data["priorityReason"] = priorityReason }
@@ -418,12 +418,17 @@ enum TicketService {
 
     static func comments(_ id: UUID?, request: Request) async throws -> [CommentDTO] {
         let (ticket, _, user) = try await request.visibleTicket(id)
+        return try await comments(of: ticket, user: user, request: request)
+    }
+
+    /// The comments of a ticket the user may see (internal ones for staff only), authors named from memory.
+    static func comments(of ticket: Ticket, user: CurrentUser, request: Request) async throws -> [CommentDTO] {
         var query = TicketComment.query(on: request.db).filter(\.$ticketId == ticket.id!)
         if !user.seesInternal { query = query.filter(\.$isInternal == false) }
         let comments = try await query.sort(\.$createdAt).all()
-        let authors = Set(comments.map(\.authorId))
-        let names = authors.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: request.db).filter(\.$id ~~ authors).all().map { ($0.id!, $0.displayName) })
-        return comments.map { CommentDTO(id: $0.id!, authorId: $0.authorId, authorName: names[$0.authorId] ?? "", body: $0.body, internal: $0.isInternal, createdAt: $0.createdAt) }
+        let users = try await request.reference().users
+        return comments.map { CommentDTO(id: $0.id!, authorId: $0.authorId, authorName: users[$0.authorId]?.displayName ?? "", body: $0.body,
+                                         internal: $0.isInternal, createdAt: $0.createdAt) }
     }
 
     static func rate(_ id: UUID?, _ body: RatingRequest, request: Request) async throws -> TicketDTO {
@@ -461,11 +466,19 @@ enum TicketService {
         let id = try ticket.requireID()
         let outgoing = try await TicketLink.query(on: db).filter(\.$ticketId == id).all()
         let incoming = try await TicketLink.query(on: db).filter(\.$targetId == id).all()
-        let others = Set(outgoing.map(\.targetId) + incoming.map(\.ticketId))
-        let tickets = others.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Ticket.query(on: db).filter(\.$id ~~ others).all().map { ($0.id!, $0) })
+        let others = Array(Set(outgoing.map(\.targetId) + incoming.map(\.ticketId)))
+        var tickets: [UUID: (number: String, title: String, status: String)] = [:]
+        if !others.isEmpty {
+            for row in try await (db as! any SQLDatabase).select().columns("id", "number", "title", "status").from(Ticket.schema)
+                .where(SQLQuery.inList("id", others)).all() {
+                tickets[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "number", as: String.self),
+                                                                        try row.decode(column: "title", as: String.self),
+                                                                        try row.decode(column: "status", as: String.self))
+            }
+        }
         var result: [LinkDTO] = []
-        for link in outgoing { if let t = tickets[link.targetId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "outgoing", ticketId: t.id!, number: t.number, title: t.title, status: t.status)) } }
-        for link in incoming { if let t = tickets[link.ticketId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "incoming", ticketId: t.id!, number: t.number, title: t.title, status: t.status)) } }
+        for link in outgoing { if let t = tickets[link.targetId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "outgoing", ticketId: link.targetId, number: t.number, title: t.title, status: t.status)) } }
+        for link in incoming { if let t = tickets[link.ticketId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "incoming", ticketId: link.ticketId, number: t.number, title: t.title, status: t.status)) } }
         return result
     }
 
@@ -539,9 +552,13 @@ enum TicketService {
     static func workLogs(_ id: UUID?, request: Request) async throws -> [WorkLogDTO] {
         let (ticket, _, user) = try await request.visibleTicket(id)
         guard user.seesInternal else { throw AppError.forbidden }
+        return try await workLogs(of: ticket, request: request)
+    }
+
+    static func workLogs(of ticket: Ticket, request: Request) async throws -> [WorkLogDTO] {
         let logs = try await TicketWorkLog.query(on: request.db).filter(\.$ticketId == ticket.id!).sort(\.$createdAt).all()
-        let ids = Set(logs.map(\.userId))
-        let names = ids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await User.query(on: request.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.displayName) })
-        return logs.map { WorkLogDTO(id: $0.id!, userId: $0.userId, userName: names[$0.userId] ?? "", minutes: $0.minutes, note: $0.note, createdAt: $0.createdAt) }
+        let users = try await request.reference().users
+        return logs.map { WorkLogDTO(id: $0.id!, userId: $0.userId, userName: users[$0.userId]?.displayName ?? "", minutes: $0.minutes, note: $0.note,
+                                     createdAt: $0.createdAt) }
     }
 }

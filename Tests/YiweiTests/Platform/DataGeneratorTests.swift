@@ -9,8 +9,13 @@ struct DataGeneratorTests {
     func generate(seed: UInt64) async throws -> (KPIResult, [String]) {
         var result: (KPIResult, [String])?
         try await withYiwei { env in
+            let indexesBefore = try await DataGenerator.secondaryIndexes(on: env.db, tables: ["tickets", "ticket_events"])
             let summary = try await DataGenerator.run(env.app, DataGenerator.Options(tickets: 600, articles: 20, seed: seed)) { _ in }
             #expect(summary.tickets == 600 && summary.articles == 20)
+            // The indexes dropped for the load are all back, exactly as they were.
+            let indexesAfter = try await DataGenerator.secondaryIndexes(on: env.db, tables: ["tickets", "ticket_events"])
+            #expect(indexesAfter.map(\.name) == indexesBefore.map(\.name) && indexesAfter.map(\.definition) == indexesBefore.map(\.definition))
+            #expect(indexesBefore.count >= 20)
             let token = try await env.login("liuzhiyuan", DemoSeeder.demoPassword)
             let kpis = try await env.send(.GET, "/api/v1/stats/kpis?from=2024-01-01&to=2026-11-19", token: token).content.decode(KPIResult.self)
             let sql = env.db

@@ -34,6 +34,27 @@ struct FastPathTests {
         }
     }
 
+    @Test("instants shown in the hospital's zone by arithmetic read exactly as `DateFormatter` writes them")
+    func displayTime() throws {
+        for zone in ["Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata"] {
+            let tz = try #require(TimeZone(identifier: zone))
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = tz
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            // Every 7 h 13 min 17 s from 1970 to 2100, with fractions of a second, across daylight-saving changes.
+            var t = 0.25
+            while t < 4_102_444_800 {
+                let date = Date(timeIntervalSince1970: t)
+                #expect(DisplayTime.format(date, timeZone: tz) == formatter.string(from: date), "\(zone) \(t)")
+                t += 25_997.5
+            }
+        }
+        let shanghai = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        #expect(DisplayTime.format(Date(timeIntervalSince1970: 1_795_518_400), timeZone: shanghai) == "2026-11-24 19:06:40")
+        #expect(DisplayTime.format(Date(timeIntervalSince1970: 1_795_449_599.999), timeZone: shanghai) == "2026-11-23 23:59:59")
+    }
+
     @Test("writes arriving together commit together; one that fails is rolled back alone and gets its own error")
     func groupCommit() async throws {
         try await withYiwei { env in
