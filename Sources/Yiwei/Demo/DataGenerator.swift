@@ -366,7 +366,7 @@ public enum DataGenerator {
         let key = TicketNumber.prefix(for: domain) + "-" + day
         counters[key, default: 0] += 1
         let number = TicketNumber.format(domain: domain, day: day, sequence: counters[key]!)
-        let id = UUID()
+        let id = orderedID(created, i, 0)
         let teamId = category?.team.flatMap { org.teams[$0] != nil ? $0 : nil }
             ?? org.fallbackTeams[domain.rawValue]
         let engineer = teamId.flatMap { org.teams[$0].map { pick($0.members, &rng) } }
@@ -479,19 +479,35 @@ public enum DataGenerator {
             created, max(updated, rating?.at ?? updated), acknowledged, started, [.resolved, .closed].contains(status) ? resolved : nil,
             closed, cancelledAt,
         ]
-        var events: [EventRow] = [EventRow(values: [UUID(), id, created, reporter.id, "created",
+        var eventNumber = 0
+        func eventID() -> UUID { eventNumber += 1; return orderedID(created, i, eventNumber) }
+        var events: [EventRow] = [EventRow(values: [eventID(), id, created, reporter.id, "created",
                                                     AuditLog.json(["status": "new", "priority": priority.rawValue]) ?? "{}", false])]
         for e in happened {
             var data = e.data
             if e.type == "assign", let engineer { data["assigneeId"] = engineer.uuidString }
-            events.append(EventRow(values: [UUID(), id, at(e), e.actor, e.type, AuditLog.json(data) ?? "{}", false]))
+            events.append(EventRow(values: [eventID(), id, at(e), e.actor, e.type, AuditLog.json(data) ?? "{}", false]))
         }
         if let rating {
             var data = ["score": String(rating.score)]
             if let comment = rating.comment { data["comment"] = comment }
-            events.append(EventRow(values: [UUID(), id, rating.at, reporter.id, "rating", AuditLog.json(data) ?? "{}", false]))
+            events.append(EventRow(values: [eventID(), id, rating.at, reporter.id, "rating", AuditLog.json(data) ?? "{}", false]))
         }
         return (TicketRow(values: values), events, open)
+    }
+
+    /// A time-ordered id (UUID version 7: the report's millisecond, then the ticket's ordinal and the event's):
+    /// generated tickets come in time order, so their ids — and their events' — are appended to the primary
+    /// keys' indexes instead of landing at random places in them, which made the load several times slower.
+    static func orderedID(_ created: Date, _ ticket: Int, _ event: Int) -> UUID {
+        let ms = UInt64(max(0, created.timeIntervalSince1970 * 1000))
+        let tail = UInt64(ticket) << 8 | UInt64(event & 0xFF)
+        return UUID(uuid: (UInt8(truncatingIfNeeded: ms >> 40), UInt8(truncatingIfNeeded: ms >> 32), UInt8(truncatingIfNeeded: ms >> 24),
+                           UInt8(truncatingIfNeeded: ms >> 16), UInt8(truncatingIfNeeded: ms >> 8), UInt8(truncatingIfNeeded: ms),
+                           0x70, 0x00,
+                           0x80 | UInt8(truncatingIfNeeded: tail >> 56) & 0x3F, UInt8(truncatingIfNeeded: tail >> 48),
+                           UInt8(truncatingIfNeeded: tail >> 40), UInt8(truncatingIfNeeded: tail >> 32), UInt8(truncatingIfNeeded: tail >> 24),
+                           UInt8(truncatingIfNeeded: tail >> 16), UInt8(truncatingIfNeeded: tail >> 8), UInt8(truncatingIfNeeded: tail)))
     }
 
     static func flush(_ app: Application, _ tickets: inout TicketBatch, _ events: inout EventBatch) async throws {

@@ -87,24 +87,7 @@ enum SVGChart {
     // MARK: - Text
 
     /// Escapes text for SVG/HTML content and attribute values.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab/newline are not allowed in XML.
-                if ch.value < 0x20 && ch != "\t" && ch != "\n" { continue }
-                out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 
     /// Whole numbers with thousands separators: 1234.4 → "1,234".
     @Sendable static func integer(_ value: Double) -> String {

@@ -33,7 +33,9 @@ struct TicketPages: RouteCollection {
         var tabs: [Tab]
         var saved: [Saved]
         var filters: [ListPageContext.Filter]
-        var rows: [TicketRowView]
+        /// The table's rows as HTML (`TicketRowView.deskRowsHTML`), and how many.
+        var rowsHTML: String
+        var rowCount: Int
         var pager: ListPageContext.Pager
         var query: String
         var activeQueue: String
@@ -78,7 +80,8 @@ struct TicketPages: RouteCollection {
         let engineers = try await req.reference().lookups.staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) }
         return try await req.view.render("tickets/desk", DeskContext(
             page: base, tabs: tabs, saved: saved, filters: filters,
-            rows: result.items.map { TicketRowView($0, labels: labels, req: req) },
+            rowsHTML: TicketRowView.deskRowsHTML(result.items.map { TicketRowView($0, labels: labels, req: req) }, t: t),
+            rowCount: result.items.count,
             pager: .init(request: req, page: result.page, per: result.per, total: result.total),
             query: c.percentEncodedQuery ?? "", activeQueue: active, engineers: engineers, message: message))
     }

@@ -58,6 +58,8 @@ struct EvalFixture {
     /// A browser signed in as `username` (whose administrator-set password is taken as chosen).
     func browser(_ username: String) async throws -> Browser {
         try await env.db.update("users").set("must_change_password", to: false).where("username", .equal, username).run()
+        // Changed with SQL behind the application's back: tell the organisation in memory (it would see it within 5 s).
+        env.app.yiwei.reference.invalidate()
         let b = Browser(env)
         _ = try await b.signIn(username, "Test#Pass2026")
         return b

@@ -32,6 +32,15 @@ struct DataGeneratorTests {
                 """).first()!.decode(column: "n", as: Int.self)
             #expect(bad == 0)
             let numbers = try await sql.raw("SELECT number FROM tickets ORDER BY number").all().map { try $0.decode(column: "number", as: String.self) }
+            // Ids are time-ordered (version 7), so the load appends to the primary key: by report time, their
+            // leading milliseconds never go down, and each is the report's own millisecond.
+            let rows = try await sql.raw("SELECT id, created_at FROM tickets ORDER BY created_at").all()
+            let stamps = try rows.map { String(try $0.decode(column: "id", as: UUID.self).uuidString.replacingOccurrences(of: "-", with: "").prefix(12)) }
+            #expect(stamps == stamps.sorted())
+            let first = try rows[0].decode(column: "created_at", as: Date.self)
+            #expect(UInt64(stamps[0], radix: 16) == UInt64(first.timeIntervalSince1970 * 1000))
+            let versions = try rows.map { try $0.decode(column: "id", as: UUID.self).uuidString.dropFirst(14).prefix(1) }
+            #expect(versions.allSatisfy { $0 == "7" })
             #expect(Set(numbers).count == 600)
             // A live report continues the day's numbering after the generated ones.
             let nurse = try await env.login("gen0001", DemoSeeder.demoPassword)

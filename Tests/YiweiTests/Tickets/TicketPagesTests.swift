@@ -29,6 +29,13 @@ struct TicketPagesTests {
             #expect(search.body.string.contains(t.number))
             // Thursday 08:30 is 13 h 24 min away from Wednesday 19:06:40 (rounded up to the minute).
             #expect(search.body.string.contains("剩余 13小时 24分"))
+            // The rows are written in Swift (for speed) and escape what people type as the template does.
+            let odd = try await h.report(title: "打印机<b>卡纸</b> & \"急\" 'A'")
+            let rows = try await engineer.get("/desk?queue=unassigned").body.string
+            #expect(rows.contains("<a href=\"/tickets/\(odd.id)\">打印机&lt;b&gt;卡纸&lt;/b&gt; &amp; &quot;急&quot; &#39;A&#39;</a>"))
+            #expect(!rows.contains("<b>卡纸</b>"))
+            #expect(rows.contains("<td data-label=\"编号\" class=\"num-cell\"><a href=\"/tickets/\(odd.id)\" class=\"mono\">\(odd.number)</a></td>"))
+            #expect(rows.contains("<span class=\"badge prio-P3\">"))
             let nurse = try await browser(env, "hushi")
             #expect(try await nurse.get("/desk").status == .forbidden)
             // A reporter following a ticket link lands in the portal, which hides what staff write for staff.
