@@ -19,4 +19,13 @@ enum HTML {
         }
         return out
     }
+
+    /// `<option>`s of a select, as the templates wrote them.
+    static func options(_ options: [FormField.Option]) -> String {
+        var html = ""
+        for o in options {
+            html += "<option value=\"" + escape(o.value) + "\"" + (o.selected ? " selected" : "") + ">" + escape(o.label) + "</option>"
+        }
+        return html
+    }
 }

@@ -31,6 +31,9 @@ struct PageBase: Encodable {
     var lang: String
     var user: UserChip?
     var nav: [NavItem]
+    /// The sidebar's lists, written in Swift (`navigationHTML`): the template compared every entry's group
+    /// seven times on every page.
+    var navHTML: String = ""
     var csrf: String
     var flash: Flash?
     var path: String
@@ -42,7 +45,7 @@ struct PageBase: Encodable {
     var leafStrings: LeafData = .dictionary([:])
 
     private enum CodingKeys: String, CodingKey {
-        case title, t, lang, user, nav, csrf, flash, path, otherLocale, otherLocaleLabel, unread
+        case title, t, lang, user, navHTML, csrf, flash, path, otherLocale, otherLocaleLabel, unread
     }
 
     /// Encoded by hand only to hand the templates the prepared strings instead of encoding a thousand of
@@ -53,7 +56,7 @@ struct PageBase: Encodable {
         try c.encode(PreparedStrings(strings: t, leafData: leafStrings), forKey: .t)
         try c.encode(lang, forKey: .lang)
         try c.encodeIfPresent(user, forKey: .user)
-        try c.encode(nav, forKey: .nav)
+        try c.encode(navHTML, forKey: .navHTML)
         try c.encode(csrf, forKey: .csrf)
         try c.encodeIfPresent(flash, forKey: .flash)
         try c.encode(path, forKey: .path)
@@ -128,12 +131,31 @@ struct PageBase: Encodable {
         } else if request.storage[SessionExpiredKey.self] == true {
             flash = Flash(kind: "error", text: strings["flash_session_expired"] ?? "")
         }
-        return PageBase(title: title, t: strings, lang: locale.code, user: chip, nav: nav,
+        return PageBase(title: title, t: strings, lang: locale.code, user: chip, nav: nav, navHTML: navigationHTML(nav, strings: strings),
                         csrf: request.csrfToken, flash: flash, path: path,
                         otherLocale: locale.code == "en" ? "zh-CN" : "en",
                         otherLocaleLabel: locale.code == "en" ? "中文" : "English",
                         unread: request.storage[UnreadCountKey.self] ?? 0,
                         leafStrings: request.yiwei.i18n.leafStrings(locale.code))
+    }
+
+    /// The sidebar: the main entries, then each further group under its heading.
+    static func navigationHTML(_ nav: [NavItem], strings: [String: String]) -> String {
+        func list(_ group: String) -> String {
+            var html = "<ul>"
+            for item in nav where item.group == group {
+                html += "<li><a href=\"" + HTML.escape(item.href) + "\"" + (item.active ? " class=\"active\" aria-current=\"page\"" : "") + ">"
+                    + HTML.escape(item.label) + "</a></li>"
+            }
+            return html + "</ul>"
+        }
+        var lines = [list("main")]
+        for group in ["analytics", "org", "security"] {
+            lines.append(nav.contains { $0.group == group && $0.first }
+                         ? "<p class=\"nav-group\">" + HTML.escape(strings["nav_group_" + group] ?? "") + "</p>" : "")
+            lines.append(list(group))
+        }
+        return lines.joined(separator: "\n  ")
     }
 }
 

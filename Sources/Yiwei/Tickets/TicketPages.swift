@@ -219,11 +219,13 @@ struct TicketPages: RouteCollection {
         var attachments: [AttachmentView]
         var links: [LinkView]
         var worklogs: [WorkLogView]
-        var engineers: [FormField.Option]
-        var teams: [FormField.Option]
-        var allTeams: [FormField.Option]
-        var priorities: [FormField.Option]
-        var domains: [FormField.Option]
+        /// The action forms' `<option>`s, written once in Swift (`HTML.options`): the engineer list alone is
+        /// dozens of entries, and the template went through it for every form that needs it.
+        var engineers: String
+        var teams: String
+        var allTeams: String
+        var priorities: String
+        var domains: String
         var linkTypes: [FormField.Option]
         var isStaff: Bool
         var canGrab: Bool
@@ -336,11 +338,11 @@ struct TicketPages: RouteCollection {
             domainLabel: labels.domain(dto.domain), kindLabel: labels.kind(dto.kind), facts: facts.filter { !$0.value.isEmpty },
             actions: actions, timeline: events.reversed().map { TimelineView($0, labels: labels, req: req) }, comments: comments,
             attachments: attachments, links: links, worklogs: worklogs,
-            engineers: lookups.staff.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.assigneeId) },
-            teams: teamsInDomain.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.teamId) },
-            allTeams: lookups.teams.map { .init(value: $0.0.uuidString, label: labels.domain($0.2) + " / " + $0.1, selected: false) },
-            priorities: Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) },
-            domains: ServiceDomain.allCases.map { .init(value: $0.rawValue, label: labels.domain($0.rawValue), selected: $0.rawValue == ticket.domain) },
+            engineers: HTML.options(lookups.staff.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.assigneeId) }),
+            teams: HTML.options(teamsInDomain.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.teamId) }),
+            allTeams: HTML.options(lookups.teams.map { .init(value: $0.0.uuidString, label: labels.domain($0.2) + " / " + $0.1, selected: false) }),
+            priorities: HTML.options(Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) }),
+            domains: HTML.options(ServiceDomain.allCases.map { .init(value: $0.rawValue, label: labels.domain($0.rawValue), selected: $0.rawValue == ticket.domain) }),
             linkTypes: TicketLinkType.allCases.map { .init(value: $0.rawValue, label: t["link_type_" + $0.rawValue]!, selected: false) },
             isStaff: user.worksTickets, canGrab: user.worksTickets && ticket.assigneeId != user.id && TicketService.permitted(.assign, user: user, ticket: ticket),
             canToKB: user.worksTickets && [TicketStatus.resolved, .closed].contains(ticket.statusValue)
