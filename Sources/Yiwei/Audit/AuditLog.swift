@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import SQLKit
 import Vapor
@@ -30,26 +31,16 @@ enum AuditLog {
 
     static func append(on db: any Database, at now: Date, actor: AuditActor, action: String, entityType: String,
                        entityId: String? = nil, before: (any Encodable)? = nil, after: (any Encodable)? = nil) async throws {
-        let sql = db as! any SQLDatabase
-        if sql.dialect.name != "sqlite" {
-            // Several instances may share one PostgreSQL database: one chain, one appender at a time.
-            try await sql.raw("SELECT pg_advisory_xact_lock(7310201)").run()
+        let entry = AuditBuffer.Entry(atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()), actorId: actor.id?.uuidString,
+                                      actorName: String(actor.name.prefix(200)), ip: String(actor.ip.prefix(64)), action: action,
+                                      entityType: entityType, entityId: entityId, before: json(before), after: json(after))
+        // Inside a group commit (`WriteGate`) the rows of all its writes are chained and inserted together just
+        // before the commit: one read of the head and one insert instead of two statements per write.
+        if let buffer = AuditBuffer.current {
+            buffer.add(entry)
+            return
         }
-        // The head and the new row as plain SQL: this runs in every write, and model reflection costs more than the queries.
-        let head = try await sql.select().columns("seq", "hash").from(AuditEntry.schema).orderBy("seq", .descending).limit(1).first()
-        let headSequence = try head?.decode(column: "seq", as: Int64.self) ?? 0
-        let record = AuditRecord(sequence: headSequence + 1,
-                                 atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()),
-                                 actorId: actor.id?.uuidString, actorName: String(actor.name.prefix(200)),
-                                 ip: String(actor.ip.prefix(64)), action: action, entityType: entityType, entityId: entityId,
-                                 before: json(before), after: json(after))
-        let previous = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
-        try await sql.insert(into: AuditEntry.schema)
-            .columns("id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action", "entity_type", "entity_id", "before", "after", "prev_hash", "hash")
-            .values(SQLBind(UUID()), SQLBind(record.sequence), SQLBind(record.atMillis), SQLBind(record.actorId), SQLBind(record.actorName),
-                    SQLBind(record.ip), SQLBind(record.action), SQLBind(record.entityType), SQLBind(record.entityId), SQLBind(record.before),
-                    SQLBind(record.after), SQLBind(previous), SQLBind(AuditChain.hash(of: record, previous: previous)))
-            .run()
+        try await AuditBuffer.write([entry], on: db)
     }
 
     /// Walks the whole chain in pages of 1,000 rows; returns the first problem, or nil when intact.
@@ -68,6 +59,67 @@ enum AuditLog {
             if let finding = result.finding { return (finding, result.nextSequence - 1) }
             previous = result.lastHash
             next = result.nextSequence
+        }
+    }
+}
+
+/// The audit rows of one group commit, in the order their writes appended them.
+final class AuditBuffer: @unchecked Sendable {
+    struct Entry: Sendable {
+        var atMillis: Int64
+        var actorId: String?
+        var actorName: String
+        var ip: String
+        var action: String
+        var entityType: String
+        var entityId: String?
+        var before: String?
+        var after: String?
+    }
+
+    @TaskLocal static var current: AuditBuffer?
+
+    private let lock = NIOLock()
+    private var entries: [Entry] = []
+
+    func add(_ entry: Entry) { lock.withLock { entries.append(entry) } }
+    /// How many rows are waiting (a savepoint's mark).
+    var count: Int { lock.withLock { entries.count } }
+    /// Forgets the rows of a write rolled back to its savepoint.
+    func truncate(to mark: Int) { lock.withLock { entries.removeSubrange(min(mark, entries.count)...) } }
+
+    /// Appends the waiting rows to the chain (inside the group's transaction, before its commit).
+    func flush(on db: any Database) async throws {
+        let waiting = lock.withLock { () -> [Entry] in defer { entries = [] }; return entries }
+        try await Self.write(waiting, on: db)
+    }
+
+    /// Reads the chain's head once and inserts the rows after it, each hashed over the one before.
+    static func write(_ entries: [Entry], on db: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        let sql = db as! any SQLDatabase
+        if sql.dialect.name != "sqlite" {
+            // Several instances may share one PostgreSQL database: one chain, one appender at a time.
+            try await sql.raw("SELECT pg_advisory_xact_lock(7310201)").run()
+        }
+        // The head and the new rows as plain SQL: this runs in every write, and model reflection costs more than the queries.
+        let head = try await sql.select().columns("seq", "hash").from(AuditEntry.schema).orderBy("seq", .descending).limit(1).first()
+        var sequence = try head?.decode(column: "seq", as: Int64.self) ?? 0
+        var previous = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
+        for chunk in entries.chunked(50) {
+            var insert = sql.insert(into: AuditEntry.schema)
+                .columns("id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action", "entity_type", "entity_id", "before", "after", "prev_hash", "hash")
+            for e in chunk {
+                sequence += 1
+                let record = AuditRecord(sequence: sequence, atMillis: e.atMillis, actorId: e.actorId, actorName: e.actorName, ip: e.ip,
+                                         action: e.action, entityType: e.entityType, entityId: e.entityId, before: e.before, after: e.after)
+                let hash = AuditChain.hash(of: record, previous: previous)
+                insert = insert.values(SQLBind(UUID()), SQLBind(sequence), SQLBind(e.atMillis), SQLBind(e.actorId), SQLBind(e.actorName),
+                                       SQLBind(e.ip), SQLBind(e.action), SQLBind(e.entityType), SQLBind(e.entityId), SQLBind(e.before),
+                                       SQLBind(e.after), SQLBind(previous), SQLBind(hash))
+                previous = hash
+            }
+            try await insert.run()
         }
     }
 }

@@ -59,27 +59,35 @@ public final class WriteGate: Sendable {
 
     private func commit(_ batch: [Job], on db: any Database, reference: ReferenceCache) async {
         let results = NIOLockedValueBox<[Result<any Sendable, any Error>]>([])
+        let audit = AuditBuffer()
         do {
-            try await db.transaction { tx in
-                results.withLockedValue { $0 = [] }
-                if batch.count == 1 {
-                    // Alone: the transaction itself is the savepoint.
-                    let value = try await batch[0].body(tx)
-                    results.withLockedValue { $0.append(.success(value)) }
-                    return
-                }
-                let sql = tx as! any SQLDatabase
-                for job in batch {
-                    try await sql.raw("SAVEPOINT yiwei_write").run()
-                    do {
-                        let value = try await job.body(tx)
-                        try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
+            try await AuditBuffer.$current.withValue(audit) {
+                try await db.transaction { tx in
+                    results.withLockedValue { $0 = [] }
+                    if batch.count == 1 {
+                        // Alone: the transaction itself is the savepoint.
+                        let value = try await batch[0].body(tx)
+                        try await audit.flush(on: tx)
                         results.withLockedValue { $0.append(.success(value)) }
-                    } catch {
-                        try await sql.raw("ROLLBACK TO SAVEPOINT yiwei_write").run()
-                        try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
-                        results.withLockedValue { $0.append(.failure(error)) }
+                        return
                     }
+                    let sql = tx as! any SQLDatabase
+                    for job in batch {
+                        let mark = audit.count
+                        try await sql.raw("SAVEPOINT yiwei_write").run()
+                        do {
+                            let value = try await job.body(tx)
+                            try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
+                            results.withLockedValue { $0.append(.success(value)) }
+                        } catch {
+                            try await sql.raw("ROLLBACK TO SAVEPOINT yiwei_write").run()
+                            try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
+                            audit.truncate(to: mark)
+                            results.withLockedValue { $0.append(.failure(error)) }
+                        }
+                    }
+                    // The group's audit rows, chained in the order of its writes, committed with them.
+                    try await audit.flush(on: tx)
                 }
             }
         } catch {

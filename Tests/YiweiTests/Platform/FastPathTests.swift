@@ -67,6 +67,8 @@ struct FastPathTests {
                             try await app.write(affectsReference: false) { db in
                                 try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
                                     .values(SQLBind(UUID()), SQLBind("test-\(i)"), SQLBind(i)).run()
+                                try await AuditLog.append(on: db, at: Date(), actor: .system("test"), action: "test.write", entityType: "test",
+                                                          entityId: String(i))
                                 if i % 10 == 7 { throw Refused() }
                             }
                             return (i, true)
@@ -85,6 +87,13 @@ struct FastPathTests {
             let keys = Set(try rows.map { try $0.decode(column: "key", as: String.self) })
             #expect(keys.count == 36)
             #expect(!keys.contains("test-7") && !keys.contains("test-37") && keys.contains("test-8"))
+            // The group's audit rows are chained together before its commit: those of the refused writes are gone,
+            // the others are there once each, and the chain verifies.
+            let audited = try await env.db.select().column("entity_id").from("audit_log").where("action", .equal, "test.write").all()
+                .map { try $0.decode(column: "entity_id", as: String.self) }
+            #expect(Set(audited) == Set(keys.map { String($0.dropFirst("test-".count)) }) && audited.count == 36)
+            let verified = try await AuditLog.verify(on: env.app.db)
+            #expect(verified.finding == nil)
             // A write that breaks a constraint fails alone as well; the next one still commits.
             await #expect(throws: (any Error).self) {
                 try await app.write(affectsReference: false) { db in
