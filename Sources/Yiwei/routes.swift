@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 func routes(_ app: Application) throws {
@@ -71,8 +72,10 @@ func routes(_ app: Application) throws {
 struct UnreadCountMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .GET, let user = request.currentUser, user.via == .session {
-            request.storage[UnreadCountKey.self] = try await UserNotification.query(on: request.db)
-                .filter(\.$userId == user.id).filter(\.$readAt == nil).count()
+            request.storage[UnreadCountKey.self] = try await (request.db as! any SQLDatabase).select()
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(UserNotification.schema)
+                .where("user_id", .equal, user.id).where("read_at", .is, SQLLiteral.null)
+                .first()?.decode(column: "n", as: Int.self) ?? 0
         }
         return try await next.respond(to: request)
     }

@@ -137,8 +137,7 @@ enum SLAService {
         if t.pausedSeconds == 0 && t.pendingSince == nil {
             return SLAHistory(createdAt: t.createdAt, acceptedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: resolvedAt, pauses: [])
         }
-        let events = try await TicketEvent.query(on: db).filter(\.$ticketId == t.id!).filter(\.$type ~~ ["pend", "resume", "cancel"])
-            .sort(\.$at).all()
+        let events = try await TicketEvent.of(t.id!, types: ["pend", "resume", "cancel"], on: db)
         var pauses: [(from: Date, to: Date?)] = []
         for e in events {
             if e.type == "pend" { pauses.append((e.at, nil)) } else if let last = pauses.last, last.to == nil { pauses[pauses.count - 1].to = e.at }

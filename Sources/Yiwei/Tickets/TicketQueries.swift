@@ -247,9 +247,7 @@ enum TicketQueries {
     }
 
     static func timeline(_ ticket: Ticket, user: CurrentUser, on db: any Database, reference: ReferenceData) async throws -> [TicketEventDTO] {
-        var query = TicketEvent.query(on: db).filter(\.$ticketId == ticket.id!)
-        if !user.seesInternal { query = query.filter(\.$isInternal == false) }
-        let events = try await query.sort(\.$at).all()
+        let events = try await TicketEvent.of(ticket.id!, includeInternal: user.seesInternal, on: db)
         let names = reference.users
         return events.map { e in
             let data = (try? JSONDecoder().decode([String: String].self, from: Data(e.data.utf8))) ?? [:]

@@ -48,6 +48,25 @@ extension Ticket {
     }
 }
 
+extension TicketEvent {
+    /// A ticket's timeline events (optionally only some types, optionally without internal ones), oldest first,
+    /// read as plain rows.
+    static func of(_ ticketId: UUID, types: [String]? = nil, includeInternal: Bool = true, on db: any Database) async throws -> [TicketEvent] {
+        var query = (db as! any SQLDatabase).select().columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
+            .from(schema).where("ticket_id", .equal, ticketId)
+        if let types { query = query.where(SQLQuery.inList("type", types)) }
+        if !includeInternal { query = query.where("internal", .equal, false) }
+        return try await query.orderBy("at").all().map { row in
+            let e = TicketEvent()
+            let output = SQLRowOutput(row: row)
+            for property in [e.$id, e.$ticketId, e.$at, e.$actorId, e.$type, e.$data, e.$isInternal] as [any AnyDatabaseProperty] {
+                try property.output(from: output)
+            }
+            return e
+        }
+    }
+}
+
 /// The values a model's properties give for saving, in the order they give them.
 final class CollectedInput: DatabaseInput, @unchecked Sendable {
     var values: [(FieldKey, DatabaseQuery.Value)] = []
