@@ -129,14 +129,16 @@ extension Application {
     /// (see `WriteGate`); returns after the commit. Unless the write says it
     /// changes only tickets and their records (`affectsReference: false`), the organisation in memory is
     /// read again afterwards (`ReferenceCache`).
-    func write<T: Sendable>(affectsReference: Bool = true, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await yiwei.writeGate.run(on: db, reference: yiwei.reference, affectsReference: affectsReference, body)
+    func write<T: Sendable>(affectsReference: Bool = true, group: WriteGroup? = nil,
+                            _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await yiwei.writeGate.run(on: db, reference: yiwei.reference, affectsReference: affectsReference, group: group, body)
     }
 }
 
 extension Request {
-    func write<T: Sendable>(affectsReference: Bool = true, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await application.write(affectsReference: affectsReference, body)
+    func write<T: Sendable>(affectsReference: Bool = true, group: WriteGroup? = nil,
+                            _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await application.write(affectsReference: affectsReference, group: group, body)
     }
 
     var auditActor: AuditActor {

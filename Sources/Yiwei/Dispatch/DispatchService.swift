@@ -20,9 +20,10 @@ enum DispatchService {
     }
 
     /// Decided from the organisation in memory; only the engineers' open-ticket counts are read, inside the
-    /// write that creates the ticket, so the load it counts is the load when the ticket lands.
+    /// write that creates the ticket, so the load it counts is the load when the ticket lands (with
+    /// `pendingLoads`: tickets of the same group of reports assigned but not yet written).
     static func decide(domain: String, priority: String? = nil, categoryId: UUID?, businessSystemId: UUID?, departmentId: UUID? = nil,
-                       reference r: ReferenceData, on db: any Database) async throws -> Decision {
+                       reference r: ReferenceData, pendingLoads: [UUID: Int] = [:], on db: any Database) async throws -> Decision {
         var decision = Decision(reason: [:])
         var team: Team?
         let facts = DispatchFacts.of(domain: domain, priority: priority, categoryId: categoryId, businessSystemId: businessSystemId,
@@ -65,7 +66,8 @@ enum DispatchService {
             .groupBy("assignee_id").all()
         var counts: [UUID: Int] = [:]
         for row in rows { counts[try row.decode(column: "assignee_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self) }
-        let loads = engineers.map { ($0, counts[$0.id] ?? 0) }
+        // Tickets assigned earlier in the same group of reports are not written yet: count them too.
+        let loads = engineers.map { ($0, (counts[$0.id] ?? 0) + (pendingLoads[$0.id] ?? 0)) }
         let chosen = loads.min { a, b in a.1 != b.1 ? a.1 < b.1 : a.0.displayName < b.0.displayName }!
         decision.assigneeId = chosen.0.id
         decision.reason["assigneeId"] = chosen.0.id.uuidString

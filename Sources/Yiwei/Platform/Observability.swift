@@ -112,6 +112,10 @@ public final class YiweiMetrics: Sendable {
         gauge("database_pool_event_loops", "Event loops, each with its own connection pool").set(Double(System.coreCount))
         if let rss = Self.residentBytes() { gauge("process_resident_memory_bytes", "Resident memory of the server process").set(Double(rss)) }
         gauge("process_uptime_seconds", "Seconds since the server started").set(Date().timeIntervalSince(started))
+        let writes = app.yiwei.writeGate.stats
+        gauge("writes", "Writes committed or refused since the start").set(Double(writes.writes))
+        gauge("write_transactions", "Transactions those writes took (several wait and commit together)").set(Double(writes.transactions))
+        gauge("writes_grouped", "Writes done together with others of their kind (several reports in one statement)").set(Double(writes.grouped))
         return registry.emitToString()
     }
 

@@ -18,21 +18,31 @@ public final class WriteGate: Sendable {
     private struct Job: @unchecked Sendable {
         let body: @Sendable (any Database) async throws -> any Sendable
         let affectsReference: Bool
+        let group: WriteGroup?
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
     private struct State {
         var queue: [Job] = []
         var draining = false
+        var stats = Stats()
     }
+
+    /// Since the start: writes, the transactions that committed them, and writes done in a `WriteGroup`.
+    struct Stats: Sendable, Equatable {
+        var writes = 0
+        var transactions = 0
+        var grouped = 0
+    }
+    var stats: Stats { state.withLockedValue { $0.stats } }
     private let state = NIOLockedValueBox(State())
 
     public init() {}
 
     /// Runs `body` in a transaction (shared with the writes waiting at the same moment); returns after the commit.
-    func run<T: Sendable>(on db: any Database, reference: ReferenceCache, affectsReference: Bool,
+    func run<T: Sendable>(on db: any Database, reference: ReferenceCache, affectsReference: Bool, group: WriteGroup? = nil,
                           _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let job = Job(body: { try await body($0) }, affectsReference: affectsReference, continuation: continuation)
+            let job = Job(body: { try await body($0) }, affectsReference: affectsReference, group: group, continuation: continuation)
             let start = state.withLockedValue { s -> Bool in
                 s.queue.append(job)
                 if s.draining { return false }
@@ -53,38 +63,67 @@ public final class WriteGate: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            await commit(batch, on: db, reference: reference)
+            let grouped = await commit(batch, on: db, reference: reference)
+            state.withLockedValue { $0.stats.writes += batch.count; $0.stats.transactions += 1; $0.stats.grouped += grouped }
         }
     }
 
-    private func commit(_ batch: [Job], on db: any Database, reference: ReferenceCache) async {
-        let results = NIOLockedValueBox<[Result<any Sendable, any Error>]>([])
+    /// Returns how many of the writes were done in a group.
+    private func commit(_ batch: [Job], on db: any Database, reference: ReferenceCache) async -> Int {
+        let results = NIOLockedValueBox<[Result<any Sendable, any Error>?]>([])
+        let grouped = NIOLockedValueBox(0)
         let audit = AuditBuffer()
         do {
             try await AuditBuffer.$current.withValue(audit) {
                 try await db.transaction { tx in
-                    results.withLockedValue { $0 = [] }
+                    results.withLockedValue { $0 = Array(repeating: nil, count: batch.count) }
                     if batch.count == 1 {
                         // Alone: the transaction itself is the savepoint.
                         let value = try await batch[0].body(tx)
                         try await audit.flush(on: tx)
-                        results.withLockedValue { $0.append(.success(value)) }
+                        results.withLockedValue { $0[0] = .success(value) }
                         return
                     }
                     let sql = tx as! any SQLDatabase
-                    for job in batch {
+                    /// Runs `work` in a savepoint; on failure rolls it (and its audit rows) back and returns the error.
+                    func attempt(_ work: () async throws -> Void) async throws -> (any Error)? {
                         let mark = audit.count
                         try await sql.raw("SAVEPOINT yiwei_write").run()
                         do {
-                            let value = try await job.body(tx)
+                            try await work()
                             try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
-                            results.withLockedValue { $0.append(.success(value)) }
+                            return nil
                         } catch {
                             try await sql.raw("ROLLBACK TO SAVEPOINT yiwei_write").run()
                             try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
                             audit.truncate(to: mark)
-                            results.withLockedValue { $0.append(.failure(error)) }
+                            return error
                         }
+                    }
+                    func runAlone(_ index: Int) async throws {
+                        var value: (any Sendable)?
+                        let failure = try await attempt { value = try await batch[index].body(tx) }
+                        results.withLockedValue { $0[index] = failure.map { .failure($0) } ?? .success(value!) }
+                    }
+                    var index = 0
+                    while index < batch.count {
+                        // Writes of one kind side by side run together (`WriteGroup`); if that fails, each alone.
+                        guard let group = batch[index].group else { try await runAlone(index); index += 1; continue }
+                        var end = index + 1
+                        while end < batch.count, batch[end].group?.key == group.key { end += 1 }
+                        if end - index > 1 {
+                            var values: [any Sendable] = []
+                            let payloads = batch[index..<end].map { $0.group!.payload }
+                            let failure = try await attempt { values = try await group.run(payloads, tx) }
+                            if failure == nil, values.count == end - index {
+                                results.withLockedValue { for (offset, value) in values.enumerated() { $0[index + offset] = .success(value) } }
+                                grouped.withLockedValue { $0 += end - index }
+                                index = end
+                                continue
+                            }
+                        }
+                        for alone in index..<end { try await runAlone(alone) }
+                        index = end
                     }
                     // The group's audit rows, chained in the order of its writes, committed with them.
                     try await audit.flush(on: tx)
@@ -94,9 +133,22 @@ public final class WriteGate: Sendable {
             // The transaction failed as a whole (or the only write in it failed): nothing of it was committed.
             if batch.contains(where: \.affectsReference) { reference.invalidate() }
             for job in batch { job.continuation.resume(throwing: error) }
-            return
+            return 0
         }
         if batch.contains(where: \.affectsReference) { reference.invalidate() }
-        for (job, result) in zip(batch, results.withLockedValue { $0 }) { job.continuation.resume(with: result) }
+        for (job, result) in zip(batch, results.withLockedValue { $0 }) {
+            job.continuation.resume(with: result ?? .failure(AppError(.internalServerError, "write_lost", "the write was not run")))
+        }
+        return grouped.withLockedValue { $0 }
     }
+}
+
+/// Writes of one kind that can be done together — several tickets reported at the same moment in one INSERT
+/// instead of one each. `run` gets the payloads of consecutive writes of the kind in one transaction and
+/// returns one result per payload, in order; if it throws, the group is rolled back and every write runs
+/// alone through its own body.
+struct WriteGroup: Sendable {
+    let key: String
+    let payload: any Sendable
+    let run: @Sendable ([any Sendable], any Database) async throws -> [any Sendable]
 }

@@ -39,7 +39,8 @@ struct TicketPages: RouteCollection {
         var pager: ListPageContext.Pager
         var query: String
         var activeQueue: String
-        var engineers: [FormField.Option]
+        /// The bulk bar's engineer `<option>`s (`HTML.options`).
+        var engineers: String
         var message: String?
     }
 
@@ -77,7 +78,7 @@ struct TicketPages: RouteCollection {
         let keep = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { SavedFilterService.keys.contains($0.name) && !($0.value ?? "").isEmpty }
         var c = URLComponents()
         c.queryItems = keep
-        let engineers = try await req.reference().lookups.staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) }
+        let engineers = HTML.options(try await req.reference().lookups.staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) })
         return try await req.view.render("tickets/desk", DeskContext(
             page: base, tabs: tabs, saved: saved, filters: filters,
             rowsHTML: TicketRowView.deskRowsHTML(result.items.map { TicketRowView($0, labels: labels, req: req) }, t: t),

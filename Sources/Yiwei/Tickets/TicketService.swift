@@ -22,49 +22,112 @@ enum TicketService {
         let draft = draft(body, by: user, origin: .live, defaultChannel: defaultChannel, now: now, validator: &v, reference: reference)
         try v.check()
         guard let ticket = draft?.ticket else { throw AppError.validation(v.fields) }
-        let priorityReason = draft?.priorityReason, reporterId = ticket.reporterId ?? user.id, domain = ticket.domainValue
-        let timeZone = request.yiwei.config.timeZone
-        let actor = request.auditActor
-        let saved = UncheckedModel(ticket), onBehalf = reporterId != user.id ? reporterId : nil
-        let created = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
-            let ticket = saved.model
-            ticket.id = UUID()
-            ticket.number = try await nextNumber(domain: domain, at: now, timeZone: timeZone, on: db)
-            let dispatch = try await DispatchService.decide(domain: ticket.domain, priority: ticket.priority, categoryId: ticket.categoryId,
-                                                            businessSystemId: ticket.businessSystemId, departmentId: ticket.departmentId,
-                                                            reference: reference, on: db)
-            if let team = dispatch.teamId { ticket.teamId = team }
-            if let assignee = dispatch.assigneeId { ticket.assigneeId = assignee }
-            // The clocks of a new ticket: no history to read, no alert recorded yet.
-            let evaluation = try await SLAService.evaluate(ticket, on: db, reference: reference, now: now)
-            SLAService.apply(evaluation, to: ticket, recordedAlerts: [], now: now)
-            try await ticket.insert(on: db)
-            var data = ["status": "new", "priority": ticket.priority, "channel": ticket.channel]
-            if let onBehalf { data["onBehalfOf"] = onBehalf.uuidString }
-            if let priorityReason { data["priorityReason"] = priorityReason }
-            if let team = ticket.teamId { data["teamId"] = team.uuidString }
-            var events: [(type: String, data: [String: String], actor: UUID?)] = [("created", data, user.id)]
-            if !dispatch.reason.isEmpty { events.append(("dispatch", dispatch.reason, nil)) }
-            if let policy = evaluation?.policy { events.append(("sla", SLAService.eventData(ticket, policy: policy), user.id)) }
-            try await appendEvents(ticket.id!, events, at: now, on: db)
-            try await Notifier.ticketCreated(ticket, actor: user.id, on: db, now: now)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.create", entityType: "ticket",
-                                      entityId: ticket.id?.uuidString, after: ["number": ticket.number, "title": ticket.title])
-            return UncheckedModel(ticket)
+        let reporterId = ticket.reporterId ?? user.id
+        let write = CreateWrite(ticket: ticket, draftTeamId: ticket.teamId, priorityReason: draft?.priorityReason,
+                                onBehalf: reporterId != user.id ? reporterId : nil, userId: user.id, actor: request.auditActor, now: now,
+                                timeZone: request.yiwei.config.timeZone, reference: reference)
+        let group = WriteGroup(key: "ticket.create", payload: write) { payloads, db in
+            try await createTogether(payloads.map { $0 as! CreateWrite }, on: db)
+        }
+        let created = try await request.write(affectsReference: false, group: group) { db in
+            try await createTogether([write], on: db)[0]
         }
         return try await TicketQueries.load(created.model, request: request)
     }
 
-    /// Several timeline events of one ticket at one instant, in one statement, in this order.
-    static func appendEvents(_ ticketId: UUID, _ events: [(type: String, data: [String: String], actor: UUID?)], at: Date,
-                             on db: any Database) async throws {
-        guard !events.isEmpty else { return }
-        var insert = (db as! any SQLDatabase).insert(into: TicketEvent.schema).columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
-        for e in events {
-            insert = insert.values(SQLBind(UUID()), SQLBind(ticketId), SQLBind(at), SQLBind(e.actor), SQLBind(e.type),
-                                   SQLBind(AuditLog.json(e.data) ?? "{}"), SQLBind(false))
+    /// One report on its way to the database, decided in memory.
+    struct CreateWrite: @unchecked Sendable {
+        let ticket: Ticket
+        /// The category's team from the draft: a retried write starts again from it.
+        let draftTeamId: UUID?
+        let priorityReason: String?
+        let onBehalf: UUID?
+        let userId: UUID
+        let actor: AuditActor
+        let now: Date
+        let timeZone: TimeZone
+        let reference: ReferenceData
+    }
+
+    /// Writes reports that arrived together: the day's numbers taken in one step per counter, dispatch with the
+    /// loads of those before them in the group counted, the tickets and their first timeline events in one
+    /// statement each, then notifications and audit rows. The same for one report alone.
+    static func createTogether(_ writes: [CreateWrite], on db: any Database) async throws -> [UncheckedModel<Ticket>] {
+        let sql = db as! any SQLDatabase
+        // Numbers: each day's counter per domain advanced once by the group's count.
+        var byCounter: [String: [Int]] = [:]
+        for (i, w) in writes.enumerated() {
+            let day = TicketNumber.day(of: w.now, in: w.timeZone)
+            byCounter[TicketNumber.prefix(for: w.ticket.domainValue) + "-" + day, default: []].append(i)
         }
-        try await insert.run()
+        for (key, indices) in byCounter.sorted(by: { $0.key < $1.key }) {
+            let row = try await sql.raw("""
+                INSERT INTO ticket_counters (id, key, last) VALUES (\(bind: UUID()), \(bind: key), \(bind: indices.count))
+                ON CONFLICT (key) DO UPDATE SET last = ticket_counters.last + \(bind: indices.count)
+                RETURNING last
+                """).first()
+            let last = try row?.decode(column: "last", as: Int.self) ?? indices.count
+            for (offset, i) in indices.enumerated() {
+                let w = writes[i]
+                writes[i].ticket.number = TicketNumber.format(domain: w.ticket.domainValue, day: TicketNumber.day(of: w.now, in: w.timeZone),
+                                                              sequence: last - indices.count + 1 + offset)
+            }
+        }
+        var pendingLoads: [UUID: Int] = [:]
+        var events: [TicketEventRow] = []
+        var evaluations: [SLAService.Evaluation?] = []
+        for w in writes {
+            let ticket = w.ticket
+            ticket.id = UUID()
+            ticket.teamId = w.draftTeamId
+            ticket.assigneeId = nil
+            let dispatch = try await DispatchService.decide(domain: ticket.domain, priority: ticket.priority, categoryId: ticket.categoryId,
+                                                            businessSystemId: ticket.businessSystemId, departmentId: ticket.departmentId,
+                                                            reference: w.reference, pendingLoads: pendingLoads, on: db)
+            if let team = dispatch.teamId { ticket.teamId = team }
+            if let assignee = dispatch.assigneeId { ticket.assigneeId = assignee; pendingLoads[assignee, default: 0] += 1 }
+            // The clocks of a new ticket: no history to read, no alert recorded yet.
+            let evaluation = try await SLAService.evaluate(ticket, on: db, reference: w.reference, now: w.now)
+            SLAService.apply(evaluation, to: ticket, recordedAlerts: [], now: w.now)
+            evaluations.append(evaluation)
+            var data = ["status": "new", "priority": ticket.priority, "channel": ticket.channel]
+            if let onBehalf = w.onBehalf { data["onBehalfOf"] = onBehalf.uuidString }
+            if let reason = w.priorityReason { data["priorityReason"] = reason }
+            if let team = ticket.teamId { data["teamId"] = team.uuidString }
+            events.append(.init(ticketId: ticket.id!, type: "created", data: data, actor: w.userId, at: w.now))
+            if !dispatch.reason.isEmpty { events.append(.init(ticketId: ticket.id!, type: "dispatch", data: dispatch.reason, actor: nil, at: w.now)) }
+            if let policy = evaluation?.policy {
+                events.append(.init(ticketId: ticket.id!, type: "sla", data: SLAService.eventData(ticket, policy: policy), actor: w.userId, at: w.now))
+            }
+        }
+        try await Ticket.insertAll(writes.map(\.ticket), on: db)
+        try await appendEvents(events, on: db)
+        for w in writes {
+            try await Notifier.ticketCreated(w.ticket, actor: w.userId, on: db, now: w.now)
+            try await AuditLog.append(on: db, at: w.now, actor: w.actor, action: "ticket.create", entityType: "ticket",
+                                      entityId: w.ticket.id?.uuidString, after: ["number": w.ticket.number, "title": w.ticket.title])
+        }
+        return writes.map { UncheckedModel($0.ticket) }
+    }
+
+    struct TicketEventRow {
+        var ticketId: UUID
+        var type: String
+        var data: [String: String]
+        var actor: UUID?
+        var at: Date
+    }
+
+    /// Timeline events in one statement, in this order.
+    static func appendEvents(_ events: [TicketEventRow], on db: any Database) async throws {
+        for chunk in events.chunked(500) {
+            var insert = (db as! any SQLDatabase).insert(into: TicketEvent.schema).columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
+            for e in chunk {
+                insert = insert.values(SQLBind(UUID()), SQLBind(e.ticketId), SQLBind(e.at), SQLBind(e.actor), SQLBind(e.type),
+                                       SQLBind(AuditLog.json(e.data) ?? "{}"), SQLBind(false))
+            }
+            try await insert.run()
+        }
     }
 
     /// Where a ticket comes from: reported now, or brought over from a legacy ledger (`POST /tickets/import`),

@@ -109,6 +109,45 @@ struct FastPathTests {
         }
     }
 
+    @Test("reports arriving together are written together: numbers in sequence, auto-assignment counts the group's own tickets")
+    func createTogether() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let second = try await env.makeUser("wanggong", roles: ["agent"], teamIds: [h.itTeam.uuidString])
+            let team = try await env.send(.GET, "/api/v1/teams/\(h.itTeam)", token: h.admin).content.decode(TeamDTO.self)
+            let res = try await env.send(.PATCH, "/api/v1/teams/\(h.itTeam)", token: h.admin,
+                                         json: TeamBody(onDutyIds: team.memberIds.map(\.uuidString), autoAssign: true))
+            #expect(res.status == .ok)
+            // Three engineers on duty (liming, zuzhang, wanggong), none with an open ticket; 30 printer reports at once.
+            let before = env.app.yiwei.writeGate.stats
+            let tickets = try await withThrowingTaskGroup(of: TicketDTO.self) { group in
+                for i in 0..<30 { group.addTask { try await h.report(title: "打印机故障 \(i)") } }
+                var all: [TicketDTO] = []
+                for try await t in group { all.append(t) }
+                return all
+            }
+            #expect(tickets.count == 30)
+            // They waited for each other: fewer transactions than reports, some written as a group.
+            let after = env.app.yiwei.writeGate.stats
+            #expect(after.writes - before.writes == 30)
+            #expect(after.transactions - before.transactions < 30 && after.grouped > before.grouped, "\(before) → \(after)")
+            #expect(Set(tickets.map(\.number)) == Set((1...30).map { String(format: "IT-20261118-%04d", $0) }))
+            // Least-loaded each time, counting the tickets given out earlier in the same group: 10 each.
+            let perEngineer = Dictionary(grouping: tickets.compactMap(\.assigneeId), by: { $0 }).mapValues(\.count)
+            #expect(perEngineer == [h.engineer.id: 10, h.lead.id: 10, second.id: 10])
+            for t in tickets.prefix(5) {
+                let events = try await env.send(.GET, "/api/v1/tickets/\(t.id)/timeline", token: h.lead.token).content.decode([TicketEventDTO].self)
+                #expect(events.map(\.type) == ["created", "dispatch", "sla"])
+                #expect(t.sla.resolveDueAt != nil && t.teamId == h.itTeam)
+            }
+            let audited = try await env.db.raw("SELECT count(*) AS n FROM audit_log WHERE action = 'ticket.create'").first()!.decode(column: "n", as: Int.self)
+            #expect(audited == 30)
+            #expect(try await AuditLog.verify(on: env.app.db).finding == nil)
+            let notified = try await env.db.raw("SELECT count(*) AS n FROM user_notifications WHERE event = 'ticket.assigned'").first()!.decode(column: "n", as: Int.self)
+            #expect(notified == 30)
+        }
+    }
+
     @Test("the organisation in memory follows every change: a renamed department, a switched-off account, a sign-out")
     func referenceFollowsWrites() async throws {
         try await withYiwei { env in
