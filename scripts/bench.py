@@ -121,7 +121,9 @@ def main():
 
 def start_postgres(cluster):
     """A PostgreSQL cluster with the server's default durability (fsync, synchronous commit), owned by the
-    postgres OS user (PostgreSQL refuses root). Kept between runs, so the data is generated once."""
+    postgres OS user (PostgreSQL refuses root). Kept between runs, so the data is generated once. Its character
+    classes are UTF-8's (C.UTF-8): with the plain C locale pg_trgm takes no trigrams from Chinese text and the
+    knowledge search cannot use its index (docs/database.md)."""
     bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: [int(x) for x in p.parent.name.split(".") if x.isdigit()])
     if not bins:
         subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True)
@@ -133,7 +135,7 @@ def start_postgres(cluster):
         cluster.mkdir(parents=True, exist_ok=True)
         shutil.chown(cluster, "postgres", "postgres")
         subprocess.run(as_postgres + [str(pg_bin / "initdb"), "-D", str(cluster / "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                                      "--locale=C"], check=True, capture_output=True)
+                                      "--locale=C.UTF-8"], check=True, capture_output=True)
     port = free_port()
     subprocess.run(as_postgres + [str(pg_bin / "pg_ctl"), "-D", str(cluster / "data"), "-l", str(cluster / "server.log"), "-w", "-t", "120",
                                   "-o", f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={cluster} -c max_connections=200",

@@ -19,7 +19,9 @@ public func configure(_ app: Application, config: AppConfig, clock: AppClock = A
     case .postgres(let url):
         var pg = try SQLPostgresConfiguration(url: url)
         if let databaseSchema { pg.searchPath = [databaseSchema] }
-        app.databases.use(.postgres(configuration: pg, sqlLogLevel: .debug), as: .psql)
+        // Four connections per event loop: a request waiting on the network for one query does not hold up the
+        // others of its loop (writes still take turns, `WriteGate`).
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: DatabasePool.postgresConnectionsPerLoop, sqlLogLevel: .debug), as: .psql)
         kind = .postgres
     }
     app.yiwei = YiweiServices(config: config, clock: clock, writeGate: WriteGate(), databaseKind: kind,
@@ -80,4 +82,10 @@ func prepareDatabase(_ app: Application, schema: String?) async throws {
 enum SQLiteSettings {
     static let connectionPragmas = ["PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-8192", "PRAGMA temp_store=MEMORY",
                                     "PRAGMA wal_autocheckpoint=10000"]
+}
+
+/// The connection pools' shape (one pool per event loop).
+enum DatabasePool {
+    static let sqliteConnectionsPerLoop = 1
+    static let postgresConnectionsPerLoop = 4
 }

@@ -65,6 +65,13 @@ struct DoctorCommand: AsyncCommand {
         } else {
             let version = try await sql.raw("SHOW server_version").first()?.decode(column: "server_version", as: String.self) ?? "?"
             check(.ok, "PostgreSQL", version)
+            // pg_trgm takes trigrams only from characters the database's LC_CTYPE calls letters: under C or POSIX,
+            // Chinese gives none, and the knowledge search's index cannot help (every article is scanned).
+            let ctype = try await sql.raw("SELECT datctype FROM pg_database WHERE datname = current_database()").first()?
+                .decode(column: "datctype", as: String.self) ?? "?"
+            let utf8 = ctype.uppercased().replacingOccurrences(of: "-", with: "").contains("UTF8")
+            check(utf8 ? .ok : .warning, "字符分类 character classes (LC_CTYPE)",
+                  utf8 ? ctype : "\(ctype) — Chinese text gives the search index no trigrams; create the database with LC_CTYPE C.UTF-8 or zh_CN.UTF-8 (docs/database.md)")
         }
         let tickets = try await sql.raw("SELECT count(*) AS n FROM tickets").first()?.decode(column: "n", as: Int.self) ?? 0
         check(.ok, "工单 tickets", "\(tickets)")

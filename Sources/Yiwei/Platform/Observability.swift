@@ -108,7 +108,7 @@ public final class YiweiMetrics: Sendable {
         }
         for (status, n) in outbox { gauge("outbox_messages", "Robot and e-mail messages waiting to be sent (pending) or given up (dead)", [("status", status)]).set(Double(n)) }
         gauge("database_pool_connections", "Database connections allowed per event loop")
-            .set(Double(app.yiwei.databaseKind == .sqlite ? 1 : 2))
+            .set(Double(app.yiwei.databaseKind == .sqlite ? DatabasePool.sqliteConnectionsPerLoop : DatabasePool.postgresConnectionsPerLoop))
         gauge("database_pool_event_loops", "Event loops, each with its own connection pool").set(Double(System.coreCount))
         if let rss = Self.residentBytes() { gauge("process_resident_memory_bytes", "Resident memory of the server process").set(Double(rss)) }
         gauge("process_uptime_seconds", "Seconds since the server started").set(Date().timeIntervalSince(started))
