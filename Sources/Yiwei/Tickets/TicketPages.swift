@@ -214,19 +214,13 @@ struct TicketPages: RouteCollection {
         var domainLabel: String
         var kindLabel: String
         var facts: [Fact]
-        var actions: [ActionView]
-        var timeline: [TimelineView]
+        /// The action forms and the timeline as HTML (`TicketPageHTML`).
+        var actionsHTML: String
+        var timelineHTML: String
         var comments: [CommentView]
         var attachments: [AttachmentView]
         var links: [LinkView]
         var worklogs: [WorkLogView]
-        /// The action forms' `<option>`s, written once in Swift (`HTML.options`): the engineer list alone is
-        /// dozens of entries, and the template went through it for every form that needs it.
-        var engineers: String
-        var teams: String
-        var allTeams: String
-        var priorities: String
-        var domains: String
         var linkTypes: [FormField.Option]
         var isStaff: Bool
         var canGrab: Bool
@@ -334,16 +328,19 @@ struct TicketPages: RouteCollection {
             slaExplanation = text
         }
         let outagePanel = try await OutagePanel.make(for: ticket, req: req, t: t)
+        // The action forms' `<option>`s, written once: the engineer list alone is dozens of entries.
+        let options = TicketPageHTML.Options(
+            domains: HTML.options(ServiceDomain.allCases.map { .init(value: $0.rawValue, label: labels.domain($0.rawValue), selected: $0.rawValue == ticket.domain) }),
+            teams: HTML.options(teamsInDomain.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.teamId) }),
+            allTeams: HTML.options(lookups.teams.map { .init(value: $0.0.uuidString, label: labels.domain($0.2) + " / " + $0.1, selected: false) }),
+            engineers: HTML.options(lookups.staff.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.assigneeId) }),
+            priorities: HTML.options(Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) }))
         return try await req.view.render("tickets/ticket", PageContext(
             page: base, ticket: dto, statusLabel: labels.status(dto.status), priorityLabel: labels.priority(dto.priority),
             domainLabel: labels.domain(dto.domain), kindLabel: labels.kind(dto.kind), facts: facts.filter { !$0.value.isEmpty },
-            actions: actions, timeline: events.reversed().map { TimelineView($0, labels: labels, req: req) }, comments: comments,
+            actionsHTML: TicketPageHTML.actions(actions, ticketId: ticket.id!.uuidString, csrf: base.csrf, t: t, options: options),
+            timelineHTML: TicketPageHTML.timeline(events.reversed().map { TimelineView($0, labels: labels, req: req) }, t: t), comments: comments,
             attachments: attachments, links: links, worklogs: worklogs,
-            engineers: HTML.options(lookups.staff.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.assigneeId) }),
-            teams: HTML.options(teamsInDomain.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.teamId) }),
-            allTeams: HTML.options(lookups.teams.map { .init(value: $0.0.uuidString, label: labels.domain($0.2) + " / " + $0.1, selected: false) }),
-            priorities: HTML.options(Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) }),
-            domains: HTML.options(ServiceDomain.allCases.map { .init(value: $0.rawValue, label: labels.domain($0.rawValue), selected: $0.rawValue == ticket.domain) }),
             linkTypes: TicketLinkType.allCases.map { .init(value: $0.rawValue, label: t["link_type_" + $0.rawValue]!, selected: false) },
             isStaff: user.worksTickets, canGrab: user.worksTickets && ticket.assigneeId != user.id && TicketService.permitted(.assign, user: user, ticket: ticket),
             canToKB: user.worksTickets && [TicketStatus.resolved, .closed].contains(ticket.statusValue)

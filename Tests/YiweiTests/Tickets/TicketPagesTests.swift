@@ -54,6 +54,15 @@ struct TicketPagesTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("门诊收费窗口打印机无法打印"))
             #expect(page.body.string.contains(#"value="accept""#))
+            // The action forms (written in Swift): the dispatch form opens by itself, lists the team with the ticket's
+            // team chosen, and carries the page's CSRF token; the cancel button is the dangerous one.
+            let body = page.body.string
+            #expect(body.contains(#"<details class="action-more" open>"#))
+            #expect(body.contains(#"<option value="\#(h.itTeam)" selected>信息科运维组</option>"#))
+            #expect(body.contains(#"<input type="hidden" name="action" value="assign">"#))
+            #expect(body.contains(#"<button type="submit" class="button danger wide">撤销</button>"#) || body.contains(#"class="button danger wide""#))
+            #expect(body.contains(#"<form method="post" action="/tickets/\#(t.id)/act" class="action-form">"#))
+            #expect(body.contains(#"<li class="event-created"><p class="event-head"><strong>"#))
             // The SLA panel: response due Thursday 08:30 (reported off hours), with the rule spelled out.
             #expect(page.body.string.contains("响应时限"))
             #expect(page.body.string.contains("2026-11-19 08:30"))
@@ -72,6 +81,8 @@ struct TicketPagesTests {
             let shown = try await desk.get("/tickets/\(t.id)")
             #expect(shown.body.string.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!shown.body.string.contains("<script>alert(1)"))
+            // The timeline's internal entry is marked and its excerpt escaped too.
+            #expect(shown.body.string.contains(#"<li class="event-comment internal">"#))
             let portal = try await browser(env, "hushi").get("/portal/tickets/\(t.id)")
             #expect(!portal.body.string.contains("alert(1)"))
         }
