@@ -31,7 +31,7 @@ enum AuditLog {
 
     static func append(on db: any Database, at now: Date, actor: AuditActor, action: String, entityType: String,
                        entityId: String? = nil, before: (any Encodable)? = nil, after: (any Encodable)? = nil) async throws {
-        let entry = AuditBuffer.Entry(atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()), actorId: actor.id?.uuidString,
+        let entry = AuditBuffer.Entry(sequence: 0, atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()), actorId: actor.id?.uuidString,
                                       actorName: String(actor.name.prefix(200)), ip: String(actor.ip.prefix(64)), action: action,
                                       entityType: entityType, entityId: entityId, before: json(before), after: json(after))
         // Inside a group commit (`WriteGate`) the rows of all its writes are chained and inserted together just
@@ -65,17 +65,8 @@ enum AuditLog {
 
 /// The audit rows of one group commit, in the order their writes appended them.
 final class AuditBuffer: @unchecked Sendable {
-    struct Entry: Sendable {
-        var atMillis: Int64
-        var actorId: String?
-        var actorName: String
-        var ip: String
-        var action: String
-        var entityType: String
-        var entityId: String?
-        var before: String?
-        var after: String?
-    }
+    /// A row to append: its `sequence` is given when the rows are chained (`write`).
+    typealias Entry = AuditRecord
 
     @TaskLocal static var current: AuditBuffer?
 
@@ -111,8 +102,8 @@ final class AuditBuffer: @unchecked Sendable {
                 .columns("id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action", "entity_type", "entity_id", "before", "after", "prev_hash", "hash")
             for e in chunk {
                 sequence += 1
-                let record = AuditRecord(sequence: sequence, atMillis: e.atMillis, actorId: e.actorId, actorName: e.actorName, ip: e.ip,
-                                         action: e.action, entityType: e.entityType, entityId: e.entityId, before: e.before, after: e.after)
+                var record = e
+                record.sequence = sequence
                 let hash = AuditChain.hash(of: record, previous: previous)
                 insert = insert.values(SQLBind(UUID()), SQLBind(sequence), SQLBind(e.atMillis), SQLBind(e.actorId), SQLBind(e.actorName),
                                        SQLBind(e.ip), SQLBind(e.action), SQLBind(e.entityType), SQLBind(e.entityId), SQLBind(e.before),

@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import YiweiCore
 
 /// Instants are stored in UTC and shown in the configured time zone (Asia/Shanghai by default).
 enum DisplayTime {
@@ -14,16 +15,8 @@ enum DisplayTime {
         let local = Int((date.timeIntervalSince1970).rounded(.down)) + timeZone.secondsFromGMT(for: date)
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let second = local - days * 86_400
-        // Civil date from days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let date = CivilDate(epochDay: days)
+        let year = date.year, month = date.month, day = date.day
         func pad(_ n: Int, _ width: Int) -> String {
             let digits = String(n)
             return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
