@@ -105,7 +105,7 @@ final class AuditBuffer: @unchecked Sendable {
                 var record = e
                 record.sequence = sequence
                 let hash = AuditChain.hash(of: record, previous: previous)
-                insert = insert.values(SQLBind(UUID()), SQLBind(sequence), SQLBind(e.atMillis), SQLBind(e.actorId), SQLBind(e.actorName),
+                insert = insert.values(SQLBind(UUID.timeOrdered()), SQLBind(sequence), SQLBind(e.atMillis), SQLBind(e.actorId), SQLBind(e.actorName),
                                        SQLBind(e.ip), SQLBind(e.action), SQLBind(e.entityType), SQLBind(e.entityId), SQLBind(e.before),
                                        SQLBind(e.after), SQLBind(previous), SQLBind(hash))
                 previous = hash

@@ -500,14 +500,7 @@ public enum DataGenerator {
     /// generated tickets come in time order, so their ids — and their events' — are appended to the primary
     /// keys' indexes instead of landing at random places in them, which made the load several times slower.
     static func orderedID(_ created: Date, _ ticket: Int, _ event: Int) -> UUID {
-        let ms = UInt64(max(0, created.timeIntervalSince1970 * 1000))
-        let tail = UInt64(ticket) << 8 | UInt64(event & 0xFF)
-        return UUID(uuid: (UInt8(truncatingIfNeeded: ms >> 40), UInt8(truncatingIfNeeded: ms >> 32), UInt8(truncatingIfNeeded: ms >> 24),
-                           UInt8(truncatingIfNeeded: ms >> 16), UInt8(truncatingIfNeeded: ms >> 8), UInt8(truncatingIfNeeded: ms),
-                           0x70, 0x00,
-                           0x80 | UInt8(truncatingIfNeeded: tail >> 56) & 0x3F, UInt8(truncatingIfNeeded: tail >> 48),
-                           UInt8(truncatingIfNeeded: tail >> 40), UInt8(truncatingIfNeeded: tail >> 32), UInt8(truncatingIfNeeded: tail >> 24),
-                           UInt8(truncatingIfNeeded: tail >> 16), UInt8(truncatingIfNeeded: tail >> 8), UInt8(truncatingIfNeeded: tail)))
+        UUID(version7Milliseconds: UInt64(max(0, created.timeIntervalSince1970 * 1000)), a: 0, b: UInt64(ticket) << 8 | UInt64(event & 0xFF))
     }
 
     static func flush(_ app: Application, _ tickets: inout TicketBatch, _ events: inout EventBatch) async throws {

@@ -78,7 +78,7 @@ enum TicketService {
         var evaluations: [SLAService.Evaluation?] = []
         for w in writes {
             let ticket = w.ticket
-            ticket.id = UUID()
+            ticket.id = .timeOrdered()
             ticket.teamId = w.draftTeamId
             ticket.assigneeId = nil
             let dispatch = try await DispatchService.decide(domain: ticket.domain, priority: ticket.priority, categoryId: ticket.categoryId,
@@ -123,7 +123,7 @@ enum TicketService {
         for chunk in events.chunked(500) {
             var insert = (db as! any SQLDatabase).insert(into: TicketEvent.schema).columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
             for e in chunk {
-                insert = insert.values(SQLBind(UUID()), SQLBind(e.ticketId), SQLBind(e.at), SQLBind(e.actor), SQLBind(e.type),
+                insert = insert.values(SQLBind(UUID.timeOrdered()), SQLBind(e.ticketId), SQLBind(e.at), SQLBind(e.actor), SQLBind(e.type),
                                        SQLBind(AuditLog.json(e.data) ?? "{}"), SQLBind(false))
             }
             try await insert.run()
@@ -252,6 +252,7 @@ enum TicketService {
     static func appendEvent(_ ticket: Ticket, _ type: String, _ data: [String: String], actor: UUID?, at: Date,
                             internal isInternal: Bool = false, on db: any Database) async throws {
         let event = TicketEvent()
+        event.id = .timeOrdered()
         event.ticketId = try ticket.requireID()
         event.at = at
         event.actorId = actor

@@ -1,0 +1,32 @@
+import Foundation
+
+extension UUID {
+    /// A UUID version 7 (RFC 9562): the Unix time in milliseconds in the first 48 bits, then the version, 12 bits
+    /// of `a`, the variant and 62 bits of `b`.
+    ///
+    /// Rows that get such ids as they are written are appended at the end of their primary key's index instead
+    /// of landing on a random page of it: with a million tickets a random id touched (and wrote back to the
+    /// write-ahead log) a different index page for nearly every new ticket, event and audit row.
+    public init(version7Milliseconds ms: UInt64, a: UInt16, b: UInt64) {
+        self.init(uuid: (UInt8(truncatingIfNeeded: ms >> 40), UInt8(truncatingIfNeeded: ms >> 32), UInt8(truncatingIfNeeded: ms >> 24),
+                         UInt8(truncatingIfNeeded: ms >> 16), UInt8(truncatingIfNeeded: ms >> 8), UInt8(truncatingIfNeeded: ms),
+                         0x70 | UInt8(truncatingIfNeeded: a >> 8) & 0x0F, UInt8(truncatingIfNeeded: a),
+                         0x80 | UInt8(truncatingIfNeeded: b >> 56) & 0x3F, UInt8(truncatingIfNeeded: b >> 48),
+                         UInt8(truncatingIfNeeded: b >> 40), UInt8(truncatingIfNeeded: b >> 32), UInt8(truncatingIfNeeded: b >> 24),
+                         UInt8(truncatingIfNeeded: b >> 16), UInt8(truncatingIfNeeded: b >> 8), UInt8(truncatingIfNeeded: b)))
+    }
+
+    /// A new time-ordered id for a row written now: the current millisecond and 74 random bits (as unguessable
+    /// as a version 4 id within the millisecond, which the ticket's creation time already tells).
+    public static func timeOrdered(at now: Date = Date()) -> UUID {
+        var random = SystemRandomNumberGenerator()
+        return UUID(version7Milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)), a: random.next(), b: random.next())
+    }
+
+    /// The millisecond a version 7 id was made in (nil for other versions).
+    public var version7Milliseconds: UInt64? {
+        let u = uuid
+        guard u.6 >> 4 == 7 else { return nil }
+        return [u.0, u.1, u.2, u.3, u.4, u.5].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+}
