@@ -65,6 +65,7 @@ enum Entrypoint {
         let admin = try await Bootstrap.ensureAdmin(app)
         SLAScheduler.start(app)
         OutboxWorker.start(app)
+        try await WALCheckpointer.start(app)
         var lines: [String] = []
         if let external = config.externalPort {
             let address = try await ExternalListener.start(app, port: external)

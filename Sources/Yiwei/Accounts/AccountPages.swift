@@ -38,7 +38,7 @@ struct AccountPages: RouteCollection {
     func loginForm(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: "/") }
         let context = LoginContext(page: try await PageBase.make(for: req, titleKey: "login_title"), username: "", error: nil,
-                                   next: Self.safeNext(req.query[String.self, at: "next"]))
+                                   next: Self.safeNext(req.queryParameter("next")))
         return try await req.view.render("login", context).encodeResponse(for: req)
     }
 

@@ -87,9 +87,9 @@ struct AccountsController: RouteCollection {
         try await req.require(.readUsers)
         let page = try PageRequest(from: req)
         var v = Validator()
-        let role = v.oneOf("role", req.query[String.self, at: "role"], Role.self, required: false)
-        let department = v.uuid("departmentId", req.query[String.self, at: "departmentId"])
-        let q = v.text("q", req.query[String.self, at: "q"], required: false, max: 50)
+        let role = v.oneOf("role", req.queryParameter("role"), Role.self, required: false)
+        let department = v.uuid("departmentId", req.queryParameter("departmentId"))
+        let q = v.text("q", req.queryParameter("q"), required: false, max: 50)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return try await UserService.list(.init(q: q, role: role, departmentId: department), page: page, on: req.db, now: req.now)
     }

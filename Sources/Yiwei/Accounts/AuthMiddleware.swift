@@ -86,8 +86,9 @@ struct AuthMiddleware: AsyncMiddleware {
 
     private func checkCSRF(_ request: Request) async throws {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else { return }
-        let contentType = request.headers.contentType
-        let isForm = contentType == .urlEncodedForm || contentType?.type == "multipart"
+        let contentType = request.headers.mediaTypeName
+        let isMultipart = contentType?.isMultipart == true
+        let isForm = contentType?.isURLEncodedForm == true || isMultipart
         let expected: String?
         if let user = request.currentUser {
             guard user.via == .session else { return }
@@ -100,7 +101,7 @@ struct AuthMiddleware: AsyncMiddleware {
         var presented = request.headers.first(name: "X-CSRF-Token")
         if presented == nil && isForm {
             // Multipart forms carry attachments, which may be larger than ordinary bodies.
-            let limit = contentType?.type == "multipart" ? max(request.yiwei.config.maxBodyBytes, AttachmentStore.maxBytes + 65_536)
+            let limit = isMultipart ? max(request.yiwei.config.maxBodyBytes, AttachmentStore.maxBytes + 65_536)
                                                          : request.yiwei.config.maxBodyBytes
             _ = try await request.body.collect(max: limit).get()
             presented = try? request.content.get(String.self, at: "_csrf")

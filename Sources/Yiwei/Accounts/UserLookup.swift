@@ -53,7 +53,7 @@ struct UserLookupController: RouteCollection {
     func lookup(req: Request) async throws -> [UserLookupDTO] {
         try await req.require(.workTickets)
         var v = Validator()
-        let q = v.text("q", req.query[String.self, at: "q"], max: 50)
+        let q = v.text("q", req.queryParameter("q"), max: 50)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "give q, the start of a name, username or phone", fields: v.fields) }
         return try await UserLookup.search(q!, on: req.db)
     }

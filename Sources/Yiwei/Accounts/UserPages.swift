@@ -18,9 +18,9 @@ struct UserPages: RouteCollection {
         let page = try PageRequest(from: req)
         let base = try await PageBase.make(for: req, titleKey: "user_title")
         let t = base.t
-        let q = req.query[String.self, at: "q"].map { String($0.prefix(50)) }
-        let role = req.query[String.self, at: "role"].flatMap(Role.init(rawValue:))
-        let department = req.query[String.self, at: "departmentId"].flatMap(UUID.init(uuidString:))
+        let q = req.queryParameter("q").map { String($0.prefix(50)) }
+        let role = req.queryParameter("role").flatMap(Role.init(rawValue:))
+        let department = req.queryParameter("departmentId").flatMap(UUID.init(uuidString:))
         let result = try await UserService.list(.init(q: q, role: role, departmentId: department), page: page, on: req.db, now: req.now)
         let lookups = try await req.reference().lookups
         let rows = result.items.map { u -> [ListCell] in

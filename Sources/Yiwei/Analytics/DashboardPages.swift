@@ -81,7 +81,7 @@ struct DashboardPages: RouteCollection {
     /// stream opens and within about a second of every change, and a comment every 15 s in between.
     func events(req: Request) async throws -> Response {
         let user = try await DashboardAccess.require(req)
-        let wall = req.query[String.self, at: "view"] == "wall"
+        let wall = req.queryParameter("view") == "wall"
         guard let (id, signals) = await hub.subscribe(userId: user.id) else {
             throw AppError(.serviceUnavailable, "too_many_streams", "too many live dashboards are open; the page reloads instead")
         }

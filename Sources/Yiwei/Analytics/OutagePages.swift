@@ -22,8 +22,8 @@ struct OutagePages: RouteCollection {
         let paging = try PageRequest(from: req)
         let base = try PageBase.make(for: req, title: req.locale.text("outages_title"))
         let t = base.t
-        let systemFilter = (req.query[String.self, at: "businessSystemId"]).flatMap(UUID.init(uuidString:))
-        let kindFilter = req.query[String.self, at: "kind"].flatMap(InterruptionKind.init(rawValue:))
+        let systemFilter = (req.queryParameter("businessSystemId")).flatMap(UUID.init(uuidString:))
+        let kindFilter = req.queryParameter("kind").flatMap(InterruptionKind.init(rawValue:))
         let query = OutageService.overlapping(from: nil, to: nil, systemId: systemFilter, on: req.db)
         if let kindFilter { query.filter(\.$kind == kindFilter.rawValue) }
         let total = try await query.copy().count()
@@ -93,7 +93,7 @@ struct OutagePages: RouteCollection {
     func newForm(req: Request) async throws -> View {
         _ = try OutageService.requireWriter(req)
         var form = Form()
-        if let id = req.query[String.self, at: "ticketId"].flatMap(UUID.init(uuidString:)), let ticket = try await Ticket.find(id, on: req.db) {
+        if let id = req.queryParameter("ticketId").flatMap(UUID.init(uuidString:)), let ticket = try await Ticket.find(id, on: req.db) {
             form.ticketId = id.uuidString
             form.businessSystemId = ticket.businessSystemId?.uuidString
             form.startedAt = OutageText.local(ticket.occurredAt ?? ticket.createdAt, req)

@@ -281,10 +281,10 @@ struct OutageController: RouteCollection {
         let paging = try PageRequest(from: req)
         var v = Validator()
         let zone = req.yiwei.config.timeZone
-        let from = v.dayOrInstant("from", req.query[String.self, at: "from"], timeZone: zone)
-        let to = v.dayOrInstant("to", req.query[String.self, at: "to"], timeZone: zone)
-        let systemId = v.uuid("businessSystemId", req.query[String.self, at: "businessSystemId"])
-        let ticketId = v.uuid("ticketId", req.query[String.self, at: "ticketId"])
+        let from = v.dayOrInstant("from", req.queryParameter("from"), timeZone: zone)
+        let to = v.dayOrInstant("to", req.queryParameter("to"), timeZone: zone)
+        let systemId = v.uuid("businessSystemId", req.queryParameter("businessSystemId"))
+        let ticketId = v.uuid("ticketId", req.queryParameter("ticketId"))
         if let from, let to, to <= from { v.add("to", "must be after from") }
         guard v.isValid else { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         let query = OutageService.overlapping(from: from, to: to, systemId: systemId, ticketId: ticketId, on: req.db)

@@ -214,7 +214,7 @@ enum ReportAccess {
 
     /// `?year=2026` (default: the current year in the hospital's zone); 2000–2100.
     static func year(_ req: Request) throws -> Int {
-        guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else {
+        guard let raw = req.queryParameter("year"), !raw.isEmpty else {
             return DowntimeAccounting.month(containing: DowntimeService.seconds(req.now), timeZone: req.yiwei.config.timeZone).year
         }
         guard raw.count == 4, let year = Int(raw), (2000...2100).contains(year) else {

@@ -76,7 +76,7 @@ struct ReportPages: RouteCollection {
     func weekly(req: Request) async throws -> View { try await page(req, .weekly) }
 
     private static func period(_ req: Request, _ kind: ReportPeriod.Kind) throws -> ReportPeriod {
-        try ReportPeriod.parse(kind, req.query[String.self, at: kind == .monthly ? "month" : "week"], now: req.now, timeZone: req.yiwei.config.timeZone)
+        try ReportPeriod.parse(kind, req.queryParameter(kind == .monthly ? "month" : "week"), now: req.now, timeZone: req.yiwei.config.timeZone)
     }
 
     private func page(_ req: Request, _ kind: ReportPeriod.Kind) async throws -> View {
@@ -229,7 +229,7 @@ struct ReportPages: RouteCollection {
     private func csv(_ req: Request, _ kind: ReportPeriod.Kind) async throws -> Response {
         _ = try ReportAccess.require(req)
         let period = try Self.period(req, kind)
-        let part = req.query[String.self, at: "part"] ?? "summary"
+        let part = req.queryParameter("part") ?? "summary"
         guard ReportCSV.parts.contains(part) else {
             throw AppError(.badRequest, "invalid_query", "invalid part", fields: ["part": "must be one of " + ReportCSV.parts.joined(separator: ", ")])
         }

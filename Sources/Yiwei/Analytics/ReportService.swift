@@ -395,7 +395,7 @@ struct ReportController: RouteCollection {
     private func report(_ req: Request, _ kind: ReportPeriod.Kind, _ parameter: String) async throws -> OpsReport {
         _ = try ReportAccess.require(req)
         let zone = req.yiwei.config.timeZone
-        let period = try ReportPeriod.parse(kind, req.query[String.self, at: parameter], now: req.now, timeZone: zone)
+        let period = try ReportPeriod.parse(kind, req.queryParameter(parameter), now: req.now, timeZone: zone)
         return try await ReportService.compute(period, now: req.now, timeZone: zone, on: req.db)
     }
 }

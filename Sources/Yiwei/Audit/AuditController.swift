@@ -41,12 +41,12 @@ enum AuditQueries {
     static func filter(from req: Request) throws -> Filter {
         var v = Validator()
         var f = Filter()
-        f.actor = v.text("actor", req.query[String.self, at: "actor"], required: false, max: 64)
-        f.action = v.text("action", req.query[String.self, at: "action"], required: false, max: 64)
-        f.entityType = v.text("entityType", req.query[String.self, at: "entityType"], required: false, max: 64)
-        f.entityId = v.text("entityId", req.query[String.self, at: "entityId"], required: false, max: 64)
-        f.from = v.dayOrInstant("from", req.query[String.self, at: "from"], timeZone: req.yiwei.config.timeZone)
-        f.to = v.dayOrInstant("to", req.query[String.self, at: "to"], timeZone: req.yiwei.config.timeZone, endOfDay: true)
+        f.actor = v.text("actor", req.queryParameter("actor"), required: false, max: 64)
+        f.action = v.text("action", req.queryParameter("action"), required: false, max: 64)
+        f.entityType = v.text("entityType", req.queryParameter("entityType"), required: false, max: 64)
+        f.entityId = v.text("entityId", req.queryParameter("entityId"), required: false, max: 64)
+        f.from = v.dayOrInstant("from", req.queryParameter("from"), timeZone: req.yiwei.config.timeZone)
+        f.to = v.dayOrInstant("to", req.queryParameter("to"), timeZone: req.yiwei.config.timeZone, endOfDay: true)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return f
     }
@@ -168,7 +168,7 @@ struct AuditPages: RouteCollection {
                 warn: e.action.hasSuffix("failure") || e.action == "permission.denied" || e.action == "user.locked")
         }
         func text(_ name: String, _ label: String) -> ListPageContext.Filter {
-            .init(name: name, label: label, value: req.query[String.self, at: name] ?? "", options: [], isSelect: false)
+            .init(name: name, label: label, value: req.queryParameter(name) ?? "", options: [], isSelect: false)
         }
         let actions = t.keys.filter { $0.hasPrefix("audit_action_") }.sorted().map { key -> (String, String) in
             let raw = String(key.dropFirst("audit_action_".count))
@@ -177,7 +177,7 @@ struct AuditPages: RouteCollection {
                 : raw.replacingOccurrences(of: "_", with: ".", options: [], range: raw.range(of: "_"))
             return (action, t[key]!)
         }.sorted { $0.1 < $1.1 }
-        let selectedAction = req.query[String.self, at: "action"] ?? ""
+        let selectedAction = req.queryParameter("action") ?? ""
         let actionFilter = ListPageContext.Filter(name: "action", label: t["audit_filter_action"]!, value: selectedAction,
                                                   options: FormField.options(actions, selected: [selectedAction], allowEmpty: t["filter_all"]!),
                                                   isSelect: true)

@@ -47,7 +47,7 @@ struct AttendancePages: RouteCollection {
 
     static let marks: [String: String] = ["scheduled": "·", "present": "✓", "absent": "✗", "leave": "假", "leave_replaced": "替"]
 
-    func page(req: Request) async throws -> View { try await render(req, vendorRaw: req.query[String.self, at: "vendorId"], monthRaw: req.query[String.self, at: "month"], errors: [:]) }
+    func page(req: Request) async throws -> View { try await render(req, vendorRaw: req.queryParameter("vendorId"), monthRaw: req.queryParameter("month"), errors: [:]) }
 
     private func render(_ req: Request, vendorRaw: String?, monthRaw: String?, errors: [String: String]) async throws -> View {
         let user = try await AttendanceService.requireReader(req)

@@ -63,7 +63,7 @@ struct DeliverablePages: RouteCollection {
         let page = try PageRequest(from: req)
         var v = Validator()
         var filter = DeliverableService.ListFilter()
-        let q = { (name: String) in req.query[String.self, at: name] ?? "" }
+        let q = { (name: String) in req.queryParameter(name) ?? "" }
         filter.vendorId = v.uuid("vendorId", q("vendorId"))
         filter.month = YearMonth(q("month"))
         filter.status = DeliverableStatus(rawValue: q("status"))

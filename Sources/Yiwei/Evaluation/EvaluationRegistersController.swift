@@ -37,9 +37,9 @@ struct EvaluationRegistersController: RouteCollection {
         guard user.readsEvaluation || user.surveyDepartment != nil else { throw await req.evaluationDenied() }
         let page = try PageRequest(from: req)
         var v = Validator()
-        let month = parseMonth(req.query[String.self, at: "month"], v: &v, required: false)
-        let vendor = v.uuid("vendorId", req.query[String.self, at: "vendorId"])
-        let status = req.query[String.self, at: "status"].flatMap { $0.isEmpty ? nil : $0 }
+        let month = parseMonth(req.queryParameter("month"), v: &v, required: false)
+        let vendor = v.uuid("vendorId", req.queryParameter("vendorId"))
+        let status = req.queryParameter("status").flatMap { $0.isEmpty ? nil : $0 }
         if let status, !["open", "closed"].contains(status) { v.add("status", "must be one of open, closed") }
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return try await SurveyService.list(.init(month: month, vendorId: vendor, status: status), user: user, page: page, on: req.db)
@@ -72,11 +72,11 @@ struct EvaluationRegistersController: RouteCollection {
         let page = try PageRequest(from: req)
         var v = Validator()
         var filter = DeliverableService.ListFilter()
-        filter.vendorId = v.uuid("vendorId", req.query[String.self, at: "vendorId"])
-        filter.month = parseMonth(req.query[String.self, at: "month"], v: &v, required: false)
-        filter.status = v.oneOf("status", req.query[String.self, at: "status"], DeliverableStatus.self, required: false)
-        filter.type = v.oneOf("type", req.query[String.self, at: "type"], DeliverableType.self, required: false)
-        let overdue = req.query[String.self, at: "overdue"] ?? ""
+        filter.vendorId = v.uuid("vendorId", req.queryParameter("vendorId"))
+        filter.month = parseMonth(req.queryParameter("month"), v: &v, required: false)
+        filter.status = v.oneOf("status", req.queryParameter("status"), DeliverableStatus.self, required: false)
+        filter.type = v.oneOf("type", req.queryParameter("type"), DeliverableType.self, required: false)
+        let overdue = req.queryParameter("overdue") ?? ""
         if !["", "true", "false"].contains(overdue) { v.add("overdue", "must be true or false") }
         filter.overdue = overdue == "true"
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
@@ -128,8 +128,8 @@ struct EvaluationRegistersController: RouteCollection {
     func attendance(req: Request) async throws -> AttendanceMonthDTO {
         _ = try await AttendanceService.requireReader(req)
         var v = Validator()
-        let vendor = v.uuid("vendorId", req.query[String.self, at: "vendorId"], required: true)
-        let month = parseMonth(req.query[String.self, at: "month"], v: &v)
+        let vendor = v.uuid("vendorId", req.queryParameter("vendorId"), required: true)
+        let month = parseMonth(req.queryParameter("month"), v: &v)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "give vendorId and month", fields: v.fields) }
         return try await AttendanceService.month(vendorId: vendor!, month: month!, on: req.db)
     }
@@ -147,7 +147,7 @@ struct EvaluationRegistersController: RouteCollection {
     func listStaff(req: Request) async throws -> [OnsiteStaffDTO] {
         _ = try await AttendanceService.requireReader(req)
         var v = Validator()
-        let vendor = v.uuid("vendorId", req.query[String.self, at: "vendorId"])
+        let vendor = v.uuid("vendorId", req.queryParameter("vendorId"))
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         var query = OnsiteStaff.query(on: req.db)
         if let vendor { query = query.filter(\.$vendorId == vendor) }

@@ -19,9 +19,9 @@ struct ScorecardController: RouteCollection {
     func list(req: Request) async throws -> ScorecardList {
         let scope = try await ScorecardAccess.readScope(req)
         var v = Validator()
-        let vendorId = v.uuid("vendorId", req.query[String.self, at: "vendorId"])
+        let vendorId = v.uuid("vendorId", req.queryParameter("vendorId"))
         var month: YearMonth?
-        if let raw = req.query[String.self, at: "month"], !raw.isEmpty { month = ScorecardService.month("month", raw, &v) }
+        if let raw = req.queryParameter("month"), !raw.isEmpty { month = ScorecardService.month("month", raw, &v) }
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return ScorecardList(items: try await ScorecardQueries.rows(vendorId: vendorId, month: month, scope: scope, on: req.db))
     }

@@ -77,7 +77,7 @@ struct SurveyPages: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: user.readsEvaluation ? "ev_surveys_title" : "ev_surveys_mine_title")
         let t = base.t
         let page = try PageRequest(from: req)
-        let monthRaw = req.query[String.self, at: "month"] ?? ""
+        let monthRaw = req.queryParameter("month") ?? ""
         let result = try await SurveyService.list(.init(month: YearMonth(monthRaw), vendorId: nil, status: nil), user: user, page: page, on: req.db)
         let rows = result.items.map { s -> Row in
             let mine = s.responses.first

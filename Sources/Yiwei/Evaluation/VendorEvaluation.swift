@@ -199,7 +199,7 @@ struct VendorEvaluationController: RouteCollection {
         let scope = try await ScorecardAccess.readScope(req)
         var v = Validator()
         var year: Int?
-        if let raw = req.query[String.self, at: "year"], !raw.isEmpty {
+        if let raw = req.queryParameter("year"), !raw.isEmpty {
             if let y = Int(raw), (2000...9999).contains(y) { year = y } else { v.add("year", "must be a year such as 2026") }
         }
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }

@@ -46,7 +46,7 @@ struct KnowledgeController: RouteCollection {
     func ticketSolutions(req: Request) async throws -> [TicketSolutionDTO] {
         let user = try req.requireUser()
         guard user.worksTickets, !req.isExternal else { throw AppError.forbidden }
-        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let q = (req.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
         guard q.count <= 100 else { throw AppError(.badRequest, "invalid_query", "the query is too long", fields: ["q": "at most 100 characters"]) }
         return try await Self.ticketSolutions(q, limit: 5, request: req)
     }
@@ -77,9 +77,9 @@ struct KnowledgeController: RouteCollection {
         let access = try await KBAccess.of(req)
         let page = try PageRequest(from: req)
         var v = Validator()
-        let status = v.oneOf("status", req.query[String.self, at: "status"], KBStatus.self, required: false)?.rawValue ?? KBStatus.published.rawValue
-        let mine = req.query[String.self, at: "mine"] == "true"
-        let reviewDue = req.query[String.self, at: "reviewDue"] == "true"
+        let status = v.oneOf("status", req.queryParameter("status"), KBStatus.self, required: false)?.rawValue ?? KBStatus.published.rawValue
+        let mine = req.queryParameter("mine") == "true"
+        let reviewDue = req.queryParameter("reviewDue") == "true"
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         var conditions: [SQLExpression] = [SQLBinaryExpression(SQLColumn("status", table: "a"), .equal, SQLBind(status))]
         if status == KBStatus.published.rawValue {
@@ -170,19 +170,19 @@ struct KnowledgeController: RouteCollection {
     static func filters(_ req: Request) async throws -> KnowledgeSearch.Filters {
         var v = Validator()
         var filters = KnowledgeSearch.Filters()
-        if let category = v.uuid("categoryId", req.query[String.self, at: "categoryId"].flatMap { $0.isEmpty ? nil : $0 }) {
+        if let category = v.uuid("categoryId", req.queryParameter("categoryId").flatMap { $0.isEmpty ? nil : $0 }) {
             filters.categoryIds = try await KnowledgeCategories.subtree(category, on: req.db)
         }
-        if let tag = req.query[String.self, at: "tag"], !tag.isEmpty {
+        if let tag = req.queryParameter("tag"), !tag.isEmpty {
             if KBArticle.isValidTag(tag) { filters.tag = tag } else { v.add("tag", "not a tag") }
         }
-        filters.businessSystemId = v.uuid("businessSystemId", req.query[String.self, at: "businessSystemId"].flatMap { $0.isEmpty ? nil : $0 })
+        filters.businessSystemId = v.uuid("businessSystemId", req.queryParameter("businessSystemId").flatMap { $0.isEmpty ? nil : $0 })
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return filters
     }
 
     func search(req: Request) async throws -> KBSearchResultDTO {
-        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let q = (req.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
         guard q.count <= 100 else { throw AppError(.badRequest, "invalid_query", "the query is too long", fields: ["q": "at most 100 characters"]) }
         let page = try PageRequest(from: req)
         return try await KnowledgeService.search(q, filters: try await Self.filters(req), page: PageRequest(page: page.page, per: min(page.per, 50)), request: req)
@@ -190,7 +190,7 @@ struct KnowledgeController: RouteCollection {
 
     /// Up to 5 published articles that look like what the reporter is typing.
     func suggest(req: Request) async throws -> KBSearchResultDTO {
-        let q = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        let q = String((req.queryParameter("q") ?? "").prefix(200))
         return try await KnowledgeService.search(KnowledgeService.suggestionQuery(q), filters: .init(), page: PageRequest(page: 1, per: 20), suggest: true, request: req)
     }
 

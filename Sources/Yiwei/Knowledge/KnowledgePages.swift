@@ -143,7 +143,7 @@ struct KnowledgePages: RouteCollection {
         let page = try await base(req, "kb_title")
         let t = page.t
         let access = try await KBAccess.of(req)
-        let q = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        let q = String((req.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
         let filters = try await KnowledgeController.filters(req)
         let paging = try PageRequest(from: req)
         let per = min(paging.per, 20)
@@ -159,11 +159,11 @@ struct KnowledgePages: RouteCollection {
         let filterFields = [
             FormField(name: "categoryId", label: t["ticket_category"]!, kind: .select,
                       options: FormField.options(categories.map { ($0.id.uuidString, (kinds[$0.kind] ?? "") + " / " + $0.name) },
-                                                 selected: [req.query[String.self, at: "categoryId"] ?? ""], allowEmpty: t["filter_all"]!)),
+                                                 selected: [req.queryParameter("categoryId") ?? ""], allowEmpty: t["filter_all"]!)),
             FormField(name: "businessSystemId", label: t["ticket_system"]!, kind: .select,
-                      options: FormField.options(systems.map { ($0.id!.uuidString, $0.name) }, selected: [req.query[String.self, at: "businessSystemId"] ?? ""],
+                      options: FormField.options(systems.map { ($0.id!.uuidString, $0.name) }, selected: [req.queryParameter("businessSystemId") ?? ""],
                                                  allowEmpty: t["filter_all"]!)),
-            FormField(name: "tag", label: t["kb_tags"]!, kind: .text, value: req.query[String.self, at: "tag"] ?? "", maxLength: 20),
+            FormField(name: "tag", label: t["kb_tags"]!, kind: .text, value: req.queryParameter("tag") ?? "", maxLength: 20),
         ]
         func rows(_ articles: [KBArticle], owners: [UUID: String]) -> [IndexContext.Row] {
             articles.map { .init(href: "/kb/articles/\($0.id!)", title: $0.title, status: $0.status, statusLabel: t["kb_status_" + $0.status] ?? $0.status,

@@ -131,7 +131,7 @@ struct ChannelController: RouteCollection {
         try await req.require(.manageOrganisation)
         let page = try PageRequest(from: req)
         var query = OutboxMessage.query(on: req.db)
-        if let status = req.query[String.self, at: "status"], !status.isEmpty {
+        if let status = req.queryParameter("status"), !status.isEmpty {
             guard ["pending", "sent", "dead"].contains(status) else {
                 throw AppError(.badRequest, "invalid_query", "invalid filter", fields: ["status": "must be one of pending, sent, dead"])
             }

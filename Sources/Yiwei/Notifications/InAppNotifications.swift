@@ -190,7 +190,7 @@ struct NotificationController: RouteCollection {
         let user = try req.requireUser()
         let page = try PageRequest(from: req)
         var query = UserNotification.query(on: req.db).filter(\.$userId == user.id)
-        if req.query[String.self, at: "unread"] == "true" { query = query.filter(\.$readAt == nil) }
+        if req.queryParameter("unread") == "true" { query = query.filter(\.$readAt == nil) }
         let total = try await query.count()
         let items = try await query.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
         return Page(items: items.map(NotificationsPage.dto), page: page.page, per: page.per, total: total)

@@ -59,10 +59,10 @@ enum BusinessSystemResource: OrgResource {
 
     static func filter(_ query: QueryBuilder<BusinessSystem>, request: Request, v: inout Validator) -> QueryBuilder<BusinessSystem> {
         var query = query
-        if let c = v.oneOf("criticality", request.query[String.self, at: "criticality"], Criticality.self, required: false) {
+        if let c = v.oneOf("criticality", request.queryParameter("criticality"), Criticality.self, required: false) {
             query = query.filter(\.$criticality == c.rawValue)
         }
-        if let vendor = v.uuid("vendorId", request.query[String.self, at: "vendorId"]) { query = query.filter(\.$vendorId == vendor) }
+        if let vendor = v.uuid("vendorId", request.queryParameter("vendorId")) { query = query.filter(\.$vendorId == vendor) }
         return query
     }
 
@@ -92,7 +92,7 @@ enum BusinessSystemResource: OrgResource {
     }
 
     static func listFilters(_ request: Request, lookups: Lookups, t: [String: String]) -> [ListPageContext.Filter] {
-        let selected = request.query[String.self, at: "criticality"] ?? ""
+        let selected = request.queryParameter("criticality") ?? ""
         return [.init(name: "criticality", label: t["field_criticality"]!, value: selected,
                       options: FormField.options(Criticality.allCases.map { ($0.rawValue, t["criticality_" + $0.rawValue]!) },
                                                  selected: [selected], allowEmpty: t["filter_all"]!), isSelect: true)]

@@ -82,10 +82,10 @@ enum CategoryResource: OrgResource {
 
     static func filter(_ query: QueryBuilder<Category>, request: Request, v: inout Validator) -> QueryBuilder<Category> {
         var query = query
-        if let domain = v.oneOf("domain", request.query[String.self, at: "domain"], ServiceDomain.self, required: false) {
+        if let domain = v.oneOf("domain", request.queryParameter("domain"), ServiceDomain.self, required: false) {
             query = query.filter(\.$domain == domain.rawValue)
         }
-        if let parent = request.query[String.self, at: "parentId"] {
+        if let parent = request.queryParameter("parentId") {
             if parent == "root" { query = query.filter(\.$parentId == nil) }
             else if let id = v.uuid("parentId", parent) { query = query.filter(\.$parentId == id) }
         }

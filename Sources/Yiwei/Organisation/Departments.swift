@@ -61,7 +61,7 @@ enum DepartmentResource: OrgResource {
     }
 
     static func filter(_ query: QueryBuilder<Department>, request: Request, v: inout Validator) -> QueryBuilder<Department> {
-        if let campus = v.uuid("campusId", request.query[String.self, at: "campusId"]) { return query.filter(\.$campusId == campus) }
+        if let campus = v.uuid("campusId", request.queryParameter("campusId")) { return query.filter(\.$campusId == campus) }
         return query
     }
 
@@ -88,7 +88,7 @@ enum DepartmentResource: OrgResource {
     }
 
     static func listFilters(_ request: Request, lookups: Lookups, t: [String: String]) -> [ListPageContext.Filter] {
-        let selected = request.query[String.self, at: "campusId"] ?? ""
+        let selected = request.queryParameter("campusId") ?? ""
         return [.init(name: "campusId", label: t["field_campus"]!, value: selected,
                       options: FormField.options(lookups.campuses.map { ($0.0.uuidString, $0.1) }, selected: [selected], allowEmpty: t["filter_all"]!),
                       isSelect: true)]

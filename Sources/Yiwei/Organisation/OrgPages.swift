@@ -20,7 +20,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: R.i18nKey + "_title")
         let lookups = try await req.reference().lookups
         var filters: [ListPageContext.Filter] = [
-            .init(name: "q", label: base.t["filter_search"]!, value: req.query[String.self, at: "q"] ?? "", options: [], isSelect: false),
+            .init(name: "q", label: base.t["filter_search"]!, value: req.queryParameter("q") ?? "", options: [], isSelect: false),
         ]
         filters += R.listFilters(req, lookups: lookups, t: base.t)
         let context = ListPageContext(

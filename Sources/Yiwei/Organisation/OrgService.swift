@@ -9,10 +9,10 @@ enum OrgService<R: OrgResource> {
         let page = try PageRequest(from: request)
         var v = Validator()
         var query = R.M.query(on: request.db)
-        if let q = v.text("q", request.query[String.self, at: "q"], required: false, max: 50) {
+        if let q = v.text("q", request.queryParameter("q"), required: false, max: 50) {
             query = query.filter(.path([FieldKey("name")], schema: R.M.schema), .contains(inverse: false, .anywhere), .bind(q))
         }
-        if let active = request.query[String.self, at: "active"], !active.isEmpty {
+        if let active = request.queryParameter("active"), !active.isEmpty {
             switch active {
             case "true": query = query.filter(.path([FieldKey("is_active")], schema: R.M.schema), .equal, .bind(true))
             case "false": query = query.filter(.path([FieldKey("is_active")], schema: R.M.schema), .equal, .bind(false))

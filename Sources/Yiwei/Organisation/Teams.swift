@@ -95,7 +95,7 @@ enum TeamResource: OrgResource {
     }
 
     static func filter(_ query: QueryBuilder<Team>, request: Request, v: inout Validator) -> QueryBuilder<Team> {
-        if let domain = v.oneOf("domain", request.query[String.self, at: "domain"], ServiceDomain.self, required: false) {
+        if let domain = v.oneOf("domain", request.queryParameter("domain"), ServiceDomain.self, required: false) {
             return query.filter(\.$domain == domain.rawValue)
         }
         return query
@@ -137,7 +137,7 @@ enum TeamResource: OrgResource {
 }
 
 func domainFilter(_ request: Request, _ t: [String: String]) -> [ListPageContext.Filter] {
-    let selected = request.query[String.self, at: "domain"] ?? ""
+    let selected = request.queryParameter("domain") ?? ""
     return [.init(name: "domain", label: t["field_domain"]!, value: selected,
                   options: FormField.options(domainOptions(t), selected: [selected], allowEmpty: t["filter_all"]!), isSelect: true)]
 }

@@ -44,8 +44,7 @@ struct ErrorBody: Content {
 extension Request {
     /// API bodies are JSON: anything else is a 415, not a guess at another format.
     func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
-        guard let contentType = headers.contentType, contentType.type == "application",
-              contentType.subType == "json" || contentType.subType.hasSuffix("+json") else {
+        guard headers.mediaTypeName?.isJSON == true else {
             throw AppError(.unsupportedMediaType, "unsupported_media_type", "send the request body as application/json")
         }
         return try content.decode(T.self)
@@ -55,7 +54,7 @@ extension Request {
 extension Request {
     /// 415 unless the body is multipart/form-data.
     func requireMultipart(_ what: String = "the file") throws {
-        guard headers.contentType?.type == "multipart" else {
+        guard headers.mediaTypeName?.isMultipart == true else {
             throw AppError(.unsupportedMediaType, "unsupported_media_type", "send \(what) as multipart/form-data in the field \"file\"")
         }
     }

@@ -12,7 +12,10 @@ struct MultipartGuardMiddleware: AsyncMiddleware {
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let type = request.headers.contentType, type.type == "multipart" else { return try await next.respond(to: request) }
+        // Most requests are not multipart: the cheap check first, the full parse (for the boundary) only for those that are.
+        guard request.headers.mediaTypeName?.isMultipart == true, let type = request.headers.contentType, type.type == "multipart" else {
+            return try await next.respond(to: request)
+        }
         guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.utf8.count <= 200 else {
             throw AppError.badRequest("the multipart body has no boundary")
         }

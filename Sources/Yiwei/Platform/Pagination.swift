@@ -16,7 +16,7 @@ struct PageRequest: Sendable {
     init(from request: Request) throws {
         var fields: [String: String] = [:]
         func read(_ name: String, default value: Int) -> Int {
-            guard let raw = request.query[String.self, at: name], !raw.isEmpty else { return value }
+            guard let raw = request.queryParameter(name), !raw.isEmpty else { return value }
             guard let n = Int(raw) else { fields[name] = "must be a whole number"; return value }
             return n
         }
@@ -37,3 +37,25 @@ struct Page<Item: Content>: Content {
 
     var pageCount: Int { max(1, (total + per - 1) / per) }
 }
+
+extension Request {
+    /// A query parameter's value, as `query[String.self, at: name]` gives it (plus as space, percent-decoded,
+    /// the last of repeated names, nil when missing or badly encoded), from the query parsed once per request:
+    /// Vapor's decoder parses the whole query again for every lookup, and a queue page asks for about twenty.
+    func queryParameter(_ name: String) -> String? {
+        if let parsed = storage[QueryParametersKey.self] { return parsed[name] ?? nil }
+        var parsed: [String: String?] = [:]
+        if let query = url.query {
+            for pair in query.replacingOccurrences(of: "+", with: "%20").split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                // A name without "=" is no parameter to Vapor either; bracketed names are its arrays and objects.
+                guard kv.count == 2, let key = kv[0].removingPercentEncoding, !key.contains("[") else { continue }
+                parsed[key] = String(kv[1]).removingPercentEncoding
+            }
+        }
+        storage[QueryParametersKey.self] = parsed
+        return parsed[name] ?? nil
+    }
+}
+
+private struct QueryParametersKey: StorageKey { typealias Value = [String: String?] }

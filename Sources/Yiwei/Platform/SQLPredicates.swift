@@ -28,3 +28,11 @@ enum SQLQuery {
         return SQLGroupExpression(result)
     }
 }
+
+extension SQLRow {
+    /// A nullable column, NULL checked first so the value is decoded as its own type: SQLiteKit decodes an
+    /// `Optional` through the generic `Decoder` machinery, several times slower (a queue page decodes hundreds).
+    func decodeOptional<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+    }
+}

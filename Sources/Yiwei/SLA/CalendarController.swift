@@ -64,10 +64,10 @@ struct CalendarController: RouteCollection {
     func due(req: Request) async throws -> DueDTO {
         let record = try await Self.find(req)
         var v = Validator()
-        let start = v.instant("start", req.query[String.self, at: "start"])
-        if (req.query[String.self, at: "start"] ?? "").isEmpty { v.add("start", "required") }
+        let start = v.instant("start", req.queryParameter("start"))
+        if (req.queryParameter("start") ?? "").isEmpty { v.add("start", "required") }
         if let start, !Self.sensible(start) { v.add("start", "must be between 1970 and 2100") }
-        let raw = req.query[String.self, at: "minutes"]
+        let raw = req.queryParameter("minutes")
         let minutes = raw.flatMap { Int($0) }
         if raw == nil { v.add("minutes", "required") } else if minutes == nil || !(0...5_256_000).contains(minutes!) {
             v.add("minutes", "must be a whole number between 0 and 5256000")
@@ -89,10 +89,10 @@ struct CalendarController: RouteCollection {
     func businessMinutes(req: Request) async throws -> BusinessMinutesDTO {
         let record = try await Self.find(req)
         var v = Validator()
-        let from = v.instant("from", req.query[String.self, at: "from"])
-        let to = v.instant("to", req.query[String.self, at: "to"])
-        if (req.query[String.self, at: "from"] ?? "").isEmpty { v.add("from", "required") }
-        if (req.query[String.self, at: "to"] ?? "").isEmpty { v.add("to", "required") }
+        let from = v.instant("from", req.queryParameter("from"))
+        let to = v.instant("to", req.queryParameter("to"))
+        if (req.queryParameter("from") ?? "").isEmpty { v.add("from", "required") }
+        if (req.queryParameter("to") ?? "").isEmpty { v.add("to", "required") }
         if let from, !Self.sensible(from) { v.add("from", "must be between 1970 and 2100") }
         if let to, !Self.sensible(to) { v.add("to", "must be between 1970 and 2100") }
         if let from, let to, to.timeIntervalSince(from) > 20 * 366 * 86400 { v.add("to", "at most 20 years after from") }

@@ -209,8 +209,8 @@ struct CalendarPages: RouteCollection {
         }
         // Calculators (GET parameters on this page).
         var calcDue: String?, calcResult: String?, calcError: String?
-        let startText = req.query[String.self, at: "start"] ?? "", minutesText = req.query[String.self, at: "minutes"] ?? ""
-        let fromText = req.query[String.self, at: "from"] ?? "", toText = req.query[String.self, at: "to"] ?? ""
+        let startText = req.queryParameter("start") ?? "", minutesText = req.queryParameter("minutes") ?? ""
+        let fromText = req.queryParameter("from") ?? "", toText = req.queryParameter("to") ?? ""
         func local(_ text: String) -> Date? {
             let f = DateFormatter()
             f.locale = Locale(identifier: "en_US_POSIX")

@@ -364,8 +364,8 @@ struct SLAPolicyController: RouteCollection {
         let page = try PageRequest(from: req)
         var v = Validator()
         var query = SLAPolicyRecord.query(on: req.db)
-        if let d = v.oneOf("domain", req.query[String.self, at: "domain"], ServiceDomain.self, required: false) { query = query.filter(\.$domain == d.rawValue) }
-        if let p = v.oneOf("priority", req.query[String.self, at: "priority"], Priority.self, required: false) { query = query.filter(\.$priority == p.rawValue) }
+        if let d = v.oneOf("domain", req.queryParameter("domain"), ServiceDomain.self, required: false) { query = query.filter(\.$domain == d.rawValue) }
+        if let p = v.oneOf("priority", req.queryParameter("priority"), Priority.self, required: false) { query = query.filter(\.$priority == p.rawValue) }
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         let total = try await query.count()
         let items = try await query.sort(\.$domain).sort(\.$priority).sort(\.$effectiveFrom, .descending)

@@ -1,5 +1,6 @@
 import Crypto
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 
@@ -112,9 +113,17 @@ enum AttachmentStore {
     }
 
     static func list(_ ticket: Ticket, user: CurrentUser, on db: any Database) async throws -> [AttachmentDTO] {
-        var query = TicketAttachment.query(on: db).filter(\.$ticketId == ticket.id!)
-        if !user.seesInternal { query = query.filter(\.$isInternal == false) }
-        return try await query.sort(\.$createdAt).all().map(dto)
+        // Plain rows: the ticket page lists the attachments on every visit.
+        let onlyPublic: SQLQueryString = user.seesInternal ? "" : " AND \"internal\" = \(bind: false)"
+        return try await (db as! any SQLDatabase).raw("""
+            SELECT id, uploader_id, file_name, content_type, size, sha256, "internal", created_at FROM ticket_attachments
+            WHERE ticket_id = \(bind: ticket.id!)\(onlyPublic) ORDER BY created_at
+            """).all().map { row in
+                AttachmentDTO(id: try row.decode(column: "id", as: UUID.self), ticketId: ticket.id!, fileName: try row.decode(column: "file_name", as: String.self),
+                              contentType: try row.decode(column: "content_type", as: String.self), size: try row.decode(column: "size", as: Int.self),
+                              sha256: try row.decode(column: "sha256", as: String.self), internal: try row.decode(column: "internal", as: Bool.self),
+                              uploaderId: try row.decode(column: "uploader_id", as: UUID.self), createdAt: try row.decode(column: "created_at", as: Date.self))
+            }
     }
 
     static func download(_ id: UUID?, request: Request) async throws -> Response {

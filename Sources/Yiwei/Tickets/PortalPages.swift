@@ -32,7 +32,7 @@ struct PortalPages: RouteCollection {
         let scope = try await TicketScope.of(user, req)
         let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: try await req.reference(), now: req.now)
         return try await req.view.render("portal/index", IndexContext(
-            page: base, rows: result.items.map { TicketRowView($0, labels: labels, req: req) },
+            page: base, rows: result.items.map { [now = req.now, zone = req.yiwei.config.timeZone] row in TicketRowView(row, labels: labels, now: now, timeZone: zone) },
             pager: .init(request: req, page: result.page, per: result.per, total: result.total)))
     }
 
@@ -71,12 +71,12 @@ struct PortalPages: RouteCollection {
     func newForm(req: Request) async throws -> View {
         try await req.require(.reportTickets)
         var form = ReportForm()
-        form.domain = req.query[String.self, at: "domain"]
-        form.location = req.query[String.self, at: "location"].map { String($0.prefix(100)) }
-        form.departmentId = req.query[String.self, at: "departmentId"]
-        form.businessSystemId = req.query[String.self, at: "systemId"]
-        form.assetId = req.query[String.self, at: "asset"].map { String($0.prefix(64)) }
-        form.channel = req.query[String.self, at: "via"] == "qr" ? "qrcode" : nil
+        form.domain = req.queryParameter("domain")
+        form.location = req.queryParameter("location").map { String($0.prefix(100)) }
+        form.departmentId = req.queryParameter("departmentId")
+        form.businessSystemId = req.queryParameter("systemId")
+        form.assetId = req.queryParameter("asset").map { String($0.prefix(64)) }
+        form.channel = req.queryParameter("via") == "qr" ? "qrcode" : nil
         return try await render(req, form: form, errors: [:])
     }
 

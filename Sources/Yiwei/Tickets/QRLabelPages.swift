@@ -23,22 +23,22 @@ struct QRLabelPages: RouteCollection {
     static func portalURL(_ req: Request, names: [String: String] = [:]) throws -> (url: String, caption: String)? {
         var items: [URLQueryItem] = [URLQueryItem(name: "via", value: "qr")]
         var caption: [String] = []
-        if let location = req.query[String.self, at: "location"]?.trimmingCharacters(in: .whitespaces), !location.isEmpty {
+        if let location = req.queryParameter("location")?.trimmingCharacters(in: .whitespaces), !location.isEmpty {
             guard location.count <= 100 else { throw AppError.validation(["location": "must be at most 100 characters"]) }
             items.append(URLQueryItem(name: "location", value: location)); caption.append(location)
         }
         for name in ["departmentId", "systemId"] {
-            if let raw = req.query[String.self, at: name], !raw.isEmpty {
+            if let raw = req.queryParameter(name), !raw.isEmpty {
                 guard UUID(uuidString: raw) != nil else { throw AppError.validation([name: "must be an id"]) }
                 items.append(URLQueryItem(name: name, value: raw))
                 if let label = names[raw.uppercased()] { caption.append(label) }
             }
         }
-        if let domain = req.query[String.self, at: "domain"], !domain.isEmpty {
+        if let domain = req.queryParameter("domain"), !domain.isEmpty {
             guard ServiceDomain(rawValue: domain) != nil else { throw AppError.validation(["domain": "must be one of it, logistics, equipment"]) }
             items.append(URLQueryItem(name: "domain", value: domain))
         }
-        if let asset = req.query[String.self, at: "asset"]?.trimmingCharacters(in: .whitespaces), !asset.isEmpty {
+        if let asset = req.queryParameter("asset")?.trimmingCharacters(in: .whitespaces), !asset.isEmpty {
             guard asset.count <= 64 else { throw AppError.validation(["asset": "must be at most 64 characters"]) }
             items.append(URLQueryItem(name: "asset", value: asset)); caption.append(asset)
         }
@@ -57,7 +57,7 @@ struct QRLabelPages: RouteCollection {
         let t = base.t, labels = TicketLabels(t: t)
         let lookups = try await req.reference().lookups
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
-        func value(_ name: String) -> String { req.query[String.self, at: name] ?? "" }
+        func value(_ name: String) -> String { req.queryParameter(name) ?? "" }
         let fields = [
             FormField(name: "location", label: t["qr_location"]!, kind: .text, value: value("location"), maxLength: 100, help: t["help_location"]),
             FormField(name: "departmentId", label: t["qr_department"]!, kind: .select,

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import YiweiCore
 
@@ -136,8 +137,7 @@ struct TicketController: RouteCollection {
 
     func listFilters(req: Request) async throws -> [SavedFilterDTO] {
         let user = try req.requireUser()
-        return try await SavedFilter.query(on: req.db).filter(\.$userId == user.id).sort(\.$name).all()
-            .map { SavedFilterDTO(id: $0.id!, name: $0.name, query: $0.query) }
+        return try await SavedFilterService.list(of: user.id, on: req.db)
     }
 
     func saveFilter(req: Request) async throws -> Response {
@@ -155,6 +155,14 @@ enum SavedFilterService {
     /// Only the queue's own query parameters are kept, so a saved filter cannot smuggle anything else.
     static let keys: Set<String> = ["queue", "status", "domain", "priority", "assigneeId", "teamId", "reporterId", "departmentId",
                                     "businessSystemId", "q", "createdFrom", "createdTo"]
+
+    /// A user's saved filters by name, as plain rows (the queue page reads them on every visit).
+    static func list(of userId: UUID, on db: any Database) async throws -> [SavedFilterDTO] {
+        try await (db as! any SQLDatabase).select().columns("id", "name", "query").from(SavedFilter.schema)
+            .where("user_id", .equal, userId).orderBy("name").all()
+            .map { SavedFilterDTO(id: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self),
+                                  query: try $0.decode(column: "query", as: String.self)) }
+    }
 
     static func save(name: String?, query: String?, request: Request) async throws -> SavedFilterDTO {
         let user = try request.requireUser()

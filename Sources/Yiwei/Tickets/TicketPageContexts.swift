@@ -55,15 +55,20 @@ struct TicketRowView: Encodable {
     var dueState: String
 
     init(_ r: TicketRowDTO, labels: TicketLabels, req: Request) {
+        self.init(r, labels: labels, now: req.now, timeZone: req.yiwei.config.timeZone)
+    }
+
+    /// With the moment and the zone read once for all the rows of a page.
+    init(_ r: TicketRowDTO, labels: TicketLabels, now: Date, timeZone: TimeZone) {
         id = r.id.uuidString; number = r.number; title = r.title
         priority = r.priority; priorityLabel = labels.priority(r.priority)
         status = r.status; statusLabel = labels.status(r.status)
         domain = r.domain; domainLabel = labels.domain(r.domain)
         department = r.departmentName ?? ""; system = r.businessSystemName ?? ""
         assignee = r.assigneeName ?? (r.teamName ?? "")
-        created = DisplayTime.short(r.createdAt, req)
+        created = String(DisplayTime.format(r.createdAt, timeZone: timeZone).dropLast(3))
         if let due = r.nextDueAt {
-            let left = due.timeIntervalSince(req.now)
+            let left = due.timeIntervalSince(now)
             let span = labels.duration(abs(left))
             dueText = (left >= 0 ? labels.t["sla_left"]! : labels.t["sla_over"]!).replacingOccurrences(of: "{d}", with: span)
             dueState = left < 0 ? "over" : left < 3600 ? "soon" : "ok"
@@ -75,9 +80,8 @@ struct TicketRowView: Encodable {
 }
 
 extension TicketRowView {
-    /// The desk's table rows, written here rather than in the template: fifty rows of ten cells each cost
-    /// the template engine more than the rest of the request. The markup is the one `tickets/desk.leaf`
-    /// had; every value is escaped as `#()` escapes it.
+    /// The desk's table rows (the rest of the page is `DeskPageHTML`): fifty rows of ten cells each cost the
+    /// template engine more than the rest of the request. Every value is escaped with `HTML.escape`.
     static func deskRowsHTML(_ rows: [TicketRowView], t: [String: String]) -> String {
         func e(_ text: String) -> String { HTML.escape(text) }
         let label = { (key: String) in e(t[key] ?? key) }
@@ -95,7 +99,7 @@ extension TicketRowView {
             html += "    <td data-label=\"\(priority)\" class=\"prio-cell\"><span class=\"badge prio-\(e(r.priority))\">\(e(r.priorityLabel))</span></td>\n"
             html += "    <td data-label=\"\(status)\" class=\"status-cell\"><span class=\"badge status-\(e(r.status))\">\(e(r.statusLabel))</span></td>\n"
             html += "    <td data-label=\"\(department)\" class=\"nowrap\">\(e(r.department))</td>\n"
-            html += "    <td data-label=\"\(system)\">\(e(r.system))</td>\n"
+            html += "    <td data-label=\"\(system)\" class=\"system-cell\">\(e(r.system))</td>\n"
             html += "    <td data-label=\"\(assignee)\" class=\"nowrap\">\(e(r.assignee))</td>\n"
             html += "    <td data-label=\"\(due)\" class=\"nowrap\">"
             if !r.dueText.isEmpty { html += "<span class=\"badge due-\(e(r.dueState))\">\(e(r.dueText))</span>" }
@@ -177,7 +181,8 @@ struct TimelineView: Encodable {
             parts.append(items.joined(separator: "，"))
         }
         if e.type == "created" {
-            parts.append(labels.priority(d["priority"] ?? "") + " · " + labels.channel(d["channel"] ?? ""))
+            // Imported and generated histories may not say through which channel a ticket came.
+            parts.append(labels.priority(d["priority"] ?? "") + (d["channel"].map { " · " + labels.channel($0) } ?? ""))
             if let reason = d["priorityReason"] { parts.append(reason) }
         }
         detail = parts.joined(separator: "  ·  ")
@@ -223,9 +228,9 @@ struct ActionView: Encodable {
     var danger: Bool
 }
 
-/// The ticket page's action forms and timeline, written here rather than in the template (for speed: each action
-/// form asked the template engine about seven flags twice). The markup is the one `tickets/ticket.leaf` had; every
-/// value is escaped as `#()` escapes it, the `<option>` lists come from `HTML.options`.
+/// The ticket page written in Swift rather than with a template: engineers open it dozens of times a day, and the
+/// template engine cost more than its seven queries (each action form alone asked it about seven flags twice).
+/// Every value is escaped with `HTML.escape`; the `<option>` lists come from `HTML.options`.
 enum TicketPageHTML {
     struct Options {
         var domains: String
@@ -288,4 +293,191 @@ struct StepView: Encodable {
     var label: String
     var done: Bool
     var current: Bool
+}
+
+extension TicketPageHTML {
+    /// The whole ticket page, in the shared layout, around its action forms and timeline.
+    static func page(_ c: TicketPages.PageContext) -> String {
+        c.page.document(content: content(c))
+    }
+
+    static func content(_ c: TicketPages.PageContext) -> String {
+        let t = c.page.t, ticket = c.ticket
+        func e(_ text: String) -> String { HTML.escape(text) }
+        func s(_ key: String) -> String { e(t[key] ?? key) }
+        let id = e(ticket.id.uuidString)
+        let csrfField = "<input type=\"hidden\" name=\"_csrf\" value=\"" + e(c.page.csrf) + "\">"
+        let internalBadge = " <span class=\"badge badge-warn\">" + s("comment_internal_badge") + "</span>"
+        var h = ""
+        h.reserveCapacity(c.actionsHTML.utf8.count + c.timelineHTML.utf8.count + 16_000)
+        h += "<div class=\"ticket-head\" data-ticket=\"" + id + "\" data-version=\"" + e(c.version) + "\">\n"
+        h += "  <p class=\"ticket-meta\"><span class=\"mono\">" + e(ticket.number) + "</span> <span class=\"badge badge-" + e(ticket.domain) + "\">"
+            + e(c.domainLabel) + "</span> <span class=\"badge\">" + e(c.kindLabel) + "</span></p>\n"
+        h += "  <h1 class=\"page-title\">" + e(ticket.title) + "</h1>\n"
+        h += "  <p class=\"ticket-state\"><span class=\"badge status-" + e(ticket.status) + "\">" + e(c.statusLabel) + "</span> <span class=\"badge prio-"
+            + e(ticket.priority) + "\">" + e(c.priorityLabel) + "</span>"
+        if let paused = c.pausedText { h += " <span class=\"badge\">" + s("ticket_paused") + " " + e(paused) + "</span>" }
+        h += "</p>\n</div>\n"
+        h += "<div class=\"flash flash-info stale\" hidden data-stale>" + s("ticket_updated_elsewhere") + " <a href=\"/tickets/" + id + "\">" + s("ticket_reload") + "</a></div>\n"
+        if let error = c.error { h += "<div class=\"flash flash-error\" role=\"alert\">" + e(error) + "</div>\n" }
+        if let plan = c.planState {
+            h += "<div class=\"flash " + (ticket.plan?.blocking == true ? "flash-error" : "flash-success") + " plan-card\" role=\"status\"><strong>" + s("plan_title")
+                + "</strong>：" + e(plan)
+            if let text = ticket.plan?.text { h += "<p class=\"prewrap\">" + e(text) + "</p>" }
+            h += "</div>\n"
+        }
+        h += "<div class=\"ticket-layout\">\n<div class=\"ticket-main\">\n"
+
+        // Description, resolution, rating and the facts.
+        h += "  <section class=\"card description-card\">\n    <h2>" + s("ticket_description") + "</h2>\n"
+        h += "    <p class=\"prewrap\">" + e(ticket.description) + "</p>\n"
+        if let reason = ticket.pendingReason { h += "    <p class=\"notice\"><strong>" + s("ticket_pending_reason") + "：</strong>" + e(reason) + "</p>\n" }
+        if let resolution = ticket.resolution {
+            h += "    <div class=\"resolution\"><h3>" + s("ticket_resolution") + "</h3><p class=\"prewrap\">" + e(resolution) + "</p></div>\n"
+        }
+        if let rating = ticket.rating {
+            h += "    <p class=\"notice\"><strong>" + s("ticket_rating") + "：</strong><span class=\"stars\">" + String(rating.score) + " ★</span> "
+                + e(rating.comment ?? "") + "</p>\n"
+        }
+        h += "    <dl class=\"facts two-col\">"
+        for fact in c.facts {
+            h += "<dt>" + e(fact.label) + "</dt><dd>"
+            h += fact.href.map { "<a href=\"" + e($0) + "\">" + e(fact.value) + "</a>" } ?? e(fact.value)
+            h += "</dd>"
+        }
+        h += "</dl>\n  </section>\n\n"
+
+        // Comments.
+        h += "  <section class=\"card\">\n    <h2>" + s("ticket_comments") + "</h2>\n"
+        for comment in c.comments {
+            h += "    <div class=\"comment" + (comment.isInternal ? " internal" : "") + "\">\n"
+            h += "      <span class=\"avatar small\" aria-hidden=\"true\">" + e(comment.initials) + "</span>\n"
+            h += "      <div><p class=\"comment-meta\"><strong>" + e(comment.author) + "</strong> · " + e(comment.at) + (comment.isInternal ? internalBadge : "")
+                + "</p><p class=\"prewrap\">" + e(comment.body) + "</p></div>\n    </div>\n"
+        }
+        h += "    <form method=\"post\" action=\"/tickets/" + id + "/comment\" class=\"form comment-form\">\n      " + csrfField + "\n"
+        h += "      <textarea name=\"body\" rows=\"3\" maxlength=\"5000\" required placeholder=\"" + s("comment_placeholder") + "\" aria-label=\""
+            + s("comment_placeholder") + "\"></textarea>\n      <div class=\"form-actions\">\n"
+        if c.isStaff {
+            h += "        <label class=\"check\"><input type=\"checkbox\" name=\"internal\" value=\"true\"> <span>" + s("comment_internal") + "</span></label>\n"
+        }
+        h += "        <button type=\"submit\" class=\"button primary\">" + s("comment_submit") + "</button>\n      </div>\n    </form>\n  </section>\n\n"
+
+        // Attachments.
+        h += "  <section class=\"card\">\n    <h2>" + s("ticket_attachments") + "</h2>\n"
+        if !c.attachments.isEmpty {
+            h += "    <ul class=\"attachments\">"
+            for a in c.attachments {
+                let href = "/attachments/" + e(a.id)
+                h += "<li>"
+                if a.isImage {
+                    h += "<a href=\"" + href + "\" target=\"_blank\" rel=\"noopener\"><img src=\"" + href + "\" alt=\"" + e(a.name) + "\" loading=\"lazy\"></a>"
+                }
+                h += "<a href=\"" + href + "\">" + e(a.name) + "</a> <span class=\"muted\">" + e(a.size) + "</span>" + (a.isInternal ? internalBadge : "") + "</li>"
+            }
+            h += "</ul>\n"
+        }
+        h += "    <form method=\"post\" action=\"/tickets/" + id + "/attachments\" enctype=\"multipart/form-data\" class=\"inline-form\">\n      " + csrfField + "\n"
+        h += "      <input type=\"file\" name=\"file\" required aria-label=\"" + s("attachment_upload") + "\">\n"
+        if c.isStaff {
+            h += "      <label class=\"check\"><input type=\"checkbox\" name=\"internal\" value=\"true\"> <span>" + s("attachment_internal") + "</span></label>\n"
+        }
+        h += "      <button type=\"submit\" class=\"button\">" + s("attachment_upload") + "</button>\n    </form>\n"
+        h += "    <p class=\"field-help\">" + s("attachment_hint") + "</p>\n  </section>\n\n"
+
+        if c.isStaff {
+            // Links.
+            h += "  <section class=\"card\">\n    <h2>" + s("ticket_links") + "</h2>\n"
+            if !c.links.isEmpty {
+                h += "    <ul class=\"links\">"
+                for l in c.links {
+                    h += "<li><span class=\"muted\">" + e(l.label) + "</span> <a href=\"" + e(l.href) + "\" class=\"mono\">" + e(l.number) + "</a> " + e(l.title)
+                        + " <span class=\"badge\">" + e(l.status) + "</span>\n"
+                    h += "      <form method=\"post\" action=\"/tickets/" + id + "/links/" + e(l.id) + "/delete\" class=\"inline\">" + csrfField
+                        + "<button type=\"submit\" class=\"link-button danger\">✕</button></form></li>"
+                }
+                h += "</ul>\n"
+            }
+            h += "    <form method=\"post\" action=\"/tickets/" + id + "/links\" class=\"inline-form\">\n      " + csrfField + "\n"
+            h += "      <select name=\"type\" aria-label=\"type\">" + HTML.options(c.linkTypes.map { .init(value: $0.value, label: $0.label, selected: false) }) + "</select>\n"
+            h += "      <input name=\"target\" placeholder=\"" + s("link_target") + "\" maxlength=\"64\" required aria-label=\"" + s("link_target") + "\">\n"
+            h += "      <button type=\"submit\" class=\"button\">" + s("link_add") + "</button>\n    </form>\n  </section>\n\n"
+
+            // Work log.
+            h += "  <section class=\"card\">\n    <h2>" + s("ticket_worklogs") + "</h2>\n"
+            if !c.worklogs.isEmpty {
+                h += "    <ul class=\"worklogs\">"
+                for w in c.worklogs {
+                    h += "<li><strong>" + e(w.user) + "</strong> " + String(w.minutes) + " " + s("worklog_minutes") + " · " + e(w.note)
+                        + " <span class=\"muted\">" + e(w.at) + "</span></li>"
+                }
+                h += "</ul>\n"
+            }
+            h += "    <form method=\"post\" action=\"/tickets/" + id + "/worklogs\" class=\"inline-form\">\n      " + csrfField + "\n"
+            h += "      <input name=\"minutes\" type=\"number\" min=\"1\" max=\"1440\" required placeholder=\"" + s("worklog_minutes") + "\" aria-label=\""
+                + s("worklog_minutes") + "\" class=\"short\">\n"
+            h += "      <input name=\"note\" maxlength=\"500\" required placeholder=\"" + s("worklog_note") + "\" aria-label=\"" + s("worklog_note") + "\">\n"
+            h += "      <button type=\"submit\" class=\"button\">" + s("worklog_add") + "</button>\n    </form>\n  </section>\n"
+        }
+        if let outages = c.outages { h += outagePanel(outages, ticketId: id, csrfField: csrfField, s: s) }
+        h += "</div>\n\n<aside class=\"ticket-side\">\n"
+
+        // SLA clocks, actions, timeline.
+        if !c.slaClocks.isEmpty {
+            h += "  <section class=\"card sla-card\">\n    <h2>" + s("sla_title") + "</h2>\n    <ul class=\"sla-clocks\">"
+            for clock in c.slaClocks {
+                h += "<li class=\"sla-" + e(clock.state) + "\"><span class=\"sla-label\">" + e(clock.label) + "</span><span class=\"sla-target\">" + e(clock.target)
+                    + "</span><span class=\"sla-due\">" + e(clock.due) + "</span><span class=\"sla-state\">" + e(clock.stateLabel) + "</span></li>"
+            }
+            h += "</ul>\n"
+            if let explanation = c.slaExplanation { h += "    <p class=\"field-help\">" + e(explanation) + "</p>\n" }
+            h += "  </section>\n"
+        }
+        h += "  <section class=\"card actions\">\n    <h2>" + s("ticket_actions") + "</h2>\n"
+        if c.canGrab {
+            h += "    <form method=\"post\" action=\"/tickets/" + id + "/act\" class=\"action-form\">\n      " + csrfField
+                + "<input type=\"hidden\" name=\"action\" value=\"assign\"><input type=\"hidden\" name=\"assigneeId\" value=\"me\">\n"
+            h += "      <button type=\"submit\" class=\"button wide\">" + s("ticket_action_grab") + "</button>\n    </form>\n"
+        }
+        if c.canToKB {
+            h += "    <form method=\"post\" action=\"/tickets/" + id + "/to-kb\" class=\"action-form\">\n      " + csrfField + "\n"
+            h += "      <button type=\"submit\" class=\"button wide\">" + s("kb_to_article") + "</button>\n      <p class=\"field-help\">" + s("help_kb_to_article")
+                + "</p>\n    </form>\n"
+        }
+        h += c.actionsHTML
+        h += "  </section>\n  <section class=\"card timeline-card\">\n    <h2>" + s("ticket_timeline") + "</h2>\n    <ol class=\"timeline\">\n"
+        h += c.timelineHTML
+        h += "    </ol>\n  </section>\n</aside>\n</div>\n"
+        return h
+    }
+
+    /// The 「停机记录」 panel of an incident: its downtime records and a quick form to record one.
+    private static func outagePanel(_ o: OutagePanel, ticketId id: String, csrfField: String, s: (String) -> String) -> String {
+        func e(_ text: String) -> String { HTML.escape(text) }
+        var h = "  <section class=\"card outage-panel\">\n    <h2>" + s("outage_panel_title") + "</h2>\n"
+        if o.rows.isEmpty {
+            h += "    <p class=\"muted\">" + s("outage_panel_empty") + "</p>\n"
+        } else {
+            h += "    <ul class=\"outage-list\">"
+            for r in o.rows {
+                h += "<li><a href=\"" + e(r.href) + "\">" + e(r.system) + "</a> <span class=\"badge\">" + e(r.kind) + "</span> " + e(r.started) + " – " + e(r.ended)
+                    + " · <strong>" + e(r.minutes) + "</strong></li>"
+            }
+            h += "</ul>\n"
+        }
+        if o.canWrite {
+            h += "    <details class=\"outage-record\"><summary class=\"button small\">" + s("outage_record") + "</summary>\n"
+            h += "    <form method=\"post\" action=\"" + e(o.action) + "\" class=\"inline-form outage-quick\">\n      " + csrfField + "\n"
+            h += "      <input type=\"hidden\" name=\"ticketId\" value=\"" + id + "\">\n      <input type=\"hidden\" name=\"back\" value=\"" + e(o.back) + "\">\n"
+            h += "      <label>" + s("outage_system") + " <select name=\"businessSystemId\">" + HTML.options(o.systems) + "</select></label>\n"
+            h += "      <label>" + s("outage_kind") + " <select name=\"kind\">" + HTML.options(o.kinds) + "</select></label>\n"
+            h += "      <label>" + s("outage_started") + " <input type=\"datetime-local\" name=\"startedAt\" value=\"" + e(o.startedAt) + "\" required></label>\n"
+            h += "      <label>" + s("outage_ended") + " <input type=\"datetime-local\" name=\"endedAt\"></label>\n"
+            h += "      <label class=\"wide\">" + s("outage_description") + " <input name=\"description\" maxlength=\"2000\" required placeholder=\""
+                + s("outage_description_placeholder") + "\"></label>\n"
+            h += "      <button type=\"submit\" class=\"button primary\">" + s("outage_record") + "</button>\n"
+            h += "      <a href=\"" + e(o.newHref) + "\" class=\"link-button\">" + s("outage_more_fields") + "</a>\n    </form>\n    </details>\n"
+        }
+        return h + "  </section>\n"
+    }
 }

@@ -26,51 +26,36 @@ struct TicketPages: RouteCollection {
 
     // MARK: Queues
 
-    struct DeskContext: Encodable {
-        struct Tab: Encodable { var label: String; var href: String; var active: Bool }
-        struct Saved: Encodable { var id: String; var name: String; var href: String }
-        var page: PageBase
-        var tabs: [Tab]
-        var saved: [Saved]
-        var filters: [ListPageContext.Filter]
-        /// The table's rows as HTML (`TicketRowView.deskRowsHTML`), and how many.
-        var rowsHTML: String
-        var rowCount: Int
-        var pager: ListPageContext.Pager
-        var query: String
-        var activeQueue: String
-        /// The bulk bar's engineer `<option>`s (`HTML.options`).
-        var engineers: String
-        var message: String?
-    }
-
-    func desk(req: Request) async throws -> View {
+    func desk(req: Request) async throws -> Response {
         try await renderDesk(req, message: nil)
     }
 
-    private func renderDesk(_ req: Request, message: String?) async throws -> View {
+    /// The queue page, written in Swift (`DeskPageHTML`): with fifty rows it is the page agents keep open all day.
+    private func renderDesk(_ req: Request, message: String?, status: HTTPStatus = .ok) async throws -> Response {
         let user = try await req.require(.workTickets)
         let base = try await PageBase.make(for: req, titleKey: "desk_title")
         let t = base.t, labels = TicketLabels(t: t)
         var filter = try TicketQueries.filter(from: req)
-        let queueParam = req.query[String.self, at: "queue"]
+        let queueParam = req.queryParameter("queue")
         if queueParam == nil { filter.queue = .mine }
         let page = try PageRequest(from: req)
-        let scope = try await TicketScope.of(user, req)
-        let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: try await req.reference(), now: req.now)
+        let reference = try await req.reference()
+        let scope = TicketScope.of(user, reference: reference)
+        let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: reference, now: req.now)
         let active = queueParam ?? "mine"
+        let now = req.now, timeZone = req.yiwei.config.timeZone
         var tabs = TicketQueries.Queue.allCases.map {
-            DeskContext.Tab(label: t["queue_" + $0.rawValue]!, href: "/desk?queue=" + $0.rawValue, active: active == $0.rawValue)
+            DeskPageHTML.Tab(label: t["queue_" + $0.rawValue]!, href: "/desk?queue=" + $0.rawValue, active: active == $0.rawValue)
         }
         tabs.append(.init(label: t["queue_all"]!, href: "/desk?queue=", active: active == ""))
-        let saved = try await SavedFilter.query(on: req.db).filter(\.$userId == user.id).sort(\.$name).all()
-            .map { DeskContext.Saved(id: $0.id!.uuidString, name: $0.name, href: "/desk?" + $0.query) }
+        let saved = try await SavedFilterService.list(of: user.id, on: req.db)
+            .map { DeskPageHTML.Saved(id: $0.id.uuidString, name: $0.name, href: "/desk?" + $0.query) }
         func select(_ name: String, _ label: String, _ pairs: [(String, String)]) -> ListPageContext.Filter {
-            let value = req.query[String.self, at: name] ?? ""
+            let value = req.queryParameter(name) ?? ""
             return .init(name: name, label: label, value: value, options: FormField.options(pairs, selected: [value], allowEmpty: t["filter_all"]!), isSelect: true)
         }
         let filters: [ListPageContext.Filter] = [
-            .init(name: "q", label: t["desk_search"]!, value: req.query[String.self, at: "q"] ?? "", options: [], isSelect: false),
+            .init(name: "q", label: t["desk_search"]!, value: req.queryParameter("q") ?? "", options: [], isSelect: false),
             select("status", t["col_status"]!, TicketStatus.allCases.map { ($0.rawValue, labels.status($0.rawValue)) }),
             select("priority", t["col_priority"]!, Priority.allCases.map { ($0.rawValue, labels.priority($0.rawValue)) }),
             select("domain", t["ticket_domain"]!, ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }),
@@ -78,13 +63,14 @@ struct TicketPages: RouteCollection {
         let keep = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { SavedFilterService.keys.contains($0.name) && !($0.value ?? "").isEmpty }
         var c = URLComponents()
         c.queryItems = keep
-        let engineers = HTML.options(try await req.reference().lookups.staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) })
-        return try await req.view.render("tickets/desk", DeskContext(
-            page: base, tabs: tabs, saved: saved, filters: filters,
-            rowsHTML: TicketRowView.deskRowsHTML(result.items.map { TicketRowView($0, labels: labels, req: req) }, t: t),
+        let engineers = HTML.options(reference.lookups.staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) })
+        let html = DeskPageHTML.page(DeskPageHTML.Content(
+            tabs: tabs, saved: saved, filters: filters,
+            rowsHTML: TicketRowView.deskRowsHTML(result.items.map { TicketRowView($0, labels: labels, now: now, timeZone: timeZone) }, t: t),
             rowCount: result.items.count,
             pager: .init(request: req, page: result.page, per: result.per, total: result.total),
-            query: c.percentEncodedQuery ?? "", activeQueue: active, engineers: engineers, message: message))
+            query: c.percentEncodedQuery ?? "", activeQueue: active, engineers: engineers, message: message), base: base)
+        return HTML.response(html, status: status)
     }
 
     struct BulkForm: Content {
@@ -103,7 +89,7 @@ struct TicketPages: RouteCollection {
             do { _ = try await TicketService.act(UUID(uuidString: raw), body, request: req); ok += 1 } catch is AppError { failed += 1 }
         }
         let text = req.locale.text("desk_bulk_done").replacingOccurrences(of: "{ok}", with: String(ok)).replacingOccurrences(of: "{failed}", with: String(failed))
-        return try await renderDesk(req, message: text).encodeResponse(for: req)
+        return try await renderDesk(req, message: text)
     }
 
     struct FilterForm: Content {
@@ -119,8 +105,8 @@ struct TicketPages: RouteCollection {
             return req.redirect(to: "/desk?" + saved.query, flash: "filter_saved")
         } catch let error as AppError where error.fields != nil {
             let reason = ProblemText.describe(error.fields!, locale: req.locale.code, t: req.yiwei.i18n.strings(req.locale.code))
-            return try await renderDesk(req, message: req.locale.text("error_action_failed").replacingOccurrences(of: "{reason}", with: reason))
-                .encodeResponse(status: error.status, for: req)
+            return try await renderDesk(req, message: req.locale.text("error_action_failed").replacingOccurrences(of: "{reason}", with: reason),
+                                        status: error.status)
         }
     }
 
@@ -203,7 +189,8 @@ struct TicketPages: RouteCollection {
 
     // MARK: The ticket page
 
-    struct PageContext: Encodable {
+    /// What the ticket page shows (`TicketPageHTML.page` writes it).
+    struct PageContext {
         struct Fact: Encodable { var label: String; var value: String; var href: String? }
         struct LinkView: Encodable { var id: String; var label: String; var number: String; var title: String; var href: String; var status: String }
         struct WorkLogView: Encodable { var user: String; var minutes: Int; var note: String; var at: String }
@@ -249,10 +236,10 @@ struct TicketPages: RouteCollection {
         let (ticket, _, _) = try await req.visibleTicket(req.parameters.get("ticketId", as: UUID.self))
         // Reporters follow their tickets in the portal, which shows only what concerns them.
         if !user.seesInternal { return req.redirect(to: "/portal/tickets/\(ticket.id!)") }
-        return try await renderPage(req, ticket: ticket, error: nil).encodeResponse(for: req)
+        return try await renderPage(req, ticket: ticket, error: nil)
     }
 
-    func renderPage(_ req: Request, ticket: Ticket, error: String?, status: HTTPStatus = .ok) async throws -> View {
+    func renderPage(_ req: Request, ticket: Ticket, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
         let base = try PageBase.make(for: req, title: ticket.number + " " + ticket.title)
         let t = base.t, labels = TicketLabels(t: t)
@@ -335,7 +322,7 @@ struct TicketPages: RouteCollection {
             allTeams: HTML.options(lookups.teams.map { .init(value: $0.0.uuidString, label: labels.domain($0.2) + " / " + $0.1, selected: false) }),
             engineers: HTML.options(lookups.staff.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.assigneeId) }),
             priorities: HTML.options(Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) }))
-        return try await req.view.render("tickets/ticket", PageContext(
+        return HTML.response(TicketPageHTML.page(PageContext(
             page: base, ticket: dto, statusLabel: labels.status(dto.status), priorityLabel: labels.priority(dto.priority),
             domainLabel: labels.domain(dto.domain), kindLabel: labels.kind(dto.kind), facts: facts.filter { !$0.value.isEmpty },
             actionsHTML: TicketPageHTML.actions(actions, ticketId: ticket.id!.uuidString, csrf: base.csrf, t: t, options: options),
@@ -349,7 +336,7 @@ struct TicketPages: RouteCollection {
             pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil,
             slaClocks: slaClocks, slaExplanation: slaExplanation,
             planState: dto.plan.map { $0.blocking ? ($0.text == nil ? t["plan_blocking"]! : t["plan_waiting"]!) : t["plan_approved"]! },
-            outages: outagePanel))
+            outages: outagePanel)), status: status)
     }
 
     struct VersionDTO: Content { var version: String }
@@ -370,7 +357,7 @@ struct TicketPages: RouteCollection {
             let (ticket, _, _) = try await req.visibleTicket(id)
             let reason = error.fields.map { ProblemText.describe($0, locale: req.locale.code, t: req.yiwei.i18n.strings(req.locale.code)) } ?? ""
             let text = req.locale.text("error_action_failed").replacingOccurrences(of: "{reason}", with: reason.isEmpty ? error.message : reason)
-            return try await renderPage(req, ticket: ticket, error: text).encodeResponse(status: error.status, for: req)
+            return try await renderPage(req, ticket: ticket, error: text, status: error.status)
         }
     }
 

@@ -118,29 +118,29 @@ enum TicketQueries {
         var v = Validator()
         var f = Filter()
         let user = try req.requireUser()
-        if let raw = req.query[String.self, at: "queue"], !raw.isEmpty {
+        if let raw = req.queryParameter("queue"), !raw.isEmpty {
             if let queue = Queue(rawValue: raw) { f.queue = queue } else { v.add("queue", "must be one of mine, unassigned, open, resolved, visit, soon, overdue") }
         }
-        if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
+        if let raw = req.queryParameter("status"), !raw.isEmpty {
             for part in raw.split(separator: ",") {
                 if let s = TicketStatus(rawValue: String(part)) { f.statuses.append(s) } else { v.add("status", "unknown status \(part)") }
             }
         }
-        f.domain = v.oneOf("domain", req.query[String.self, at: "domain"], ServiceDomain.self, required: false)
-        if let raw = req.query[String.self, at: "priority"], !raw.isEmpty {
+        f.domain = v.oneOf("domain", req.queryParameter("domain"), ServiceDomain.self, required: false)
+        if let raw = req.queryParameter("priority"), !raw.isEmpty {
             for part in raw.split(separator: ",") {
                 if let p = Priority(rawValue: String(part)) { f.priorities.append(p) } else { v.add("priority", "unknown priority \(part)") }
             }
         }
-        let assignee = req.query[String.self, at: "assigneeId"]
+        let assignee = req.queryParameter("assigneeId")
         f.assigneeId = assignee == "me" ? user.id : v.uuid("assigneeId", assignee)
-        f.teamId = v.uuid("teamId", req.query[String.self, at: "teamId"])
-        f.reporterId = v.uuid("reporterId", req.query[String.self, at: "reporterId"])
-        f.departmentId = v.uuid("departmentId", req.query[String.self, at: "departmentId"])
-        f.businessSystemId = v.uuid("businessSystemId", req.query[String.self, at: "businessSystemId"])
-        f.q = v.text("q", req.query[String.self, at: "q"], required: false, max: 100)
-        f.createdFrom = v.dayOrInstant("createdFrom", req.query[String.self, at: "createdFrom"], timeZone: req.yiwei.config.timeZone)
-        f.createdTo = v.dayOrInstant("createdTo", req.query[String.self, at: "createdTo"], timeZone: req.yiwei.config.timeZone, endOfDay: true)
+        f.teamId = v.uuid("teamId", req.queryParameter("teamId"))
+        f.reporterId = v.uuid("reporterId", req.queryParameter("reporterId"))
+        f.departmentId = v.uuid("departmentId", req.queryParameter("departmentId"))
+        f.businessSystemId = v.uuid("businessSystemId", req.queryParameter("businessSystemId"))
+        f.q = v.text("q", req.queryParameter("q"), required: false, max: 100)
+        f.createdFrom = v.dayOrInstant("createdFrom", req.queryParameter("createdFrom"), timeZone: req.yiwei.config.timeZone)
+        f.createdTo = v.dayOrInstant("createdTo", req.queryParameter("createdTo"), timeZone: req.yiwei.config.timeZone, endOfDay: true)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
         return f
     }
@@ -225,11 +225,11 @@ enum TicketQueries {
             .orderBy("created_at", .descending).orderBy("number", .descending)
             .limit(page.per).offset(page.offset).all()
         let items = try rows.map { row -> TicketRowDTO in
-            func uuid(_ c: String) throws -> UUID? { try row.decode(column: c, as: UUID?.self) }
+            func uuid(_ c: String) throws -> UUID? { try row.decodeOptional(c, as: UUID.self) }
             let status = try row.decode(column: "status", as: String.self)
             let statusValue = TicketStatus(rawValue: status) ?? .new
-            let responseDue = try row.decode(column: "response_due_at", as: Date?.self)
-            let resolveDue = try row.decode(column: "resolve_due_at", as: Date?.self)
+            let responseDue = try row.decodeOptional("response_due_at", as: Date.self)
+            let resolveDue = try row.decodeOptional("resolve_due_at", as: Date.self)
             return TicketRowDTO(
                 id: try row.decode(column: "id", as: UUID.self), number: try row.decode(column: "number", as: String.self),
                 domain: try row.decode(column: "domain", as: String.self), kind: try row.decode(column: "kind", as: String.self),

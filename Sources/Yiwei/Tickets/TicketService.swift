@@ -486,13 +486,19 @@ enum TicketService {
     }
 
     /// The comments of a ticket the user may see (internal ones for staff only), authors named from memory.
+    /// Read as plain rows (the ticket page reads comments, attachments, links and work logs on every visit).
     static func comments(of ticket: Ticket, user: CurrentUser, request: Request) async throws -> [CommentDTO] {
-        var query = TicketComment.query(on: request.db).filter(\.$ticketId == ticket.id!)
-        if !user.seesInternal { query = query.filter(\.$isInternal == false) }
-        let comments = try await query.sort(\.$createdAt).all()
+        let onlyPublic: SQLQueryString = user.seesInternal ? "" : " AND \"internal\" = \(bind: false)"
+        let rows = try await (request.db as! any SQLDatabase).raw("""
+            SELECT id, author_id, body, "internal", created_at FROM ticket_comments WHERE ticket_id = \(bind: ticket.id!)\(onlyPublic) ORDER BY created_at
+            """).all()
         let users = try await request.reference().users
-        return comments.map { CommentDTO(id: $0.id!, authorId: $0.authorId, authorName: users[$0.authorId]?.displayName ?? "", body: $0.body,
-                                         internal: $0.isInternal, createdAt: $0.createdAt) }
+        return try rows.map { row in
+            let author = try row.decode(column: "author_id", as: UUID.self)
+            return CommentDTO(id: try row.decode(column: "id", as: UUID.self), authorId: author, authorName: users[author]?.displayName ?? "",
+                              body: try row.decode(column: "body", as: String.self), internal: try row.decode(column: "internal", as: Bool.self),
+                              createdAt: try row.decode(column: "created_at", as: Date.self))
+        }
     }
 
     static func rate(_ id: UUID?, _ body: RatingRequest, request: Request) async throws -> TicketDTO {
@@ -528,8 +534,16 @@ enum TicketService {
 
     static func links(_ ticket: Ticket, on db: any Database) async throws -> [LinkDTO] {
         let id = try ticket.requireID()
-        let outgoing = try await TicketLink.query(on: db).filter(\.$ticketId == id).all()
-        let incoming = try await TicketLink.query(on: db).filter(\.$targetId == id).all()
+        struct Link { var id: UUID; var ticketId: UUID; var targetId: UUID; var type: String }
+        // Both directions in one statement, as plain rows: this ticket's links first, then those pointing at it.
+        let all = try await (db as! any SQLDatabase).raw("""
+            SELECT id, ticket_id, target_id, type FROM ticket_links WHERE ticket_id = \(bind: id) OR target_id = \(bind: id) ORDER BY created_at, id
+            """).all().map { row in
+                Link(id: try row.decode(column: "id", as: UUID.self), ticketId: try row.decode(column: "ticket_id", as: UUID.self),
+                     targetId: try row.decode(column: "target_id", as: UUID.self), type: try row.decode(column: "type", as: String.self))
+            }
+        let outgoing = all.filter { $0.ticketId == id }
+        let incoming = all.filter { $0.targetId == id }
         let others = Array(Set(outgoing.map(\.targetId) + incoming.map(\.ticketId)))
         var tickets: [UUID: (number: String, title: String, status: String)] = [:]
         if !others.isEmpty {
@@ -541,8 +555,8 @@ enum TicketService {
             }
         }
         var result: [LinkDTO] = []
-        for link in outgoing { if let t = tickets[link.targetId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "outgoing", ticketId: link.targetId, number: t.number, title: t.title, status: t.status)) } }
-        for link in incoming { if let t = tickets[link.ticketId] { result.append(LinkDTO(id: link.id!, type: link.type, direction: "incoming", ticketId: link.ticketId, number: t.number, title: t.title, status: t.status)) } }
+        for link in outgoing { if let t = tickets[link.targetId] { result.append(LinkDTO(id: link.id, type: link.type, direction: "outgoing", ticketId: link.targetId, number: t.number, title: t.title, status: t.status)) } }
+        for link in incoming { if let t = tickets[link.ticketId] { result.append(LinkDTO(id: link.id, type: link.type, direction: "incoming", ticketId: link.ticketId, number: t.number, title: t.title, status: t.status)) } }
         return result
     }
 
@@ -620,9 +634,15 @@ enum TicketService {
     }
 
     static func workLogs(of ticket: Ticket, request: Request) async throws -> [WorkLogDTO] {
-        let logs = try await TicketWorkLog.query(on: request.db).filter(\.$ticketId == ticket.id!).sort(\.$createdAt).all()
+        let rows = try await (request.db as! any SQLDatabase).raw("""
+            SELECT id, user_id, minutes, note, created_at FROM ticket_work_logs WHERE ticket_id = \(bind: ticket.id!) ORDER BY created_at
+            """).all()
         let users = try await request.reference().users
-        return logs.map { WorkLogDTO(id: $0.id!, userId: $0.userId, userName: users[$0.userId]?.displayName ?? "", minutes: $0.minutes, note: $0.note,
-                                     createdAt: $0.createdAt) }
+        return try rows.map { row in
+            let user = try row.decode(column: "user_id", as: UUID.self)
+            return WorkLogDTO(id: try row.decode(column: "id", as: UUID.self), userId: user, userName: users[user]?.displayName ?? "",
+                              minutes: try row.decode(column: "minutes", as: Int.self), note: try row.decode(column: "note", as: String.self),
+                              createdAt: try row.decode(column: "created_at", as: Date.self))
+        }
     }
 }

@@ -34,6 +34,88 @@ struct FastPathTests {
         }
     }
 
+    @Test("a new ticket, its timeline events and its audit row get time-ordered ids of the moment they are written")
+    func timeOrderedIds() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            // The ids follow the real clock (where rows land in the index), not the hospital clock tests move.
+            let before = UInt64(Date().timeIntervalSince1970 * 1000)
+            let t = try await h.report()
+            let after = UInt64(Date().timeIntervalSince1970 * 1000) + 1
+            let sql = env.app.db as! any SQLDatabase
+            let events = try await sql.select().column("id").from(TicketEvent.schema).where("ticket_id", .equal, t.id).all()
+                .map { try $0.decode(column: "id", as: UUID.self) }
+            let audit = try await sql.select().column("id").from(AuditEntry.schema).where("entity_id", .equal, t.id.uuidString).all()
+                .map { try $0.decode(column: "id", as: UUID.self) }
+            #expect(events.count >= 2 && audit.count == 1)
+            for id in [t.id] + events + audit {
+                let ms = try #require(id.version7Milliseconds, "\(id) is not a version 7 id")
+                #expect(ms >= before && ms <= after)
+            }
+        }
+    }
+
+    @Test("the background checkpointer copies the write-ahead log into the database file beside the writer (SQLite)")
+    func walCheckpointer() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let checkpointer = try await WALCheckpointer.open(env.app)
+            guard env.app.yiwei.databaseKind == .sqlite else {
+                #expect(checkpointer == nil) // PostgreSQL has no write-ahead log of ours to fold back
+                return
+            }
+            let c = try #require(checkpointer)
+            _ = try await h.report()
+            // Nobody reads an old snapshot here, so the passive checkpoint copies every frame of the log.
+            let first = try await c.run()
+            #expect(first.logFrames > 0)
+            #expect(first.checkpointed == first.logFrames)
+            // Nothing new: nothing to copy, and the log is reported as it stands.
+            let idle = try await c.run()
+            #expect(idle.checkpointed == idle.logFrames)
+            // The next report restarts the log from its beginning (everything in it is in the database file)
+            // and is read back from the database like any other.
+            let t = try await h.report(title: "检查点之后的报修")
+            let after = try await c.run()
+            #expect(after.checkpointed == after.logFrames)
+            #expect(after.logFrames > 0 && after.logFrames < first.logFrames)
+            #expect(try await h.get(t, h.nurse.token).status == .ok)
+            await c.close()
+        }
+    }
+
+    @Test("HTML escaping: the five characters, control characters dropped, clean text returned as it is")
+    func htmlEscape() {
+        #expect(HTML.escape("医维 HIS 登录") == "医维 HIS 登录")
+        #expect(HTML.escape("<b>\"急\" & 'A'</b>") == "&lt;b&gt;&quot;急&quot; &amp; &#39;A&#39;&lt;/b&gt;")
+        // Tab and newline stay; other control characters (here BEL and CR) go; multi-byte characters are untouched.
+        #expect(HTML.escape("a\u{07}b\tc\r\nd放射科<") == "ab\tc\nd放射科&lt;")
+        #expect(HTML.escape("") == "")
+        #expect(HTML.escape("\u{1F600}&") == "\u{1F600}&amp;")
+    }
+
+    @Test("query parameters read once per request give what Vapor's decoder gives")
+    func queryParameters() async throws {
+        try await withYiwei { env in
+            let app = env.app
+            func request(_ query: String) -> Request {
+                Request(application: app, method: .GET, url: URI(string: "/desk?" + query), on: app.eventLoopGroup.next())
+            }
+            let cases = ["q=%E6%89%93%E5%8D%B0%E6%9C%BA+%E5%8D%A1%E7%BA%B8&status=new,accepted", "q=a&q=b", "q=&status", "q=%ZZ&page=2",
+                         "ids%5B%5D=1&per=5", "x=1=2"]
+            for query in cases {
+                let fast = request(query), vapor = request(query)
+                for name in ["q", "status", "page", "per", "ids", "x", "missing"] {
+                    #expect(fast.queryParameter(name) == vapor.query[String.self, at: name], "\(query) \(name)")
+                }
+            }
+            // Hand-checked: plus is a space, percent-encoding is decoded, the last repeated value wins.
+            #expect(request(cases[0]).queryParameter("q") == "打印机 卡纸")
+            #expect(request(cases[1]).queryParameter("q") == "b")
+            #expect(request(cases[5]).queryParameter("x") == "1=2")
+        }
+    }
+
     @Test("instants shown in the hospital's zone by arithmetic read exactly as `DateFormatter` writes them")
     func displayTime() throws {
         for zone in ["Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata"] {

@@ -44,6 +44,58 @@ struct TicketPagesTests {
         }
     }
 
+    @Test("the workbench and the ticket page, written in Swift, sit in the shared layout and escape what people type")
+    func swiftPages() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            let t = try await h.report(title: "CT<影像> & \"慢\"")
+            let other = try await h.report(title: "另一张")
+            let engineer = try await browser(env, "liming")
+            try await engineer.get("/desk")
+            let saved = try await engineer.post("/desk/filters", [("name", "夜班<急>&\"A\""), ("query", "queue=open&q=<x>")])
+            #expect(saved.status == .seeOther)
+            let desk = try await engineer.get("/desk?queue=open&q=" + "<x>\"".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            let body = desk.body.string
+            #expect(desk.status == .ok)
+            #expect(desk.headers.contentType == .html)
+            // The layout: document head, the user menu, the sidebar, the footer.
+            #expect(body.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>"))
+            #expect(body.contains("<title>工单台 · 医维</title>"))
+            #expect(body.contains("<span class=\"user-name\">测试liming</span>"))
+            #expect(body.contains("<a href=\"/desk\" class=\"active\" aria-current=\"page\">"))
+            #expect(body.hasSuffix("</main>\n</body>\n</html>\n"))
+            // The queue page: the active tab, the saved filter's chip, the search box keeping what was typed.
+            #expect(body.contains("<a href=\"/desk?queue=open\" class=\"active\" aria-current=\"page\">全部未关闭</a>"))
+            #expect(body.contains("<a href=\"/desk?queue=open&amp;q=%3Cx%3E\">夜班&lt;急&gt;&amp;&quot;A&quot;</a>"))
+            #expect(body.contains("<input type=\"search\" name=\"q\" value=\"&lt;x&gt;&quot;\" maxlength=\"100\" data-search>"))
+            #expect(!body.contains("<x>") && !body.contains("夜班<急>"))
+            let all = try await engineer.get("/desk?queue=open").body.string
+            #expect(all.contains("<a href=\"/tickets/\(t.id)\">CT&lt;影像&gt; &amp; &quot;慢&quot;</a>"))
+
+            // The ticket page: title, facts, a comment, a work log and a link, each escaped.
+            try await engineer.get("/tickets/\(t.id)")
+            #expect(try await engineer.post("/tickets/\(t.id)/comment", [("body", "换<b>硒鼓</b>")]).status == .seeOther)
+            try await engineer.get("/tickets/\(t.id)")
+            #expect(try await engineer.post("/tickets/\(t.id)/worklogs", [("minutes", "25"), ("note", "现场<检查>")]).status == .seeOther)
+            try await engineer.get("/tickets/\(t.id)")
+            #expect(try await engineer.post("/tickets/\(t.id)/links", [("type", "caused_by"), ("target", other.number)]).status == .seeOther)
+            let page = try await engineer.get("/tickets/\(t.id)")
+            let html = page.body.string
+            #expect(page.status == .ok)
+            #expect(html.contains("<title>\(t.number) CT&lt;影像&gt; &amp; &quot;慢&quot; · 医维</title>"))
+            #expect(html.contains("<h1 class=\"page-title\">CT&lt;影像&gt; &amp; &quot;慢&quot;</h1>"))
+            #expect(html.contains("<div class=\"ticket-head\" data-ticket=\"\(t.id)\" data-version=\""))
+            #expect(html.contains("<dt>报修人</dt><dd>测试hushi</dd>"))
+            #expect(html.contains("<p class=\"prewrap\">换&lt;b&gt;硒鼓&lt;/b&gt;</p>"))
+            #expect(html.contains("<li><strong>测试liming</strong> 25 分钟 · 现场&lt;检查&gt; <span class=\"muted\">"))
+            #expect(html.contains("<a href=\"/tickets/\(other.id)\" class=\"mono\">\(other.number)</a> 另一张 <span class=\"badge\">"))
+            #expect(html.contains("<form method=\"post\" action=\"/tickets/\(t.id)/comment\" class=\"form comment-form\">"))
+            #expect(html.contains("<ol class=\"timeline\">"))
+            #expect(!html.contains("<b>硒鼓") && !html.contains("<检查>") && !html.contains("CT<影像>"))
+            #expect(html.hasSuffix("</main>\n</body>\n</html>\n"))
+        }
+    }
+
     @Test("actions on the ticket page: a refused action keeps the page and says why in Chinese")
     func ticketPageActions() async throws {
         try await withYiwei { env in
