@@ -24,7 +24,7 @@ public final class WALCheckpointer: Sendable {
 
     private let connection: SQLiteConnection
     private let threadPool: NIOThreadPool
-    private let task = NIOLockedValueBox<RepeatedTask?>(nil)
+    private let task = NIOLockedValueBox<(repeated: RepeatedTask, loop: any EventLoop)?>(nil)
 
     private init(connection: SQLiteConnection, threadPool: NIOThreadPool) {
         self.connection = connection
@@ -36,9 +36,14 @@ public final class WALCheckpointer: Sendable {
         guard case .sqlite(let path) = app.yiwei.config.database else { return nil }
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool, logger: app.logger,
-                                                         on: app.eventLoopGroup.next())
-        return WALCheckpointer(connection: connection, threadPool: pool)
+        do {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool, logger: app.logger,
+                                                             on: app.eventLoopGroup.next())
+            return WALCheckpointer(connection: connection, threadPool: pool)
+        } catch {
+            try? await pool.shutdownGracefully()
+            throw error
+        }
     }
 
     /// Starts checkpointing every `interval` while the server runs; stops and closes at shutdown.
@@ -51,7 +56,7 @@ public final class WALCheckpointer: Sendable {
                 do { try await checkpointer.run() } catch { logger.warning("WAL checkpoint: \(String(reflecting: error))") }
             }
         }
-        checkpointer.task.withLockedValue { $0 = repeated }
+        checkpointer.task.withLockedValue { $0 = (repeated, loop) }
         app.lifecycle.use(Shutdown(checkpointer: checkpointer))
     }
 
@@ -64,7 +69,12 @@ public final class WALCheckpointer: Sendable {
     }
 
     func close() async {
-        task.withLockedValue { $0?.cancel(); $0 = nil }
+        // Stop the timer and wait for a checkpoint already under way, so none reaches a closed connection.
+        if let running = task.withLockedValue({ current -> (repeated: RepeatedTask, loop: any EventLoop)? in defer { current = nil }; return current }) {
+            let stopped = running.loop.makePromise(of: Void.self)
+            running.repeated.cancel(promise: stopped)
+            try? await stopped.futureResult.get()
+        }
         try? await connection.close()
         try? await threadPool.shutdownGracefully()
     }
