@@ -26,7 +26,12 @@ enum DisplayTime {
 
     /// To the minute, for queues, timelines and comments where seconds are noise.
     static func short(_ date: Date?, _ req: Request) -> String {
-        String(format(date, req).dropLast(3))
+        guard let date else { return "" }
+        return short(date, timeZone: req.yiwei.config.timeZone)
+    }
+
+    static func short(_ date: Date, timeZone: TimeZone) -> String {
+        String(format(date, timeZone: timeZone).dropLast(3))
     }
 
     static func format(_ iso: String, _ req: Request) -> String {

@@ -45,7 +45,7 @@ struct PageBase: Encodable {
     var leafStrings: LeafData = .dictionary([:])
 
     private enum CodingKeys: String, CodingKey {
-        case title, t, lang, user, navHTML, csrf, flash, path, otherLocale, otherLocaleLabel, unread, layoutTop, layoutBottom
+        case title, t, lang, csrf, otherLocale, otherLocaleLabel, layoutTop, layoutBottom
     }
 
     /// Encoded by hand only to hand the templates the prepared strings instead of encoding a thousand of
@@ -55,14 +55,10 @@ struct PageBase: Encodable {
         try c.encode(title, forKey: .title)
         try c.encode(PreparedStrings(strings: t, leafData: leafStrings), forKey: .t)
         try c.encode(lang, forKey: .lang)
-        try c.encodeIfPresent(user, forKey: .user)
-        try c.encode(navHTML, forKey: .navHTML)
         try c.encode(csrf, forKey: .csrf)
-        try c.encodeIfPresent(flash, forKey: .flash)
-        try c.encode(path, forKey: .path)
         try c.encode(otherLocale, forKey: .otherLocale)
         try c.encode(otherLocaleLabel, forKey: .otherLocaleLabel)
-        try c.encode(unread, forKey: .unread)
+        // The user chip, sidebar, flash and bell are in the layout's halves; no template reads them on their own.
         try c.encode(layoutTop(), forKey: .layoutTop)
         try c.encode(layoutBottom(), forKey: .layoutBottom)
     }

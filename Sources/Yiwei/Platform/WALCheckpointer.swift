@@ -11,10 +11,10 @@ import Vapor
 /// commit — and every request waiting in its group (`WriteGate`) — then waits while ~40 MB are copied into the
 /// database and the disk is synced. Here a connection of its own, on a thread of its own, runs a passive checkpoint
 /// twice a second, so the log is copied back in steps beside the writer and commits only append to it (every 100 ms
-/// cost more throughput: a page changed by many commits is copied once per checkpoint). A passive checkpoint never blocks readers or the writer, and with nothing new in the log it does nothing
-/// (no sync); the connections' `wal_autocheckpoint` stays as the backstop should this one fall behind. What a
-/// commit guarantees does not change (docs/database.md): the log is written the same way, only who copies it back
-/// differs.
+/// cost more throughput: a page changed by many commits is copied once per checkpoint). A passive checkpoint never
+/// blocks readers or the writer, and with nothing new in the log it does nothing (no sync); the connections'
+/// `wal_autocheckpoint` stays as the backstop should this one fall behind. What a commit guarantees does not change
+/// (docs/database.md): the log is written the same way, only who copies it back differs.
 public final class WALCheckpointer: Sendable {
     struct Result: Equatable, Sendable {
         /// Frames in the log, and how many of them are now in the database file.

@@ -66,7 +66,7 @@ struct TicketRowView: Encodable {
         domain = r.domain; domainLabel = labels.domain(r.domain)
         department = r.departmentName ?? ""; system = r.businessSystemName ?? ""
         assignee = r.assigneeName ?? (r.teamName ?? "")
-        created = String(DisplayTime.format(r.createdAt, timeZone: timeZone).dropLast(3))
+        created = DisplayTime.short(r.createdAt, timeZone: timeZone)
         if let due = r.nextDueAt {
             let left = due.timeIntervalSince(now)
             let span = labels.duration(abs(left))
