@@ -10,12 +10,16 @@ import Vapor
 public func configure(_ app: Application, config: AppConfig, clock: AppClock = AppClock(), databaseSchema: String? = nil) async throws {
     let resources = try ResourcePaths.locate(configured: config.resourcesDirectory)
     let kind: DatabaseKind
+    var lane: WriterLane?
     switch config.database {
     case .sqlite(let path):
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         kind = .sqlite
+        let writer = WriterLane(path: path, logger: app.logger)
+        app.lifecycle.use(WriterLane.Shutdown(lane: writer))
+        lane = writer
     case .postgres(let url):
         var pg = try SQLPostgresConfiguration(url: url)
         if let databaseSchema { pg.searchPath = [databaseSchema] }
@@ -24,7 +28,7 @@ public func configure(_ app: Application, config: AppConfig, clock: AppClock = A
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: DatabasePool.postgresConnectionsPerLoop, sqlLogLevel: .debug), as: .psql)
         kind = .postgres
     }
-    app.yiwei = YiweiServices(config: config, clock: clock, writeGate: WriteGate(), databaseKind: kind,
+    app.yiwei = YiweiServices(config: config, clock: clock, writeGate: WriteGate(lane: lane), databaseKind: kind,
                               resources: resources, i18n: try I18n(directory: resources.locales))
 
     app.http.server.configuration.hostname = config.host
@@ -70,6 +74,7 @@ func prepareDatabase(_ app: Application, schema: String?) async throws {
             let db = app.databases.database(.sqlite, logger: app.logger, on: loop)! as! any SQLDatabase
             for pragma in SQLiteSettings.connectionPragmas { _ = try await db.raw("\(unsafeRaw: pragma)").all() }
         }
+        try await app.yiwei.writeGate.lane?.prepare()
     case .postgres:
         if let schema {
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()

@@ -10,7 +10,8 @@ import SQLKit
 /// an advisory lock, so several instances keep one chain). Writes that arrive while another is running wait
 /// together and then run as one transaction, each inside its own savepoint: one that fails is rolled back to
 /// its savepoint and answered with its error, the others commit together, and nobody is answered before the
-/// commit. Under load this turns a commit per ticket into a commit per batch.
+/// commit. Under load this turns a commit per ticket into a commit per batch. On SQLite the writes run in the
+/// writer's own lane (`WriterLane`): its connection, event loop and SQLite thread.
 public final class WriteGate: Sendable {
     /// At most this many writes share one transaction (a batch's latency is the sum of its writes).
     static let maxBatch = 64
@@ -35,10 +36,12 @@ public final class WriteGate: Sendable {
     }
     var stats: Stats { state.withLockedValue { $0.stats } }
     private let state = NIOLockedValueBox(State())
+    let lane: WriterLane?
 
-    public init() {}
+    init(lane: WriterLane? = nil) { self.lane = lane }
 
     /// Runs `body` in a transaction (shared with the writes waiting at the same moment); returns after the commit.
+    /// `db` is the database to write to unless the gate has a lane of its own.
     func run<T: Sendable>(on db: any Database, reference: ReferenceCache, affectsReference: Bool, group: WriteGroup? = nil,
                           _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
@@ -49,7 +52,12 @@ public final class WriteGate: Sendable {
                 s.draining = true
                 return true
             }
-            if start { Task { await self.drain(on: db, reference: reference) } }
+            guard start else { return }
+            if let lane {
+                Task(executorPreference: lane.executor) { await self.drain(on: lane.database, reference: reference) }
+            } else {
+                Task { await self.drain(on: db, reference: reference) }
+            }
         }
         return result as! T
     }
@@ -76,57 +84,60 @@ public final class WriteGate: Sendable {
         do {
             try await AuditBuffer.$current.withValue(audit) {
                 try await db.transaction { tx in
-                    results.withLockedValue { $0 = Array(repeating: nil, count: batch.count) }
-                    if batch.count == 1 {
-                        // Alone: the transaction itself is the savepoint.
-                        let value = try await batch[0].body(tx)
-                        try await audit.flush(on: tx)
-                        results.withLockedValue { $0[0] = .success(value) }
-                        return
-                    }
-                    let sql = tx as! any SQLDatabase
-                    /// Runs `work` in a savepoint; on failure rolls it (and its audit rows) back and returns the error.
-                    func attempt(_ work: () async throws -> Void) async throws -> (any Error)? {
-                        let mark = audit.count
-                        try await sql.raw("SAVEPOINT yiwei_write").run()
-                        do {
-                            try await work()
-                            try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
-                            return nil
-                        } catch {
-                            try await sql.raw("ROLLBACK TO SAVEPOINT yiwei_write").run()
-                            try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
-                            audit.truncate(to: mark)
-                            return error
+                    // Fluent runs a transaction in a task of its own: back to the lane's thread for the chain of statements.
+                    try await withTaskExecutorPreference(self.lane?.executor) {
+                        results.withLockedValue { $0 = Array(repeating: nil, count: batch.count) }
+                        if batch.count == 1 {
+                            // Alone: the transaction itself is the savepoint.
+                            let value = try await batch[0].body(tx)
+                            try await audit.flush(on: tx)
+                            results.withLockedValue { $0[0] = .success(value) }
+                            return
                         }
-                    }
-                    func runAlone(_ index: Int) async throws {
-                        var value: (any Sendable)?
-                        let failure = try await attempt { value = try await batch[index].body(tx) }
-                        results.withLockedValue { $0[index] = failure.map { .failure($0) } ?? .success(value!) }
-                    }
-                    var index = 0
-                    while index < batch.count {
-                        // Writes of one kind side by side run together (`WriteGroup`); if that fails, each alone.
-                        guard let group = batch[index].group else { try await runAlone(index); index += 1; continue }
-                        var end = index + 1
-                        while end < batch.count, batch[end].group?.key == group.key { end += 1 }
-                        if end - index > 1 {
-                            var values: [any Sendable] = []
-                            let payloads = batch[index..<end].map { $0.group!.payload }
-                            let failure = try await attempt { values = try await group.run(payloads, tx) }
-                            if failure == nil, values.count == end - index {
-                                results.withLockedValue { for (offset, value) in values.enumerated() { $0[index + offset] = .success(value) } }
-                                grouped.withLockedValue { $0 += end - index }
-                                index = end
-                                continue
+                        let sql = tx as! any SQLDatabase
+                        /// Runs `work` in a savepoint; on failure rolls it (and its audit rows) back and returns the error.
+                        func attempt(_ work: () async throws -> Void) async throws -> (any Error)? {
+                            let mark = audit.count
+                            try await sql.raw("SAVEPOINT yiwei_write").run()
+                            do {
+                                try await work()
+                                try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
+                                return nil
+                            } catch {
+                                try await sql.raw("ROLLBACK TO SAVEPOINT yiwei_write").run()
+                                try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
+                                audit.truncate(to: mark)
+                                return error
                             }
                         }
-                        for alone in index..<end { try await runAlone(alone) }
-                        index = end
+                        func runAlone(_ index: Int) async throws {
+                            var value: (any Sendable)?
+                            let failure = try await attempt { value = try await batch[index].body(tx) }
+                            results.withLockedValue { $0[index] = failure.map { .failure($0) } ?? .success(value!) }
+                        }
+                        var index = 0
+                        while index < batch.count {
+                            // Writes of one kind side by side run together (`WriteGroup`); if that fails, each alone.
+                            guard let group = batch[index].group else { try await runAlone(index); index += 1; continue }
+                            var end = index + 1
+                            while end < batch.count, batch[end].group?.key == group.key { end += 1 }
+                            if end - index > 1 {
+                                var values: [any Sendable] = []
+                                let payloads = batch[index..<end].map { $0.group!.payload }
+                                let failure = try await attempt { values = try await group.run(payloads, tx) }
+                                if failure == nil, values.count == end - index {
+                                    results.withLockedValue { for (offset, value) in values.enumerated() { $0[index + offset] = .success(value) } }
+                                    grouped.withLockedValue { $0 += end - index }
+                                    index = end
+                                    continue
+                                }
+                            }
+                            for alone in index..<end { try await runAlone(alone) }
+                            index = end
+                        }
+                        // The group's audit rows, chained in the order of its writes, committed with them.
+                        try await audit.flush(on: tx)
                     }
-                    // The group's audit rows, chained in the order of its writes, committed with them.
-                    try await audit.flush(on: tx)
                 }
             }
         } catch {

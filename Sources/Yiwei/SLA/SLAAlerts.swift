@@ -106,15 +106,34 @@ public enum SLAScheduler {
         return points.map(\.at).min()
     }
 
-    /// One pass: every ticket whose next alert instant has come. Returns the number of alerts recorded.
+    /// Tickets looked at per transaction: between two the other writes waiting at the gate get their turn.
+    static let ticketsPerWrite = 25
+
+    /// One pass: every ticket whose next alert instant has come (at most `limit`), in transactions of
+    /// `ticketsPerWrite` tickets, so reports and actions are not held up while many clocks cross at once.
+    /// Returns the number of alerts recorded.
     @discardableResult
     public static func tick(_ app: Application, now: Date, limit: Int = 500) async throws -> Int {
+        var recorded = 0
+        var looked = 0
+        while looked < limit {
+            let size = min(ticketsPerWrite, limit - looked)
+            let step = try await tick(app, now: now, tickets: size)
+            recorded += step.alerts
+            looked += step.tickets
+            if step.tickets < size { break }
+        }
+        return recorded
+    }
+
+    /// One transaction: up to `size` tickets whose next alert instant has come.
+    static func tick(_ app: Application, now: Date, tickets size: Int) async throws -> (tickets: Int, alerts: Int) {
         let postgres = app.yiwei.databaseKind == .postgres
         return try await app.write(affectsReference: false) { db in
             var recorded = 0
             let sql = db as! any SQLDatabase
             let rows = try await sql.raw("""
-                SELECT id FROM tickets WHERE next_alert_at <= \(bind: now) ORDER BY next_alert_at LIMIT \(bind: limit)
+                SELECT id FROM tickets WHERE next_alert_at <= \(bind: now) ORDER BY next_alert_at LIMIT \(bind: size)
                 \(unsafeRaw: postgres ? "FOR UPDATE SKIP LOCKED" : "")
                 """).all()
             let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
@@ -148,7 +167,7 @@ public enum SLAScheduler {
                         } else {
                             try await TicketService.appendEvent(t, point.level == "warning" ? "sla_warning" : "sla_breach",
                                                                 ["clock": point.kind.rawValue, "targetMinutes": String(point.state.targetMinutes),
-                                                                 "dueAt": ISO8601DateFormatter().string(from: point.state.dueAt ?? point.at)],
+                                                                 "dueAt": (point.state.dueAt ?? point.at).formatted(.iso8601)],
                                                                 actor: nil, at: now, on: db)
                             try await Notifier.slaAlert(t, level: point.level, clock: point.kind, on: db, now: now)
                         }
@@ -164,7 +183,7 @@ public enum SLAScheduler {
                 }
                 try await t.update(on: db)
             }
-            return recorded
+            return (tickets.count, recorded)
         }
     }
 

@@ -33,22 +33,23 @@ struct TicketController: RouteCollection {
 
     private func ticketId(_ req: Request) -> UUID? { req.parameters.get("ticketId", as: UUID.self) }
 
-    func list(req: Request) async throws -> Page<TicketRowDTO> {
+    func list(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let page = try PageRequest(from: req)
         let filter = try TicketQueries.filter(from: req)
         let scope = try await TicketScope.of(user, req)
         return try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: try await req.reference(), now: req.now)
+            .jsonResponse()
     }
 
     func create(req: Request) async throws -> Response {
         let body = try req.decodeJSON(CreateTicketRequest.self)
-        return try await TicketService.create(body, request: req, defaultChannel: .api).encodeResponse(status: .created, for: req)
+        return try await TicketService.create(body, request: req, defaultChannel: .api).jsonResponse(status: .created)
     }
 
-    func get(req: Request) async throws -> TicketDTO {
+    func get(req: Request) async throws -> Response {
         let (ticket, _, _) = try await req.visibleTicket(ticketId(req))
-        return try await TicketQueries.load(ticket, request: req)
+        return try await TicketQueries.load(ticket, request: req).jsonResponse()
     }
 
     func timeline(req: Request) async throws -> [TicketEventDTO] {
@@ -56,9 +57,9 @@ struct TicketController: RouteCollection {
         return try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference())
     }
 
-    func act(req: Request) async throws -> TicketDTO {
+    func act(req: Request) async throws -> Response {
         let body = try req.decodeJSON(TicketActionRequest.self)
-        return try await TicketService.act(ticketId(req), body, request: req)
+        return try await TicketService.act(ticketId(req), body, request: req).jsonResponse()
     }
 
     func comments(req: Request) async throws -> [CommentDTO] {

@@ -228,3 +228,126 @@ struct SavedFilterDTO: Content, Equatable {
     var name: String
     var query: String
 }
+
+// MARK: Written by hand (`JSONWriter`): the list, a report's answer and a ticket are the API's busiest answers.
+
+extension TicketRowDTO: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.openObject()
+        json.field("id", id)
+        json.field("number", number)
+        json.field("domain", domain)
+        json.field("kind", kind)
+        json.field("title", title)
+        json.field("priority", priority)
+        json.field("status", status)
+        json.field("reporterName", reporterName)
+        json.field("departmentName", departmentName)
+        json.field("businessSystemName", businessSystemName)
+        json.field("assigneeName", assigneeName)
+        json.field("teamName", teamName)
+        json.field("createdAt", createdAt)
+        json.field("updatedAt", updatedAt)
+        json.field("nextDueAt", nextDueAt)
+        json.closeObject()
+    }
+}
+
+extension TicketDTO: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.openObject()
+        json.field("id", id)
+        json.field("number", number)
+        json.field("domain", domain)
+        json.field("kind", kind)
+        json.field("title", title)
+        json.field("description", description)
+        json.field("impact", impact)
+        json.field("urgency", urgency)
+        json.field("priority", priority)
+        json.field("status", status)
+        json.field("pendingReason", pendingReason)
+        json.field("categoryId", categoryId)
+        json.field("categoryName", categoryName)
+        json.field("businessSystemId", businessSystemId)
+        json.field("businessSystemName", businessSystemName)
+        json.field("assetId", assetId)
+        json.field("location", location)
+        json.field("departmentId", departmentId)
+        json.field("departmentName", departmentName)
+        json.field("reporterId", reporterId)
+        json.field("reporterName", reporterName)
+        json.field("channel", channel)
+        json.field("occurredAt", occurredAt)
+        json.field("assigneeId", assigneeId)
+        json.field("assigneeName", assigneeName)
+        json.field("teamId", teamId)
+        json.field("teamName", teamName)
+        json.field("resolution", resolution)
+        json.field("reopenCount", reopenCount)
+        json.field("createdAt", createdAt)
+        json.field("updatedAt", updatedAt)
+        json.field("acknowledgedAt", acknowledgedAt)
+        json.field("startedAt", startedAt)
+        json.field("resolvedAt", resolvedAt)
+        json.field("closedAt", closedAt)
+        json.field("cancelledAt", cancelledAt)
+        json.key("sla")
+        sla.write(to: &json)
+        if let rating {
+            json.key("rating")
+            json.openObject()
+            json.field("score", rating.score)
+            json.field("comment", rating.comment)
+            json.field("at", rating.at)
+            json.closeObject()
+        }
+        if let plan {
+            json.key("plan")
+            json.openObject()
+            json.field("requiredAt", plan.requiredAt)
+            json.field("text", plan.text)
+            json.field("byId", plan.byId)
+            json.field("approvedAt", plan.approvedAt)
+            json.field("approvedById", plan.approvedById)
+            json.field("blocking", plan.blocking)
+            json.closeObject()
+        }
+        json.closeObject()
+    }
+}
+
+extension TicketSLADTO: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.openObject()
+        json.field("responseDueAt", responseDueAt)
+        json.field("startDueAt", startDueAt)
+        json.field("resolveDueAt", resolveDueAt)
+        json.field("responseBreached", responseBreached)
+        json.field("startBreached", startBreached)
+        json.field("resolveBreached", resolveBreached)
+        json.field("pausedMinutes", pausedMinutes)
+        json.field("policyId", policyId)
+        json.field("policyName", policyName)
+        json.field("calendarName", calendarName)
+        json.field("businessTime", businessTime)
+        json.field("raisedInHours", raisedInHours)
+        json.key("clocks")
+        json.openArray()
+        for clock in clocks {
+            json.openObject()
+            json.field("kind", clock.kind)
+            json.field("targetMinutes", clock.targetMinutes)
+            json.field("dueAt", clock.dueAt)
+            json.field("elapsedMinutes", clock.elapsedMinutes)
+            json.field("pausedMinutes", clock.pausedMinutes)
+            json.field("stoppedAt", clock.stoppedAt)
+            json.field("breached", clock.breached)
+            json.field("paused", clock.paused)
+            json.field("businessTime", clock.businessTime)
+            json.closeObject()
+        }
+        json.closeArray()
+        json.closeObject()
+    }
+}

@@ -253,4 +253,114 @@ struct FastPathTests {
             #expect(try await env.send(.GET, "/api/v1/tickets", token: token).status == .unauthorized)
         }
     }
+
+    @Test("the ticket list and a ticket are written by hand as JSONEncoder writes them: the same fields, values and escapes")
+    func jsonWriter() throws {
+        let encoder = JSONEncoder.custom(dates: .iso8601)
+        /// The hand-written text, and JSONEncoder's.
+        func both<T: JSONWritable & Encodable>(_ value: T) throws -> (String, String) {
+            var json = JSONWriter()
+            value.write(to: &json)
+            return (String(decoding: json.bytes, as: UTF8.self), String(decoding: try encoder.encode(value), as: UTF8.self))
+        }
+        /// The same document: JSONEncoder on Linux writes the keys in no fixed order, so compare what they parse to.
+        func same(_ pair: (String, String)) throws -> Bool {
+            let a = try JSONSerialization.jsonObject(with: Data(pair.0.utf8)) as? NSDictionary
+            let b = try JSONSerialization.jsonObject(with: Data(pair.1.utf8)) as? NSDictionary
+            return a != nil && a == b
+        }
+        let at = Date(timeIntervalSince1970: 1_796_601_845.875) // 2026-12-07T00:04:05.875Z
+        let clock = SLAClockDTO(kind: "response", targetMinutes: 15, dueAt: at, elapsedMinutes: 12.25, pausedMinutes: 0, stoppedAt: nil,
+                                breached: false, paused: false, businessTime: true)
+        let full = TicketDTO(id: UUID(), number: "IT-20261207-0001", domain: "it", kind: "incident",
+                             title: "打印机 \"卡纸\" \\ 报错\n第二行\t制表\u{01}😀", description: "收费处 HIS 打印", impact: "individual",
+                             urgency: "clinical", priority: "P3", status: "pending", pendingReason: "等待备件", categoryId: UUID(), categoryName: "打印机",
+                             businessSystemId: UUID(), businessSystemName: "HIS", assetId: "PRN-0042", location: "门诊二楼", departmentId: UUID(),
+                             departmentName: "心内科", reporterId: UUID(), reporterName: "张护士", channel: "web", occurredAt: at.addingTimeInterval(-3600),
+                             assigneeId: UUID(), assigneeName: "李工", teamId: UUID(), teamName: "信息科", resolution: "更换硒鼓", reopenCount: 2,
+                             createdAt: at, updatedAt: at.addingTimeInterval(61.5), acknowledgedAt: at, startedAt: at, resolvedAt: at, closedAt: at,
+                             cancelledAt: at,
+                             sla: TicketSLADTO(responseDueAt: at, startDueAt: at, resolveDueAt: at, responseBreached: true, startBreached: false,
+                                               resolveBreached: false, pausedMinutes: 90.5, policyId: UUID(), policyName: "IT P3", calendarName: "2026 工作日历",
+                                               businessTime: false, raisedInHours: true, clocks: [clock, clock]),
+                             rating: TicketRatingDTO(score: 5, comment: "及时", at: at), plan: TicketPlanDTO(requiredAt: at, text: "方案", byId: UUID(),
+                                                                                                          approvedAt: nil, approvedById: nil, blocking: true))
+        let pair = try both(full)
+        #expect(try same(pair))
+        let written = pair.0
+        // Fields in declaration order; escapes and instants as JSONEncoder writes them.
+        #expect(written.hasPrefix(#"{"id":""#) && written.hasSuffix(#""byId":"\#(full.plan!.byId!.uuidString)","blocking":true}}"#))
+        #expect(written.contains(#""title":"打印机 \"卡纸\" \\ 报错\n第二行\t制表\u0001😀""#))
+        for escape in [#"\""#, #"\\"#, #"\n"#, #"\t"#, #"\u0001"#] { #expect(pair.1.contains(escape)) }
+        #expect(written.contains(#""createdAt":"2026-12-07T00:04:05Z","updatedAt":"2026-12-07T00:05:07Z""#))
+        #expect(written.contains(#""pausedMinutes":90.5"#) && written.contains(#""elapsedMinutes":12.25,"pausedMinutes":0,"#))
+        var bare = full
+        bare.pendingReason = nil; bare.categoryId = nil; bare.occurredAt = nil; bare.rating = nil; bare.plan = nil; bare.reopenCount = 0
+        bare.sla = TicketSLADTO(responseDueAt: nil, startDueAt: nil, resolveDueAt: nil, responseBreached: false, startBreached: false,
+                                resolveBreached: false, pausedMinutes: 0, policyId: nil, policyName: nil, calendarName: nil, businessTime: nil,
+                                raisedInHours: nil, clocks: [])
+        let barePair = try both(bare)
+        #expect(try same(barePair))
+        let writtenBare = barePair.0
+        #expect(!writtenBare.contains("\"rating\"") && writtenBare.contains("\"clocks\":[]"))
+        let row = TicketRowDTO(id: UUID(), number: "EQ-20261207-0002", domain: "equipment", kind: "request", title: "监护仪\u{1F}报警", priority: "P1",
+                               status: "new", reporterName: nil, departmentName: "ICU", businessSystemName: nil, assigneeName: nil, teamName: "设备科",
+                               createdAt: at, updatedAt: at, nextDueAt: nil)
+        let page = Yiwei.Page(items: [row, row], page: 3, per: 2, total: 41)
+        let pagePair = try both(page)
+        #expect(try same(pagePair))
+        #expect(pagePair.0.contains(#""title":"监护仪\u001f报警""#) && pagePair.0.hasSuffix(#"}],"page":3,"per":2,"total":41}"#))
+        let empty = Yiwei.Page<TicketRowDTO>(items: [], page: 1, per: 50, total: 0)
+        #expect(try both(empty).0 == #"{"items":[],"page":1,"per":50,"total":0}"#)
+        // "/" is left as it is (JSONEncoder writes "\/"); both read back the same.
+        var slash = row
+        slash.title = "门诊/急诊 A/B 楼"
+        let (writtenSlash, encodedSlash) = try both(slash)
+        #expect(writtenSlash.contains("门诊/急诊"))
+        let decoder = JSONDecoder.custom(dates: .iso8601)
+        #expect(try decoder.decode(TicketRowDTO.self, from: Data(writtenSlash.utf8)) == decoder.decode(TicketRowDTO.self, from: Data(encodedSlash.utf8)))
+    }
+
+    @Test("on SQLite every write runs on the writer's lane: its own connection and event loop; readers see it once answered")
+    func writerLane() async throws {
+        try await withYiwei { env in
+            guard env.app.yiwei.databaseKind == .sqlite else { return }
+            let lane = try #require(env.app.yiwei.writeGate.lane)
+            let onLane = try await env.app.write(affectsReference: false) { db in
+                try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                    .values(SQLBind(UUID()), SQLBind("lane-test"), SQLBind(7)).run()
+                return db.eventLoop === lane.executor.loop && lane.executor.loop.inEventLoop
+            }
+            #expect(onLane)
+            let last = try await env.db.raw("SELECT last FROM ticket_counters WHERE key = 'lane-test'").first()?.decode(column: "last", as: Int.self)
+            #expect(last == 7)
+        }
+    }
+
+    @Test("the SLA scheduler looks at due tickets 25 to a transaction, so reports are not held up behind a long pass")
+    func slaTickInSteps() async throws {
+        try await withYiwei { env in
+            let h = try await Hospital.make(env)
+            for i in 0..<40 { _ = try await h.report(title: "HIS 无法登录 \(i)", extra: ["impact": "hospital", "urgency": "clinical"]) }
+            env.clock.advance(by: 24 * 3600)
+            func alerted() async throws -> Int {
+                try await env.db.raw("SELECT COUNT(DISTINCT ticket_id) AS n FROM sla_alerts").first()!.decode(column: "n", as: Int.self)
+            }
+            let gate = env.app.yiwei.writeGate
+            var before = gate.stats.transactions
+            // At most `limit` tickets: 10 in one transaction.
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now(), limit: 10) > 0)
+            #expect(try await alerted() == 10)
+            #expect(gate.stats.transactions - before == 1)
+            // The other 30: 25, then 5 — two transactions.
+            before = gate.stats.transactions
+            try await SLAScheduler.tick(env.app, now: env.clock.now())
+            #expect(try await alerted() == 40)
+            #expect(gate.stats.transactions - before == 2)
+            // Nothing left due: one look, nothing recorded.
+            before = gate.stats.transactions
+            #expect(try await SLAScheduler.tick(env.app, now: env.clock.now()) == 0)
+            #expect(gate.stats.transactions - before == 1)
+        }
+    }
 }
