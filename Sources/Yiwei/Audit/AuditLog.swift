@@ -25,6 +25,8 @@ enum AuditLog {
     }()
 
     static func json(_ value: (any Encodable)?) -> String? {
+        // Timeline events' details and most audit rows are string maps: written directly, keys sorted, as `encoder` would.
+        if let map = value as? [String: String] { return JSONWriter.sortedObject(map) }
         guard let value, let data = try? encoder.encode(value) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
@@ -98,19 +100,19 @@ final class AuditBuffer: @unchecked Sendable {
         var sequence = try head?.decode(column: "seq", as: Int64.self) ?? 0
         var previous = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
         for chunk in entries.chunked(50) {
-            var insert = sql.insert(into: AuditEntry.schema)
-                .columns("id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action", "entity_type", "entity_id", "before", "after", "prev_hash", "hash")
+            var rows: [[(any Encodable & Sendable)?]] = []
             for e in chunk {
                 sequence += 1
                 var record = e
                 record.sequence = sequence
                 let hash = AuditChain.hash(of: record, previous: previous)
-                insert = insert.values(SQLBind(UUID.timeOrdered()), SQLBind(sequence), SQLBind(e.atMillis), SQLBind(e.actorId), SQLBind(e.actorName),
-                                       SQLBind(e.ip), SQLBind(e.action), SQLBind(e.entityType), SQLBind(e.entityId), SQLBind(e.before),
-                                       SQLBind(e.after), SQLBind(previous), SQLBind(hash))
+                rows.append([UUID.timeOrdered(), sequence, e.atMillis, e.actorId, e.actorName, e.ip, e.action, e.entityType, e.entityId, e.before,
+                             e.after, previous, hash])
                 previous = hash
             }
-            try await insert.run()
+            try await sql.execute(sql: SQLRowsInsert(table: AuditEntry.schema, columns: ["id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action",
+                                                                                     "entity_type", "entity_id", "before", "after", "prev_hash", "hash"],
+                                                     rows: rows)) { _ in }
         }
     }
 }

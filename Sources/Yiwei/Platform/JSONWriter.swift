@@ -98,6 +98,20 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// A string map as one object, keys in ascending order (`JSONEncoder` with `.sortedKeys`).
+    static func sortedObject(_ map: [String: String]) -> String {
+        var json = JSONWriter(capacity: 64 * map.count + 2)
+        json.openObject()
+        for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+            json.string(key)
+            json.bytes.append(UInt8(ascii: ":"))
+            json.fresh = true
+            json.string(value)
+        }
+        json.closeObject()
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
     // MARK: Output
 
     /// A `200`/`201`… answer with the bytes as `application/json`.

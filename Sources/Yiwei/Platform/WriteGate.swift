@@ -16,7 +16,7 @@ public final class WriteGate: Sendable {
     /// At most this many writes share one transaction (a batch's latency is the sum of its writes).
     static let maxBatch = 64
 
-    private struct Job: @unchecked Sendable {
+    fileprivate struct Job: @unchecked Sendable {
         let body: @Sendable (any Database) async throws -> any Sendable
         let affectsReference: Bool
         let group: WriteGroup?
@@ -78,6 +78,10 @@ public final class WriteGate: Sendable {
 
     /// Returns how many of the writes were done in a group.
     private func commit(_ batch: [Job], on db: any Database, reference: ReferenceCache) async -> Int {
+        if batch.count > 1, let group = batch[0].group, batch.allSatisfy({ $0.group?.key == group.key }),
+           await commitWhole(batch, group: group, on: db, reference: reference) {
+            return batch.count
+        }
         let results = NIOLockedValueBox<[Result<any Sendable, any Error>?]>([])
         let grouped = NIOLockedValueBox(0)
         let audit = AuditBuffer()
@@ -151,6 +155,35 @@ public final class WriteGate: Sendable {
             job.continuation.resume(with: result ?? .failure(AppError(.internalServerError, "write_lost", "the write was not run")))
         }
         return grouped.withLockedValue { $0 }
+    }
+}
+
+extension WriteGate {
+    /// A batch that is one group — reports arriving together — as the group's statements straight in the transaction,
+    /// without a savepoint around them (two round trips fewer for the writer). Returns false, with nothing committed,
+    /// when the group failed: the batch then goes the careful way (`commit`), each write in its own savepoint.
+    private func commitWhole(_ batch: [Job], group: WriteGroup, on db: any Database, reference: ReferenceCache) async -> Bool {
+        let audit = AuditBuffer()
+        let values: [any Sendable]
+        do {
+            values = try await AuditBuffer.$current.withValue(audit) {
+                try await db.transaction { tx in
+                    try await withTaskExecutorPreference(self.lane?.executor) {
+                        let values = try await group.run(batch.map { $0.group!.payload }, tx)
+                        guard values.count == batch.count else {
+                            throw AppError(.internalServerError, "write_group", "the group answered \(values.count) of \(batch.count) writes")
+                        }
+                        try await audit.flush(on: tx)
+                        return values
+                    }
+                }
+            }
+        } catch {
+            return false
+        }
+        if batch.contains(where: \.affectsReference) { reference.invalidate() }
+        for (job, value) in zip(batch, values) { job.continuation.resume(returning: value) }
+        return true
     }
 }
 

@@ -19,17 +19,16 @@ extension Ticket {
         guard let first = tickets.first else { return }
         let columns = databaseProperties(of: first).flatMap(\.keys)
         for chunk in tickets.chunked(100) {
-            var insert = (db as! any SQLDatabase).insert(into: schema).columns(columns.map(\.description))
-            for ticket in chunk {
+            let rows = chunk.map { ticket -> [(any Encodable & Sendable)?] in
                 let input = CollectedInput()
                 for property in databaseProperties(of: ticket) { property.input(to: input) }
                 let given = Dictionary(input.values, uniquingKeysWith: { _, last in last })
-                insert = insert.values(columns.map { key -> any SQLExpression in
-                    if case .bind(let bound)? = given[key] { return SQLBind(bound) }
-                    return SQLLiteral.null
-                })
+                return columns.map { key in
+                    if case .bind(let bound)? = given[key] { return bound }
+                    return nil
+                }
             }
-            try await insert.run()
+            try await (db as! any SQLDatabase).execute(sql: SQLRowsInsert(table: schema, columns: columns.map(\.description), rows: rows)) { _ in }
             for ticket in chunk { ticket.$id.exists = true }
         }
     }

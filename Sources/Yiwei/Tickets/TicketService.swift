@@ -121,12 +121,11 @@ enum TicketService {
     /// Timeline events in one statement, in this order.
     static func appendEvents(_ events: [TicketEventRow], on db: any Database) async throws {
         for chunk in events.chunked(500) {
-            var insert = (db as! any SQLDatabase).insert(into: TicketEvent.schema).columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
-            for e in chunk {
-                insert = insert.values(SQLBind(UUID.timeOrdered()), SQLBind(e.ticketId), SQLBind(e.at), SQLBind(e.actor), SQLBind(e.type),
-                                       SQLBind(AuditLog.json(e.data) ?? "{}"), SQLBind(false))
+            let rows = chunk.map { e -> [(any Encodable & Sendable)?] in
+                [UUID.timeOrdered(), e.ticketId, e.at, e.actor, e.type, AuditLog.json(e.data) ?? "{}", false]
             }
-            try await insert.run()
+            try await (db as! any SQLDatabase).execute(sql: SQLRowsInsert(table: TicketEvent.schema, columns: ["id", "ticket_id", "at", "actor_id", "type", "data", "internal"],
+                                                                          rows: rows)) { _ in }
         }
     }
 

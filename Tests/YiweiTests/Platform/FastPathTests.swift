@@ -191,6 +191,47 @@ struct FastPathTests {
         }
     }
 
+    @Test("a group that fails is rolled back whole and its writes run again one by one: only the bad one fails")
+    func groupFallsBack() async throws {
+        try await withYiwei { env in
+            struct Refused: Error {}
+            let app = env.app
+            /// Inserts the counters of `keys` and an audit row each; refuses key 13.
+            @Sendable func insert(_ keys: [Int], _ db: any Database) async throws -> [any Sendable] {
+                for key in keys {
+                    try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                        .values(SQLBind(UUID()), SQLBind("group-\(key)"), SQLBind(key)).run()
+                    try await AuditLog.append(on: db, at: Date(), actor: .system("test"), action: "test.group", entityType: "test", entityId: String(key))
+                    if key == 13 { throw Refused() }
+                }
+                return keys.map { $0 as any Sendable }
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { tasks in
+                for i in 0..<30 {
+                    tasks.addTask {
+                        let group = WriteGroup(key: "test.group", payload: i) { payloads, db in try await insert(payloads.map { $0 as! Int }, db) }
+                        do {
+                            let value = try await app.write(affectsReference: false, group: group) { db in try await insert([i], db)[0] as! Int }
+                            return (value, true)
+                        } catch is Refused {
+                            return (i, false)
+                        }
+                    }
+                }
+                var all: [Int: Bool] = [:]
+                for try await (i, ok) in tasks { all[i] = ok }
+                return all
+            }
+            #expect(outcomes.count == 30 && outcomes.filter { !$0.value }.keys.sorted() == [13])
+            let keys = try await env.db.select().column("key").from("ticket_counters").where("key", .like, "group-%").all()
+                .map { try $0.decode(column: "key", as: String.self) }
+            #expect(keys.count == 29 && !keys.contains("group-13"))
+            let audited = try await env.db.select().column("entity_id").from("audit_log").where("action", .equal, "test.group").all()
+            #expect(audited.count == 29)
+            #expect(try await AuditLog.verify(on: env.app.db).finding == nil)
+        }
+    }
+
     @Test("reports arriving together are written together: numbers in sequence, auto-assignment counts the group's own tickets")
     func createTogether() async throws {
         try await withYiwei { env in
@@ -317,6 +358,10 @@ struct FastPathTests {
         slash.title = "门诊/急诊 A/B 楼"
         let (writtenSlash, encodedSlash) = try both(slash)
         #expect(writtenSlash.contains("门诊/急诊"))
+        // Timeline details and audit rows: string maps, keys sorted, exactly as the audit's encoder writes them.
+        let details = ["status": "new", "priority": "P1", "onBehalfOf": "张护士", "priorityReason": "院长\"特批\"\n", "teamId": "A/B", "at": ""]
+        #expect(AuditLog.json(details) == String(decoding: try AuditLog.encoder.encode(details), as: UTF8.self))
+        #expect(AuditLog.json([String: String]()) == "{}")
         let decoder = JSONDecoder.custom(dates: .iso8601)
         #expect(try decoder.decode(TicketRowDTO.self, from: Data(writtenSlash.utf8)) == decoder.decode(TicketRowDTO.self, from: Data(encodedSlash.utf8)))
     }
