@@ -71,6 +71,7 @@ struct PriorityAndNumberTests {
         #expect(TicketNumber.day(of: lateEvening, in: shanghai) == "20261124")
         #expect(TicketNumber.day(of: lateEvening, in: TimeZone(identifier: "UTC")!) == "20261123")
         #expect(TicketNumber.format(domain: .it, day: "20261123", sequence: 7) == "IT-20261123-0007")
+        #expect(TicketNumber.format(domain: .equipment, day: "20261123", sequence: 12345) == "EQ-20261123-12345")
         #expect(TicketNumber.format(domain: .logistics, day: "20261123", sequence: 12) == "LG-20261123-0012")
         #expect(TicketNumber.format(domain: .equipment, day: "20261123", sequence: 10_000) == "EQ-20261123-10000")
     }

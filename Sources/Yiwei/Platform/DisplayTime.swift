@@ -12,16 +12,9 @@ enum DisplayTime {
     /// `yyyy-MM-dd HH:mm:ss` in the zone, by integer arithmetic: a list page shows hundreds of instants, and a
     /// `DateFormatter` made for each cost more than the rest of the page.
     static func format(_ date: Date, timeZone: TimeZone) -> String {
-        let local = Int((date.timeIntervalSince1970).rounded(.down)) + timeZone.secondsFromGMT(for: date)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let second = local - days * 86_400
-        let date = CivilDate(epochDay: days)
-        let year = date.year, month = date.month, day = date.day
-        func pad(_ n: Int, _ width: Int) -> String {
-            let digits = String(n)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-        }
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " " + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2) + ":" + pad(second % 60, 2)
+        let (day, second) = CivilDate.local(date, in: timeZone)
+        func pad(_ n: Int, _ width: Int) -> String { CivilDate.padded(n, width) }
+        return pad(day.year, 4) + "-" + pad(day.month, 2) + "-" + pad(day.day, 2) + " " + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2) + ":" + pad(second % 60, 2)
     }
 
     /// To the minute, for queues, timelines and comments where seconds are noise.

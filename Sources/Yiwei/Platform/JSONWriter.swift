@@ -8,6 +8,7 @@ import YiweiCore
 /// absent optionals left out, instants as ISO 8601 in UTC to the second — except that "/" is not escaped.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
+    private static let utc = TimeZone(identifier: "UTC")!
     /// No comma before the next value: the start of an object or array, or right after a key.
     private var fresh = true
 
@@ -86,10 +87,7 @@ struct JSONWriter {
     /// `2026-12-07T08:30:05Z`: UTC, to the second (the fraction dropped, as `.iso8601` does).
     mutating func date(_ value: Date) {
         separate()
-        let seconds = Int(value.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let second = seconds - days * 86_400
-        let civil = CivilDate(epochDay: days)
+        let (civil, second) = CivilDate.local(value, in: JSONWriter.utc)
         bytes.append(UInt8(ascii: "\""))
         digits(civil.year, 4); bytes.append(UInt8(ascii: "-")); digits(civil.month, 2); bytes.append(UInt8(ascii: "-")); digits(civil.day, 2)
         bytes.append(UInt8(ascii: "T"))

@@ -48,11 +48,11 @@ struct SQLRowsInsert: SQLExpression {
     func serialize(to serializer: inout SQLSerializer) {
         let sqlite = serializer.dialect.name == "sqlite"
         serializer.write("INSERT INTO ")
-        SQLIdentifier(table).serialize(to: &serializer)
+        Self.identifier(table, &serializer)
         serializer.write(" (")
         for (index, column) in columns.enumerated() {
             if index > 0 { serializer.write(", ") }
-            SQLIdentifier(column).serialize(to: &serializer)
+            Self.identifier(column, &serializer)
         }
         serializer.write(") VALUES ")
         var text = ""
@@ -71,5 +71,15 @@ struct SQLRowsInsert: SQLExpression {
             text += ")"
         }
         serializer.write(text)
+    }
+
+    /// Our table and column names are lowercase words: quoted as they are (both engines quote with `"`), without
+    /// SQLKit's search for quotes to escape; anything else goes through `SQLIdentifier`.
+    private static func identifier(_ name: String, _ serializer: inout SQLSerializer) {
+        if name.utf8.allSatisfy({ ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }) {
+            serializer.write("\"" + name + "\"")
+        } else {
+            SQLIdentifier(name).serialize(to: &serializer)
+        }
     }
 }

@@ -32,6 +32,19 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         year = yoe + era * 400 + (m <= 2 ? 1 : 0); month = m; day = d
     }
 
+    /// The local date of an instant in a zone, and the second of that day (0…86,399), by arithmetic.
+    public static func local(_ instant: Date, in timeZone: TimeZone) -> (date: CivilDate, second: Int) {
+        let local = Int(instant.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: instant)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        return (CivilDate(epochDay: days), local - days * 86_400)
+    }
+
+    /// `n` in decimal, zero-padded to `width` digits (longer numbers as they are).
+    public static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
     /// Days since 1970-01-01.
     public var epochDay: Int {
         let y = month <= 2 ? year - 1 : year

@@ -11,14 +11,13 @@ public enum TicketNumber {
         }
     }
 
+    /// `20261207`: the day of the instant in the hospital's zone.
     public static func day(of instant: Date, in timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return String(format: "%04d%02d%02d", c.year!, c.month!, c.day!)
+        let date = CivilDate.local(instant, in: timeZone).date
+        return CivilDate.padded(date.year, 4) + CivilDate.padded(date.month, 2) + CivilDate.padded(date.day, 2)
     }
 
     public static func format(domain: ServiceDomain, day: String, sequence: Int) -> String {
-        "\(prefix(for: domain))-\(day)-\(String(format: "%04d", sequence))"
+        prefix(for: domain) + "-" + day + "-" + CivilDate.padded(sequence, 4)
     }
 }
