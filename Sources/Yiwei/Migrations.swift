@@ -37,5 +37,6 @@ enum YiweiMigrations {
         CreateEvaluationRegisters(),
         CreateScorecards(),
         AddDashboardIndexes(),
+        AddOpenTicketIndexes(),
     ]
 }

@@ -30,4 +30,19 @@ struct TimeOrderedIDTests {
         // Random within the millisecond: two ids of the same moment differ.
         #expect(UUID.timeOrdered(at: noon) != UUID.timeOrdered(at: noon))
     }
+
+    @Test("ids read by hand equal Foundation's reading, in either case; anything else is refused")
+    func parse() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(UUID.parse(id.uuidString) == id)
+            #expect(UUID.parse(id.uuidString.lowercased()) == id)
+        }
+        #expect(UUID.parse("00000000-0000-0000-0000-000000000000") == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        #expect(UUID.parse("FFFFFFFF-ffff-FFFF-ffff-FFFFFFFFFFFF")?.uuidString == "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")
+        for bad in ["", "E621E1F8-C36C-495A-93FC-0C247A3E6E5", "E621E1F8-C36C-495A-93FC-0C247A3E6E5FA", "E621E1F8C-36C-495A-93FC-0C247A3E6E5F",
+                    "E621E1F8-C36C-495A-93FC-0C247A3E6E5G", "E621E1F8 C36C-495A-93FC-0C247A3E6E5F", "票621E1F8-C36C-495A-93FC-0C247A3E6E5"] {
+            #expect(UUID.parse(bad) == nil, "\(bad)")
+        }
+    }
 }

@@ -34,3 +34,16 @@ public struct I18n: Sendable {
         strings(locale)[key] ?? key
     }
 }
+
+extension String {
+    /// The text with the first `placeholder` (`{d}`) replaced by `value` — for texts filled once per row of a list,
+    /// where Foundation's `replacingOccurrences` (bridged through NSString on Linux) cost more than the row.
+    func filling(_ placeholder: String, with value: String) -> String {
+        let text = Array(utf8), mark = Array(placeholder.utf8)
+        guard !mark.isEmpty, text.count >= mark.count else { return self }
+        for start in 0...(text.count - mark.count) where text[start] == mark[0] && text[start..<(start + mark.count)].elementsEqual(mark) {
+            return String(decoding: text[..<start] + Array(value.utf8) + text[(start + mark.count)...], as: UTF8.self)
+        }
+        return self
+    }
+}

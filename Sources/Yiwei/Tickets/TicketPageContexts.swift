@@ -70,7 +70,7 @@ struct TicketRowView: Encodable {
         if let due = r.nextDueAt {
             let left = due.timeIntervalSince(now)
             let span = labels.duration(abs(left))
-            dueText = (left >= 0 ? labels.t["sla_left"]! : labels.t["sla_over"]!).replacingOccurrences(of: "{d}", with: span)
+            dueText = (left >= 0 ? labels.t["sla_left"]! : labels.t["sla_over"]!).filling("{d}", with: span)
             dueState = left < 0 ? "over" : left < 3600 ? "soon" : "ok"
         } else {
             dueText = ""

@@ -159,7 +159,7 @@ enum TicketQueries {
         switch f.queue {
         case .mine?:
             add("assignee_id", .equal, user.id)
-            conditions.append(SQLQuery.inList("status", open))
+            conditions.append(SQLQuery.openStatus)
         case .unassigned?:
             let teams = reference.members.filter { $0.userId == user.id }.map(\.teamId)
             conditions.append(SQLBinaryExpression(SQLIdentifier("assignee_id"), .is, SQLLiteral.null))
@@ -224,14 +224,19 @@ enum TicketQueries {
             .from(Ticket.schema).where(predicate)
             .orderBy("created_at", .descending).orderBy("number", .descending)
             .limit(page.per).offset(page.offset).all()
+        // SQLite keeps ids as text: read as strings and parsed by hand (`UUID.parse`), several times faster.
+        let textIds = sql.dialect.name == "sqlite"
         let items = try rows.map { row -> TicketRowDTO in
-            func uuid(_ c: String) throws -> UUID? { try row.decodeOptional(c, as: UUID.self) }
+            func uuid(_ c: String) throws -> UUID? {
+                textIds ? try row.decodeOptional(c, as: String.self).flatMap(UUID.parse) : try row.decodeOptional(c, as: UUID.self)
+            }
+            guard let id = try uuid("id") else { throw AppError(.internalServerError, "ticket_row", "a ticket row without a readable id") }
             let status = try row.decode(column: "status", as: String.self)
             let statusValue = TicketStatus(rawValue: status) ?? .new
             let responseDue = try row.decodeOptional("response_due_at", as: Date.self)
             let resolveDue = try row.decodeOptional("resolve_due_at", as: Date.self)
             return TicketRowDTO(
-                id: try row.decode(column: "id", as: UUID.self), number: try row.decode(column: "number", as: String.self),
+                id: id, number: try row.decode(column: "number", as: String.self),
                 domain: try row.decode(column: "domain", as: String.self), kind: try row.decode(column: "kind", as: String.self),
                 title: try row.decode(column: "title", as: String.self), priority: try row.decode(column: "priority", as: String.self),
                 status: status,

@@ -408,4 +408,28 @@ struct FastPathTests {
             #expect(gate.stats.transactions - before == 1)
         }
     }
+
+    @Test("placeholders filled without Foundation: the first one, anywhere in the text, multi-byte text intact")
+    func filling() {
+        #expect("剩余 {d}".filling("{d}", with: "1小时 20分") == "剩余 1小时 20分")
+        #expect("{d}后超时".filling("{d}", with: "5分") == "5分后超时")
+        #expect("超时 {d}，请处理 {d}".filling("{d}", with: "3天") == "超时 3天，请处理 {d}")
+        #expect("无占位".filling("{d}", with: "x") == "无占位")
+        #expect("{".filling("{d}", with: "x") == "{")
+        #expect("{d}".filling("{d}", with: "") == "")
+    }
+
+    @Test("'my open tickets' reads the partial index of open tickets in order, without sorting (SQLite)")
+    func openTicketIndex() async throws {
+        try await withYiwei { env in
+            #expect(SQLQuery.openStatusSQL == "status IN ('new', 'accepted', 'in_progress', 'pending')")
+            guard env.app.yiwei.databaseKind == .sqlite else { return }
+            let plan = try await env.db.raw("""
+                EXPLAIN QUERY PLAN SELECT id FROM tickets WHERE (assignee_id = \(bind: UUID()) AND \(SQLQuery.openStatus))
+                ORDER BY created_at DESC, number DESC LIMIT 50
+                """).all().map { try $0.decode(column: "detail", as: String.self) }
+            #expect(plan.contains { $0.contains("idx_tickets_assignee_open") })
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") })
+        }
+    }
 }
