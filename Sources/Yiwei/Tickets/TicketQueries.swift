@@ -147,6 +147,11 @@ enum TicketQueries {
 
     /// One page of a queue or list. Read as plain rows with SQL (the models' decoding cost more than the
     /// query), the names from the organisation in memory.
+    /// The columns of a list row, quoted.
+    static let rowColumns = ["id", "number", "domain", "kind", "title", "priority", "status", "reporter_id", "department_id", "business_system_id",
+                             "assignee_id", "team_id", "created_at", "updated_at", "response_due_at", "resolve_due_at"]
+        .map { "\"" + $0 + "\"" }.joined(separator: ", ")
+
     static func list(_ f: Filter, page: PageRequest, scope: TicketScope, user: CurrentUser, on db: any Database,
                      reference: ReferenceData, now: Date) async throws -> Page<TicketRowDTO> {
         let sql = db as! any SQLDatabase
@@ -216,36 +221,27 @@ enum TicketQueries {
             conditions.append(SQLQuery.any(any))
         }
         let predicate = SQLQuery.all(conditions)
-        let total = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
-            .where(predicate).first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.select()
-            .columns("id", "number", "domain", "kind", "title", "priority", "status", "reporter_id", "department_id", "business_system_id",
-                     "assignee_id", "team_id", "created_at", "updated_at", "response_due_at", "resolve_due_at")
-            .from(Ticket.schema).where(predicate)
-            .orderBy("created_at", .descending).orderBy("number", .descending)
-            .limit(page.per).offset(page.offset).all()
-        // SQLite keeps ids as text: read as strings and parsed by hand (`UUID.parse`), several times faster.
-        let textIds = sql.dialect.name == "sqlite"
-        let items = try rows.map { row -> TicketRowDTO in
-            func uuid(_ c: String) throws -> UUID? {
-                textIds ? try row.decodeOptional(c, as: String.self).flatMap(UUID.parse) : try row.decodeOptional(c, as: UUID.self)
-            }
-            guard let id = try uuid("id") else { throw AppError(.internalServerError, "ticket_row", "a ticket row without a readable id") }
-            let status = try row.decode(column: "status", as: String.self)
+        let count = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema).where(predicate)
+        let total = try await PlainRow.all(count.select, on: sql).first?.int("n") ?? 0
+        // The column list and the order written out once (SQLKit quotes each name anew for every query).
+        let select = sql.select().column(SQLRaw(Self.rowColumns)).from(Ticket.schema).where(predicate)
+            .orderBy(SQLRaw(#""created_at" DESC, "number" DESC"#)).limit(page.per).offset(page.offset)
+        let items = try await PlainRow.all(select.select, on: sql).map { row -> TicketRowDTO in
+            guard let id = try row.uuid("id"), let number = try row.string("number"), let domain = try row.string("domain"),
+                  let kind = try row.string("kind"), let title = try row.string("title"), let priority = try row.string("priority"),
+                  let status = try row.string("status"), let createdAt = try row.date("created_at"), let updatedAt = try row.date("updated_at")
+            else { throw AppError(.internalServerError, "ticket_row", "a ticket row with a required column missing") }
             let statusValue = TicketStatus(rawValue: status) ?? .new
-            let responseDue = try row.decodeOptional("response_due_at", as: Date.self)
-            let resolveDue = try row.decodeOptional("resolve_due_at", as: Date.self)
+            let responseDue = try row.date("response_due_at")
+            let resolveDue = try row.date("resolve_due_at")
             return TicketRowDTO(
-                id: id, number: try row.decode(column: "number", as: String.self),
-                domain: try row.decode(column: "domain", as: String.self), kind: try row.decode(column: "kind", as: String.self),
-                title: try row.decode(column: "title", as: String.self), priority: try row.decode(column: "priority", as: String.self),
-                status: status,
-                reporterName: try uuid("reporter_id").flatMap { reference.users[$0]?.displayName },
-                departmentName: try uuid("department_id").flatMap { reference.departments[$0]?.name },
-                businessSystemName: try uuid("business_system_id").flatMap { reference.systems[$0]?.name },
-                assigneeName: try uuid("assignee_id").flatMap { reference.users[$0]?.displayName },
-                teamName: try uuid("team_id").flatMap { reference.teams[$0]?.name },
-                createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
+                id: id, number: number, domain: domain, kind: kind, title: title, priority: priority, status: status,
+                reporterName: try row.uuid("reporter_id").flatMap { reference.users[$0]?.displayName },
+                departmentName: try row.uuid("department_id").flatMap { reference.departments[$0]?.name },
+                businessSystemName: try row.uuid("business_system_id").flatMap { reference.systems[$0]?.name },
+                assigneeName: try row.uuid("assignee_id").flatMap { reference.users[$0]?.displayName },
+                teamName: try row.uuid("team_id").flatMap { reference.teams[$0]?.name },
+                createdAt: createdAt, updatedAt: updatedAt,
                 nextDueAt: statusValue.isOpen && statusValue != .pending ? (responseDue ?? resolveDue) : nil)
         }
         return Page(items: items, page: page.page, per: page.per, total: total)
