@@ -65,6 +65,12 @@ enum AuditLog {
     }
 }
 
+/// The chain's last row: its sequence number and hash.
+struct AuditHead: Sendable, Equatable {
+    var sequence: Int64
+    var hash: String
+}
+
 /// The audit rows of one group commit, in the order their writes appended them.
 final class AuditBuffer: @unchecked Sendable {
     /// A row to append: its `sequence` is given when the rows are chained (`write`).
@@ -74,32 +80,57 @@ final class AuditBuffer: @unchecked Sendable {
 
     private let lock = NIOLock()
     private var entries: [Entry] = []
+    /// The head the gate's last commit left (SQLite: one writer), so the group need not read it; nil: read it.
+    private let knownHead: AuditHead?
+    private var writtenHead: AuditHead?
+
+    init(knownHead: AuditHead? = nil) {
+        self.knownHead = knownHead
+        writtenHead = knownHead
+    }
 
     func add(_ entry: Entry) { lock.withLock { entries.append(entry) } }
     /// How many rows are waiting (a savepoint's mark).
     var count: Int { lock.withLock { entries.count } }
     /// Forgets the rows of a write rolled back to its savepoint.
     func truncate(to mark: Int) { lock.withLock { entries.removeSubrange(min(mark, entries.count)...) } }
+    /// After `flush`: the chain's head once the group commits (nil when not known).
+    var head: AuditHead? { lock.withLock { writtenHead } }
 
     /// Appends the waiting rows to the chain (inside the group's transaction, before its commit).
     func flush(on db: any Database) async throws {
         let waiting = lock.withLock { () -> [Entry] in defer { entries = [] }; return entries }
-        try await Self.write(waiting, on: db)
+        if let head = try await Self.write(waiting, on: db, knownHead: knownHead) { lock.withLock { writtenHead = head } }
     }
 
-    /// Reads the chain's head once and inserts the rows after it, each hashed over the one before.
-    static func write(_ entries: [Entry], on db: any Database) async throws {
-        guard !entries.isEmpty else { return }
+    /// Inserts the rows after the chain's head, each hashed over the one before; returns the new head (nil when there
+    /// was nothing to write). The head is read unless `knownHead` is given (SQLite only): if another process appended
+    /// meanwhile, the chain's unique sequence refuses the first row — SQLite undoes just that statement — and the
+    /// head is read and the rows chained again, so the chain never forks.
+    @discardableResult
+    static func write(_ entries: [Entry], on db: any Database, knownHead: AuditHead? = nil) async throws -> AuditHead? {
+        guard !entries.isEmpty else { return nil }
         let sql = db as! any SQLDatabase
         if sql.dialect.name != "sqlite" {
             // Several instances may share one PostgreSQL database: one chain, one appender at a time.
             try await sql.raw("SELECT pg_advisory_xact_lock(7310201)").run()
+        } else if let knownHead {
+            do { return try await insert(entries, after: knownHead, on: sql, headMayBeStale: true) } catch is StaleHead {}
         }
         // The head and the new rows as plain SQL: this runs in every write, and model reflection costs more than the queries.
-        let head = try await sql.select().columns("seq", "hash").from(AuditEntry.schema).orderBy("seq", .descending).limit(1).first()
-        var sequence = try head?.decode(column: "seq", as: Int64.self) ?? 0
-        var previous = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
-        for chunk in entries.chunked(50) {
+        let row = try await sql.select().columns("seq", "hash").from(AuditEntry.schema).orderBy("seq", .descending).limit(1).first()
+        let head = AuditHead(sequence: try row?.decode(column: "seq", as: Int64.self) ?? 0,
+                             hash: try row?.decode(column: "hash", as: String.self) ?? AuditChain.genesis)
+        return try await insert(entries, after: head, on: sql, headMayBeStale: false)
+    }
+
+    /// The first rows after a head that turned out not to be the chain's head were refused (nothing was written).
+    private struct StaleHead: Error {}
+
+    private static func insert(_ entries: [Entry], after head: AuditHead, on sql: any SQLDatabase, headMayBeStale: Bool) async throws -> AuditHead {
+        var sequence = head.sequence
+        var previous = head.hash
+        for (index, chunk) in entries.chunked(50).enumerated() {
             var rows: [[(any Encodable & Sendable)?]] = []
             for e in chunk {
                 sequence += 1
@@ -110,10 +141,15 @@ final class AuditBuffer: @unchecked Sendable {
                              e.after, previous, hash])
                 previous = hash
             }
-            try await sql.execute(sql: SQLRowsInsert(table: AuditEntry.schema, columns: ["id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action",
-                                                                                     "entity_type", "entity_id", "before", "after", "prev_hash", "hash"],
-                                                     rows: rows)) { _ in }
+            do {
+                try await sql.execute(sql: SQLRowsInsert(table: AuditEntry.schema, columns: ["id", "seq", "at_ms", "actor_id", "actor_name", "ip", "action",
+                                                                                         "entity_type", "entity_id", "before", "after", "prev_hash", "hash"],
+                                                         rows: rows)) { _ in }
+            } catch where index == 0 && headMayBeStale {
+                throw StaleHead()
+            }
         }
+        return AuditHead(sequence: sequence, hash: previous)
     }
 }
 

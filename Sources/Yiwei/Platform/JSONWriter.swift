@@ -75,10 +75,11 @@ struct JSONWriter {
 
     mutating func int(_ value: Int) { separate(); append(String(value)) }
 
-    /// As `JSONEncoder` writes a `Double`: integral values without a fraction.
+    /// As `JSONEncoder` writes a `Double`: integral values without a fraction. A value that is not a number (which no
+    /// answer should carry) is written as 0, so the field keeps its documented type.
     mutating func double(_ value: Double) {
         separate()
-        guard value.isFinite else { append("null"); return }
+        guard value.isFinite else { append("0"); return }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         append(text)

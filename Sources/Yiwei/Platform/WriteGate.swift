@@ -22,9 +22,15 @@ public final class WriteGate: Sendable {
         let group: WriteGroup?
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
+    private enum Turn { case start, queued, closed }
     private struct State {
         var queue: [Job] = []
         var draining = false
+        /// Shutting down: new writes are refused (`close`).
+        var closed = false
+        /// The audit chain's head after the last commit (SQLite, where this process is the only writer; see
+        /// `AuditBuffer.write`); nil after a failure or on PostgreSQL.
+        var auditHead: AuditHead?
         var stats = Stats()
     }
 
@@ -35,6 +41,8 @@ public final class WriteGate: Sendable {
         var grouped = 0
     }
     var stats: Stats { state.withLockedValue { $0.stats } }
+    /// The audit chain's head as the last commit left it (nil: the next group reads it).
+    var knownAuditHead: AuditHead? { state.withLockedValue { $0.auditHead } }
     private let state = NIOLockedValueBox(State())
     let lane: WriterLane?
 
@@ -46,13 +54,18 @@ public final class WriteGate: Sendable {
                           _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             let job = Job(body: { try await body($0) }, affectsReference: affectsReference, group: group, continuation: continuation)
-            let start = state.withLockedValue { s -> Bool in
+            let turn = state.withLockedValue { s -> Turn in
+                if s.closed { return .closed }
                 s.queue.append(job)
-                if s.draining { return false }
+                if s.draining { return .queued }
                 s.draining = true
-                return true
+                return .start
             }
-            guard start else { return }
+            if turn == .closed {
+                continuation.resume(throwing: AppError(.serviceUnavailable, "shutting_down", "the server is shutting down; try again in a moment"))
+                return
+            }
+            guard turn == .start else { return }
             if let lane {
                 Task(executorPreference: lane.executor) { await self.drain(on: lane.database, reference: reference) }
             } else {
@@ -60,6 +73,15 @@ public final class WriteGate: Sendable {
             }
         }
         return result as! T
+    }
+
+    /// At shutdown, before the lane closes: refuses new writes (503) and waits up to 30 s for those under way to commit
+    /// and be answered, so none is left hanging on a closed connection.
+    func close() async {
+        state.withLockedValue { $0.closed = true }
+        for _ in 0..<3000 where state.withLockedValue({ $0.draining }) {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     private func drain(on db: any Database, reference: ReferenceCache) async {
@@ -78,18 +100,23 @@ public final class WriteGate: Sendable {
 
     /// Returns how many of the writes were done in a group.
     private func commit(_ batch: [Job], on db: any Database, reference: ReferenceCache) async -> Int {
-        if batch.count > 1, let group = batch[0].group, batch.allSatisfy({ $0.group?.key == group.key }),
-           await commitWhole(batch, group: group, on: db, reference: reference) {
-            return batch.count
+        var tryGroups = true
+        if batch.count > 1, let group = batch[0].group, batch.allSatisfy({ $0.group?.key == group.key }) {
+            switch await commitWhole(batch, group: group, on: db, reference: reference) {
+            case .committed: return batch.count
+            case .failed: return 0
+            // The group itself failed: each write alone in its savepoint (the group is not tried again).
+            case .groupFailed: tryGroups = false
+            }
         }
+        let grouping = tryGroups
         let results = NIOLockedValueBox<[Result<any Sendable, any Error>?]>([])
         let grouped = NIOLockedValueBox(0)
-        let audit = AuditBuffer()
+        let audit = AuditBuffer(knownHead: lane == nil ? nil : state.withLockedValue { $0.auditHead })
         do {
             try await AuditBuffer.$current.withValue(audit) {
                 try await db.transaction { tx in
-                    // Fluent runs a transaction in a task of its own: back to the lane's thread for the chain of statements.
-                    try await withTaskExecutorPreference(self.lane?.executor) {
+                    try await self.inTransaction(audit) {
                         results.withLockedValue { $0 = Array(repeating: nil, count: batch.count) }
                         if batch.count == 1 {
                             // Alone: the transaction itself is the savepoint.
@@ -122,7 +149,7 @@ public final class WriteGate: Sendable {
                         var index = 0
                         while index < batch.count {
                             // Writes of one kind side by side run together (`WriteGroup`); if that fails, each alone.
-                            guard let group = batch[index].group else { try await runAlone(index); index += 1; continue }
+                            guard grouping, let group = batch[index].group else { try await runAlone(index); index += 1; continue }
                             var end = index + 1
                             while end < batch.count, batch[end].group?.key == group.key { end += 1 }
                             if end - index > 1 {
@@ -146,10 +173,12 @@ public final class WriteGate: Sendable {
             }
         } catch {
             // The transaction failed as a whole (or the only write in it failed): nothing of it was committed.
+            state.withLockedValue { $0.auditHead = nil }
             if batch.contains(where: \.affectsReference) { reference.invalidate() }
             for job in batch { job.continuation.resume(throwing: error) }
             return 0
         }
+        state.withLockedValue { $0.auditHead = lane == nil ? nil : audit.head }
         if batch.contains(where: \.affectsReference) { reference.invalidate() }
         for (job, result) in zip(batch, results.withLockedValue { $0 }) {
             job.continuation.resume(with: result ?? .failure(AppError(.internalServerError, "write_lost", "the write was not run")))
@@ -159,31 +188,56 @@ public final class WriteGate: Sendable {
 }
 
 extension WriteGate {
+    /// Fluent runs a transaction's body in a task of its own, started from the connection pool's callback: it inherits
+    /// neither the lane's executor preference nor the group's audit buffer (task-local values), so both are set again
+    /// here. (Without this every write appended its audit row on its own — a read of the chain's head and an insert
+    /// each — instead of once per group.)
+    fileprivate func inTransaction<T: Sendable>(_ audit: AuditBuffer, _ body: () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(lane?.executor) {
+            try await AuditBuffer.$current.withValue(audit) { try await body() }
+        }
+    }
+
+    enum WholeOutcome { case committed, groupFailed, failed }
+
     /// A batch that is one group — reports arriving together — as the group's statements straight in the transaction,
-    /// without a savepoint around them (two round trips fewer for the writer). Returns false, with nothing committed,
-    /// when the group failed: the batch then goes the careful way (`commit`), each write in its own savepoint.
-    private func commitWhole(_ batch: [Job], group: WriteGroup, on db: any Database, reference: ReferenceCache) async -> Bool {
-        let audit = AuditBuffer()
+    /// without a savepoint around them (two round trips fewer for the writer). When the group's own work fails, nothing
+    /// is committed and the batch goes the careful way (`commit`, each write in its own savepoint); when the
+    /// transaction fails otherwise (BEGIN, COMMIT, a lost connection) every write gets the error, as in `commit` — a
+    /// commit whose answer was lost is never run twice.
+    private func commitWhole(_ batch: [Job], group: WriteGroup, on db: any Database, reference: ReferenceCache) async -> WholeOutcome {
+        let audit = AuditBuffer(knownHead: lane == nil ? nil : state.withLockedValue { $0.auditHead })
+        let groupFailed = NIOLockedValueBox(false)
         let values: [any Sendable]
         do {
             values = try await AuditBuffer.$current.withValue(audit) {
                 try await db.transaction { tx in
-                    try await withTaskExecutorPreference(self.lane?.executor) {
-                        let values = try await group.run(batch.map { $0.group!.payload }, tx)
-                        guard values.count == batch.count else {
-                            throw AppError(.internalServerError, "write_group", "the group answered \(values.count) of \(batch.count) writes")
+                    try await self.inTransaction(audit) {
+                        do {
+                            let values = try await group.run(batch.map { $0.group!.payload }, tx)
+                            guard values.count == batch.count else {
+                                throw AppError(.internalServerError, "write_group", "the group answered \(values.count) of \(batch.count) writes")
+                            }
+                            try await audit.flush(on: tx)
+                            return values
+                        } catch {
+                            groupFailed.withLockedValue { $0 = true }
+                            throw error
                         }
-                        try await audit.flush(on: tx)
-                        return values
                     }
                 }
             }
         } catch {
-            return false
+            state.withLockedValue { $0.auditHead = nil }
+            if groupFailed.withLockedValue({ $0 }) { return .groupFailed }
+            if batch.contains(where: \.affectsReference) { reference.invalidate() }
+            for job in batch { job.continuation.resume(throwing: error) }
+            return .failed
         }
+        state.withLockedValue { $0.auditHead = lane == nil ? nil : audit.head }
         if batch.contains(where: \.affectsReference) { reference.invalidate() }
         for (job, value) in zip(batch, values) { job.continuation.resume(returning: value) }
-        return true
+        return .committed
     }
 }
 

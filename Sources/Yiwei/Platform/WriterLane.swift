@@ -47,9 +47,14 @@ final class WriterLane: Sendable {
         try? await group.shutdownGracefully()
     }
 
+    /// At the application's shutdown: the gate stops taking writes and finishes those under way, then the lane closes
+    /// (a write arriving in between is answered 503, never left waiting on a closed connection).
     struct Shutdown: LifecycleHandler {
         let lane: WriterLane
-        func shutdownAsync(_ application: Application) async { await lane.shutdown() }
+        func shutdownAsync(_ application: Application) async {
+            await application.yiwei.writeGate.close()
+            await lane.shutdown()
+        }
     }
 }
 

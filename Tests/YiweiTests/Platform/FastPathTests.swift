@@ -432,4 +432,62 @@ struct FastPathTests {
             #expect(!plan.contains { $0.contains("TEMP B-TREE") })
         }
     }
+
+    @Test("at shutdown the gate finishes the write under way, then refuses new ones with 503 instead of leaving them waiting")
+    func gateClose() async throws {
+        try await withYiwei { env in
+            let app = env.app
+            let slow = Task {
+                try await app.write(affectsReference: false) { db in
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                        .values(SQLBind(UUID()), SQLBind("close-test"), SQLBind(3)).run()
+                    return 3
+                }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            await app.yiwei.writeGate.close()
+            // Under way when the gate closed: committed and answered before `close` returned.
+            #expect(try await slow.value == 3)
+            #expect(try await env.db.raw("SELECT last FROM ticket_counters WHERE key = 'close-test'").first()?.decode(column: "last", as: Int.self) == 3)
+            do {
+                try await app.write(affectsReference: false) { _ in }
+                Issue.record("a write after close was accepted")
+            } catch let error as AppError {
+                #expect(error.status == .serviceUnavailable && error.code == "shutting_down")
+            }
+        }
+    }
+
+    @Test("the writer keeps the audit chain's head between commits; a row appended beside it is noticed, the chain never forks")
+    func auditHeadKept() async throws {
+        try await withYiwei { env in
+            let app = env.app
+            @Sendable func audited(_ db: any Database, _ i: Int) async throws {
+                try await AuditLog.append(on: db, at: Date(), actor: .system("test"), action: "test.head", entityType: "test", entityId: String(i))
+            }
+            try await app.write(affectsReference: false) { db in try await audited(db, 1) }
+            func last() async throws -> Int64 {
+                try await env.db.raw("SELECT MAX(seq) AS n FROM audit_log").first()!.decode(column: "n", as: Int64.self)
+            }
+            if env.app.yiwei.databaseKind == .sqlite {
+                let head = app.yiwei.writeGate.knownAuditHead, newest = try await last()
+                #expect(head?.sequence == newest, "kept \(String(describing: head)), newest \(newest)")
+            }
+            // Another writer (a command run beside the server) appends without the gate: the kept head is now stale.
+            try await audited(app.db, 2)
+            try await app.write(affectsReference: false) { db in try await audited(db, 3) }
+            try await app.write(affectsReference: false) { db in try await audited(db, 4) }
+            let rows = try await env.db.raw("SELECT seq, entity_id FROM audit_log WHERE action = 'test.head' ORDER BY seq").all()
+            let ids = try rows.map { try $0.decode(column: "entity_id", as: String.self) }
+            let seqs = try rows.map { try $0.decode(column: "seq", as: Int64.self) }
+            #expect(ids == ["1", "2", "3", "4"])
+            #expect(seqs == Array(seqs[0]...(seqs[0] + 3)))
+            if env.app.yiwei.databaseKind == .sqlite {
+                let head = app.yiwei.writeGate.knownAuditHead, newest = try await last()
+                #expect(head?.sequence == newest, "kept \(String(describing: head)), newest \(newest)")
+            }
+            #expect(try await AuditLog.verify(on: env.app.db).finding == nil)
+        }
+    }
 }
