@@ -114,61 +114,59 @@ public final class WriteGate: Sendable {
         let grouped = NIOLockedValueBox(0)
         let audit = AuditBuffer(knownHead: lane == nil ? nil : state.withLockedValue { $0.auditHead })
         do {
-            try await AuditBuffer.$current.withValue(audit) {
-                try await db.transaction { tx in
-                    try await self.inTransaction(audit) {
-                        results.withLockedValue { $0 = Array(repeating: nil, count: batch.count) }
-                        if batch.count == 1 {
-                            // Alone: the transaction itself is the savepoint.
-                            let value = try await batch[0].body(tx)
-                            try await audit.flush(on: tx)
-                            results.withLockedValue { $0[0] = .success(value) }
-                            return
-                        }
-                        let sql = tx as! any SQLDatabase
-                        /// Runs `work` in a savepoint; on failure rolls it (and its audit rows) back and returns the error.
-                        func attempt(_ work: () async throws -> Void) async throws -> (any Error)? {
-                            let mark = audit.count
-                            try await sql.raw("SAVEPOINT yiwei_write").run()
-                            do {
-                                try await work()
-                                try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
-                                return nil
-                            } catch {
-                                try await sql.raw("ROLLBACK TO SAVEPOINT yiwei_write").run()
-                                try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
-                                audit.truncate(to: mark)
-                                return error
-                            }
-                        }
-                        func runAlone(_ index: Int) async throws {
-                            var value: (any Sendable)?
-                            let failure = try await attempt { value = try await batch[index].body(tx) }
-                            results.withLockedValue { $0[index] = failure.map { .failure($0) } ?? .success(value!) }
-                        }
-                        var index = 0
-                        while index < batch.count {
-                            // Writes of one kind side by side run together (`WriteGroup`); if that fails, each alone.
-                            guard grouping, let group = batch[index].group else { try await runAlone(index); index += 1; continue }
-                            var end = index + 1
-                            while end < batch.count, batch[end].group?.key == group.key { end += 1 }
-                            if end - index > 1 {
-                                var values: [any Sendable] = []
-                                let payloads = batch[index..<end].map { $0.group!.payload }
-                                let failure = try await attempt { values = try await group.run(payloads, tx) }
-                                if failure == nil, values.count == end - index {
-                                    results.withLockedValue { for (offset, value) in values.enumerated() { $0[index + offset] = .success(value) } }
-                                    grouped.withLockedValue { $0 += end - index }
-                                    index = end
-                                    continue
-                                }
-                            }
-                            for alone in index..<end { try await runAlone(alone) }
-                            index = end
-                        }
-                        // The group's audit rows, chained in the order of its writes, committed with them.
+            try await db.transaction { tx in
+                try await self.inTransaction(audit) {
+                    results.withLockedValue { $0 = Array(repeating: nil, count: batch.count) }
+                    if batch.count == 1 {
+                        // Alone: the transaction itself is the savepoint.
+                        let value = try await batch[0].body(tx)
                         try await audit.flush(on: tx)
+                        results.withLockedValue { $0[0] = .success(value) }
+                        return
                     }
+                    let sql = tx as! any SQLDatabase
+                    /// Runs `work` in a savepoint; on failure rolls it (and its audit rows) back and returns the error.
+                    func attempt(_ work: () async throws -> Void) async throws -> (any Error)? {
+                        let mark = audit.count
+                        try await sql.raw("SAVEPOINT yiwei_write").run()
+                        do {
+                            try await work()
+                            try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
+                            return nil
+                        } catch {
+                            try await sql.raw("ROLLBACK TO SAVEPOINT yiwei_write").run()
+                            try await sql.raw("RELEASE SAVEPOINT yiwei_write").run()
+                            audit.truncate(to: mark)
+                            return error
+                        }
+                    }
+                    func runAlone(_ index: Int) async throws {
+                        var value: (any Sendable)?
+                        let failure = try await attempt { value = try await batch[index].body(tx) }
+                        results.withLockedValue { $0[index] = failure.map { .failure($0) } ?? .success(value!) }
+                    }
+                    var index = 0
+                    while index < batch.count {
+                        // Writes of one kind side by side run together (`WriteGroup`); if that fails, each alone.
+                        guard grouping, let group = batch[index].group else { try await runAlone(index); index += 1; continue }
+                        var end = index + 1
+                        while end < batch.count, batch[end].group?.key == group.key { end += 1 }
+                        if end - index > 1 {
+                            var values: [any Sendable] = []
+                            let payloads = batch[index..<end].map { $0.group!.payload }
+                            let failure = try await attempt { values = try await group.run(payloads, tx) }
+                            if failure == nil, values.count == end - index {
+                                results.withLockedValue { for (offset, value) in values.enumerated() { $0[index + offset] = .success(value) } }
+                                grouped.withLockedValue { $0 += end - index }
+                                index = end
+                                continue
+                            }
+                        }
+                        for alone in index..<end { try await runAlone(alone) }
+                        index = end
+                    }
+                    // The group's audit rows, chained in the order of its writes, committed with them.
+                    try await audit.flush(on: tx)
                 }
             }
         } catch {
@@ -210,20 +208,18 @@ extension WriteGate {
         let groupFailed = NIOLockedValueBox(false)
         let values: [any Sendable]
         do {
-            values = try await AuditBuffer.$current.withValue(audit) {
-                try await db.transaction { tx in
-                    try await self.inTransaction(audit) {
-                        do {
-                            let values = try await group.run(batch.map { $0.group!.payload }, tx)
-                            guard values.count == batch.count else {
-                                throw AppError(.internalServerError, "write_group", "the group answered \(values.count) of \(batch.count) writes")
-                            }
-                            try await audit.flush(on: tx)
-                            return values
-                        } catch {
-                            groupFailed.withLockedValue { $0 = true }
-                            throw error
+            values = try await db.transaction { tx in
+                try await self.inTransaction(audit) {
+                    do {
+                        let values = try await group.run(batch.map { $0.group!.payload }, tx)
+                        guard values.count == batch.count else {
+                            throw AppError(.internalServerError, "write_group", "the group answered \(values.count) of \(batch.count) writes")
                         }
+                        try await audit.flush(on: tx)
+                        return values
+                    } catch {
+                        groupFailed.withLockedValue { $0 = true }
+                        throw error
                     }
                 }
             }

@@ -160,7 +160,6 @@ enum TicketQueries {
             conditions.append(SQLBinaryExpression(SQLIdentifier(column), op, SQLBind(value)))
         }
         if let s = scope.condition() { conditions.append(s) }
-        let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
         switch f.queue {
         case .mine?:
             add("assignee_id", .equal, user.id)
@@ -168,10 +167,10 @@ enum TicketQueries {
         case .unassigned?:
             let teams = reference.members.filter { $0.userId == user.id }.map(\.teamId)
             conditions.append(SQLBinaryExpression(SQLIdentifier("assignee_id"), .is, SQLLiteral.null))
-            conditions.append(SQLQuery.inList("status", open))
+            conditions.append(SQLQuery.openStatus)
             // Leads and dispatchers without a team see every unassigned ticket; others their teams'.
             if !teams.isEmpty || !scope.all { conditions.append(SQLQuery.inList("team_id", teams)) }
-        case .open?: conditions.append(SQLQuery.inList("status", open))
+        case .open?: conditions.append(SQLQuery.openStatus)
         case .resolved?:
             conditions.append(SQLQuery.inList("status", [TicketStatus.resolved.rawValue, TicketStatus.closed.rawValue]))
             add("resolved_at", .greaterThanOrEqual, now.addingTimeInterval(-7 * 86400))
