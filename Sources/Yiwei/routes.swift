@@ -68,14 +68,24 @@ func routes(_ app: Application) throws {
     try pages.register(collection: DashboardPages(app: app))
 }
 
-/// The bell's number: unread notifications of the signed-in browser user, counted once per page.
+/// The bell's number: unread notifications of the signed-in browser user, counted once per page; for a
+/// department's user, in the same query, whether a satisfaction survey waits for their department (the sidebar's
+/// 待填问卷, `SurveyNav`).
 struct UnreadCountMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .GET, let user = request.currentUser, user.via == .session {
-            request.storage[UnreadCountKey.self] = try await (request.db as! any SQLDatabase).select()
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(UserNotification.schema)
-                .where("user_id", .equal, user.id).where("read_at", .is, SQLLiteral.null)
-                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let unread: SQLQueryString = """
+                (SELECT COUNT(*) FROM \(ident: UserNotification.schema) WHERE user_id = \(bind: user.id) AND read_at IS NULL)
+                """
+            let sql = request.db as! any SQLDatabase
+            if let department = SurveyNav.department(of: user) {
+                let row = try await sql.raw("SELECT \(unread) AS n, \(SurveyService.pendingCountSQL(department: department)) AS s").first()
+                request.storage[UnreadCountKey.self] = try row?.decode(column: "n", as: Int.self) ?? 0
+                request.storage[PendingSurveysKey.self] = try (row?.decode(column: "s", as: Int.self) ?? 0) > 0
+            } else {
+                let row = try await sql.raw("SELECT \(unread) AS n").first()
+                request.storage[UnreadCountKey.self] = try row?.decode(column: "n", as: Int.self) ?? 0
+            }
         }
         return try await next.respond(to: request)
     }

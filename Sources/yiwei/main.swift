@@ -8,6 +8,7 @@ import Yiwei
 @main
 enum Entrypoint {
     static func main() async throws {
+        TaskThreads.runOnEventLoops(environment: ProcessInfo.processInfo.environment)
         let config: AppConfig
         let arguments: [String]
         do {

@@ -11,7 +11,12 @@ enum SQLQuery {
     /// `column IN (…)`; an empty list matches nothing (as Fluent's `~~ []` does).
     static func inList(_ column: String, _ values: [some Encodable & Sendable]) -> any SQLExpression {
         guard !values.isEmpty else { return never }
-        return SQLBinaryExpression(SQLIdentifier(column), .in, SQLGroupExpression(values.map { SQLBind($0) }))
+        return SQLBinaryExpression(SQLColumnName(column), .in, SQLGroupExpression(values.map { SQLBind($0) }))
+    }
+
+    /// `column op ?`.
+    static func compare(_ column: String, _ op: SQLBinaryOperator, _ value: some Encodable & Sendable) -> any SQLExpression {
+        SQLBinaryExpression(SQLColumnName(column), op, SQLBind(value))
     }
 
     /// Every condition (`1 = 1` when there are none).
@@ -26,8 +31,7 @@ enum SQLQuery {
 
     /// `status IN ('new', 'accepted', 'in_progress', 'pending')` with the values written out, not bound: only then can
     /// the engine see that a query asks for what the partial index of open tickets holds (`AddOpenTicketIndexes`).
-    static let openStatus: any SQLExpression = SQLBinaryExpression(SQLIdentifier("status"), .in,
-                                                                   SQLGroupExpression(openStatusValues.map { SQLLiteral.string($0) }))
+    static let openStatus: any SQLExpression = SQLRaw("\"status\" IN (" + openStatusValues.map { "'" + $0 + "'" }.joined(separator: ", ") + ")")
     static let openStatusValues = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
     /// The same condition as SQL text, for the index itself.
     static let openStatusSQL = "status IN (" + openStatusValues.map { "'" + $0 + "'" }.joined(separator: ", ") + ")"
@@ -89,11 +93,28 @@ struct SQLRowsInsert: SQLExpression {
     /// Our table and column names are lowercase words: quoted as they are (both engines quote with `"`), without
     /// SQLKit's search for quotes to escape; anything else goes through `SQLIdentifier`.
     private static func identifier(_ name: String, _ serializer: inout SQLSerializer) {
-        if name.utf8.allSatisfy({ ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }) {
+        SQLColumnName(name).serialize(to: &serializer)
+    }
+}
+
+/// A table or column name: ours are lowercase words, quoted as they are (both engines quote with `"`) without
+/// SQLKit's search for quotes to escape, which the list queries paid for every name; anything else goes through
+/// `SQLIdentifier`.
+struct SQLColumnName: SQLExpression {
+    let name: String
+
+    init(_ name: String) { self.name = name }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        if Self.isPlain(name) {
             serializer.write("\"" + name + "\"")
         } else {
             SQLIdentifier(name).serialize(to: &serializer)
         }
+    }
+
+    static func isPlain(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "_") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
     }
 }
 

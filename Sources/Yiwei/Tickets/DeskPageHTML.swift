@@ -10,9 +10,9 @@ enum DeskPageHTML {
         var tabs: [Tab]
         var saved: [Saved]
         var filters: [ListPageContext.Filter]
-        /// The table's rows (`TicketRowView.deskRowsHTML`), and how many.
-        var rowsHTML: String
-        var rowCount: Int
+        /// The table's rows, written by `rowsWriter`.
+        var rows: [TicketRowDTO]
+        var rowsWriter: DeskRowsWriter
         var pager: ListPageContext.Pager
         /// The current filters as a query string, for "save this filter".
         var query: String
@@ -22,16 +22,22 @@ enum DeskPageHTML {
         var message: String?
     }
 
-    static func page(_ c: Content, base: PageBase) -> String {
-        base.document(content: content(c, t: base.t, csrf: base.csrf))
+    /// The whole page, in the bytes of its response.
+    static func page(_ c: Content, base: PageBase) -> HTMLBuffer {
+        var h = HTMLBuffer(capacity: 16_000 + c.rows.count * 1_200)
+        h.raw(base.layoutTop())
+        content(c, t: base.t, csrf: base.csrf, into: &h)
+        h.raw(base.layoutBottom())
+        return h
     }
 
-    static func content(_ c: Content, t: [String: String], csrf: String) -> String {
+    static func content(_ c: Content, t: [String: String], csrf: String, into out: inout HTMLBuffer) {
         func e(_ text: String) -> String { HTML.escape(text) }
         func s(_ key: String) -> String { e(t[key] ?? key) }
         let csrfField = "<input type=\"hidden\" name=\"_csrf\" value=\"" + e(csrf) + "\">"
+        // The parts around the rows are short: written as a string, then into the buffer.
         var h = ""
-        h.reserveCapacity(c.rowsHTML.utf8.count + 8_000)
+        h.reserveCapacity(8_000)
         h += "<div class=\"page-head\">\n  <h1 class=\"page-title\">" + s("desk_title") + "</h1>\n"
         h += "  <a class=\"button primary\" href=\"/desk/new\" data-key=\"n\">＋ " + s("nav_desk_new") + "</a>\n</div>\n"
         if let message = c.message { h += "<div class=\"flash flash-info\" role=\"status\">" + e(message) + "</div>\n" }
@@ -61,7 +67,7 @@ enum DeskPageHTML {
         }
         h += "  <button type=\"submit\" class=\"button\">" + s("action_search") + "</button>\n</form>\n"
         h += "<form method=\"post\" action=\"/desk/bulk\" id=\"bulk-form\">\n" + csrfField + "\n"
-        if c.rowCount == 0 {
+        if c.rows.isEmpty {
             h += "<div class=\"empty\">" + s("desk_empty") + "</div>\n"
         } else {
             h += "<div class=\"table-wrap\">\n<table class=\"table tickets\">\n"
@@ -69,7 +75,11 @@ enum DeskPageHTML {
             for key in ["col_number", "col_title", "col_priority", "col_status", "col_department", "col_system", "col_assignee", "col_due", "col_created"] {
                 h += "<th>" + s(key) + "</th>"
             }
-            h += "</tr></thead>\n  <tbody>\n  " + c.rowsHTML + "\n  </tbody>\n</table>\n</div>\n"
+            h += "</tr></thead>\n  <tbody>\n  "
+            out.raw(h); h = ""
+            var rows = c.rowsWriter
+            rows.write(c.rows, into: &out)
+            h += "\n  </tbody>\n</table>\n</div>\n"
             h += "<div class=\"bulk-bar\" data-bulk>\n  <span>" + s("desk_bulk") + "：</span>\n"
             h += "  <select name=\"assigneeId\" aria-label=\"" + s("desk_select_engineer") + "\"><option value=\"\">" + s("desk_select_engineer") + "</option>"
                 + c.engineers + "</select>\n"
@@ -85,6 +95,6 @@ enum DeskPageHTML {
         h += "  <label class=\"filter\"><span>" + s("desk_filter_name") + "</span><input name=\"name\" maxlength=\"30\" required></label>\n"
         h += "  <button type=\"submit\" class=\"button\">" + s("desk_save_filter") + "</button>\n</form>\n"
         h += "<p class=\"hint keyboard-hint\">" + s("desk_keyboard_hint") + "</p>\n"
-        return h
+        out.raw(h)
     }
 }

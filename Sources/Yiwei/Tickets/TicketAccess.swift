@@ -39,12 +39,12 @@ struct TicketScope: Sendable {
     func condition() -> (any SQLExpression)? {
         guard !all else { return nil }
         var any: [any SQLExpression] = [
-            SQLBinaryExpression(SQLIdentifier("reporter_id"), .equal, SQLBind(userId)),
-            SQLBinaryExpression(SQLIdentifier("assignee_id"), .equal, SQLBind(userId)),
+            SQLQuery.compare("reporter_id", .equal, userId),
+            SQLQuery.compare("assignee_id", .equal, userId),
         ]
         if !domains.isEmpty { any.append(SQLQuery.inList("domain", domains.sorted())) }
         if !teamIds.isEmpty { any.append(SQLQuery.inList("team_id", Array(teamIds))) }
-        if let departmentId { any.append(SQLBinaryExpression(SQLIdentifier("department_id"), .equal, SQLBind(departmentId))) }
+        if let departmentId { any.append(SQLQuery.compare("department_id", .equal, departmentId)) }
         return SQLQuery.any(any)
     }
 

@@ -66,11 +66,10 @@ struct TicketPages: RouteCollection {
         let engineers = HTML.options(reference.lookups.staff.map { FormField.Option(value: $0.0.uuidString, label: $0.1, selected: false) })
         let html = DeskPageHTML.page(DeskPageHTML.Content(
             tabs: tabs, saved: saved, filters: filters,
-            rowsHTML: TicketRowView.deskRowsHTML(result.items.map { TicketRowView($0, labels: labels, now: now, timeZone: timeZone) }, t: t),
-            rowCount: result.items.count,
+            rows: result.items, rowsWriter: DeskRowsWriter(labels: labels, now: now, timeZone: timeZone),
             pager: .init(request: req, page: result.page, per: result.per, total: result.total),
             query: c.percentEncodedQuery ?? "", activeQueue: active, engineers: engineers, message: message), base: base)
-        return HTML.response(html, status: status)
+        return html.response(status: status)
     }
 
     struct BulkForm: Content {

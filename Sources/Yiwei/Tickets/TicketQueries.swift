@@ -157,7 +157,7 @@ enum TicketQueries {
         let sql = db as! any SQLDatabase
         var conditions: [any SQLExpression] = []
         func add(_ column: String, _ op: SQLBinaryOperator, _ value: some Encodable & Sendable) {
-            conditions.append(SQLBinaryExpression(SQLIdentifier(column), op, SQLBind(value)))
+            conditions.append(SQLQuery.compare(column, op, value))
         }
         if let s = scope.condition() { conditions.append(s) }
         switch f.queue {
@@ -166,7 +166,7 @@ enum TicketQueries {
             conditions.append(SQLQuery.openStatus)
         case .unassigned?:
             let teams = reference.members.filter { $0.userId == user.id }.map(\.teamId)
-            conditions.append(SQLBinaryExpression(SQLIdentifier("assignee_id"), .is, SQLLiteral.null))
+            conditions.append(SQLRaw(#""assignee_id" IS NULL"#))
             conditions.append(SQLQuery.openStatus)
             // Leads and dispatchers without a team see every unassigned ticket; others their teams'.
             if !teams.isEmpty || !scope.all { conditions.append(SQLQuery.inList("team_id", teams)) }
@@ -220,10 +220,10 @@ enum TicketQueries {
             conditions.append(SQLQuery.any(any))
         }
         let predicate = SQLQuery.all(conditions)
-        let count = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema).where(predicate)
+        let count = sql.select().column(SQLRaw(#"COUNT(*) AS "n""#)).from(SQLColumnName(Ticket.schema)).where(predicate)
         let total = try await PlainRow.all(count.select, on: sql).first?.int("n") ?? 0
         // The column list and the order written out once (SQLKit quotes each name anew for every query).
-        let select = sql.select().column(SQLRaw(Self.rowColumns)).from(Ticket.schema).where(predicate)
+        let select = sql.select().column(SQLRaw(Self.rowColumns)).from(SQLColumnName(Ticket.schema)).where(predicate)
             .orderBy(SQLRaw(#""created_at" DESC, "number" DESC"#)).limit(page.per).offset(page.offset)
         let items = try await PlainRow.all(select.select, on: sql).map { row -> TicketRowDTO in
             guard let id = try row.uuid("id"), let number = try row.string("number"), let domain = try row.string("domain"),

@@ -27,6 +27,8 @@ struct SurveyPagesTests {
             try await nurse.signInFresh("huxi")
             let home = try await nurse.get("/portal")
             #expect(home.body.string.contains("待填问卷"))
+            // The bell's count comes from the same query: the survey's request is the nurse's one unread notification.
+            #expect(home.body.string.contains(#"<span class="bell-count">1</span>"#))
             let form = try await nurse.get("/surveys/\(survey.id)")
             let html = form.body.string
             #expect(html.contains("响应速度") && html.contains("报修后瞬间响应远优于SLA，到场极快。") && html.contains("提交评价"))

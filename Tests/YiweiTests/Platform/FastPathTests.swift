@@ -94,6 +94,87 @@ struct FastPathTests {
         #expect(HTML.escape("\u{1F600}&") == "\u{1F600}&amp;")
     }
 
+    @Test("the page buffer writes what the string helpers write: escapes, ids, padded numbers, instants to the minute")
+    func htmlBuffer() throws {
+        func written(_ write: (inout HTMLBuffer) -> Void) -> String {
+            var h = HTMLBuffer(capacity: 16)
+            write(&h)
+            return String(buffer: h.buffer)
+        }
+        for text in ["医维 HIS 登录", "<b>\"急\" & 'A'</b>", "a\u{07}b\tc\r\nd放射科<", "", "\u{1F600}&", "&&", "尾<"] {
+            #expect(written { $0.text(text) } == HTML.escape(text), "\(text)")
+        }
+        #expect(written { $0.text("<b>\"急\" & 'A'</b>") } == "&lt;b&gt;&quot;急&quot; &amp; &#39;A&#39;&lt;/b&gt;")
+        for id in [UUID(), UUID(uuidString: "01A24ABE-C128-7000-8000-00000F421B00")!, UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
+            #expect(written { $0.uuid(id) } == id.uuidString)
+        }
+        #expect(written { $0.number(7, width: 2); $0.raw("|"); $0.number(2026, width: 4); $0.raw("|"); $0.number(0); $0.raw("|"); $0.number(123_456, width: 2); $0.raw("|"); $0.number(-5) }
+                == "07|2026|0|123456|-5")
+        let shanghai = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        var t = 0.25
+        while t < 4_102_444_800 {
+            let date = Date(timeIntervalSince1970: t)
+            #expect(written { $0.minute(date, timeZone: shanghai) } == DisplayTime.short(date, timeZone: shanghai))
+            t += 7_919_993.5
+        }
+        // 2026-11-24 19:06:40 in Shanghai, to the minute.
+        #expect(written { $0.minute(Date(timeIntervalSince1970: 1_795_518_400), timeZone: shanghai) } == "2026-11-24 19:06")
+    }
+
+    @Test("the queue page's rows written into the buffer read as the row view gives them: labels, due texts, escapes")
+    func deskRows() throws {
+        let t = ["col_number": "编号", "col_title": "标题", "col_priority": "优先级", "col_status": "状态", "col_department": "报修科室",
+                 "col_system": "业务系统", "col_assignee": "处理人", "col_due": "时限", "col_created": "报修时间",
+                 "sla_left": "剩余 {d}", "sla_over": "超时 {d}", "unit_day": "天", "unit_hour": "小时", "unit_minute": "分",
+                 "ticket_status_in_progress": "处理中", "ticket_status_new": "新建", "priority_P1": "一级·紧急", "priority_P4": "四级·低",
+                 "domain_it": "信息化", "domain_equipment": "医学装备"]
+        let labels = TicketLabels(t: t)
+        let shanghai = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        let now = Date(timeIntervalSince1970: 1_795_518_400)
+        func row(_ n: Int, title: String, status: String, priority: String, domain: String, due: Double?, assignee: String?, team: String?) -> TicketRowDTO {
+            TicketRowDTO(id: UUID(), number: "IT-20261124-000\(n)", domain: domain, kind: "incident", title: title, priority: priority, status: status,
+                         reporterName: nil, departmentName: n == 2 ? nil : "放射科", businessSystemName: "PACS<影像>", assigneeName: assignee, teamName: team,
+                         createdAt: now.addingTimeInterval(-Double(n) * 3_700), updatedAt: now, nextDueAt: due.map { now.addingTimeInterval($0) })
+        }
+        let rows = [
+            row(1, title: "打印机 \"卡纸\" & 'A'", status: "in_progress", priority: "P4", domain: "it", due: 4_800, assignee: "陈晓雨", team: "信息科"),
+            row(2, title: "呼吸机报警", status: "new", priority: "P1", domain: "equipment", due: -2_100, assignee: nil, team: "医学装备组"),
+            row(3, title: "HIS 登录慢", status: "in_progress", priority: "P4", domain: "it", due: 2 * 86_400 + 3 * 3_600 + 1, assignee: nil, team: nil),
+            row(4, title: "无时限", status: "in_progress", priority: "P4", domain: "it", due: nil, assignee: "王磊", team: nil),
+            row(5, title: "刚到期", status: "in_progress", priority: "P1", domain: "it", due: 0, assignee: "王磊", team: nil),
+        ]
+        var writer = DeskRowsWriter(labels: labels, now: now, timeZone: shanghai)
+        var h = HTMLBuffer(capacity: 1_000)
+        writer.write(rows, into: &h)
+        let html = String(buffer: h.buffer)
+        // The markup the row view's values give, written out as the template wrote it.
+        func e(_ s: String) -> String { HTML.escape(s) }
+        var expected = ""
+        for r in rows.map({ TicketRowView($0, labels: labels, now: now, timeZone: shanghai) }) {
+            expected += "<tr>\n    <td class=\"check-col\"><input type=\"checkbox\" name=\"ids[]\" value=\"\(r.id)\" aria-label=\"\(r.number)\"></td>\n"
+            expected += "    <td data-label=\"编号\" class=\"num-cell\"><a href=\"/tickets/\(r.id)\" class=\"mono\">\(r.number)</a></td>\n"
+            expected += "    <td data-label=\"标题\" class=\"title-cell\"><a href=\"/tickets/\(r.id)\">\(e(r.title))</a> <span class=\"badge badge-\(r.domain)\">\(r.domainLabel)</span></td>\n"
+            expected += "    <td data-label=\"优先级\" class=\"prio-cell\"><span class=\"badge prio-\(r.priority)\">\(r.priorityLabel)</span></td>\n"
+            expected += "    <td data-label=\"状态\" class=\"status-cell\"><span class=\"badge status-\(r.status)\">\(r.statusLabel)</span></td>\n"
+            expected += "    <td data-label=\"报修科室\" class=\"nowrap\">\(r.department)</td>\n"
+            expected += "    <td data-label=\"业务系统\" class=\"system-cell\">\(e(r.system))</td>\n"
+            expected += "    <td data-label=\"处理人\" class=\"nowrap\">\(r.assignee)</td>\n"
+            expected += "    <td data-label=\"时限\" class=\"nowrap\">" + (r.dueText.isEmpty ? "" : "<span class=\"badge due-\(r.dueState)\">\(r.dueText)</span>") + "</td>\n"
+            expected += "    <td data-label=\"报修时间\" class=\"time-cell\">\(r.created)</td>\n  </tr>\n"
+        }
+        #expect(html == expected)
+        // Hand-checked: 4,800 s left is 1 h 20 min, more than an hour (ok); 2,100 s over is 35 min; 2 d 3 h 1 s rounds up to a
+        // minute, which a span of days does not show; a due moment of now is 0 min left, and soon.
+        #expect(html.contains("<span class=\"badge due-ok\">剩余 1小时 20分</span>"))
+        #expect(html.contains("<span class=\"badge due-over\">超时 35分</span>"))
+        #expect(html.contains("<span class=\"badge due-ok\">剩余 2天 3小时</span>"))
+        #expect(html.contains("<span class=\"badge due-soon\">剩余 0分</span>"))
+        #expect(html.contains("打印机 &quot;卡纸&quot; &amp; &#39;A&#39;") && html.contains("PACS&lt;影像&gt;"))
+        #expect(html.contains(">医学装备组</td>") && html.contains("<span class=\"badge prio-P1\">一级·紧急</span>"))
+        // Created 1 h 1 min 40 s before 19:06:40 on 24 November: 18:05.
+        #expect(html.contains("<td data-label=\"报修时间\" class=\"time-cell\">2026-11-24 18:05</td>"))
+    }
+
     @Test("query parameters read once per request give what Vapor's decoder gives")
     func queryParameters() async throws {
         try await withYiwei { env in
