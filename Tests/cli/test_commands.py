@@ -145,6 +145,28 @@ def test_audit_verify_finds_tampering(tmp_path):
     assert f"row {seq} is modified" in broken.stderr
 
 
+@pytest.mark.parametrize("executor", ["1", "0"])
+def test_serves_concurrent_writes_and_stops_cleanly_with_tasks_on_either_threads(tmp_path, executor):
+    """Tasks on the event loops (the default) or on Swift's own pool (YIWEI_NIO_EXECUTOR=0): the same answers,
+    every acknowledged write kept, and SIGTERM ends the process with status 0 in both."""
+    from concurrent.futures import ThreadPoolExecutor
+    data = tmp_path / "data"
+    server = Server(data, YIWEI_ADMIN_PASSWORD=ADMIN_PASSWORD, YIWEI_NIO_EXECUTOR=executor)
+    try:
+        token = login(server.port, "admin", ADMIN_PASSWORD)
+        names = [f"科室{i:02d}" for i in range(40)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda name: call(server.port, "POST", "/api/v1/departments", {"name": name}, token)[0], names))
+        assert statuses == [201] * 40
+        status, body = call(server.port, "GET", "/api/v1/departments?per=200", token=token)
+        assert sorted(d["name"] for d in json.loads(body)["items"]) == names
+        assert call(server.port, "GET", "/login")[0] == 200
+    finally:
+        server.stop()
+    assert server.proc.returncode == 0, server.output() if not server.log.closed else Path(server.log.name).read_text()
+    assert run("audit", "verify", data_dir=data).returncode == 0
+
+
 def test_acknowledged_writes_survive_kill_9(tmp_path):
     data = tmp_path / "data"
     server = Server(data, YIWEI_ADMIN_PASSWORD=ADMIN_PASSWORD)
