@@ -88,6 +88,10 @@ def test_report_accept_dispatch_resolve_rate_close(server, hospital, phone, desk
     d.wait_path("/")
     d.get("/desk?queue=open")
     assert number in d.text("table.tickets"), d.text("main")[:800]
+    # On a 1366 px laptop every column of the queue is on screen, the report time included: the table does not
+    # scroll sideways (long department names do not wrap; the time goes onto two lines instead).
+    scroll, width = d.driver.execute_script("const w = document.querySelector('.table-wrap'); return [w.scrollWidth, w.clientWidth];")
+    assert scroll <= width + 1, f"the queue scrolls sideways at {d.size[0]} px: {scroll} > {width}"
     d.shot("queue")
     d.get(ticket_path)
     d.submit('form.action-form:has(input[name="action"][value="accept"])')
