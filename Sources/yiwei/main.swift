@@ -8,7 +8,6 @@ import Yiwei
 @main
 enum Entrypoint {
     static func main() async throws {
-        TaskThreads.runOnEventLoops(environment: ProcessInfo.processInfo.environment)
         let config: AppConfig
         let arguments: [String]
         do {
@@ -17,6 +16,7 @@ enum Entrypoint {
             FileHandle.standardError.write(Data("配置错误 / configuration error: \(error)\n".utf8))
             exit(2)
         }
+        TaskThreads.runOnEventLoops(config.tasksOnEventLoops)
         // Restore runs before anything opens (and so creates) a database in the target folder.
         if arguments.dropFirst().first == "restore" {
             let rest = Array(arguments.dropFirst(2))
@@ -95,6 +95,7 @@ enum Entrypoint {
         case .sqlite(let path): lines.append("数据库 / database: SQLite \(path)")
         case .postgres: lines.append("数据库 / database: PostgreSQL")
         }
+        lines.append("任务线程 / tasks: " + (TaskThreads.onEventLoops ? "事件循环 / on the event loops" : "Swift 线程池 / on Swift's pool (YIWEI_NIO_EXECUTOR=0)"))
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

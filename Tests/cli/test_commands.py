@@ -73,8 +73,14 @@ class Server:
 
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
-        self.proc.wait(timeout=20)
-        self.log.close()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("the server did not stop within 20 s of " + signal.Signals(sig).name)
+        finally:
+            self.log.close()
 
 
 def login(port, username, password):
@@ -103,6 +109,9 @@ def test_bad_configuration_is_named(tmp_path):
     res = run("migrate", data_dir=tmp_path / "d", YIWEI_PORT="eighty")
     assert res.returncode == 2
     assert "YIWEI_PORT" in res.stderr
+    res = run("migrate", data_dir=tmp_path / "d", YIWEI_NIO_EXECUTOR="maybe")
+    assert res.returncode == 2
+    assert "YIWEI_NIO_EXECUTOR=maybe" in res.stderr
 
 
 def test_starts_from_any_directory_and_prints_a_generated_admin_password(tmp_path):
@@ -161,9 +170,12 @@ def test_serves_concurrent_writes_and_stops_cleanly_with_tasks_on_either_threads
         status, body = call(server.port, "GET", "/api/v1/departments?per=200", token=token)
         assert sorted(d["name"] for d in json.loads(body)["items"]) == names
         assert call(server.port, "GET", "/login")[0] == 200
+        # The start-up lines say where tasks run: the take-over happened, or was declined.
+        expected = "事件循环 / on the event loops" if executor == "1" else "Swift 线程池 / on Swift's pool"
+        assert f"任务线程 / tasks: {expected}" in server.output()
     finally:
         server.stop()
-    assert server.proc.returncode == 0, server.output() if not server.log.closed else Path(server.log.name).read_text()
+    assert server.proc.returncode == 0, Path(server.log.name).read_text()
     assert run("audit", "verify", data_dir=data).returncode == 0
 
 

@@ -27,6 +27,8 @@ public struct AppConfig: Sendable {
     public var passwordPolicy: PasswordPolicy = .standard
     public var bcryptCost: Int = 12
     public var secureCookies: Bool = false
+    /// Swift tasks on the server's event loops (`TaskThreads`; `YIWEI_NIO_EXECUTOR`).
+    public var tasksOnEventLoops: Bool = true
     public var maxBodyBytes: Int = 1_048_576
     public var logLevel: String = "notice"
     /// `json` (one object per line, with the request id) or `text`.
@@ -120,6 +122,7 @@ public struct AppConfig: Sendable {
         if let length = try int("YIWEI_PASSWORD_MIN_LENGTH", 8...64) { config.passwordPolicy.minLength = length }
         if let cost = try int("YIWEI_BCRYPT_COST", 4...16) { config.bcryptCost = cost }
         if let secure = try bool("YIWEI_SECURE_COOKIES") { config.secureCookies = secure }
+        if let onLoops = try bool("YIWEI_NIO_EXECUTOR") { config.tasksOnEventLoops = onLoops }
         if let bytes = try int("YIWEI_MAX_BODY_BYTES", 1024...1_073_741_824) { config.maxBodyBytes = bytes }
         if let level = env["YIWEI_LOG_LEVEL"], !level.isEmpty {
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {

@@ -266,7 +266,7 @@ enum DeliverableService {
         let user = try request.requireUser()
         let d = try await visible(id, user: user, on: request.db)
         guard let fileId, let f = try await DeliverableFile.find(fileId, on: request.db), f.deliverableId == d.id else { throw AppError.notFound("file") }
-        guard let data = FileManager.default.contents(atPath: directory(request) + "/" + f.storedPath) else { throw AppError.notFound("file") }
+        guard let data = try await AttachmentStore.read(directory(request) + "/" + f.storedPath, request: request) else { throw AppError.notFound("file") }
         return AttachmentStore.serve(data, contentType: f.contentType, fileName: f.fileName)
     }
 

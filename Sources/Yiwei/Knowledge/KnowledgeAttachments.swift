@@ -107,7 +107,7 @@ enum KnowledgeAttachments {
     static func download(_ articleId: UUID?, _ id: UUID?, request: Request) async throws -> Response {
         let (article, _) = try await KnowledgeService.readable(articleId, request: request)
         guard let id, let a = try await KBAttachment.find(id, on: request.db), a.articleId == article.id else { throw AppError.notFound("attachment") }
-        guard let data = FileManager.default.contents(atPath: directory(request) + "/" + a.storedPath) else { throw AppError.notFound("attachment") }
+        guard let data = try await AttachmentStore.read(directory(request) + "/" + a.storedPath, request: request) else { throw AppError.notFound("attachment") }
         return AttachmentStore.serve(data, contentType: a.contentType, fileName: a.fileName)
     }
 }

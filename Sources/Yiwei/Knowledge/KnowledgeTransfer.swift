@@ -84,10 +84,27 @@ enum KnowledgeTransfer {
     /// Writes the whole base to a ZIP file at `path`; returns the number of articles.
     static func export(to path: String, request: Request) async throws -> Int {
         let db = request.db
-        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        func add(_ name: String, _ data: Data) throws {
-            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
+        // Compressing (and reading attachments) runs on the thread pool, not on the event loop serving connections.
+        final class Zip: @unchecked Sendable { // used by one task, one step at a time
+            let archive: Archive
+            init(_ archive: Archive) { self.archive = archive }
+            func add(_ name: String, _ data: Data) throws {
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+            }
+        }
+        let zip = Zip(try Archive(url: URL(fileURLWithPath: path), accessMode: .create))
+        let pool = request.application.threadPool
+        func add(_ name: String, _ data: Data) async throws {
+            try await pool.runIfActive { try zip.add(name, data) }
+        }
+        /// An attachment into the archive; false when its file is missing.
+        func addFile(_ name: String, from file: String) async throws -> Bool {
+            try await pool.runIfActive {
+                guard let data = FileManager.default.contents(atPath: file) else { return false }
+                try zip.add(name, data)
+                return true
             }
         }
         let categories = try await KBCategory.query(on: db).all()
@@ -112,20 +129,19 @@ enum KnowledgeTransfer {
                 var names: [String] = []
                 for f in own {
                     let name = "attachments/\(a.id!)/\(f.id!)/\(f.fileName)"
-                    guard let data = FileManager.default.contents(atPath: KnowledgeAttachments.directory(request) + "/" + f.storedPath) else { continue }
-                    try add(name, data)
+                    guard try await addFile(name, from: KnowledgeAttachments.directory(request) + "/" + f.storedPath) else { continue }
                     names.append(name)
                 }
                 let fm = FrontMatter(id: a.id, title: a.title, category: pathOf(a.categoryId), tags: a.tagList, visibility: a.visibility, status: a.status,
                                      owner: users[a.ownerId], businessSystem: a.businessSystemId.flatMap { systems[$0] }, version: a.version,
                                      reviewDueAt: a.reviewDueAt, createdAt: a.createdAt, updatedAt: a.updatedAt, attachments: names.isEmpty ? nil : names)
-                try add("articles/\(a.id!).md", Data(try render(fm, body: a.body).utf8))
+                try await add("articles/\(a.id!).md", Data(try render(fm, body: a.body).utf8))
                 count += 1
             }
             offset += page.count
         }
         let manifest: [String: String] = ["format": "yiwei-kb/1", "exportedAt": ISO8601DateFormatter().string(from: request.now), "articles": String(count)]
-        try add("manifest.json", try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted]))
+        try await add("manifest.json", try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted]))
         return count
     }
 
@@ -146,9 +162,8 @@ enum KnowledgeTransfer {
 
     static let maxBytes = 200 * 1024 * 1024
 
-    static func importZip(_ data: Data, request: Request) async throws -> ImportResult {
-        let access = try await KBAccess.of(request)
-        guard access.isReviewer, let importer = access.userId else { throw AppError.forbidden }
+    /// The archive's Markdown articles (front matter read, a title found) and its attachments' bytes.
+    static func unpack(_ data: Data) throws -> ([Pending], [String: Data]) {
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read, pathEncoding: nil) } catch {
             throw AppError.validation(["file": "not a ZIP archive"])
@@ -186,6 +201,14 @@ enum KnowledgeTransfer {
                 files[path] = content
             }
         }
+        return (collected, files)
+    }
+
+    static func importZip(_ data: Data, request: Request) async throws -> ImportResult {
+        let access = try await KBAccess.of(request)
+        guard access.isReviewer, let importer = access.userId else { throw AppError.forbidden }
+        // Unpacking (up to 200 MB) runs on the thread pool, not on the event loop serving connections.
+        let (collected, files) = try await request.application.threadPool.runIfActive { try unpack(data) }
         let articles = collected, blobs = files
         guard !articles.isEmpty else { throw AppError.validation(["file": "no Markdown articles in the archive"]) }
 
@@ -279,7 +302,7 @@ enum KnowledgeTransfer {
                         f.storedPath = "import/" + f.id!.uuidString.lowercased(); f.uploaderId = importer; f.createdAt = now
                         try FileManager.default.createDirectory(atPath: directory + "/import", withIntermediateDirectories: true)
                         let path = directory + "/" + f.storedPath
-                        try bytes.write(to: URL(fileURLWithPath: path))
+                        try await request.application.threadPool.runIfActive { try bytes.write(to: URL(fileURLWithPath: path)) }
                         written.paths.append(path)
                         try await f.create(on: db)
                         result.attachments += 1

@@ -131,8 +131,14 @@ enum AttachmentStore {
         let (_, _, user) = try await request.visibleTicket(attachment.ticketId)
         if attachment.isInternal && !user.seesInternal { throw AppError.notFound("attachment") }
         let path = directory(request) + "/" + attachment.storedPath
-        guard let data = FileManager.default.contents(atPath: path) else { throw AppError.notFound("attachment") }
+        guard let data = try await read(path, request: request) else { throw AppError.notFound("attachment") }
         return serve(data, contentType: attachment.contentType, fileName: attachment.fileName)
+    }
+
+    /// A stored file's bytes (nil when it is missing), read on the thread pool: tasks run on the event loops that
+    /// serve the connections (`TaskThreads`), and a 10 MB read there would hold every connection of that loop.
+    static func read(_ path: String, request: Request) async throws -> Data? {
+        try await request.application.threadPool.runIfActive { FileManager.default.contents(atPath: path) }
     }
 
     /// A stored file as a response that a browser cannot turn into a page: the sniffed type, nosniff, a

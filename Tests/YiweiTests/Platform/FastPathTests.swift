@@ -132,15 +132,16 @@ struct FastPathTests {
         let shanghai = try #require(TimeZone(identifier: "Asia/Shanghai"))
         let now = Date(timeIntervalSince1970: 1_795_518_400)
         func row(_ n: Int, title: String, status: String, priority: String, domain: String, due: Double?, assignee: String?, team: String?) -> TicketRowDTO {
-            TicketRowDTO(id: UUID(), number: "IT-20261124-000\(n)", domain: domain, kind: "incident", title: title, priority: priority, status: status,
-                         reporterName: nil, departmentName: n == 2 ? nil : "放射科", businessSystemName: "PACS<影像>", assigneeName: assignee, teamName: team,
+            TicketRowDTO(id: UUID(), number: "IT-20261124-000\(n)" + (n == 3 ? "<&>" : ""), domain: domain, kind: "incident", title: title, priority: priority,
+                         status: status, reporterName: nil, departmentName: n == 2 ? nil : n == 4 ? "\"急诊\" & 'ICU'" : "放射科", businessSystemName: "PACS<影像>",
+                         assigneeName: assignee, teamName: team,
                          createdAt: now.addingTimeInterval(-Double(n) * 3_700), updatedAt: now, nextDueAt: due.map { now.addingTimeInterval($0) })
         }
         let rows = [
             row(1, title: "打印机 \"卡纸\" & 'A'", status: "in_progress", priority: "P4", domain: "it", due: 4_800, assignee: "陈晓雨", team: "信息科"),
-            row(2, title: "呼吸机报警", status: "new", priority: "P1", domain: "equipment", due: -2_100, assignee: nil, team: "医学装备组"),
+            row(2, title: "呼吸机报警", status: "new", priority: "P1", domain: "equipment", due: -2_100, assignee: nil, team: "医学装备组<二>"),
             row(3, title: "HIS 登录慢", status: "in_progress", priority: "P4", domain: "it", due: 2 * 86_400 + 3 * 3_600 + 1, assignee: nil, team: nil),
-            row(4, title: "无时限", status: "in_progress", priority: "P4", domain: "it", due: nil, assignee: "王磊", team: nil),
+            row(4, title: "无时限", status: "in_progress", priority: "P4", domain: "it", due: nil, assignee: "王磊 & 'A'", team: nil),
             row(5, title: "刚到期", status: "in_progress", priority: "P1", domain: "it", due: 0, assignee: "王磊", team: nil),
         ]
         var writer = DeskRowsWriter(labels: labels, now: now, timeZone: shanghai)
@@ -151,16 +152,16 @@ struct FastPathTests {
         func e(_ s: String) -> String { HTML.escape(s) }
         var expected = ""
         for r in rows.map({ TicketRowView($0, labels: labels, now: now, timeZone: shanghai) }) {
-            expected += "<tr>\n    <td class=\"check-col\"><input type=\"checkbox\" name=\"ids[]\" value=\"\(r.id)\" aria-label=\"\(r.number)\"></td>\n"
-            expected += "    <td data-label=\"编号\" class=\"num-cell\"><a href=\"/tickets/\(r.id)\" class=\"mono\">\(r.number)</a></td>\n"
-            expected += "    <td data-label=\"标题\" class=\"title-cell\"><a href=\"/tickets/\(r.id)\">\(e(r.title))</a> <span class=\"badge badge-\(r.domain)\">\(r.domainLabel)</span></td>\n"
-            expected += "    <td data-label=\"优先级\" class=\"prio-cell\"><span class=\"badge prio-\(r.priority)\">\(r.priorityLabel)</span></td>\n"
-            expected += "    <td data-label=\"状态\" class=\"status-cell\"><span class=\"badge status-\(r.status)\">\(r.statusLabel)</span></td>\n"
-            expected += "    <td data-label=\"报修科室\" class=\"nowrap\">\(r.department)</td>\n"
+            expected += "<tr>\n    <td class=\"check-col\"><input type=\"checkbox\" name=\"ids[]\" value=\"\(e(r.id))\" aria-label=\"\(e(r.number))\"></td>\n"
+            expected += "    <td data-label=\"编号\" class=\"num-cell\"><a href=\"/tickets/\(e(r.id))\" class=\"mono\">\(e(r.number))</a></td>\n"
+            expected += "    <td data-label=\"标题\" class=\"title-cell\"><a href=\"/tickets/\(e(r.id))\">\(e(r.title))</a> <span class=\"badge badge-\(e(r.domain))\">\(e(r.domainLabel))</span></td>\n"
+            expected += "    <td data-label=\"优先级\" class=\"prio-cell\"><span class=\"badge prio-\(e(r.priority))\">\(e(r.priorityLabel))</span></td>\n"
+            expected += "    <td data-label=\"状态\" class=\"status-cell\"><span class=\"badge status-\(e(r.status))\">\(e(r.statusLabel))</span></td>\n"
+            expected += "    <td data-label=\"报修科室\" class=\"nowrap\">\(e(r.department))</td>\n"
             expected += "    <td data-label=\"业务系统\" class=\"system-cell\">\(e(r.system))</td>\n"
-            expected += "    <td data-label=\"处理人\" class=\"nowrap\">\(r.assignee)</td>\n"
-            expected += "    <td data-label=\"时限\" class=\"nowrap\">" + (r.dueText.isEmpty ? "" : "<span class=\"badge due-\(r.dueState)\">\(r.dueText)</span>") + "</td>\n"
-            expected += "    <td data-label=\"报修时间\" class=\"time-cell\">\(r.created)</td>\n  </tr>\n"
+            expected += "    <td data-label=\"处理人\" class=\"nowrap\">\(e(r.assignee))</td>\n"
+            expected += "    <td data-label=\"时限\" class=\"nowrap\">" + (r.dueText.isEmpty ? "" : "<span class=\"badge due-\(e(r.dueState))\">\(e(r.dueText))</span>") + "</td>\n"
+            expected += "    <td data-label=\"报修时间\" class=\"time-cell\">\(e(r.created))</td>\n  </tr>\n"
         }
         #expect(html == expected)
         // Hand-checked: 4,800 s left is 1 h 20 min, more than an hour (ok); 2,100 s over is 35 min; 2 d 3 h 1 s rounds up to a
@@ -170,7 +171,11 @@ struct FastPathTests {
         #expect(html.contains("<span class=\"badge due-ok\">剩余 2天 3小时</span>"))
         #expect(html.contains("<span class=\"badge due-soon\">剩余 0分</span>"))
         #expect(html.contains("打印机 &quot;卡纸&quot; &amp; &#39;A&#39;") && html.contains("PACS&lt;影像&gt;"))
-        #expect(html.contains(">医学装备组</td>") && html.contains("<span class=\"badge prio-P1\">一级·紧急</span>"))
+        #expect(html.contains(">医学装备组&lt;二&gt;</td>") && html.contains("<span class=\"badge prio-P1\">一级·紧急</span>"))
+        // What people type is escaped in every cell: the number, the department, the engineer.
+        #expect(html.contains("IT-20261124-0003&lt;&amp;&gt;</a>") && html.contains("aria-label=\"IT-20261124-0003&lt;&amp;&gt;\""))
+        #expect(html.contains(">&quot;急诊&quot; &amp; &#39;ICU&#39;</td>") && html.contains(">王磊 &amp; &#39;A&#39;</td>"))
+        #expect(!html.contains("<&>") && !html.contains("<二>"))
         // Created 1 h 1 min 40 s before 19:06:40 on 24 November: 18:05.
         #expect(html.contains("<td data-label=\"报修时间\" class=\"time-cell\">2026-11-24 18:05</td>"))
     }
