@@ -4,10 +4,14 @@ import Vapor
 import Yiwei
 
 /// `yiwei serve [--demo] [--port N] [--data-dir DIR]`, `yiwei migrate`, `yiwei seed-demo`, `yiwei audit verify`,
-/// `yiwei backup --to DIR`, `yiwei restore --from DIR`.
+/// `yiwei backup --to DIR`, `yiwei restore --from DIR`, `yiwei doctor`, `yiwei gen-data …`; `yiwei --help` lists them.
 @main
 enum Entrypoint {
     static func main() async throws {
+        if CommandHelp.wanted(CommandLine.arguments) {
+            print(CommandHelp.text)
+            exit(0)
+        }
         let config: AppConfig
         let arguments: [String]
         do {

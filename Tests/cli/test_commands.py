@@ -105,6 +105,17 @@ def test_migrate_and_seed_demo(tmp_path):
         assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["help"], ["backup", "--help"]])
+def test_help_lists_the_commands_and_touches_nothing(tmp_path, args):
+    res = subprocess.run([str(BIN), *args], cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    for command in ["serve", "migrate", "seed-demo", "audit verify", "backup --to DIR", "restore --from DIR", "doctor", "gen-data"]:
+        assert command in res.stdout, command
+    assert "用法 / usage: yiwei" in res.stdout and "YIWEI_DATA_DIR" in res.stdout
+    # Nothing was opened or created in the folder it ran in (no ./data with a database and an admin password).
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_configuration_is_named(tmp_path):
     res = run("migrate", data_dir=tmp_path / "d", YIWEI_PORT="eighty")
     assert res.returncode == 2

@@ -93,18 +93,21 @@ public final class WriteGate: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            let grouped = await commit(batch, on: db, reference: reference)
-            state.withLockedValue { $0.stats.writes += batch.count; $0.stats.transactions += 1; $0.stats.grouped += grouped }
+            await commit(batch, on: db, reference: reference)
         }
     }
 
-    /// Returns how many of the writes were done in a group.
-    private func commit(_ batch: [Job], on db: any Database, reference: ReferenceCache) async -> Int {
+    /// Counted before anyone in the batch is answered, so a caller that reads the figures after its write sees it.
+    private func count(_ batch: [Job], grouped: Int) {
+        state.withLockedValue { $0.stats.writes += batch.count; $0.stats.transactions += 1; $0.stats.grouped += grouped }
+    }
+
+    /// Commits the batch and answers each write.
+    private func commit(_ batch: [Job], on db: any Database, reference: ReferenceCache) async {
         var tryGroups = true
         if batch.count > 1, let group = batch[0].group, batch.allSatisfy({ $0.group?.key == group.key }) {
             switch await commitWhole(batch, group: group, on: db, reference: reference) {
-            case .committed: return batch.count
-            case .failed: return 0
+            case .committed, .failed: return
             // The group itself failed: each write alone in its savepoint (the group is not tried again).
             case .groupFailed: tryGroups = false
             }
@@ -173,15 +176,16 @@ public final class WriteGate: Sendable {
             // The transaction failed as a whole (or the only write in it failed): nothing of it was committed.
             state.withLockedValue { $0.auditHead = nil }
             if batch.contains(where: \.affectsReference) { reference.invalidate() }
+            count(batch, grouped: 0)
             for job in batch { job.continuation.resume(throwing: error) }
-            return 0
+            return
         }
         state.withLockedValue { $0.auditHead = lane == nil ? nil : audit.head }
         if batch.contains(where: \.affectsReference) { reference.invalidate() }
+        count(batch, grouped: grouped.withLockedValue { $0 })
         for (job, result) in zip(batch, results.withLockedValue { $0 }) {
             job.continuation.resume(with: result ?? .failure(AppError(.internalServerError, "write_lost", "the write was not run")))
         }
-        return grouped.withLockedValue { $0 }
     }
 }
 
@@ -227,11 +231,13 @@ extension WriteGate {
             state.withLockedValue { $0.auditHead = nil }
             if groupFailed.withLockedValue({ $0 }) { return .groupFailed }
             if batch.contains(where: \.affectsReference) { reference.invalidate() }
+            count(batch, grouped: 0)
             for job in batch { job.continuation.resume(throwing: error) }
             return .failed
         }
         state.withLockedValue { $0.auditHead = lane == nil ? nil : audit.head }
         if batch.contains(where: \.affectsReference) { reference.invalidate() }
+        count(batch, grouped: batch.count)
         for (job, value) in zip(batch, values) { job.continuation.resume(returning: value) }
         return .committed
     }
