@@ -243,12 +243,29 @@ struct NotificationsPage: RouteCollection {
         return req.redirect(to: "/notifications")
     }
 
-    /// Marks it read and goes to its ticket (the workbench page or the portal page, whichever the user has).
+    /// Marks it read and goes to what it is about: its ticket (the workbench page or the portal page, whichever the
+    /// user has), the surveys waiting for the department, or the vendor's evaluation; else back to the inbox.
     func open(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let n = try await NotificationReading.markRead(req.parameters.get("notificationId", as: UUID.self), request: req)
-        guard let ticket = n.ticketId else { return req.redirect(to: "/notifications") }
-        return req.redirect(to: user.seesInternal ? "/tickets/\(ticket)" : "/portal/tickets/\(ticket)")
+        return req.redirect(to: Self.target(n, seesInternal: user.seesInternal))
+    }
+
+    static func target(_ n: UserNotification, seesInternal: Bool) -> String {
+        if let ticket = n.ticketId { return seesInternal ? "/tickets/\(ticket)" : "/portal/tickets/\(ticket)" }
+        switch n.event {
+        case "survey.request":
+            return "/surveys"
+        case "evaluation.serious_breach":
+            // The message names the vendor's evaluation page (`VendorEvaluationService.notifyBreach`).
+            let prefix = "/evaluation/vendors/"
+            if let range = n.body.range(of: prefix), let id = UUID.parse(String(n.body[range.upperBound...].prefix(36))) {
+                return prefix + id.uuidString
+            }
+            return "/evaluation/scorecards"
+        default:
+            return "/notifications"
+        }
     }
 }
 

@@ -416,6 +416,12 @@ struct ScorecardTests {
             #expect(o.warning.failSharePercent == 50)
             #expect(o.averageScore == 65.8)  // (3 × 72.0 + 3 × 59.5) ÷ 6 = 65.75 → 65.8
             #expect(o.months.count == 12 && o.months[5].grade == "pass" && o.months[10].grade == "fail")
+            // Opening the notice leads the other lead to the vendor's evaluation page.
+            let notice = try #require(try await env.send(.GET, "/api/v1/notifications", token: lead2.token).content.decode(Page<NotificationDTO>.self).items
+                .first { $0.event == "evaluation.serious_breach" })
+            let other = try await f.browser("fuzeren")
+            let opened = try await other.get("/notifications/\(notice.id)/open")
+            #expect(opened.status == .seeOther && opened.headers.first(name: .location) == "/evaluation/vendors/\(f.vendorId)")
             // The confirming lead sees it on the page, not in the inbox.
             let own = try await env.send(.GET, "/api/v1/notifications", token: f.h.lead.token).content.decode(Page<NotificationDTO>.self)
             #expect(own.items.filter { $0.event == "evaluation.serious_breach" }.isEmpty)

@@ -29,6 +29,12 @@ struct SurveyPagesTests {
             #expect(home.body.string.contains("待填问卷"))
             // The bell's count comes from the same query: the survey's request is the nurse's one unread notification.
             #expect(home.body.string.contains(#"<span class="bell-count">1</span>"#))
+            // The notification leads to the surveys waiting for the department (it has no ticket), and is read.
+            let inbox = try await nurse.get("/notifications").body.string
+            let open = try #require(inbox.range(of: #"/notifications/[0-9A-F-]{36}/open"#, options: .regularExpression).map { String(inbox[$0]) })
+            let opened = try await nurse.get(open)
+            #expect(opened.status == .seeOther && opened.headers.first(name: .location) == "/surveys")
+            #expect(try await nurse.get("/notifications").body.string.contains("class=\"unread\"") == false)
             let form = try await nurse.get("/surveys/\(survey.id)")
             let html = form.body.string
             #expect(html.contains("响应速度") && html.contains("报修后瞬间响应远优于SLA，到场极快。") && html.contains("提交评价"))
