@@ -8,29 +8,20 @@ enum HTML {
     /// and no byte of a multi-byte character is — and returns the text itself when nothing needs escaping, as
     /// nearly every name and title on a page does.
     static func escape(_ text: String) -> String {
-        var clean = true
-        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-            if byte == 0x09 || byte == 0x0A { continue }
-            clean = false
-            break
+        guard text.utf8.contains(where: changes) else { return text }
+        var out = HTMLBuffer(capacity: text.utf8.count + 32)
+        out.text(text)
+        return String(buffer: out.buffer)
+    }
+
+    /// Whether escaping changes this byte: one of `& < > " '`, or a control character other than tab and newline.
+    @inline(__always)
+    static func changes(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x09, 0x0A: false
+        case ..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
+        default: false
         }
-        if clean { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 32)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
-            case 0x09, 0x0A: out.append(byte)
-            case ..<0x20: continue
-            default: out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// `<option>`s of a select, as the templates wrote them.
@@ -73,9 +64,7 @@ struct HTMLBuffer {
             var start = 0
             for i in 0..<bytes.count {
                 let byte = bytes[i]
-                guard byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-                        || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") else { continue }
-                if byte == 0x09 || byte == 0x0A { continue }
+                guard HTML.changes(byte) else { continue }
                 if i > start { buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<i]))) }
                 start = i + 1
                 switch byte {

@@ -101,8 +101,11 @@ struct FastPathTests {
             write(&h)
             return String(buffer: h.buffer)
         }
-        for text in ["医维 HIS 登录", "<b>\"急\" & 'A'</b>", "a\u{07}b\tc\r\nd放射科<", "", "\u{1F600}&", "&&", "尾<"] {
-            #expect(written { $0.text(text) } == HTML.escape(text), "\(text)")
+        // Hand-written expectations (`HTML.escape` itself writes through the buffer when a text needs escaping).
+        for (text, escaped) in [("医维 HIS 登录", "医维 HIS 登录"), ("a\u{07}b\tc\r\nd放射科<", "ab\tc\nd放射科&lt;"), ("", ""), ("\u{1F600}&", "\u{1F600}&amp;"),
+                                ("&&", "&amp;&amp;"), ("尾<", "尾&lt;"), ("<首", "&lt;首"), ("\u{01}\u{1F}", "")] {
+            #expect(written { $0.text(text) } == escaped, "\(text)")
+            #expect(HTML.escape(text) == escaped, "\(text)")
         }
         #expect(written { $0.text("<b>\"急\" & 'A'</b>") } == "&lt;b&gt;&quot;急&quot; &amp; &#39;A&#39;&lt;/b&gt;")
         for id in [UUID(), UUID(uuidString: "01A24ABE-C128-7000-8000-00000F421B00")!, UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
