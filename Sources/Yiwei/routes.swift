@@ -74,18 +74,14 @@ func routes(_ app: Application) throws {
 struct UnreadCountMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .GET, let user = request.currentUser, user.via == .session {
-            let unread: SQLQueryString = """
-                (SELECT COUNT(*) FROM \(ident: UserNotification.schema) WHERE user_id = \(bind: user.id) AND read_at IS NULL)
+            var select: SQLQueryString = """
+                SELECT (SELECT COUNT(*) FROM \(ident: UserNotification.schema) WHERE user_id = \(bind: user.id) AND read_at IS NULL) AS n
                 """
-            let sql = request.db as! any SQLDatabase
-            if let department = SurveyNav.department(of: user) {
-                let row = try await sql.raw("SELECT \(unread) AS n, \(SurveyService.pendingCountSQL(department: department)) AS s").first()
-                request.storage[UnreadCountKey.self] = try row?.decode(column: "n", as: Int.self) ?? 0
-                request.storage[PendingSurveysKey.self] = try (row?.decode(column: "s", as: Int.self) ?? 0) > 0
-            } else {
-                let row = try await sql.raw("SELECT \(unread) AS n").first()
-                request.storage[UnreadCountKey.self] = try row?.decode(column: "n", as: Int.self) ?? 0
-            }
+            let department = SurveyNav.department(of: user)
+            if let department { select += ", \(SurveyService.pendingCountSQL(department: department)) AS s" }
+            let row = try await (request.db as! any SQLDatabase).raw(select).first()
+            request.storage[UnreadCountKey.self] = try row?.decode(column: "n", as: Int.self) ?? 0
+            if department != nil { request.storage[PendingSurveysKey.self] = try (row?.decode(column: "s", as: Int.self) ?? 0) > 0 }
         }
         return try await next.respond(to: request)
     }

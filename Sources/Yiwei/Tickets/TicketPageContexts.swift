@@ -67,15 +67,15 @@ struct TicketRowView: Encodable {
         department = r.departmentName ?? ""; system = r.businessSystemName ?? ""
         assignee = r.assigneeName ?? (r.teamName ?? "")
         created = DisplayTime.short(r.createdAt, timeZone: timeZone)
-        if let due = r.nextDueAt {
-            let left = due.timeIntervalSince(now)
-            let span = labels.duration(abs(left))
-            dueText = (left >= 0 ? labels.t["sla_left"]! : labels.t["sla_over"]!).filling("{d}", with: span)
-            dueState = left < 0 ? "over" : left < 3600 ? "soon" : "ok"
-        } else {
-            dueText = ""
-            dueState = ""
-        }
+        (dueText, dueState) = Self.due(r.nextDueAt, now: now, labels: labels) ?? ("", "")
+    }
+
+    /// "剩余 1小时 20分" or "超时 35分", and the state: ok, soon (under an hour), over.
+    static func due(_ due: Date?, now: Date, labels: TicketLabels) -> (text: String, state: String)? {
+        guard let due else { return nil }
+        let left = due.timeIntervalSince(now)
+        let text = (left >= 0 ? labels.t["sla_left"]! : labels.t["sla_over"]!).filling("{d}", with: labels.duration(abs(left)))
+        return (text, left < 0 ? "over" : left < 3600 ? "soon" : "ok")
     }
 }
 
@@ -87,8 +87,6 @@ struct DeskRowsWriter {
     private let labels: TicketLabels
     private let now: Date
     private let timeZone: TimeZone
-    private let leftText: (String, String), overText: (String, String)
-    private let day: String, hour: String, minute: String
     /// Each status, priority and domain label escaped once per page.
     private var escaped: [String: String] = [:]
 
@@ -107,12 +105,6 @@ struct DeskRowsWriter {
             "</td>" + cell("col_due", "nowrap"),
             "</td>" + cell("col_created", "time-cell"),
         ]
-        func split(_ key: String) -> (String, String) {
-            let parts = (t[key] ?? "{d}").components(separatedBy: "{d}")
-            return (HTML.escape(parts[0]), HTML.escape(parts.dropFirst().joined(separator: "{d}")))
-        }
-        leftText = split("sla_left"); overText = split("sla_over")
-        day = label("unit_day"); hour = label("unit_hour"); minute = label("unit_minute")
         self.labels = labels; self.now = now; self.timeZone = timeZone
     }
 
@@ -139,30 +131,11 @@ struct DeskRowsWriter {
         h.raw(cells[5]); h.text(r.businessSystemName ?? "")
         h.raw(cells[6]); h.text(r.assigneeName ?? (r.teamName ?? ""))
         h.raw(cells[7])
-        if let due = r.nextDueAt {
-            let left = due.timeIntervalSince(now)
-            h.raw(left < 0 ? "<span class=\"badge due-over\">" : left < 3600 ? "<span class=\"badge due-soon\">" : "<span class=\"badge due-ok\">")
-            let (before, after) = left >= 0 ? leftText : overText
-            h.raw(before); duration(abs(left), into: &h); h.raw(after)
-            h.raw("</span>")
+        if let due = TicketRowView.due(r.nextDueAt, now: now, labels: labels) {
+            h.raw("<span class=\"badge due-"); h.raw(due.state); h.raw("\">"); h.text(due.text); h.raw("</span>")
         }
         h.raw(cells[8]); h.minute(r.createdAt, timeZone: timeZone)
         h.raw("</td>\n  </tr>\n")
-    }
-
-    /// As `TicketLabels.duration`: 2天 3小时 / 1小时 20分 / 35分.
-    private func duration(_ seconds: Double, into h: inout HTMLBuffer) {
-        let minutes = Int((seconds / 60).rounded(.up))
-        let d = minutes / 1440, hours = (minutes % 1440) / 60, m = minutes % 60
-        var first = true
-        func part(_ n: Int, _ unit: String) {
-            if !first { h.raw(" ") }
-            h.number(n); h.raw(unit); first = false
-        }
-        if d > 0 { part(d, day) }
-        if hours > 0 { part(hours, hour) }
-        if m > 0 && d == 0 { part(m, minute) }
-        if first { part(0, minute) }
     }
 }
 
