@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Zero warnings: a warning in the project's own code fails the build (and with it CI).
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+
 let package = Package(
     name: "Yiwei",
     platforms: [.macOS(.v13)],
@@ -29,7 +32,8 @@ let package = Package(
             name: "YiweiCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "Yiwei",
@@ -53,41 +57,49 @@ let package = Package(
                 .copy("Resources/Views"),
                 .copy("Resources/Public"),
                 .copy("Resources/Locales"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "yiwei",
-            dependencies: ["Yiwei"]
+            dependencies: ["Yiwei"],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "calendar-bench",
             dependencies: ["YiweiCore"],
-            path: "Benchmarks/CalendarBench"
+            path: "Benchmarks/CalendarBench",
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "scheduler-bench",
             dependencies: ["Yiwei"],
-            path: "Benchmarks/SchedulerBench"
+            path: "Benchmarks/SchedulerBench",
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "dashboard-bench",
             dependencies: ["Yiwei"],
-            path: "Benchmarks/DashboardBench"
+            path: "Benchmarks/DashboardBench",
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "kb-bench",
             dependencies: ["Yiwei"],
-            path: "Benchmarks/KBBench"
+            path: "Benchmarks/KBBench",
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "report-bench",
             dependencies: ["Yiwei"],
-            path: "Benchmarks/ReportBench"
+            path: "Benchmarks/ReportBench",
+            swiftSettings: strict
         ),
         .testTarget(
             name: "YiweiCoreTests",
             dependencies: ["YiweiCore"],
-            exclude: ["Resources"]
+            exclude: ["Resources"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "YiweiTests",
@@ -97,7 +109,8 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: MetricsController())
 
-    let api = app.grouped("api", "v1")
+    let api = app.grouped("api", "v1").grouped(APIPasswordChangeMiddleware())
     try api.register(collection: AccountsController())
     try api.register(collection: UserLookupController())
     try api.register(collection: OrgController<CampusResource>())
@@ -88,6 +88,20 @@ struct UnreadCountMiddleware: AsyncMiddleware {
 }
 
 struct UnreadCountKey: StorageKey { typealias Value = Int }
+
+/// The same rule on the API: an account whose password an administrator set (or reset) reads its own
+/// account and changes its password, and nothing else, until it has chosen its own — a reset password
+/// must not open the audit log or the tickets through a token.
+struct APIPasswordChangeMiddleware: AsyncMiddleware {
+    static let allowed: Set<String> = ["/api/v1/auth/me", "/api/v1/auth/password", "/api/v1/auth/logout", "/api/v1/auth/login"]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let user = request.currentUser, user.mustChangePassword, !Self.allowed.contains(request.url.path) {
+            throw AppError(.forbidden, "password_change_required", "choose a new password first: POST /api/v1/auth/password")
+        }
+        return try await next.respond(to: request)
+    }
+}
 
 /// A browser user whose password was set by an administrator must choose their own before anything else.
 struct PasswordChangeMiddleware: AsyncMiddleware {

@@ -68,6 +68,7 @@ enum Entrypoint {
     /// Before serving: the admin account, the demo hospital when asked, and where to find it all.
     static func announce(_ app: Application, config: AppConfig) async throws {
         let admin = try await Bootstrap.ensureAdmin(app)
+        let security = try await Bootstrap.ensureSecurityAdministrator(app)
         SLAScheduler.start(app)
         OutboxWorker.start(app)
         try await WALCheckpointer.start(app)
@@ -94,6 +95,11 @@ enum Entrypoint {
             lines.append("管理员 / admin:  用户名 admin  密码 \(password)" + (admin.created ? "（首次生成，请登录后修改）" : "（初始密码，尚未修改）"))
         } else if admin.created {
             lines.append("管理员 / admin: 用户名 admin，密码为 YIWEI_ADMIN_PASSWORD 的值")
+        }
+        if let password = security.generatedPassword {
+            lines.append("安全管理员 / security:  用户名 security  密码 \(password)" + (security.created ? "（首次生成，请登录后修改）" : "（初始密码，尚未修改）"))
+        } else if security.created {
+            lines.append("安全管理员 / security: 用户名 security，密码为 YIWEI_SECURITY_PASSWORD 的值")
         }
         switch config.database {
         case .sqlite(let path): lines.append("数据库 / database: SQLite \(path)")

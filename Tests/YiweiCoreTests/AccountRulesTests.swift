@@ -78,20 +78,24 @@ struct RolePolicyTests {
 
     @Test("forbidden combinations", arguments: [
         ([Role.admin, .auditor], RoleConflict.adminAndAuditor),
-        ([.auditor, .agent], .auditorWithOtherRoles),
-        ([.auditor, .reporter], .auditorWithOtherRoles),
+        ([.auditor, .agent], .administratorWithOtherRoles),
+        ([.auditor, .reporter], .administratorWithOtherRoles),
+        ([.admin, .lead], .administratorWithOtherRoles),
+        ([.security, .agent], .administratorWithOtherRoles),
+        ([.admin, .security], .administratorsCombined),
+        ([.security, .auditor], .administratorsCombined),
     ])
     func conflicts(_ roles: [Role], _ expected: RoleConflict) {
         #expect(RolePolicy.conflict(in: Set(roles)) == expected)
     }
 
-    @Test("allowed combinations", arguments: [[Role.admin, .agent], [.lead, .agent, .dispatcher], [.auditor], [.vendor]])
+    @Test("allowed combinations", arguments: [[Role.admin], [.security], [.lead, .agent, .dispatcher], [.auditor], [.vendor]])
     func allowed(_ roles: [Role]) {
         #expect(RolePolicy.conflict(in: Set(roles)) == nil)
     }
 
     @Test("permissions of several roles are their union")
     func union() {
-        #expect(RolePolicy.permissions(for: [.admin, .agent]) == RolePolicy.permissions(for: .admin).union(RolePolicy.permissions(for: .agent)))
+        #expect(RolePolicy.permissions(for: [.lead, .agent]) == RolePolicy.permissions(for: .lead).union(RolePolicy.permissions(for: .agent)))
     }
 }

@@ -29,6 +29,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 REPO = Path(__file__).resolve().parents[2]
 # Not "Yw#Admin2026x": the password policy refuses any password that contains the username ("admin").
 ADMIN_PASSWORD = "Yw#Chief2026x"
+# The built-in security administrator (三员分立: grants the auditor role).
+SECURITY_PASSWORD = "Yw#Guard2026x"
 DESKTOP = (1366, 768)
 PHONE = (390, 844)
 CHROMEDRIVER = os.environ.get("YIWEI_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -70,6 +72,7 @@ def server(tmp_path_factory):
     env.pop("YIWEI_DATABASE_URL", None)
     env.update({
         "YIWEI_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "YIWEI_SECURITY_PASSWORD": SECURITY_PASSWORD,
         "YIWEI_BCRYPT_COST": "4",
         "YIWEI_LOG_LEVEL": env.get("YIWEI_LOG_LEVEL", "notice"),
     })

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, Browser, _browser
+from conftest import ADMIN_PASSWORD, SECURITY_PASSWORD, Browser, _browser
 from test_service_desk import api, login_token
 
 PASSWORD = "Wall#Screen2026"
@@ -23,12 +23,13 @@ def people(server):
     """A read-only wall-screen account (auditor) and a nurse who reports — each with their own password."""
     suffix = uuid.uuid4().hex[:6]
     admin = login_token(server, "admin", ADMIN_PASSWORD)
+    security = login_token(server, "security", SECURITY_PASSWORD)
     department = api(server, "POST", "/api/v1/departments", {"name": f"急诊科{suffix}"}, admin)
     accounts = {}
     for key, roles, extra in [("screen", ["auditor"], {}), ("nurse", ["reporter"], {"departmentId": department["id"]})]:
         username = f"bt.{key}.{suffix}"
         api(server, "POST", "/api/v1/users", {"username": username, "displayName": f"大屏{key}{suffix}", "password": "Init#Pass2026",
-                                              "roles": roles, **extra}, admin)
+                                              "roles": roles, **extra}, security if "auditor" in roles else admin)
         token = login_token(server, username, "Init#Pass2026")
         api(server, "POST", "/api/v1/auth/password", {"currentPassword": "Init#Pass2026", "newPassword": PASSWORD}, token)
         accounts[key] = (username, login_token(server, username, PASSWORD))

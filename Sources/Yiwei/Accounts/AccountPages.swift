@@ -89,14 +89,14 @@ struct AccountPages: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: "password_title")
         let t = base.t
         let fields = FormField.withErrors([
-            FormField(name: "currentPassword", label: t["field_current_password"]!, kind: .password, required: true, autocomplete: "current-password"),
-            FormField(name: "newPassword", label: t["field_new_password"]!, kind: .password, required: true, autocomplete: "new-password"),
-            FormField(name: "confirmPassword", label: t["field_confirm_password"]!, kind: .password, required: true, autocomplete: "new-password"),
+            FormField(name: "currentPassword", label: t[text: "field_current_password"], kind: .password, required: true, autocomplete: "current-password"),
+            FormField(name: "newPassword", label: t[text: "field_new_password"], kind: .password, required: true, autocomplete: "new-password"),
+            FormField(name: "confirmPassword", label: t[text: "field_confirm_password"], kind: .password, required: true, autocomplete: "new-password"),
         ], errors, locale: base.lang)
         let policy = req.yiwei.config.passwordPolicy
         return try await req.view.render("account/password", PasswordContext(
             page: base, fields: fields, errorSummary: errors.isEmpty ? nil : t["form_has_errors"], forced: user.mustChangePassword,
-            policy: t["password_policy"]!.replacingOccurrences(of: "{min}", with: String(policy.minLength))))
+            policy: t[text: "password_policy"].replacingOccurrences(of: "{min}", with: String(policy.minLength))))
     }
 
     func passwordForm(req: Request) async throws -> View {
@@ -151,7 +151,7 @@ struct AccountPages: RouteCollection {
             .sort(\.$createdAt, .descending).limit(100).all()
         let rows = tokens.map { token in
             let active = token.revokedAt == nil && token.expiresAt > now
-            let status = token.revokedAt != nil ? base.t["token_revoked"]! : (token.expiresAt <= now ? base.t["token_expired"]! : base.t["token_active"]!)
+            let status = token.revokedAt != nil ? base.t[text: "token_revoked"] : (token.expiresAt <= now ? base.t[text: "token_expired"] : base.t[text: "token_active"])
             return TokensContext.Row(id: token.id!.uuidString, name: token.name, createdAt: DisplayTime.format(token.createdAt, req),
                                      expiresAt: DisplayTime.format(token.expiresAt, req), lastUsedAt: DisplayTime.format(token.lastUsedAt, req),
                                      status: status, active: active)

@@ -205,6 +205,6 @@ enum AccountService {
             try await AuditLog.append(on: db, at: now, actor: actor, action: "user.password_changed", entityType: "user",
                                       entityId: userId.uuidString)
         }
-        if user.username == "admin" { Bootstrap.forgetGeneratedPassword(request.yiwei.config) }
+        if ["admin", "security"].contains(user.username) { Bootstrap.forgetGeneratedPassword(request.yiwei.config, username: user.username) }
     }
 }

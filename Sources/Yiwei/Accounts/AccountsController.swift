@@ -84,7 +84,7 @@ struct AccountsController: RouteCollection {
     }
 
     func listUsers(req: Request) async throws -> Page<UserDTO> {
-        try await req.require(.readUsers)
+        try req.require(.readUsers)
         let page = try PageRequest(from: req)
         var v = Validator()
         let role = v.oneOf("role", req.queryParameter("role"), Role.self, required: false)
@@ -95,7 +95,7 @@ struct AccountsController: RouteCollection {
     }
 
     func createUser(req: Request) async throws -> Response {
-        try await req.require(.manageUsers)
+        try UserService.requireAnyKeeper(req)
         let body = try req.decodeJSON(CreateUserRequest.self)
         return try await UserService.create(body, request: req).encodeResponse(status: .created, for: req)
     }
@@ -103,12 +103,12 @@ struct AccountsController: RouteCollection {
     func getUser(req: Request) async throws -> UserDTO {
         let me = try req.requireUser()
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
-        if id != me.id { try await req.require(.readUsers) }
+        if id != me.id { try req.require(.readUsers) }
         return try await UserService.load(id, on: req.db, now: req.now)
     }
 
     func updateUser(req: Request) async throws -> UserDTO {
-        try await req.require(.manageUsers)
+        try UserService.requireAnyKeeper(req)
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
         let body = try req.decodeJSON(UpdateUserRequest.self)
         return try await UserService.update(id, body, request: req)

@@ -20,6 +20,10 @@ struct CurrentUser: Authenticatable, Sendable {
 
     var permissions: Set<Permission> { RolePolicy.permissions(for: roles) }
     func can(_ permission: Permission) -> Bool { permissions.contains(permission) }
+    /// Keeps accounts of either kind (see `UserService.requireKeeper`).
+    var keepsAccounts: Bool { can(.manageUsers) || can(.grantAdministratorRoles) }
+    /// The roles this user may grant or withdraw.
+    var grantableRoles: Set<Role> { Set(Role.allCases.filter { can(RolePolicy.permissionToGrant($0)) }) }
 
     init(user: User, via: Via, session: WebSession? = nil) throws {
         id = try user.requireID()
@@ -78,23 +82,20 @@ enum Secrets {
 extension Request {
     var currentUser: CurrentUser? { auth.get(CurrentUser.self) }
 
+    /// Whether the signed-in user holds a permission (for showing a page's buttons; the action itself asks `require`).
+    func can(_ permission: Permission) -> Bool { currentUser?.can(permission) == true }
+
     func requireUser() throws -> CurrentUser {
         guard let user = currentUser else { throw AppError.unauthorized }
         return user
     }
 
-    /// The one permission check, used by API handlers and pages alike. A denial is itself audited.
+    /// The one permission check, used by API handlers and pages alike. A refusal is audited by the error
+    /// middleware (`permission.denied`), as every refusal is.
     @discardableResult
-    func require(_ permission: Permission) async throws -> CurrentUser {
+    func require(_ permission: Permission) throws -> CurrentUser {
         let user = try requireUser()
-        guard user.can(permission) else {
-            let actor = auditActor, now = self.now, path = url.path, method = self.method.rawValue
-            try? await write(affectsReference: false) { db in
-                try await AuditLog.append(on: db, at: now, actor: actor, action: "permission.denied", entityType: "route",
-                                          entityId: "\(method) \(path)", after: ["permission": permission.rawValue])
-            }
-            throw AppError.forbidden
-        }
+        guard user.can(permission) else { throw AppError.denied(permission) }
         return user
     }
 }

@@ -38,6 +38,12 @@ final class User: Model, @unchecked Sendable {
 
     var sortedRoles: [Role] { Role.allCases.filter(roles.contains) }
 
+    /// Whether the account's roles grant a permission (who to notify, who may be asked or assigned).
+    func holds(_ permission: Permission) -> Bool { RolePolicy.permissions(for: roles).contains(permission) }
+
+    /// An account of a vendor's engineer (the vendor's on-site staff are linked to these).
+    var isVendorEngineer: Bool { roles.contains(.vendor) && vendorId != nil }
+
     var lockoutState: LockoutPolicy.State {
         get { .init(failedCount: failedLogins, lockedUntil: lockedUntil) }
         set { failedLogins = newValue.failedCount; lockedUntil = newValue.lockedUntil }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 struct UserLookupDTO: Content, Equatable {
@@ -12,15 +13,20 @@ struct UserLookupDTO: Content, Equatable {
     var label: String
 }
 
-/// Finding a caller by name, username or phone while the service desk is on the phone: at most 20 active
-/// accounts, served by the indexes on username and display name.
+/// Finding a caller by name, username or phone while the service desk is on the phone (`lookUpCallers`):
+/// at most 20 active accounts. What is typed is matched literally — `%` and `_` are characters, not
+/// wildcards that would list every account.
 enum UserLookup {
     static func search(_ q: String, on db: any Database) async throws -> [UserLookupDTO] {
         let text = q.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return [] }
-        let users = try await User.query(on: db).filter(\.$isActive == true)
-            .group(.or) { $0.filter(\.$displayName ~~ text).filter(\.$username ~~ text.lowercased()).filter(\.$phone ~~ text) }
-            .sort(\.$displayName).limit(20).all()
+        let pattern = KnowledgeSearch.likePattern(text), lower = KnowledgeSearch.likePattern(text.lowercased())
+        let ids = try await (db as! any SQLDatabase).raw("""
+            SELECT id FROM users WHERE is_active = \(bind: true) AND (display_name LIKE \(bind: pattern) ESCAPE '\\'
+              OR username LIKE \(bind: lower) ESCAPE '\\' OR phone LIKE \(bind: pattern) ESCAPE '\\')
+            ORDER BY display_name LIMIT 20
+            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let users = ids.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ ids).sort(\.$displayName).all()
         let departmentIds = Set(users.compactMap(\.departmentId))
         let departments = departmentIds.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Department.query(on: db).filter(\.$id ~~ departmentIds).all().map { ($0.id!, $0.name) })
         return users.map {
@@ -44,14 +50,14 @@ enum UserLookup {
     }
 }
 
-/// `GET /api/v1/users/lookup?q=` for the service desk.
+/// `GET /api/v1/users/lookup?q=` for the service desk and leads taking a call.
 struct UserLookupController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("users", "lookup", use: lookup)
     }
 
     func lookup(req: Request) async throws -> [UserLookupDTO] {
-        try await req.require(.workTickets)
+        try req.require(.lookUpCallers)
         var v = Validator()
         let q = v.text("q", req.queryParameter("q"), max: 50)
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "give q, the start of a name, username or phone", fields: v.fields) }

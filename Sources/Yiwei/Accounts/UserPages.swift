@@ -14,7 +14,7 @@ struct UserPages: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let me = try await req.require(.readUsers)
+        let me = try req.require(.readUsers)
         let page = try PageRequest(from: req)
         let base = try await PageBase.make(for: req, titleKey: "user_title")
         let t = base.t
@@ -29,56 +29,58 @@ struct UserPages: RouteCollection {
              ListCell(text: lookups.name(lookups.departments, u.departmentId).isEmpty ? lookups.name(lookups.vendors, u.vendorId)
                                                                                      : lookups.name(lookups.departments, u.departmentId)),
              ListCell(text: u.phone ?? "", href: u.phone.map { "tel:" + $0.filter { $0.isNumber || $0 == "+" } }),
-             u.locked ? ListCell(text: t["status_locked"]!, badge: "warn") : statusCell(u.isActive, t)]
+             u.locked ? ListCell(text: t[text: "status_locked"], badge: "warn") : statusCell(u.isActive, t)]
         }
-        let columns = [t["field_display_name"]!, t["field_username"]!, t["field_roles"]!, t["field_department_or_vendor"]!, t["field_phone"]!, t["field_status"]!]
+        let columns = [t[text: "field_display_name"], t[text: "field_username"], t[text: "field_roles"], t[text: "field_department_or_vendor"], t[text: "field_phone"], t[text: "field_status"]]
         let context = ListPageContext(
-            page: base, heading: base.title, newHref: me.can(.manageUsers) ? "/admin/users/new" : nil, newLabel: t["user_new"]!,
+            page: base, heading: base.title, newHref: me.keepsAccounts ? "/admin/users/new" : nil, newLabel: t[text: "user_new"],
             columns: columns,
             rows: ListPageContext.labelled(rows, columns),
             filters: [
-                .init(name: "q", label: t["filter_search_user"]!, value: q ?? "", options: [], isSelect: false),
-                .init(name: "role", label: t["field_roles"]!, value: role?.rawValue ?? "",
-                      options: FormField.options(Role.allCases.map { ($0.rawValue, t["role_" + $0.rawValue]!) }, selected: [role?.rawValue ?? ""], allowEmpty: t["filter_all"]!),
+                .init(name: "q", label: t[text: "filter_search_user"], value: q ?? "", options: [], isSelect: false),
+                .init(name: "role", label: t[text: "field_roles"], value: role?.rawValue ?? "",
+                      options: FormField.options(Role.allCases.map { ($0.rawValue, t[text: "role_" + $0.rawValue]) }, selected: [role?.rawValue ?? ""], allowEmpty: t[text: "filter_all"]),
                       isSelect: true),
-                .init(name: "departmentId", label: t["field_department"]!, value: department?.uuidString ?? "",
-                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [department?.uuidString ?? ""], allowEmpty: t["filter_all"]!),
+                .init(name: "departmentId", label: t[text: "field_department"], value: department?.uuidString ?? "",
+                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [department?.uuidString ?? ""], allowEmpty: t[text: "filter_all"]),
                       isSelect: true),
             ],
-            pager: .init(request: req, page: result.page, per: result.per, total: result.total), emptyText: t["empty_list"]!)
+            pager: .init(request: req, page: result.page, per: result.per, total: result.total), emptyText: t[text: "empty_list"])
         return try await req.view.render("admin/list", context)
     }
 
-    private func fields(_ f: FormValues, creating: Bool, lookups: Lookups, t: [String: String]) -> [FormField] {
+    /// `grantable`: the roles the viewer may grant; the account's own roles are listed too, so a read-only form shows them.
+    private func fields(_ f: FormValues, creating: Bool, lookups: Lookups, t: [String: String], grantable: Set<Role>) -> [FormField] {
+        let roleChoices = Role.allCases.filter { grantable.contains($0) || f.list("roles").contains($0.rawValue) }
         var fields: [FormField] = []
         if creating {
-            fields.append(FormField(name: "username", label: t["field_username"]!, kind: .text, value: f["username"], required: true,
+            fields.append(FormField(name: "username", label: t[text: "field_username"], kind: .text, value: f["username"], required: true,
                                     maxLength: 32, help: t["help_username"], autocomplete: "off"))
         }
         fields += [
-            FormField(name: "displayName", label: t["field_display_name"]!, kind: .text, value: f["displayName"], required: true, maxLength: 50),
-            FormField(name: "password", label: creating ? t["field_initial_password"]! : t["field_reset_password"]!, kind: .password,
+            FormField(name: "displayName", label: t[text: "field_display_name"], kind: .text, value: f["displayName"], required: true, maxLength: 50),
+            FormField(name: "password", label: creating ? t[text: "field_initial_password"] : t[text: "field_reset_password"], kind: .password,
                       required: creating, help: creating ? t["help_initial_password"] : t["help_reset_password"], autocomplete: "new-password"),
-            FormField(name: "roles", label: t["field_roles"]!, kind: .multiselect,
-                      options: FormField.options(Role.allCases.map { ($0.rawValue, t["role_" + $0.rawValue]!) }, selected: f.list("roles")),
+            FormField(name: "roles", label: t[text: "field_roles"], kind: .multiselect,
+                      options: FormField.options(roleChoices.map { ($0.rawValue, t[text: "role_" + $0.rawValue]) }, selected: f.list("roles")),
                       required: true, help: t["help_roles"]),
-            FormField(name: "departmentId", label: t["field_department"]!, kind: .select,
-                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [f["departmentId"]], allowEmpty: t["choose_none"]!)),
-            FormField(name: "vendorId", label: t["field_vendor"]!, kind: .select,
-                      options: FormField.options(lookups.vendors.map { ($0.0.uuidString, $0.1) }, selected: [f["vendorId"]], allowEmpty: t["choose_none"]!),
+            FormField(name: "departmentId", label: t[text: "field_department"], kind: .select,
+                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [f["departmentId"]], allowEmpty: t[text: "choose_none"])),
+            FormField(name: "vendorId", label: t[text: "field_vendor"], kind: .select,
+                      options: FormField.options(lookups.vendors.map { ($0.0.uuidString, $0.1) }, selected: [f["vendorId"]], allowEmpty: t[text: "choose_none"]),
                       help: t["help_user_vendor"]),
-            FormField(name: "teamIds", label: t["field_teams"]!, kind: .multiselect,
+            FormField(name: "teamIds", label: t[text: "field_teams"], kind: .multiselect,
                       options: FormField.options(lookups.teams.map { ($0.0.uuidString, (t["domain_" + $0.2] ?? $0.2) + " / " + $0.1) }, selected: f.list("teamIds"))),
-            FormField(name: "phone", label: t["field_phone"]!, kind: .tel, value: f["phone"], maxLength: 30),
-            FormField(name: "email", label: t["field_email"]!, kind: .email, value: f["email"], maxLength: 100),
-            FormField(name: "locale", label: t["field_locale"]!, kind: .select,
+            FormField(name: "phone", label: t[text: "field_phone"], kind: .tel, value: f["phone"], maxLength: 30),
+            FormField(name: "email", label: t[text: "field_email"], kind: .email, value: f["email"], maxLength: 100),
+            FormField(name: "locale", label: t[text: "field_locale"], kind: .select,
                       options: FormField.options([("zh-CN", "简体中文"), ("en", "English")], selected: [f["locale"].isEmpty ? "zh-CN" : f["locale"]])),
         ]
         if !creating {
             fields.append(activeField(f, t))
             if f["locked"] == "true" {
-                fields.append(FormField(name: "locked", label: t["field_lockout"]!, kind: .select,
-                                        options: FormField.options([("true", t["status_locked"]!), ("false", t["action_unlock"]!)], selected: ["true"])))
+                fields.append(FormField(name: "locked", label: t[text: "field_lockout"], kind: .select,
+                                        options: FormField.options([("true", t[text: "status_locked"]), ("false", t[text: "action_unlock"])], selected: ["true"])))
             }
         }
         return fields
@@ -88,32 +90,35 @@ struct UserPages: RouteCollection {
         let me = try req.requireUser()
         let base = try await PageBase.make(for: req, titleKey: id == nil ? "user_new" : "user_edit")
         let lookups = try await req.reference().lookups
-        let fields = FormField.withErrors(fields(values, creating: id == nil, lookups: lookups, t: base.t), errors, locale: base.lang)
+        let fields = FormField.withErrors(fields(values, creating: id == nil, lookups: lookups, t: base.t, grantable: me.grantableRoles),
+                                          errors, locale: base.lang)
+        let accountRoles = Set(values.list("roles").compactMap(Role.init(rawValue:)))
+        let mayEdit = id == nil ? me.keepsAccounts : (try? UserService.requireKeeper(of: accountRoles, me)) != nil
         var facts: [Fact] = []
         if id != nil {
-            facts = [Fact(label: base.t["field_username"]!, value: values["username"]),
-                     Fact(label: base.t["field_last_login"]!, value: DisplayTime.format(values["lastLoginAt"], req)),
-                     Fact(label: base.t["field_created_at"]!, value: DisplayTime.format(values["createdAt"], req))]
+            facts = [Fact(label: base.t[text: "field_username"], value: values["username"]),
+                     Fact(label: base.t[text: "field_last_login"], value: DisplayTime.format(values["lastLoginAt"], req)),
+                     Fact(label: base.t[text: "field_created_at"], value: DisplayTime.format(values["createdAt"], req))]
         }
         return try await req.view.render("admin/form", FormPageContext(
             page: base, heading: base.title, action: id.map { "/admin/users/\($0)" } ?? "/admin/users", fields: fields,
-            submitLabel: base.t["action_save"]!, cancelHref: "/admin/users",
-            errorSummary: errors.isEmpty ? nil : base.t["form_has_errors"], readOnly: !me.can(.manageUsers), facts: facts))
+            submitLabel: base.t[text: "action_save"], cancelHref: "/admin/users",
+            errorSummary: errors.isEmpty ? nil : base.t["form_has_errors"], readOnly: !mayEdit, facts: facts))
     }
 
     func newForm(req: Request) async throws -> View {
-        try await req.require(.manageUsers)
+        try UserService.requireAnyKeeper(req)
         return try await render(req, values: FormValues(), id: nil, errors: [:])
     }
 
     func editForm(req: Request) async throws -> View {
-        try await req.require(.readUsers)
+        try req.require(.readUsers)
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
         return try await render(req, values: FormValues(try await UserService.load(id, on: req.db, now: req.now)), id: id, errors: [:])
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageUsers)
+        try UserService.requireAnyKeeper(req)
         let body = try req.content.decode(CreateUserRequest.self)
         do {
             _ = try await UserService.create(body, request: req)
@@ -126,7 +131,7 @@ struct UserPages: RouteCollection {
     }
 
     func update(req: Request) async throws -> Response {
-        try await req.require(.manageUsers)
+        try UserService.requireAnyKeeper(req)
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
         var body = try req.content.decode(UpdateUserRequest.self)
         if body.password?.isEmpty == true { body.password = nil }

@@ -71,9 +71,11 @@ enum UserService {
             }
             if parsed.isEmpty && v.fields["roles"] == nil { v.add("roles", "at least one role is required") }
             if let conflict = RolePolicy.conflict(in: parsed) {
-                v.add("roles", conflict == .adminAndAuditor
-                      ? "separation of duties: admin and auditor cannot be held by one account"
-                      : "separation of duties: the auditor role cannot be combined with other roles")
+                switch conflict {
+                case .adminAndAuditor: v.add("roles", "separation of duties: admin and auditor cannot be held by one account")
+                case .administratorsCombined: v.add("roles", "separation of duties: admin, security and auditor are held by three different accounts")
+                case .administratorWithOtherRoles: v.add("roles", "separation of duties: an administrator role (admin, security, auditor) cannot be combined with other roles")
+                }
             }
             fields.roles = parsed
         } else if creating {
@@ -115,7 +117,30 @@ enum UserService {
         return fields
     }
 
+    /// 三员分立: the system administrator keeps the accounts of the business roles; an account that holds or
+    /// is given an administrator role (admin, security, auditor) is the security administrator's — they grant
+    /// those roles and reset those accounts' passwords, so the system administrator can neither give itself
+    /// `lead` nor take over the auditor's account.
+    static func requireKeeper(of roles: Set<Role>, _ me: CurrentUser) throws {
+        if roles.contains(where: \.isAdministrator) {
+            guard me.can(.grantAdministratorRoles) else {
+                throw AppError.denied(.grantAdministratorRoles, "accounts with an administrator role are kept by the security administrator")
+            }
+        } else {
+            guard me.can(.manageUsers) else { throw AppError.denied(.manageUsers, "accounts with business roles are kept by the system administrator") }
+        }
+    }
+
+    /// Who may open the account forms at all: a keeper of either kind.
+    @discardableResult
+    static func requireAnyKeeper(_ request: Request) throws -> CurrentUser {
+        let me = try request.requireUser()
+        guard me.keepsAccounts else { throw AppError.denied(.manageUsers) }
+        return me
+    }
+
     static func create(_ body: CreateUserRequest, request: Request) async throws -> UserDTO {
+        let me = try requireAnyKeeper(request)
         let config = request.yiwei.config
         var v = Validator()
         let username = v.text("username", body.username?.lowercased(), max: 32)
@@ -125,6 +150,7 @@ enum UserService {
         let fields = try await validate(displayName: body.displayName, roles: body.roles, departmentId: body.departmentId,
                                         vendorId: body.vendorId, teamIds: body.teamIds, phone: body.phone, email: body.email,
                                         locale: body.locale, creating: true, v: &v, db: request.db)
+        try requireKeeper(of: fields.roles ?? [], me)
         if let password = body.password, !password.isEmpty {
             if let problem = AccountService.passwordProblems(password, username: username ?? "", policy: config.passwordPolicy) {
                 v.add("password", problem)
@@ -166,12 +192,13 @@ enum UserService {
     }
 
     static func update(_ id: UUID, _ body: UpdateUserRequest, request: Request) async throws -> UserDTO {
-        let me = try request.requireUser()
+        let me = try requireAnyKeeper(request)
         guard let existing = try await User.find(id, on: request.db) else { throw AppError.notFound("user") }
         var v = Validator()
         let fields = try await validate(displayName: body.displayName, roles: body.roles, departmentId: body.departmentId,
                                         vendorId: body.vendorId, teamIds: body.teamIds, phone: body.phone, email: body.email,
                                         locale: body.locale, creating: false, v: &v, db: request.db)
+        try requireKeeper(of: existing.roles.union(fields.roles ?? []), me)
         if let password = body.password {
             if let problem = AccountService.passwordProblems(password, username: existing.username, policy: request.yiwei.config.passwordPolicy) {
                 v.add("password", problem)
@@ -179,9 +206,7 @@ enum UserService {
         }
         if id == me.id {
             if body.isActive == false { v.add("isActive", "you cannot disable your own account") }
-            if let roles = fields.roles, !roles.contains(.admin), existing.roles.contains(.admin) {
-                v.add("roles", "you cannot remove your own admin role")
-            }
+            if let roles = fields.roles, roles != existing.roles { v.add("roles", "you cannot change your own roles") }
         }
         try v.check()
         var newHash: String?

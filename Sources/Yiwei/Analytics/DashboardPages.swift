@@ -3,28 +3,9 @@ import NIOCore
 import Vapor
 import YiweiCore
 
-/// Who sees the dashboard: leads, dispatchers, agents and auditors. The figures are hospital-wide counts
-/// (no ticket titles, reporters or departments), so they are shown whole to everyone allowed; the queues
-/// the numbers link to still show each user only the tickets `TicketScope` lets them see. Reporters and
-/// vendor engineers (who see only their own or their teams' tickets) and administrators (三员分立: they
-/// manage accounts, not operations) get 403.
-enum DashboardAccess {
-    static let roles: Set<Role> = [.lead, .dispatcher, .agent, .auditor]
-
-    @discardableResult
-    static func require(_ req: Request) async throws -> CurrentUser {
-        let user = try req.requireUser()
-        guard user.roles.isDisjoint(with: roles) else { return user }
-        let actor = req.auditActor, now = req.now, path = req.url.path, method = req.method.rawValue
-        try? await req.write { db in
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "permission.denied", entityType: "route",
-                                      entityId: "\(method) \(path)", after: ["roles": roles.map(\.rawValue).sorted().joined(separator: ",")])
-        }
-        throw AppError.forbidden
-    }
-
-    static func allows(_ user: CurrentUser) -> Bool { !user.roles.isDisjoint(with: roles) }
-}
+// The dashboard asks `viewDashboard` (docs/permissions.md). Its figures are hospital-wide counts (no ticket
+// titles, reporters or departments), so they are shown whole to everyone allowed; the queues the numbers
+// link to still show each user only the tickets `TicketScope` lets them see.
 
 /// `GET /api/v1/stats/dashboard`: every figure of the dashboard as JSON.
 struct DashboardController: RouteCollection {
@@ -33,7 +14,7 @@ struct DashboardController: RouteCollection {
     }
 
     func figures(req: Request) async throws -> DashboardFigures {
-        try await DashboardAccess.require(req)
+        try req.require(.viewDashboard)
         return try await DashboardService.compute(now: req.now, timeZone: req.yiwei.config.timeZone, on: req.db)
     }
 }
@@ -60,7 +41,7 @@ struct DashboardPages: RouteCollection {
     }
 
     func page(req: Request) async throws -> View {
-        try await DashboardAccess.require(req)
+        try req.require(.viewDashboard)
         let base = try await PageBase.make(for: req, titleKey: "dashboard_title")
         let figures = try await DashboardService.compute(now: req.now, timeZone: req.yiwei.config.timeZone, on: req.db)
         return try await req.view.render("dashboard/index", PageContext(
@@ -69,7 +50,7 @@ struct DashboardPages: RouteCollection {
     }
 
     func wall(req: Request) async throws -> View {
-        try await DashboardAccess.require(req)
+        try req.require(.viewDashboard)
         let base = try await PageBase.make(for: req, titleKey: "dashboard_wall_title")
         let figures = try await DashboardService.compute(now: req.now, timeZone: req.yiwei.config.timeZone, on: req.db)
         return try await req.view.render("dashboard/wall", PageContext(
@@ -80,7 +61,7 @@ struct DashboardPages: RouteCollection {
     /// `text/event-stream`: a `dashboard` event with the freshly rendered panels (JSON `{"html": …}`) when the
     /// stream opens and within about a second of every change, and a comment every 15 s in between.
     func events(req: Request) async throws -> Response {
-        let user = try await DashboardAccess.require(req)
+        let user = try req.require(.viewDashboard)
         let wall = req.queryParameter("view") == "wall"
         guard let (id, signals) = await hub.subscribe(userId: user.id) else {
             throw AppError(.serviceUnavailable, "too_many_streams", "too many live dashboards are open; the page reloads instead")

@@ -185,15 +185,14 @@ public enum KPIService {
     }
 }
 
-/// Who sees KPIs: leads, dispatchers and auditors — the people a month's figures are for.
+/// KPIs ask `readReports`: the people a month's figures are for.
 struct KPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("stats", "kpis", use: kpis)
     }
 
     func kpis(req: Request) async throws -> KPIResult {
-        let user = try req.requireUser()
-        guard !user.roles.isDisjoint(with: [.lead, .dispatcher, .auditor]) else { throw AppError.forbidden }
+        try req.require(.readReports)
         var v = Validator()
         // [from, to): a day means its start in the hospital's time zone, so November is from=2026-11-01&to=2026-12-01.
         let zone = req.yiwei.config.timeZone

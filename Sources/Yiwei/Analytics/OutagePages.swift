@@ -18,7 +18,7 @@ struct OutagePages: RouteCollection {
     // MARK: List
 
     func list(req: Request) async throws -> View {
-        let user = try OutageService.requireReader(req)
+        let user = try req.require(.readOutages)
         let paging = try PageRequest(from: req)
         let base = try PageBase.make(for: req, title: req.locale.text("outages_title"))
         let t = base.t
@@ -29,31 +29,31 @@ struct OutagePages: RouteCollection {
         let total = try await query.copy().count()
         let rows = try await query.sort(\.$startedAt, .descending).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
         let dtos = try await OutageService.dtos(rows, on: req.db, now: req.now)
-        let columns = [t["outage_system"]!, t["outage_kind"]!, t["outage_started"]!, t["outage_ended"]!, t["outage_minutes"]!,
-                       t["outage_ticket"]!, t["outage_description"]!]
+        let columns = [t[text: "outage_system"], t[text: "outage_kind"], t[text: "outage_started"], t[text: "outage_ended"], t[text: "outage_minutes"],
+                       t[text: "outage_ticket"], t[text: "outage_description"]]
         let cells = dtos.map { o -> [ListCell] in
             [ListCell(text: o.businessSystemName, href: "/outages/\(o.id)"),
              ListCell(text: OutageText.kind(o.kind, wide: o.hospitalWide, t: t), badge: o.kind == "outage" ? "outage" : "impact"),
              ListCell(text: DisplayTime.short(o.startedAt, req)),
-             ListCell(text: o.endedAt.map { DisplayTime.short($0, req) } ?? t["outage_ongoing"]!),
+             ListCell(text: o.endedAt.map { DisplayTime.short($0, req) } ?? t[text: "outage_ongoing"]),
              ListCell(text: OutageText.minutes(o.minutes, t: t)),
              ListCell(text: o.ticketNumber ?? "", href: o.ticketId.map { "/tickets/\($0)" }),
              ListCell(text: String(o.description.prefix(60)))]
         }
         let systems = try await BusinessSystem.query(on: req.db).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         let filters = [
-            ListPageContext.Filter(name: "businessSystemId", label: t["outage_system"]!, value: "",
+            ListPageContext.Filter(name: "businessSystemId", label: t[text: "outage_system"], value: "",
                                    options: FormField.options(systems, selected: [systemFilter?.uuidString ?? ""], allowEmpty: t["filter_all"] ?? "全部"),
                                    isSelect: true),
-            ListPageContext.Filter(name: "kind", label: t["outage_kind"]!, value: "",
-                                   options: FormField.options(InterruptionKind.allCases.map { ($0.rawValue, t["outage_kind_" + $0.rawValue]!) },
+            ListPageContext.Filter(name: "kind", label: t[text: "outage_kind"], value: "",
+                                   options: FormField.options(InterruptionKind.allCases.map { ($0.rawValue, t[text: "outage_kind_" + $0.rawValue]) },
                                                               selected: [kindFilter?.rawValue ?? ""], allowEmpty: t["filter_all"] ?? "全部"),
                                    isSelect: true),
         ]
         return try await req.view.render("admin/list", ListPageContext(
-            page: base, heading: base.title, newHref: user.writesOutages ? "/outages/new" : nil, newLabel: t["outage_new"]!,
+            page: base, heading: base.title, newHref: user.can(.recordOutages) ? "/outages/new" : nil, newLabel: t[text: "outage_new"],
             columns: columns, rows: ListPageContext.labelled(cells, columns), filters: filters,
-            pager: .init(request: req, page: paging.page, per: paging.per, total: total), emptyText: t["outages_empty"]!))
+            pager: .init(request: req, page: paging.page, per: paging.per, total: total), emptyText: t[text: "outages_empty"]))
     }
 
     // MARK: Form
@@ -91,7 +91,7 @@ struct OutagePages: RouteCollection {
     }
 
     func newForm(req: Request) async throws -> View {
-        _ = try OutageService.requireWriter(req)
+        try req.require(.recordOutages)
         var form = Form()
         if let id = req.queryParameter("ticketId").flatMap(UUID.init(uuidString:)), let ticket = try await Ticket.find(id, on: req.db) {
             form.ticketId = id.uuidString
@@ -104,7 +104,7 @@ struct OutagePages: RouteCollection {
     }
 
     func editForm(req: Request) async throws -> View {
-        _ = try OutageService.requireReader(req)
+        try req.require(.readOutages)
         let o = try await OutageService.find(req.parameters.get("outageId", as: UUID.self), on: req.db)
         let form = Form(businessSystemId: o.businessSystemId.uuidString, ticketId: o.ticketId?.uuidString, kind: o.kind,
                         hospitalWide: o.hospitalWide ? "on" : nil, startedAt: OutageText.local(o.startedAt, req),
@@ -130,10 +130,10 @@ struct OutagePages: RouteCollection {
         let back = OutageText.safeBack(form.back) ?? (outage == nil ? "/outages" : "/outages")
         return try await req.view.render("reports/outage_form", FormContext(
             page: base, heading: base.title, action: outage.map { "/outages/\($0.id!)" } ?? "/outages",
-            deleteAction: outage != nil && user.writesOutages ? "/outages/\(outage!.id!)/delete" : nil, back: back,
-            errorSummary: errors.isEmpty ? nil : t["form_has_errors"], readOnly: !user.writesOutages,
-            systems: FormField.options(systems, selected: [form.businessSystemId ?? ""], allowEmpty: t["outage_pick_system"]!),
-            kinds: FormField.options(InterruptionKind.allCases.map { ($0.rawValue, t["outage_kind_" + $0.rawValue]!) }, selected: [form.kind ?? "outage"]),
+            deleteAction: outage != nil && user.can(.manageOutages) ? "/outages/\(outage!.id!)/delete" : nil, back: back,
+            errorSummary: errors.isEmpty ? nil : t["form_has_errors"], readOnly: outage.map { !user.mayChange($0) } ?? !user.can(.recordOutages),
+            systems: FormField.options(systems, selected: [form.businessSystemId ?? ""], allowEmpty: t[text: "outage_pick_system"]),
+            kinds: FormField.options(InterruptionKind.allCases.map { ($0.rawValue, t[text: "outage_kind_" + $0.rawValue]) }, selected: [form.kind ?? "outage"]),
             departments: FormField.options(departments, selected: Set(form.departmentIds ?? [])),
             values: ["startedAt": form.startedAt ?? "", "endedAt": form.endedAt ?? "", "scope": form.scope ?? "",
                      "description": form.description ?? "", "ticketId": form.ticketId ?? ""],
@@ -149,7 +149,7 @@ struct OutagePages: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        _ = try OutageService.requireWriter(req)
+        try req.require(.recordOutages)
         let form = try req.content.decode(Form.self)
         do {
             let dto = try await OutageService.create(body(form, req, existing: false), request: req)
@@ -160,7 +160,6 @@ struct OutagePages: RouteCollection {
     }
 
     func update(req: Request) async throws -> Response {
-        _ = try OutageService.requireWriter(req)
         let id = req.parameters.get("outageId", as: UUID.self)
         let outage = try await OutageService.find(id, on: req.db)
         let form = try req.content.decode(Form.self)
@@ -173,7 +172,6 @@ struct OutagePages: RouteCollection {
     }
 
     func delete(req: Request) async throws -> Response {
-        _ = try OutageService.requireWriter(req)
         try await OutageService.delete(req.parameters.get("outageId", as: UUID.self), request: req)
         return req.redirect(to: "/outages", flash: "saved")
     }
@@ -193,19 +191,19 @@ struct OutagePanel: Encodable {
 
     /// nil when the panel does not belong on the page (not an incident, or the user may not read downtime).
     static func make(for ticket: Ticket, req: Request, t: [String: String]) async throws -> OutagePanel? {
-        guard let user = req.currentUser, user.readsOutages, ticket.kind == "incident" || ticket.kind == "problem", let id = ticket.id else { return nil }
+        guard let user = req.currentUser, user.can(.readOutages), ticket.kind == "incident" || ticket.kind == "problem", let id = ticket.id else { return nil }
         let outages = try await Outage.query(on: req.db).filter(\.$ticketId == id).sort(\.$startedAt).all()
         let dtos = try await OutageService.dtos(outages, on: req.db, now: req.now)
         let systems = try await req.reference().activeSystems.map { ($0.0.uuidString, $0.1) }
         return OutagePanel(
             rows: dtos.map {
                 Row(href: "/outages/\($0.id)", system: $0.businessSystemName, kind: OutageText.kind($0.kind, wide: $0.hospitalWide, t: t),
-                    started: DisplayTime.short($0.startedAt, req), ended: $0.endedAt.map { DisplayTime.short($0, req) } ?? t["outage_ongoing"]!,
+                    started: DisplayTime.short($0.startedAt, req), ended: $0.endedAt.map { DisplayTime.short($0, req) } ?? t[text: "outage_ongoing"],
                     minutes: OutageText.minutes($0.minutes, t: t))
             },
-            canWrite: user.writesOutages, newHref: "/outages/new?ticketId=\(id)", action: "/outages", back: "/tickets/\(id)",
-            systems: FormField.options(systems, selected: [ticket.businessSystemId?.uuidString ?? ""], allowEmpty: t["outage_pick_system"]!),
-            kinds: FormField.options(InterruptionKind.allCases.map { ($0.rawValue, t["outage_kind_" + $0.rawValue]!) }, selected: ["outage"]),
+            canWrite: user.can(.recordOutages), newHref: "/outages/new?ticketId=\(id)", action: "/outages", back: "/tickets/\(id)",
+            systems: FormField.options(systems, selected: [ticket.businessSystemId?.uuidString ?? ""], allowEmpty: t[text: "outage_pick_system"]),
+            kinds: FormField.options(InterruptionKind.allCases.map { ($0.rawValue, t[text: "outage_kind_" + $0.rawValue]) }, selected: ["outage"]),
             startedAt: OutageText.local(ticket.occurredAt ?? ticket.createdAt, req))
     }
 }
@@ -214,7 +212,7 @@ struct OutagePanel: Encodable {
 enum OutageText {
     static func kind(_ kind: String, wide: Bool, t: [String: String]) -> String {
         let name = t["outage_kind_" + kind] ?? kind
-        return wide ? name + t["outage_hospital_wide_suffix"]! : name
+        return wide ? name + t[text: "outage_hospital_wide_suffix"] : name
     }
 
     static func minutes(_ minutes: Int, t: [String: String]) -> String {
@@ -252,10 +250,10 @@ enum OutageText {
 
     static func problem(_ text: String, t: [String: String], locale: String) -> String {
         switch text {
-        case "must be after the start": t["outage_error_end_after_start"]!
-        case "must not be in the future": t["outage_error_future"]!
-        case "only an outage can be hospital-wide": t["outage_error_wide"]!
-        case "required": t["outage_error_required"]!
+        case "must be after the start": t[text: "outage_error_end_after_start"]
+        case "must not be in the future": t[text: "outage_error_future"]
+        case "only an outage can be hospital-wide": t[text: "outage_error_wide"]
+        case "required": t[text: "outage_error_required"]
         default: ProblemText.localize(text, locale: locale)
         }
     }

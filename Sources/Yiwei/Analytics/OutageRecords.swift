@@ -103,25 +103,16 @@ struct OutageBody: Content {
     var description: String?
 }
 
-/// Who records downtime: the people who work incidents. Auditors read.
+/// Who may change a recorded outage: downtime decides penalties and payment, so correcting a finished
+/// outage and deleting one are for those who manage outages (leads); while an outage is ongoing, those who
+/// record outages may complete it (its end, scope, description) — the shift that sees the system recover.
 extension CurrentUser {
-    var writesOutages: Bool { !roles.isDisjoint(with: [.lead, .dispatcher, .agent]) }
-    var readsOutages: Bool { writesOutages || roles.contains(.auditor) }
+    func mayChange(_ o: Outage) -> Bool {
+        can(.manageOutages) || (can(.recordOutages) && o.endedAt == nil)
+    }
 }
 
 enum OutageService {
-    static func requireReader(_ req: Request) throws -> CurrentUser {
-        let user = try req.requireUser()
-        guard user.readsOutages else { throw AppError.forbidden }
-        return user
-    }
-
-    static func requireWriter(_ req: Request) throws -> CurrentUser {
-        let user = try req.requireUser()
-        guard user.writesOutages else { throw AppError.forbidden }
-        return user
-    }
-
     static func dto(_ o: Outage, systemName: String, ticketNumber: String?, now: Date) -> OutageDTO {
         let end = o.endedAt ?? max(now, o.startedAt)
         let seconds = Int(end.timeIntervalSince1970.rounded(.down)) - Int(o.startedAt.timeIntervalSince1970.rounded(.down))
@@ -172,7 +163,9 @@ enum OutageService {
         }
         if let raw = body.ticketId {
             if blank(raw) { o.ticketId = nil } else if let id = v.uuid("ticketId", raw) {
-                if try await Ticket.find(id, on: db) == nil { v.add("ticketId", "no such ticket") } else { o.ticketId = id }
+                // A ticket the user cannot see is "no such ticket": its number is not confirmed either.
+                let scope = try await TicketScope.of(try request.requireUser(), request)
+                if let ticket = try await Ticket.find(id, on: db), scope.contains(ticket) { o.ticketId = id } else { v.add("ticketId", "no such ticket") }
             }
         }
         if !existing || body.kind != nil {
@@ -216,7 +209,7 @@ enum OutageService {
     }
 
     static func create(_ body: OutageBody, request: Request) async throws -> OutageDTO {
-        let user = try requireWriter(request)
+        let user = try request.require(.recordOutages)
         let o = Outage()
         try await apply(body, to: o, existing: false, request: request)
         let now = request.now
@@ -236,8 +229,9 @@ enum OutageService {
     }
 
     static func patch(_ id: UUID?, _ body: OutageBody, request: Request) async throws -> OutageDTO {
-        _ = try requireWriter(request)
+        let user = try request.require(.recordOutages)
         let o = try await find(id, on: request.db)
+        guard user.mayChange(o) else { throw AppError.denied(.manageOutages) }
         let now = request.now
         let before = try await dtos([o], on: request.db, now: now)[0]
         try await apply(body, to: o, existing: true, request: request)
@@ -253,7 +247,7 @@ enum OutageService {
     }
 
     static func delete(_ id: UUID?, request: Request) async throws {
-        _ = try requireWriter(request)
+        try request.require(.manageOutages)
         let o = try await find(id, on: request.db)
         let now = request.now
         let before = try await dtos([o], on: request.db, now: now)[0]
@@ -277,7 +271,7 @@ struct OutageController: RouteCollection {
     }
 
     func list(req: Request) async throws -> Page<OutageDTO> {
-        _ = try OutageService.requireReader(req)
+        try req.require(.readOutages)
         let paging = try PageRequest(from: req)
         var v = Validator()
         let zone = req.yiwei.config.timeZone
@@ -294,23 +288,21 @@ struct OutageController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        _ = try OutageService.requireWriter(req)
+        try req.require(.recordOutages)
         return try await OutageService.create(try req.decodeJSON(OutageBody.self), request: req).encodeResponse(status: .created, for: req)
     }
 
     func get(req: Request) async throws -> OutageDTO {
-        _ = try OutageService.requireReader(req)
+        try req.require(.readOutages)
         let o = try await OutageService.find(req.parameters.get("outageId", as: UUID.self), on: req.db)
         return try await OutageService.dtos([o], on: req.db, now: req.now)[0]
     }
 
     func patch(req: Request) async throws -> OutageDTO {
-        _ = try OutageService.requireWriter(req)
         return try await OutageService.patch(req.parameters.get("outageId", as: UUID.self), try req.decodeJSON(OutageBody.self), request: req)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {
-        _ = try OutageService.requireWriter(req)
         try await OutageService.delete(req.parameters.get("outageId", as: UUID.self), request: req)
         return .noContent
     }

@@ -195,23 +195,15 @@ struct DowntimeController: RouteCollection {
     }
 
     func stats(req: Request) async throws -> DowntimeStats {
-        _ = try ReportAccess.require(req)
+        _ = try req.require(.readReports)
         let year = try ReportAccess.year(req)
         return try await DowntimeService.compute(firstMonth: YearMonth(year: year, month: 1)!, months: 12, now: req.now,
                                                  timeZone: req.yiwei.config.timeZone, on: req.db).stats
     }
 }
 
-/// Who reads reports and downtime statistics: leads, dispatchers and auditors (as the KPIs).
+/// The report year parameter (reading reports asks `readReports`).
 enum ReportAccess {
-    static func require(_ req: Request) throws -> CurrentUser {
-        let user = try req.requireUser()
-        guard !user.roles.isDisjoint(with: [.lead, .dispatcher, .auditor]) else { throw AppError.forbidden }
-        return user
-    }
-
-    static func allowed(_ user: CurrentUser) -> Bool { !user.roles.isDisjoint(with: [.lead, .dispatcher, .auditor]) }
-
     /// `?year=2026` (default: the current year in the hospital's zone); 2000–2100.
     static func year(_ req: Request) throws -> Int {
         guard let raw = req.queryParameter("year"), !raw.isEmpty else {

@@ -80,7 +80,7 @@ struct ReportPages: RouteCollection {
     }
 
     private func page(_ req: Request, _ kind: ReportPeriod.Kind) async throws -> View {
-        _ = try ReportAccess.require(req)
+        _ = try req.require(.readReports)
         let zone = req.yiwei.config.timeZone
         let period = try Self.period(req, kind)
         let report = try await ReportService.compute(period, now: req.now, timeZone: zone, on: req.db)
@@ -227,7 +227,7 @@ struct ReportPages: RouteCollection {
     func weeklyCSV(req: Request) async throws -> Response { try await csv(req, .weekly) }
 
     private func csv(_ req: Request, _ kind: ReportPeriod.Kind) async throws -> Response {
-        _ = try ReportAccess.require(req)
+        _ = try req.require(.readReports)
         let period = try Self.period(req, kind)
         let part = req.queryParameter("part") ?? "summary"
         guard ReportCSV.parts.contains(part) else {
@@ -264,7 +264,7 @@ struct ReportPages: RouteCollection {
     }
 
     func downtime(req: Request) async throws -> View {
-        let user = try ReportAccess.require(req)
+        let user = try req.require(.readReports)
         let year = try ReportAccess.year(req)
         let computed = try await DowntimeService.compute(firstMonth: YearMonth(year: year, month: 1)!, months: 12, now: req.now,
                                                          timeZone: req.yiwei.config.timeZone, on: req.db)
@@ -305,11 +305,11 @@ struct ReportPages: RouteCollection {
             months: (1...12).map { s("month_short").replacingOccurrences(of: "{m}", with: String($0)) },
             rows: rows, chart: monthTotals.allSatisfy { $0 == 0 } ? "" : chart,
             breaches: stats.breaches.map { ReportFormat.breachRow($0, t: t) },
-            outagesHref: "/outages", canRecord: user.writesOutages))
+            outagesHref: "/outages", canRecord: user.can(.recordOutages)))
     }
 
     func downtimeCSV(req: Request) async throws -> Response {
-        _ = try ReportAccess.require(req)
+        _ = try req.require(.readReports)
         let year = try ReportAccess.year(req)
         let stats = try await DowntimeService.compute(firstMonth: YearMonth(year: year, month: 1)!, months: 12, now: req.now,
                                                       timeZone: req.yiwei.config.timeZone, on: req.db).stats

@@ -393,7 +393,7 @@ struct ReportController: RouteCollection {
     func weekly(req: Request) async throws -> OpsReport { try await report(req, .weekly, "week") }
 
     private func report(_ req: Request, _ kind: ReportPeriod.Kind, _ parameter: String) async throws -> OpsReport {
-        _ = try ReportAccess.require(req)
+        _ = try req.require(.readReports)
         let zone = req.yiwei.config.timeZone
         let period = try ReportPeriod.parse(kind, req.queryParameter(parameter), now: req.now, timeZone: zone)
         return try await ReportService.compute(period, now: req.now, timeZone: zone, on: req.db)

@@ -94,13 +94,13 @@ struct AuditController: RouteCollection {
     }
 
     func list(req: Request) async throws -> Page<AuditEntryDTO> {
-        try await req.require(.readAudit)
+        try req.require(.readAudit)
         let page = try PageRequest(from: req)
         return try await AuditQueries.list(try AuditQueries.filter(from: req), page: page, on: req.db)
     }
 
     func verify(req: Request) async throws -> AuditVerifyDTO {
-        try await req.require(.readAudit)
+        try req.require(.readAudit)
         return try await AuditQueries.verify(on: req.db)
     }
 }
@@ -140,21 +140,21 @@ struct AuditPages: RouteCollection {
     }
 
     func verify(req: Request) async throws -> View {
-        try await req.require(.readAudit)
+        try req.require(.readAudit)
         let result = try await AuditQueries.verify(on: req.db)
         let t = req.yiwei.i18n.strings(req.locale.code)
         let text: String
         if result.intact {
-            text = t["audit_verify_ok"]!.replacingOccurrences(of: "{n}", with: String(result.checked))
+            text = t[text: "audit_verify_ok"].replacingOccurrences(of: "{n}", with: String(result.checked))
         } else {
-            text = t[result.problem == "missing" ? "audit_verify_missing" : "audit_verify_modified"]!
+            text = t[text: result.problem == "missing" ? "audit_verify_missing" : "audit_verify_modified"]
                 .replacingOccurrences(of: "{seq}", with: String(result.sequence ?? 0))
         }
         return try await render(req, verification: (text, result.intact))
     }
 
     private func render(_ req: Request, verification: (String, Bool)?) async throws -> View {
-        try await req.require(.readAudit)
+        try req.require(.readAudit)
         let page = try PageRequest(from: req)
         let filter = try AuditQueries.filter(from: req)
         let result = try await AuditQueries.list(filter, page: page, on: req.db)
@@ -164,7 +164,7 @@ struct AuditPages: RouteCollection {
             Row(sequence: e.sequence, at: DisplayTime.format(e.at, req), actor: e.actorName, ip: e.ip, action: e.action,
                 actionLabel: t["audit_action_" + e.action.replacingOccurrences(of: ".", with: "_")] ?? e.action,
                 entity: e.entityType + (e.entityId.map { " " + (UUID(uuidString: $0) != nil ? String($0.prefix(8)) : $0) } ?? ""),
-                before: e.before, after: e.after, afterLabel: e.before == nil ? t["audit_detail"]! : t["audit_after"]!,
+                before: e.before, after: e.after, afterLabel: e.before == nil ? t[text: "audit_detail"] : t[text: "audit_after"],
                 warn: e.action.hasSuffix("failure") || e.action == "permission.denied" || e.action == "user.locked")
         }
         func text(_ name: String, _ label: String) -> ListPageContext.Filter {
@@ -175,16 +175,16 @@ struct AuditPages: RouteCollection {
             // login_success → login.success, business_system_create → business_system.create
             let action = raw.hasPrefix("business_system_") ? "business_system." + raw.dropFirst("business_system_".count)
                 : raw.replacingOccurrences(of: "_", with: ".", options: [], range: raw.range(of: "_"))
-            return (action, t[key]!)
+            return (action, t[text: key])
         }.sorted { $0.1 < $1.1 }
         let selectedAction = req.queryParameter("action") ?? ""
-        let actionFilter = ListPageContext.Filter(name: "action", label: t["audit_filter_action"]!, value: selectedAction,
-                                                  options: FormField.options(actions, selected: [selectedAction], allowEmpty: t["filter_all"]!),
+        let actionFilter = ListPageContext.Filter(name: "action", label: t[text: "audit_filter_action"], value: selectedAction,
+                                                  options: FormField.options(actions, selected: [selectedAction], allowEmpty: t[text: "filter_all"]),
                                                   isSelect: true)
         let context = Context(page: base, rows: rows,
-                              filters: [text("actor", t["audit_filter_actor"]!), actionFilter,
-                                        text("entityType", t["audit_filter_entity"]!), text("from", t["audit_filter_from"]!),
-                                        text("to", t["audit_filter_to"]!)],
+                              filters: [text("actor", t[text: "audit_filter_actor"]), actionFilter,
+                                        text("entityType", t[text: "audit_filter_entity"]), text("from", t[text: "audit_filter_from"]),
+                                        text("to", t[text: "audit_filter_to"])],
                               pager: .init(request: req, page: result.page, per: result.per, total: result.total),
                               verification: verification?.0, verificationOK: verification?.1 ?? true)
         return try await req.view.render("audit/index", context)

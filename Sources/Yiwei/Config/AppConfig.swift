@@ -18,6 +18,8 @@ public struct AppConfig: Sendable {
     /// Overrides where templates (`Views/`) and static files (`Public/`) are found.
     public var resourcesDirectory: String?
     public var adminPassword: String?
+    /// `YIWEI_SECURITY_PASSWORD`: the built-in security administrator's first password.
+    public var securityPassword: String?
     public var demo: Bool = false
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     public var defaultLocale: String = "zh-CN"
@@ -106,6 +108,7 @@ public struct AppConfig: Sendable {
         }
         if let dir = env["YIWEI_RESOURCES_DIR"], !dir.isEmpty { config.resourcesDirectory = dir }
         if let password = env["YIWEI_ADMIN_PASSWORD"], !password.isEmpty { config.adminPassword = password }
+        if let password = env["YIWEI_SECURITY_PASSWORD"], !password.isEmpty { config.securityPassword = password }
         if let demo = try bool("YIWEI_DEMO") { config.demo = demo }
         if let zone = env["YIWEI_TIME_ZONE"], !zone.isEmpty {
             guard let tz = TimeZone(identifier: zone) else { throw Invalid(description: "YIWEI_TIME_ZONE=\(zone): unknown time zone") }

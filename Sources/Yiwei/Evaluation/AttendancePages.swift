@@ -50,20 +50,20 @@ struct AttendancePages: RouteCollection {
     func page(req: Request) async throws -> View { try await render(req, vendorRaw: req.queryParameter("vendorId"), monthRaw: req.queryParameter("month"), errors: [:]) }
 
     private func render(_ req: Request, vendorRaw: String?, monthRaw: String?, errors: [String: String]) async throws -> View {
-        let user = try await AttendanceService.requireReader(req)
+        let user = try req.require(.readEvaluation)
         let base = try await PageBase.make(for: req, titleKey: "ev_attendance_title")
         let t = base.t, tz = req.yiwei.config.timeZone
         let vendors = try await Vendor.query(on: req.db).sort(\.$name).all()
         let vendorId = vendorRaw.flatMap(UUID.init(uuidString:)).flatMap { id in vendors.first { $0.id == id }?.id } ?? vendors.first(where: \.isActive)?.id
         let month = monthRaw.flatMap(YearMonth.init) ?? EvaluationCalendar.month(of: req.now, timeZone: tz)
         let today = EvaluationCalendar.day(of: req.now, timeZone: tz)
-        let weekdayNames = ["", t["ev_wd_1"]!, t["ev_wd_2"]!, t["ev_wd_3"]!, t["ev_wd_4"]!, t["ev_wd_5"]!, t["ev_wd_6"]!, t["ev_wd_7"]!]
+        let weekdayNames = ["", t[text: "ev_wd_1"], t[text: "ev_wd_2"], t[text: "ev_wd_3"], t[text: "ev_wd_4"], t[text: "ev_wd_5"], t[text: "ev_wd_6"], t[text: "ev_wd_7"]]
         let allDays = EvaluationCalendar.days(of: month)
         let heads = allDays.map { d -> DayHead in
             let w = EvaluationCalendar.weekday(of: d)
             return DayHead(day: String(Int(d.suffix(2))!), weekday: weekdayNames[w], weekend: w >= 6)
         }
-        let statusNames = Dictionary(uniqueKeysWithValues: AttendanceStatus.allCases.map { ($0.rawValue, t["ev_att_" + $0.rawValue]!) })
+        let statusNames = Dictionary(uniqueKeysWithValues: AttendanceStatus.allCases.map { ($0.rawValue, t[text: "ev_att_" + $0.rawValue]) })
         var rows: [Row] = [], staffRows: [StaffRow] = [], accounts: [FormField.Option] = []
         var figures: AttendanceMonthDTO?
         if let vendorId {
@@ -79,8 +79,8 @@ struct AttendancePages: RouteCollection {
                     if let current, !allowed.map(\.rawValue).contains(current.status) {
                         options.append(Option(value: current.status, label: Self.marks[current.status]!, selected: true))
                     }
-                    var title = day + " " + (current.map { statusNames[$0.status] ?? $0.status } ?? t["ev_att_off"]!)
-                    if let who = current?.replacement { title += "（" + t["ev_att_replacement"]! + "：" + who + "）" }
+                    var title = day + " " + (current.map { statusNames[$0.status] ?? $0.status } ?? t[text: "ev_att_off"])
+                    if let who = current?.replacement { title += "（" + t[text: "ev_att_replacement"] + "：" + who + "）" }
                     if let note = current?.note { title += " " + note }
                     return Cell(name: "c_\(r.staff.id.uuidString)_\(day)", options: options, weekend: EvaluationCalendar.weekday(of: day) >= 6,
                                 status: current?.status ?? "off", title: title)
@@ -93,21 +93,21 @@ struct AttendancePages: RouteCollection {
             let users = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$vendorId == vendorId).all().map { ($0.id!, $0) })
             staffRows = all.map { StaffRow(id: $0.id!.uuidString, name: $0.name, post: $0.post ?? "", account: $0.userId.flatMap { users[$0]?.username } ?? "—", active: $0.isActive) }
             let linked = Set(all.compactMap(\.userId))
-            accounts = FormField.options(users.values.filter { $0.roles.contains(.vendor) && !linked.contains($0.id!) }.sorted { $0.displayName < $1.displayName }
-                .map { ($0.id!.uuidString, "\($0.displayName)（\($0.username)）") }, selected: [], allowEmpty: t["ev_att_by_name"]!)
+            accounts = FormField.options(users.values.filter { $0.isVendorEngineer && !linked.contains($0.id!) }.sorted { $0.displayName < $1.displayName }
+                .map { ($0.id!.uuidString, "\($0.displayName)（\($0.username)）") }, selected: [], allowEmpty: t[text: "ev_att_by_name"])
         }
         let vendor = vendors.first { $0.id == vendorId }
         let localized = errors.isEmpty ? nil : errors.sorted { $0.key < $1.key }.map { SurveyPages.problem($0.value, t: t, locale: base.lang) }.joined(separator: "；")
         return try await req.view.render("evaluation/attendance", Context(
             page: base, manages: user.managesEvaluation,
-            vendors: FormField.options(vendors.map { ($0.id!.uuidString, $0.name + ($0.isActive ? "" : "（" + t["sla_inactive"]! + "）")) }, selected: [vendorId?.uuidString ?? ""]),
+            vendors: FormField.options(vendors.map { ($0.id!.uuidString, $0.name + ($0.isActive ? "" : "（" + t[text: "sla_inactive"] + "）")) }, selected: [vendorId?.uuidString ?? ""]),
             vendorId: vendorId?.uuidString ?? "", vendor: vendor?.name ?? "", month: month.description,
             months: SurveyPages.monthOptions(req, t, selected: month.description, forward: 2), monthLabel: SurveyPages.monthLabel(month.description, t),
             days: heads, rows: rows, scheduled: figures?.scheduled ?? 0, present: figures?.present ?? 0, unrecorded: figures?.unrecorded ?? 0,
             rate: figures.map { $0.scheduled == 0 ? "—" : SurveyPages.oneDecimal($0.ratePercent) + "%" } ?? "—", staff: staffRows, accounts: accounts,
             staffOptions: FormField.options((figures?.staff ?? []).filter(\.staff.isActive).map { ($0.staff.id.uuidString, $0.staff.name) }, selected: []),
             dayOptions: FormField.options(allDays.filter { $0 <= today }.reversed().map { ($0, $0) }, selected: [min(today, allDays.last!)]),
-            statusOptions: FormField.options([("off", t["ev_att_off"]!)] + AttendanceStatus.allCases.map { ($0.rawValue, statusNames[$0.rawValue]!) }, selected: ["present"]),
+            statusOptions: FormField.options([("off", t[text: "ev_att_off"])] + AttendanceStatus.allCases.map { ($0.rawValue, statusNames[$0.rawValue]!) }, selected: ["present"]),
             errorSummary: localized.map { (t["ev_att_not_saved"] ?? "") + $0 }))
     }
 
@@ -120,7 +120,7 @@ struct AttendancePages: RouteCollection {
 
     /// The grid posts every cell as `c_<staffId>_<day>`; only cells that differ from what is stored are sent on.
     func saveGrid(req: Request) async throws -> Response {
-        _ = try await AttendanceService.requireManager(req)
+        _ = try req.require(.manageEvaluation)
         let form = try req.content.decode([String: String].self)
         let vendorRaw = form["vendorId"], monthRaw = form["month"]
         var entries: [AttendanceEntryBody] = []

@@ -78,18 +78,6 @@ enum AttendanceService {
         OnsiteStaffDTO(id: s.id!, vendorId: s.vendorId, userId: s.userId, name: s.name, post: s.post, isActive: s.isActive)
     }
 
-    static func requireReader(_ request: Request) async throws -> CurrentUser {
-        let user = try request.requireUser()
-        guard user.readsEvaluation else { throw await request.evaluationDenied() }
-        return user
-    }
-
-    static func requireManager(_ request: Request) async throws -> CurrentUser {
-        let user = try request.requireUser()
-        guard user.managesEvaluation else { throw await request.evaluationDenied() }
-        return user
-    }
-
     static func month(vendorId: UUID, month: YearMonth, on db: any Database) async throws -> AttendanceMonthDTO {
         guard let vendor = try await Vendor.find(vendorId, on: db) else { throw AppError.notFound("vendor") }
         let days = EvaluationCalendar.days(of: month)
@@ -114,7 +102,7 @@ enum AttendanceService {
 
     /// Records days (or the whole grid) in one transaction, audited; any invalid entry and nothing changes.
     static func put(_ body: AttendancePutBody, request: Request) async throws -> AttendanceMonthDTO {
-        let user = try await requireManager(request)
+        let user = try request.require(.manageEvaluation)
         let db = request.db, tz = request.yiwei.config.timeZone
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
@@ -181,7 +169,7 @@ enum AttendanceService {
     /// 按工作日排班: puts every active engineer of the vendor on the roster for the chosen weekdays of the month,
     /// leaving days already on the roster as they are.
     static func roster(_ body: RosterBody, request: Request) async throws -> AttendanceMonthDTO {
-        let user = try await requireManager(request)
+        let user = try request.require(.manageEvaluation)
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
         if let vendorId, try await Vendor.find(vendorId, on: request.db) == nil { v.add("vendorId", "no such vendor") }
@@ -212,7 +200,7 @@ enum AttendanceService {
     }
 
     static func createStaff(_ body: OnsiteStaffBody, request: Request) async throws -> OnsiteStaffDTO {
-        let user = try await requireManager(request)
+        let user = try request.require(.manageEvaluation)
         _ = user
         let db = request.db
         var v = Validator()
@@ -222,7 +210,7 @@ enum AttendanceService {
         var name = v.text("name", body.name, required: userId == nil, max: 50)
         if let userId {
             if let account = try await User.find(userId, on: db) {
-                if !account.roles.contains(.vendor) || account.vendorId != vendorId { v.add("userId", "must be an account of this vendor (vendor role)") }
+                if !account.isVendorEngineer || account.vendorId != vendorId { v.add("userId", "must be an account of this vendor (vendor role)") }
                 if name == nil { name = account.displayName }
                 if let vendorId, try await OnsiteStaff.query(on: db).filter(\.$vendorId == vendorId).filter(\.$userId == userId).first() != nil {
                     v.add("userId", "already exists")
@@ -244,7 +232,7 @@ enum AttendanceService {
     }
 
     static func patchStaff(_ id: UUID?, _ body: OnsiteStaffBody, request: Request) async throws -> OnsiteStaffDTO {
-        _ = try await requireManager(request)
+        _ = try request.require(.manageEvaluation)
         guard let id, let s = try await OnsiteStaff.find(id, on: request.db) else { throw AppError.notFound("onsite_staff") }
         var v = Validator()
         let before = staffDTO(s)

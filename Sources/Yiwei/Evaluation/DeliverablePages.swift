@@ -35,7 +35,7 @@ struct DeliverablePages: RouteCollection {
     }
 
     static func statusLabel(_ d: DeliverableDTO, _ t: [String: String]) -> (String, String) {
-        if d.overdue { return (t["ev_deliverable_overdue"]!, "warn") }
+        if d.overdue { return (t[text: "ev_deliverable_overdue"], "warn") }
         let label = t["ev_deliverable_status_" + d.status] ?? d.status
         switch d.status {
         case "accepted": return (label, "ok")
@@ -47,9 +47,9 @@ struct DeliverablePages: RouteCollection {
 
     static func onTimeLabel(_ d: DeliverableDTO, _ t: [String: String]) -> String {
         switch d.onTime {
-        case .some(true): t["ev_on_time"]!
-        case .some(false): t["ev_late"]!
-        case .none: d.overdue ? t["ev_late"]! : "—"
+        case .some(true): t[text: "ev_on_time"]
+        case .some(false): t[text: "ev_late"]
+        case .none: d.overdue ? t[text: "ev_late"] : "—"
         }
     }
 
@@ -57,7 +57,7 @@ struct DeliverablePages: RouteCollection {
 
     private func renderIndex(_ req: Request, form: Form, errors: [String: String]) async throws -> View {
         let user = try req.requireUser()
-        guard user.readsEvaluation || user.deliverableVendor != nil else { throw await req.evaluationDenied() }
+        guard user.readsEvaluation || user.deliverableVendor != nil else { throw AppError.denied(.readEvaluation) }
         let base = try await PageBase.make(for: req, titleKey: "ev_deliverables_title")
         let t = base.t
         let page = try PageRequest(from: req)
@@ -73,8 +73,8 @@ struct DeliverablePages: RouteCollection {
         var overdueFilter = DeliverableService.ListFilter()
         overdueFilter.overdue = true
         let overdueCount = try await DeliverableService.list(overdueFilter, user: user, page: PageRequest(page: 1, per: 1), now: req.now, on: req.db).total
-        let columns = [t["ev_deliverable_title"]!, t["ev_deliverable_type"]!, t["ev_vendor"]!, t["ev_deliverable_period"]!, t["ev_deliverable_due"]!,
-                       t["col_status"]!, t["ev_deliverable_submitted"]!, t["ev_deliverable_punctuality"]!, t["ev_deliverable_returns"]!]
+        let columns = [t[text: "ev_deliverable_title"], t[text: "ev_deliverable_type"], t[text: "ev_vendor"], t[text: "ev_deliverable_period"], t[text: "ev_deliverable_due"],
+                       t[text: "col_status"], t[text: "ev_deliverable_submitted"], t[text: "ev_deliverable_punctuality"], t[text: "ev_deliverable_returns"]]
         let rows = result.items.map { d -> [ListCell] in
             let (status, badge) = Self.statusLabel(d, t)
             return [ListCell(text: d.title, href: "/evaluation/deliverables/\(d.id)"), ListCell(text: t["ev_type_" + d.type] ?? d.type),
@@ -88,38 +88,38 @@ struct DeliverablePages: RouteCollection {
         let shownRows = showVendor ? rows : rows.map { $0.enumerated().filter { $0.offset != 2 }.map(\.element) }
         let vendors = try await Vendor.query(on: req.db).sort(\.$name).all()
         let vendorOptions = (user.readsEvaluation ? vendors : vendors.filter { $0.id == user.deliverableVendor }).map { ($0.id!.uuidString, $0.name) }
-        let typeOptions = DeliverableType.allCases.map { ($0.rawValue, t["ev_type_" + $0.rawValue]!) }
+        let typeOptions = DeliverableType.allCases.map { ($0.rawValue, t[text: "ev_type_" + $0.rawValue]) }
         var filters: [ListPageContext.Filter] = []
         if user.readsEvaluation {
-            filters.append(.init(name: "vendorId", label: t["ev_vendor"]!, value: q("vendorId"),
-                                 options: FormField.options(vendorOptions, selected: [q("vendorId")], allowEmpty: t["filter_all"]!), isSelect: true))
+            filters.append(.init(name: "vendorId", label: t[text: "ev_vendor"], value: q("vendorId"),
+                                 options: FormField.options(vendorOptions, selected: [q("vendorId")], allowEmpty: t[text: "filter_all"]), isSelect: true))
         }
         filters += [
-            .init(name: "month", label: t["ev_deliverable_due_month"]!, value: q("month"),
-                  options: SurveyPages.monthOptions(req, t, selected: q("month"), forward: 3, allowEmpty: t["filter_all"]!), isSelect: true),
-            .init(name: "status", label: t["col_status"]!, value: q("status"),
-                  options: FormField.options(DeliverableStatus.allCases.map { ($0.rawValue, t["ev_deliverable_status_" + $0.rawValue]!) }, selected: [q("status")],
-                                             allowEmpty: t["filter_all"]!), isSelect: true),
-            .init(name: "type", label: t["ev_deliverable_type"]!, value: q("type"),
-                  options: FormField.options(typeOptions, selected: [q("type")], allowEmpty: t["filter_all"]!), isSelect: true),
-            .init(name: "overdue", label: t["ev_deliverable_overdue_only"]!, value: q("overdue"),
-                  options: FormField.options([("true", t["yes"]!)], selected: [q("overdue")], allowEmpty: t["filter_all"]!), isSelect: true),
+            .init(name: "month", label: t[text: "ev_deliverable_due_month"], value: q("month"),
+                  options: SurveyPages.monthOptions(req, t, selected: q("month"), forward: 3, allowEmpty: t[text: "filter_all"]), isSelect: true),
+            .init(name: "status", label: t[text: "col_status"], value: q("status"),
+                  options: FormField.options(DeliverableStatus.allCases.map { ($0.rawValue, t[text: "ev_deliverable_status_" + $0.rawValue]) }, selected: [q("status")],
+                                             allowEmpty: t[text: "filter_all"]), isSelect: true),
+            .init(name: "type", label: t[text: "ev_deliverable_type"], value: q("type"),
+                  options: FormField.options(typeOptions, selected: [q("type")], allowEmpty: t[text: "filter_all"]), isSelect: true),
+            .init(name: "overdue", label: t[text: "ev_deliverable_overdue_only"], value: q("overdue"),
+                  options: FormField.options([("true", t[text: "yes"])], selected: [q("overdue")], allowEmpty: t[text: "filter_all"]), isSelect: true),
         ]
         let f = FormValues(form)
         let tz = req.yiwei.config.timeZone
         let fields = user.managesEvaluation ? FormField.withErrors([
-            FormField(name: "vendorId", label: t["ev_vendor"]!, kind: .select,
+            FormField(name: "vendorId", label: t[text: "ev_vendor"], kind: .select,
                       options: FormField.options(vendors.filter(\.isActive).map { ($0.id!.uuidString, $0.name) }, selected: [f["vendorId"]]), required: true),
-            FormField(name: "type", label: t["ev_deliverable_type"]!, kind: .select, options: FormField.options(typeOptions, selected: [f["type"]]), required: true),
-            FormField(name: "title", label: t["ev_deliverable_title"]!, kind: .text, value: f["title"], required: true, maxLength: 100,
+            FormField(name: "type", label: t[text: "ev_deliverable_type"], kind: .select, options: FormField.options(typeOptions, selected: [f["type"]]), required: true),
+            FormField(name: "title", label: t[text: "ev_deliverable_title"], kind: .text, value: f["title"], required: true, maxLength: 100,
                       help: t["ev_deliverable_title_help"]),
-            FormField(name: "period", label: t["ev_deliverable_period"]!, kind: .text, value: f["period"], maxLength: 50, help: t["ev_deliverable_period_help"]),
-            FormField(name: "dueDate", label: t["ev_deliverable_due"]!, kind: .date, value: f["dueDate"], required: true, help: t["ev_deliverable_due_help"]),
+            FormField(name: "period", label: t[text: "ev_deliverable_period"], kind: .text, value: f["period"], maxLength: 50, help: t["ev_deliverable_period_help"]),
+            FormField(name: "dueDate", label: t[text: "ev_deliverable_due"], kind: .date, value: f["dueDate"], required: true, help: t["ev_deliverable_due_help"]),
         ], errors, locale: base.lang) : []
         let generateFields = user.managesEvaluation ? [
-            FormField(name: "vendorId", label: t["ev_vendor"]!, kind: .select,
+            FormField(name: "vendorId", label: t[text: "ev_vendor"], kind: .select,
                       options: FormField.options(vendors.filter(\.isActive).map { ($0.id!.uuidString, $0.name) }, selected: []), required: true),
-            FormField(name: "month", label: t["ev_month"]!, kind: .select,
+            FormField(name: "month", label: t[text: "ev_month"], kind: .select,
                       options: SurveyPages.monthOptions(req, t, selected: EvaluationCalendar.month(of: req.now, timeZone: tz).description, forward: 3),
                       required: true, help: t["ev_deliverable_generate_help"]),
         ] : []
@@ -179,13 +179,13 @@ struct DeliverablePages: RouteCollection {
         let t = base.t
         let (status, badge) = Self.statusLabel(d, t)
         let facts = [
-            Fact(label: t["ev_vendor"]!, value: d.vendor), Fact(label: t["ev_deliverable_type"]!, value: t["ev_type_" + d.type] ?? d.type),
-            Fact(label: t["ev_deliverable_period"]!, value: d.period ?? "—"), Fact(label: t["ev_deliverable_due"]!, value: d.dueDate),
-            Fact(label: t["ev_deliverable_submitted"]!, value: d.firstSubmittedAt.map { DisplayTime.format($0, req) } ?? "—"),
-            Fact(label: t["ev_deliverable_last_submitted"]!, value: d.lastSubmittedAt.map { DisplayTime.format($0, req) } ?? "—"),
-            Fact(label: t["ev_deliverable_punctuality"]!, value: Self.onTimeLabel(d, t)),
-            Fact(label: t["ev_deliverable_returns"]!, value: String(d.returnedCount)),
-            Fact(label: t["ev_deliverable_accepted_at"]!, value: d.acceptedAt.map { DisplayTime.format($0, req) } ?? "—"),
+            Fact(label: t[text: "ev_vendor"], value: d.vendor), Fact(label: t[text: "ev_deliverable_type"], value: t["ev_type_" + d.type] ?? d.type),
+            Fact(label: t[text: "ev_deliverable_period"], value: d.period ?? "—"), Fact(label: t[text: "ev_deliverable_due"], value: d.dueDate),
+            Fact(label: t[text: "ev_deliverable_submitted"], value: d.firstSubmittedAt.map { DisplayTime.format($0, req) } ?? "—"),
+            Fact(label: t[text: "ev_deliverable_last_submitted"], value: d.lastSubmittedAt.map { DisplayTime.format($0, req) } ?? "—"),
+            Fact(label: t[text: "ev_deliverable_punctuality"], value: Self.onTimeLabel(d, t)),
+            Fact(label: t[text: "ev_deliverable_returns"], value: String(d.returnedCount)),
+            Fact(label: t[text: "ev_deliverable_accepted_at"], value: d.acceptedAt.map { DisplayTime.format($0, req) } ?? "—"),
         ]
         return try await req.view.render("evaluation/deliverable", ShowContext(
             page: base, id: d.id.uuidString, title: d.title, facts: facts, statusLabel: status, statusBadge: badge,

@@ -110,7 +110,7 @@ enum DeliverableService {
     static func list(_ filter: ListFilter, user: CurrentUser, page: PageRequest, now: Date, on db: any Database) async throws -> Page<DeliverableDTO> {
         var query = Deliverable.query(on: db)
         if !user.readsEvaluation {
-            guard let vendor = user.deliverableVendor else { throw AppError.forbidden }
+            guard let vendor = user.deliverableVendor else { throw AppError.denied(.submitDeliverables) }
             query = query.filter(\.$vendorId == vendor)
         }
         if let vendor = filter.vendorId { query = query.filter(\.$vendorId == vendor) }
@@ -141,7 +141,7 @@ enum DeliverableService {
     /// The IT department registers what a vendor owes and by when.
     static func create(_ body: DeliverableCreateBody, request: Request) async throws -> DeliverableDTO {
         let user = try request.requireUser()
-        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         let db = request.db, tz = request.yiwei.config.timeZone
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
@@ -180,7 +180,7 @@ enum DeliverableService {
         try request.requireMultipart()
         let user = try request.requireUser()
         let d = try await visible(id, user: user, on: request.db)
-        guard user.managesEvaluation || user.deliverableVendor == d.vendorId else { throw await request.evaluationDenied() }
+        guard user.managesEvaluation || user.deliverableVendor == d.vendorId else { throw AppError.refused("own_vendor_deliverable") }
         guard d.status != DeliverableStatus.accepted.rawValue else {
             throw AppError(.conflict, "deliverable_accepted", "the deliverable has been accepted; no more files")
         }
@@ -237,7 +237,7 @@ enum DeliverableService {
     private static func review(_ id: UUID?, accept: Bool, reason: String?, request: Request) async throws -> DeliverableDTO {
         let user = try request.requireUser()
         let d = try await visible(id, user: user, on: request.db)
-        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         var v = Validator()
         let why = accept ? nil : v.text("reason", reason, max: 500)
         try v.check()
@@ -274,7 +274,7 @@ enum DeliverableService {
     /// vendor — skipping any that are already registered (same type and due date).
     static func generate(vendorId: UUID?, month: YearMonth?, request: Request) async throws -> Int {
         let user = try request.requireUser()
-        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         var v = Validator()
         if vendorId == nil { v.add("vendorId", "required") }
         if month == nil { v.add("month", "required") }

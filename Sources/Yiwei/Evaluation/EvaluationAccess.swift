@@ -2,19 +2,20 @@ import Foundation
 import Vapor
 import YiweiCore
 
-/// Who may do what with the three registers (see docs/vendor-evaluation.md, "Permissions").
-/// Leads (信息科负责人/组长) manage everything; auditors read everything and change nothing; a vendor's
-/// engineers see and submit their own vendor's deliverables; a department's staff answer its surveys.
+/// Per-record rules of the three registers (see docs/vendor-evaluation.md, "Permissions"), from the
+/// permissions of docs/permissions.md: those who manage evaluation change everything, readers read
+/// everything; a vendor's engineers see and submit their own vendor's deliverables; a department's staff
+/// answer its surveys.
 extension CurrentUser {
     /// Start and close surveys, register, accept and return deliverables, keep the roster and attendance.
-    var managesEvaluation: Bool { roles.contains(.lead) }
+    var managesEvaluation: Bool { can(.manageEvaluation) }
     /// Read every survey's progress, every deliverable and the attendance of every vendor.
-    var readsEvaluation: Bool { managesEvaluation || roles.contains(.auditor) }
+    var readsEvaluation: Bool { can(.readEvaluation) }
     /// A vendor's engineer: their own vendor's deliverables only.
-    var deliverableVendor: UUID? { roles.contains(.vendor) && !readsEvaluation ? vendorId : nil }
+    var deliverableVendor: UUID? { can(.submitDeliverables) && !readsEvaluation ? vendorId : nil }
     /// A department's staff member who may answer its satisfaction surveys (never someone of a vendor, who
     /// would be marking their own company).
-    var surveyDepartment: UUID? { roles.contains(.vendor) || roles.contains(.auditor) ? nil : departmentId }
+    var surveyDepartment: UUID? { can(.answerSurveys) ? departmentId : nil }
 }
 
 enum DeliverableType: String, CaseIterable, Sendable {
@@ -55,16 +56,4 @@ func parseMonth(_ raw: String?, field: String = "month", v: inout Validator, req
     }
     guard let month = YearMonth(raw) else { v.add(field, "must be a month like 2026-11"); return nil }
     return month
-}
-
-extension Request {
-    /// A refused register action: audited like every permission denial (`permission.denied`), then 403.
-    func evaluationDenied(_ message: String? = nil) async -> AppError {
-        let actor = auditActor, now = self.now, path = url.path, method = self.method.rawValue
-        try? await write { db in
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "permission.denied", entityType: "route",
-                                      entityId: "\(method) \(path)", after: ["permission": "evaluation"])
-        }
-        return message.map { AppError(.forbidden, "forbidden", $0) } ?? AppError.forbidden
-    }
 }

@@ -34,7 +34,7 @@ struct EvaluationRegistersController: RouteCollection {
 
     func listSurveys(req: Request) async throws -> Page<SurveyDTO> {
         let user = try req.requireUser()
-        guard user.readsEvaluation || user.surveyDepartment != nil else { throw await req.evaluationDenied() }
+        guard user.readsEvaluation || user.surveyDepartment != nil else { throw AppError.denied(.readEvaluation) }
         let page = try PageRequest(from: req)
         var v = Validator()
         let month = parseMonth(req.queryParameter("month"), v: &v, required: false)
@@ -68,7 +68,7 @@ struct EvaluationRegistersController: RouteCollection {
 
     func listDeliverables(req: Request) async throws -> Page<DeliverableDTO> {
         let user = try req.requireUser()
-        guard user.readsEvaluation || user.deliverableVendor != nil else { throw await req.evaluationDenied() }
+        guard user.readsEvaluation || user.deliverableVendor != nil else { throw AppError.denied(.readEvaluation) }
         let page = try PageRequest(from: req)
         var v = Validator()
         var filter = DeliverableService.ListFilter()
@@ -126,7 +126,7 @@ struct EvaluationRegistersController: RouteCollection {
     // MARK: attendance
 
     func attendance(req: Request) async throws -> AttendanceMonthDTO {
-        _ = try await AttendanceService.requireReader(req)
+        _ = try req.require(.readEvaluation)
         var v = Validator()
         let vendor = v.uuid("vendorId", req.queryParameter("vendorId"), required: true)
         let month = parseMonth(req.queryParameter("month"), v: &v)
@@ -135,17 +135,17 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func putAttendance(req: Request) async throws -> AttendanceMonthDTO {
-        _ = try await AttendanceService.requireManager(req)
+        _ = try req.require(.manageEvaluation)
         return try await AttendanceService.put(try req.decodeJSON(AttendancePutBody.self), request: req)
     }
 
     func roster(req: Request) async throws -> AttendanceMonthDTO {
-        _ = try await AttendanceService.requireManager(req)
+        _ = try req.require(.manageEvaluation)
         return try await AttendanceService.roster(try req.decodeJSON(RosterBody.self), request: req)
     }
 
     func listStaff(req: Request) async throws -> [OnsiteStaffDTO] {
-        _ = try await AttendanceService.requireReader(req)
+        _ = try req.require(.readEvaluation)
         var v = Validator()
         let vendor = v.uuid("vendorId", req.queryParameter("vendorId"))
         if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
@@ -155,12 +155,12 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func createStaff(req: Request) async throws -> Response {
-        _ = try await AttendanceService.requireManager(req)
+        _ = try req.require(.manageEvaluation)
         return try await AttendanceService.createStaff(try req.decodeJSON(OnsiteStaffBody.self), request: req).encodeResponse(status: .created, for: req)
     }
 
     func patchStaff(req: Request) async throws -> OnsiteStaffDTO {
-        _ = try await AttendanceService.requireManager(req)
+        _ = try req.require(.manageEvaluation)
         return try await AttendanceService.patchStaff(req.parameters.get("staffId", as: UUID.self), try req.decodeJSON(OnsiteStaffBody.self), request: req)
     }
 }

@@ -17,7 +17,7 @@ struct ScorecardController: RouteCollection {
     }
 
     func list(req: Request) async throws -> ScorecardList {
-        let scope = try await ScorecardAccess.readScope(req)
+        let scope = try ScorecardAccess.readScope(req)
         var v = Validator()
         let vendorId = v.uuid("vendorId", req.queryParameter("vendorId"))
         var month: YearMonth?
@@ -27,7 +27,7 @@ struct ScorecardController: RouteCollection {
     }
 
     func get(req: Request) async throws -> ScorecardDTO {
-        let scope = try await ScorecardAccess.readScope(req)
+        let scope = try ScorecardAccess.readScope(req)
         let record = try await ScorecardService.load(req.parameters.get("scorecardId", as: UUID.self), on: req.db)
         // A vendor's account is told nothing about other vendors' cards, nor about its own drafts.
         guard scope.allows(vendorId: record.vendorId, confirmed: record.isConfirmed) else { throw AppError.notFound("scorecard") }
@@ -35,14 +35,14 @@ struct ScorecardController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let body = try req.decodeJSON(ScorecardCreate.self)
         let record = try await ScorecardService.create(body, request: req)
         return try await ScorecardQueries.dto(record, request: req).encodeResponse(status: .created, for: req)
     }
 
     func patch(req: Request) async throws -> ScorecardDTO {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let body = try req.decodeJSON(ScorecardPatch.self)
         let record = try await ScorecardService.patch(req.parameters.get("scorecardId", as: UUID.self), body, request: req)
         return try await ScorecardQueries.dto(record, request: req)
@@ -54,14 +54,14 @@ struct ScorecardController: RouteCollection {
     }
 
     func confirm(req: Request) async throws -> ScorecardDTO {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let body = req.body.data == nil ? ScorecardConfirm() : try req.decodeJSON(ScorecardConfirm.self)
         let record = try await ScorecardService.confirm(req.parameters.get("scorecardId", as: UUID.self), body, request: req)
         return try await ScorecardQueries.dto(record, request: req)
     }
 
     func revoke(req: Request) async throws -> ScorecardDTO {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let body = try req.decodeJSON(ScorecardRevoke.self)
         let record = try await ScorecardService.revoke(req.parameters.get("scorecardId", as: UUID.self), body, request: req)
         return try await ScorecardQueries.dto(record, request: req)

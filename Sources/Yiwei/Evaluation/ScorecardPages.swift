@@ -63,7 +63,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let scope = try await ScorecardAccess.readScope(req)
+        let scope = try ScorecardAccess.readScope(req)
         let base = try await PageBase.make(for: req, titleKey: "eval_title")
         let t = base.t
         var v = Validator()
@@ -89,13 +89,13 @@ struct ScorecardPages: RouteCollection {
                 status: card.map { t["eval_status_" + $0.status] ?? $0.status }, statusClass: card?.isConfirmed == true ? "badge-ok" : "badge-warn",
                 total: card?.totalTenths.map { ScorePoints(tenths: $0).description } ?? "—",
                 grade: grade.map { t["eval_grade_" + $0.rawValue] ?? $0.name } ?? "—", gradeClass: Self.gradeClass(grade?.rawValue),
-                payment: card.map { c in c.isConfirmed ? (c.payableFen.map { Money(fen: $0).description } ?? t["eval_no_fee"]!) : t["eval_payment_after_confirm"]! } ?? "—",
+                payment: card.map { c in c.isConfirmed ? (c.payableFen.map { Money(fen: $0).description } ?? t[text: "eval_no_fee"]) : t[text: "eval_payment_after_confirm"] } ?? "—",
                 warning: check.warning ? VendorEvaluationService.breachSentence(check) : nil, warningConfirmed: check.confirmed))
         }
         return try await req.view.render("evaluation/scorecards", ListContext(
             page: base, month: month.description, monthLabel: Self.monthLabel(month, t),
             previousHref: "/evaluation/scorecards?month=\(month.advanced(by: -1))", nextHref: "/evaluation/scorecards?month=\(month.next)",
-            rows: rows, canWrite: ScorecardAccess.isLead(req), vendorOnly: scope != .all))
+            rows: rows, canWrite: req.can(.manageEvaluation), vendorOnly: scope != .all))
     }
 
     struct CreateForm: Content {
@@ -104,7 +104,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let form = try req.content.decode(CreateForm.self)
         do {
             let record = try await ScorecardService.create(ScorecardCreate(vendorId: form.vendorId, month: form.month), request: req)
@@ -221,7 +221,7 @@ struct ScorecardPages: RouteCollection {
         let dto = try ScorecardDTOs.dto(record, vendorName: vendor?.name ?? "", t: t)
         let data = try ScorecardData.decode(record.data)
         let month = YearMonth(record.month)!
-        let draft = !record.isConfirmed, lead = ScorecardAccess.isLead(req)
+        let draft = !record.isConfirmed, lead = req.can(.manageEvaluation)
         func band(_ b: ScoreBandDTO?) -> String {
             guard let b else { return "" }
             let range = b.lowest == b.highest ? SVGChart.num(b.lowest) : "\(SVGChart.num(b.lowest))–\(SVGChart.num(b.highest))"
@@ -301,7 +301,7 @@ struct ScorecardPages: RouteCollection {
     static func fieldName(_ field: String, _ t: [String: String]) -> String {
         let parts = field.split(separator: ".").map(String.init)
         if parts.count == 3, parts[0] == "items", let key = ScorecardItemKey(rawValue: parts[1]) {
-            return key.definition.name + " · " + (parts[2] == "points" ? t["eval_col_score"]! : t["eval_comment"]!)
+            return key.definition.name + " · " + (parts[2] == "points" ? t[text: "eval_col_score"] : t[text: "eval_comment"])
         }
         if parts.count == 2, parts[0] == "items" { return parts[1] }
         return t["eval_field_" + field.replacingOccurrences(of: ".", with: "_")] ?? field
@@ -341,7 +341,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func card(req: Request) async throws -> Response {
-        let scope = try await ScorecardAccess.readScope(req)
+        let scope = try ScorecardAccess.readScope(req)
         let record = try await ScorecardService.load(req.parameters.get("scorecardId", as: UUID.self), on: req.db)
         guard scope.allows(vendorId: record.vendorId, confirmed: record.isConfirmed) else { throw AppError.notFound("scorecard") }
         return try await Self.render(req, record)
@@ -414,7 +414,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func save(req: Request) async throws -> Response {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let id = req.parameters.get("scorecardId", as: UUID.self)
         let form = try req.content.decode(SaveForm.self)
         var errors: [String: String] = [:]
@@ -465,7 +465,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func confirmStep(req: Request) async throws -> Response {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let record = try await ScorecardService.load(req.parameters.get("scorecardId", as: UUID.self), on: req.db)
         if record.isConfirmed { return req.redirect(to: "/evaluation/scorecards/\(record.id!)") }
         return try await Self.renderConfirm(req, record)
@@ -512,7 +512,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func confirm(req: Request) async throws -> Response {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let id = req.parameters.get("scorecardId", as: UUID.self)
         let form = try req.content.decode(ConfirmForm.self)
         let record = try await ScorecardService.load(id, on: req.db)
@@ -535,7 +535,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func revoke(req: Request) async throws -> Response {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let id = req.parameters.get("scorecardId", as: UUID.self)
         let form = try req.content.decode(RevokeForm.self)
         do {

@@ -318,7 +318,7 @@ enum ScorecardService {
     }
 
     static func create(_ body: ScorecardCreate, request req: Request) async throws -> ScorecardRecord {
-        let user = try await ScorecardAccess.requireLead(req)
+        let user = try req.require(.manageEvaluation)
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
         let month = Self.month("month", body.month, &v)
@@ -350,7 +350,7 @@ enum ScorecardService {
     }
 
     static func patch(_ id: UUID?, _ patch: ScorecardPatch, request req: Request) async throws -> ScorecardRecord {
-        let user = try await ScorecardAccess.requireLead(req)
+        let user = try req.require(.manageEvaluation)
         let record = try await load(id, on: req.db)
         if record.isConfirmed { try await refuseLocked(record, "update", request: req) }
         guard let month = YearMonth(record.month) else { throw AppError.notFound("scorecard") }
@@ -375,7 +375,7 @@ enum ScorecardService {
     }
 
     static func recompute(_ id: UUID?, request req: Request) async throws -> ScorecardRecord {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let record = try await load(id, on: req.db)
         if record.isConfirmed { try await refuseLocked(record, "recompute", request: req) }
         guard let month = YearMonth(record.month) else { throw AppError.notFound("scorecard") }
@@ -421,7 +421,7 @@ enum ScorecardService {
     }
 
     static func confirm(_ id: UUID?, _ body: ScorecardConfirm, request req: Request) async throws -> ScorecardRecord {
-        let user = try await ScorecardAccess.requireLead(req)
+        let user = try req.require(.manageEvaluation)
         let record = try await load(id, on: req.db)
         if record.isConfirmed { try await refuseLocked(record, "confirm", request: req) }
         var v = Validator()
@@ -478,7 +478,7 @@ enum ScorecardService {
     /// returns to draft; its payment is withdrawn until it is confirmed again; the audit log keeps the
     /// confirmed state and the reason.
     static func revoke(_ id: UUID?, _ body: ScorecardRevoke, request req: Request) async throws -> ScorecardRecord {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let record = try await load(id, on: req.db)
         var v = Validator()
         let reason = v.text("reason", body.reason, required: true, max: 500)

@@ -73,7 +73,7 @@ struct SurveyPages: RouteCollection {
 
     private func renderIndex(_ req: Request, form: StartForm?, errors: [String: String]) async throws -> View {
         let user = try req.requireUser()
-        guard user.readsEvaluation || user.surveyDepartment != nil else { throw await req.evaluationDenied() }
+        guard user.readsEvaluation || user.surveyDepartment != nil else { throw AppError.denied(.readEvaluation) }
         let base = try await PageBase.make(for: req, titleKey: user.readsEvaluation ? "ev_surveys_title" : "ev_surveys_mine_title")
         let t = base.t
         let page = try PageRequest(from: req)
@@ -82,9 +82,9 @@ struct SurveyPages: RouteCollection {
         let rows = result.items.map { s -> Row in
             let mine = s.responses.first
             return Row(id: s.id.uuidString, vendor: s.vendor, month: Self.monthLabel(s.month, t),
-                       statusLabel: s.status == "open" ? t["ev_survey_open"]! : t["ev_survey_closed"]!, open: s.status == "open",
+                       statusLabel: s.status == "open" ? t[text: "ev_survey_open"] : t[text: "ev_survey_closed"], open: s.status == "open",
                        progress: "\(s.answered) / \(s.departments.count)", overall: s.averages.map { Self.oneDecimal($0.overall) } ?? "—",
-                       mine: mine != nil ? t["ev_survey_answered"]! : (s.status == "open" ? t["ev_survey_to_answer"]! : t["ev_survey_not_answered"]!),
+                       mine: mine != nil ? t[text: "ev_survey_answered"] : (s.status == "open" ? t[text: "ev_survey_to_answer"] : t[text: "ev_survey_not_answered"]),
                        mineDone: mine != nil)
         }
         var vendors: [Choice] = [], departments: [Choice] = []
@@ -99,7 +99,7 @@ struct SurveyPages: RouteCollection {
         }
         let localized = errors.mapValues { Self.problem($0, t: t, locale: base.lang) }
         return try await req.view.render("evaluation/surveys", IndexContext(
-            page: base, manages: user.managesEvaluation, rows: rows, monthFilter: Self.monthOptions(req, t, selected: monthRaw, allowEmpty: t["filter_all"]!),
+            page: base, manages: user.managesEvaluation, rows: rows, monthFilter: Self.monthOptions(req, t, selected: monthRaw, allowEmpty: t[text: "filter_all"]),
             startMonths: Self.monthOptions(req, t, selected: form?.month ?? defaultMonth),
             vendors: vendors, departments: departments, allVendors: form?.allActiveVendors == "true", errors: localized,
             errorSummary: errors.isEmpty ? nil : t["form_has_errors"], pager: .init(request: req, page: result.page, per: result.per, total: result.total)))
@@ -108,12 +108,12 @@ struct SurveyPages: RouteCollection {
     /// Field problems in the page's language; the survey's own ones first.
     static func problem(_ text: String, t: [String: String], locale: String) -> String {
         if locale != "en" {
-            if text.hasPrefix("already has a survey") { return t["ev_err_survey_exists"]! }
-            if text == "must not be in the future" { return t["ev_err_future_month"]! }
-            if text.hasPrefix("must be a month") { return t["ev_err_month"]! }
-            if text == "there is no active vendor" { return t["ev_err_no_vendor"]! }
-            if text.hasPrefix("give vendorIds or") { return t["ev_err_vendors_or_all"]! }
-            if text == "attendance cannot be recorded for a day still to come" { return t["ev_err_future_day"]! }
+            if text.hasPrefix("already has a survey") { return t[text: "ev_err_survey_exists"] }
+            if text == "must not be in the future" { return t[text: "ev_err_future_month"] }
+            if text.hasPrefix("must be a month") { return t[text: "ev_err_month"] }
+            if text == "there is no active vendor" { return t[text: "ev_err_no_vendor"] }
+            if text.hasPrefix("give vendorIds or") { return t[text: "ev_err_vendors_or_all"] }
+            if text == "attendance cannot be recorded for a day still to come" { return t[text: "ev_err_future_day"] }
         }
         return ProblemText.localize(text, locale: locale)
     }
@@ -198,7 +198,7 @@ struct SurveyPages: RouteCollection {
         let averages = s.averages
         return try await req.view.render("evaluation/survey", ShowContext(
             page: base, id: s.id.uuidString, vendor: s.vendor, month: Self.monthLabel(s.month, t), open: s.status == "open",
-            statusLabel: s.status == "open" ? t["ev_survey_open"]! : t["ev_survey_closed"]!,
+            statusLabel: s.status == "open" ? t[text: "ev_survey_open"] : t[text: "ev_survey_closed"],
             mayAnswer: ownDepartment != nil && mineDTO == nil && s.status == "open", mine: mineDTO.map(row), department: ownDepartment?.name ?? "",
             dimensions: dimensions, comment: comment, errorSummary: errors.isEmpty ? nil : t["ev_survey_incomplete"],
             manages: user.managesEvaluation, reads: user.readsEvaluation, answered: s.answered, asked: s.departments.count,

@@ -147,7 +147,7 @@ enum SurveyService {
     static func list(_ filter: ListFilter, user: CurrentUser, page: PageRequest, on db: any Database) async throws -> Page<SurveyDTO> {
         var query = SatisfactionSurveyRecord.query(on: db)
         if !user.readsEvaluation {
-            guard let department = user.surveyDepartment else { throw AppError.forbidden }
+            guard let department = user.surveyDepartment else { throw AppError.denied(.answerSurveys) }
             let ids = try await SurveyDepartment.query(on: db).filter(\.$departmentId == department).all().map(\.surveyId)
             query = query.filter(\.$id ~~ ids)
         }
@@ -189,7 +189,7 @@ enum SurveyService {
     /// e-mail subscriptions that take `survey.request`), all in one transaction.
     static func create(_ body: SurveyCreateBody, request: Request) async throws -> [SurveyDTO] {
         let user = try request.requireUser()
-        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         let db = request.db, tz = request.yiwei.config.timeZone
         var v = Validator()
         let month = parseMonth(body.month, v: &v)
@@ -229,7 +229,7 @@ enum SurveyService {
         // Who is asked: the department's active accounts that may answer (not vendors' or auditors').
         var members: [UUID: Set<UUID>] = [:]
         for u in try await User.query(on: db).filter(\.$departmentId ~~ departmentIds).filter(\.$isActive == true).all()
-        where !u.roles.contains(.vendor) && !u.roles.contains(.auditor) {
+        where u.holds(.answerSurveys) {
             if let d = u.departmentId, let id = u.id { members[d, default: []].insert(id) }
         }
         let now = request.now, actor = request.auditActor, monthText = month!.description
@@ -276,7 +276,7 @@ enum SurveyService {
         guard let surveyId, let s = try await SatisfactionSurveyRecord.find(surveyId, on: db) else { throw AppError.notFound("survey") }
         guard let department = user.surveyDepartment,
               try await SurveyDepartment.query(on: db).filter(\.$surveyId == surveyId).filter(\.$departmentId == department).first() != nil else {
-            throw await request.evaluationDenied("only a user of a department asked by this survey may answer it")
+            throw AppError.refused("survey_department", "only a user of a department asked by this survey may answer it")
         }
         guard s.status == "open" else { throw AppError(.conflict, "survey_closed", "the survey is closed") }
         var v = Validator()
@@ -325,7 +325,7 @@ enum SurveyService {
 
     static func close(_ id: UUID?, request: Request) async throws -> SurveyDTO {
         let user = try request.requireUser()
-        guard user.managesEvaluation else { throw await request.evaluationDenied() }
+        guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         guard let id, let s = try await SatisfactionSurveyRecord.find(id, on: request.db) else { throw AppError.notFound("survey") }
         guard s.status == "open" else { throw AppError(.conflict, "survey_closed", "the survey is already closed") }
         s.status = "closed"; s.closedAt = request.now; s.closedBy = user.id

@@ -42,7 +42,7 @@ enum VendorEvaluationService {
     /// Tells every active lead, in the app, that a confirmation raised the warning (or established the breach).
     static func notifyBreach(vendorId: UUID, vendorName: String, month: YearMonth, check: SeriousBreachCheck, actor: UUID?,
                              on db: any Database, now: Date) async throws {
-        let leads = try await User.query(on: db).filter(\.$isActive == true).all().filter { $0.roles.contains(.lead) }.compactMap(\.id)
+        let leads = try await User.query(on: db).filter(\.$isActive == true).all().filter { $0.holds(.manageEvaluation) }.compactMap(\.id)
         let title = check.confirmed ? "严重违约：\(vendorName)" : "严重违约预警：\(vendorName)"
         let body = breachSentence(check) + "（\(month) 考核确认后）。请在「供应商考核」中查看 /evaluation/vendors/\(vendorId)"
         // The confirming lead sees the warning on the page at once; the other leads are told here.
@@ -106,7 +106,7 @@ enum VendorEvaluationService {
     static func overview(vendorId: UUID?, year: Int?, scope: ScorecardAccess.Scope, on db: any Database, now: Date,
                          timeZone: TimeZone) async throws -> Overview {
         guard let vendorId, let vendor = try await Vendor.find(vendorId, on: db) else { throw AppError.notFound("vendor") }
-        if case .vendor(let own) = scope, own != vendorId { throw AppError.forbidden }
+        if case .vendor(let own) = scope, own != vendorId { throw AppError.refused("own_vendor") }
         let start = serviceYearStartMonth(vendor)
         let months = year.map { serviceYear(starting: $0, startMonth: start) }
             ?? serviceYear(containing: DowntimeAccounting.month(containing: Int(now.timeIntervalSince1970), timeZone: timeZone), startMonth: start)
@@ -156,7 +156,7 @@ enum VendorEvaluationService {
     /// Sets the vendor's monthly service fee and contract total (yuan, e.g. `"100000"` or `"¥100,000.00"`).
     /// Confirmed cards keep the settlement they were confirmed with.
     static func setFee(vendorId: UUID?, _ body: FeeBody, request req: Request) async throws -> VendorServiceFee {
-        let user = try await ScorecardAccess.requireLead(req)
+        let user = try req.require(.manageEvaluation)
         guard let vendorId, try await Vendor.find(vendorId, on: req.db) != nil else { throw AppError.notFound("vendor") }
         var v = Validator()
         func money(_ field: String, _ text: String?) -> Money? {
@@ -196,7 +196,7 @@ struct VendorEvaluationController: RouteCollection {
     }
 
     func evaluation(req: Request) async throws -> VendorEvaluationService.Overview {
-        let scope = try await ScorecardAccess.readScope(req)
+        let scope = try ScorecardAccess.readScope(req)
         var v = Validator()
         var year: Int?
         if let raw = req.queryParameter("year"), !raw.isEmpty {
@@ -208,15 +208,15 @@ struct VendorEvaluationController: RouteCollection {
     }
 
     func fee(req: Request) async throws -> VendorEvaluationService.FeeDTO {
-        let scope = try await ScorecardAccess.readScope(req)
+        let scope = try ScorecardAccess.readScope(req)
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AppError.notFound("vendor") }
-        if case .vendor(let own) = scope, own != id { throw AppError.forbidden }
+        if case .vendor(let own) = scope, own != id { throw AppError.refused("own_vendor") }
         guard let fee = try await VendorServiceFee.query(on: req.db).filter(\.$vendorId == id).first() else { throw AppError.notFound("service fee") }
         return VendorEvaluationService.feeDTO(fee)
     }
 
     func setFee(req: Request) async throws -> VendorEvaluationService.FeeDTO {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let body = try req.decodeJSON(VendorEvaluationService.FeeBody.self)
         return VendorEvaluationService.feeDTO(try await VendorEvaluationService.setFee(vendorId: req.parameters.get("id", as: UUID.self), body, request: req))
     }

@@ -55,7 +55,7 @@ struct VendorEvaluationPages: RouteCollection {
 
     static func render(_ req: Request, errors: [String: String], posted: VendorEvaluationService.FeeBody?,
                        status: HTTPResponseStatus = .ok) async throws -> Response {
-        let scope = try await ScorecardAccess.readScope(req)
+        let scope = try ScorecardAccess.readScope(req)
         let base = try await PageBase.make(for: req, titleKey: "eval_vendor_title")
         let t = base.t
         var v = Validator()
@@ -77,19 +77,19 @@ struct VendorEvaluationPages: RouteCollection {
                              total: m.total.map { ScorePoints(tenths: Int(($0 * 10).rounded())).description } ?? "—",
                              grade: m.grade.map { t["eval_grade_" + $0] ?? $0 } ?? "—", gradeClass: ScorecardPages.gradeClass(m.grade),
                              planned: m.status == "confirmed" ? money(m.plannedFen) : "—",
-                             payable: m.status == "confirmed" ? (m.payableFen.map { Money(fen: $0).description } ?? t["eval_no_fee"]!) : "—")
+                             payable: m.status == "confirmed" ? (m.payableFen.map { Money(fen: $0).description } ?? t[text: "eval_no_fee"]) : "—")
         }
         // The trend of confirmed months only: a month not yet assessed is not a zero.
         let confirmed = o.months.filter { $0.status == "confirmed" && $0.total != nil }
         let categories = confirmed.map { ScorecardPages.monthLabel(YearMonth($0.month)!, t) }
         let chart = SVGChart.lines(
             categories: categories,
-            series: [.init(name: t["eval_chart_total"]!, values: confirmed.map { $0.total! },
+            series: [.init(name: t[text: "eval_chart_total"], values: confirmed.map { $0.total! },
                            hrefs: confirmed.map { $0.scorecardId.map { "/evaluation/scorecards/\($0)" } }),
-                     .init(name: t["eval_chart_excellent"]!, values: confirmed.map { _ in 85 }, colour: 1),
-                     .init(name: t["eval_chart_pass"]!, values: confirmed.map { _ in 60 }, colour: 3)],
+                     .init(name: t[text: "eval_chart_excellent"], values: confirmed.map { _ in 85 }, colour: 1),
+                     .init(name: t[text: "eval_chart_pass"], values: confirmed.map { _ in 60 }, colour: 3)],
             area: false,
-            options: .init(id: "eval-trend", title: t["eval_chart_title"]!, width: 960, height: 300, emptyText: t["eval_chart_empty"]!,
+            options: .init(id: "eval-trend", title: t[text: "eval_chart_title"], width: 960, height: 300, emptyText: t[text: "eval_chart_empty"],
                            format: { SVGChart.num($0) }))
         let startYear = first.year
         let trailing = o.warning.trailingFailRun == 2 && !o.warning.confirmed ? t["eval_trailing_two"] : nil
@@ -104,7 +104,7 @@ struct VendorEvaluationPages: RouteCollection {
             warning: o.warning.warning ? o.warning.text : nil, breachConfirmed: o.warning.confirmed, trailingNote: trailing,
             monthlyFee: posted?.monthlyFee ?? o.monthlyFeeFen.map { yuan($0) } ?? "",
             contractTotal: posted?.contractTotal ?? o.contractTotalFen.map { yuan($0) } ?? "",
-            hasFee: o.monthlyFeeFen != nil, canWrite: ScorecardAccess.isLead(req), feeErrors: errors,
+            hasFee: o.monthlyFeeFen != nil, canWrite: req.can(.manageEvaluation), feeErrors: errors,
             monthlyFeeError: errors["monthlyFee"].map { ScorecardPages.problem($0, t, base.lang) },
             contractTotalError: errors["contractTotal"].map { ScorecardPages.problem($0, t, base.lang) })
         return try await req.view.render("evaluation/vendor", context).encodeResponse(status: status, for: req)
@@ -114,7 +114,7 @@ struct VendorEvaluationPages: RouteCollection {
     static func yuan(_ fen: Int) -> String { "\(fen / 100).\(fen % 100 < 10 ? "0" : "")\(fen % 100)" }
 
     func saveFee(req: Request) async throws -> Response {
-        try await ScorecardAccess.requireLead(req)
+        try req.require(.manageEvaluation)
         let id = req.parameters.get("vendorId", as: UUID.self)
         let form = try req.content.decode(VendorEvaluationService.FeeBody.self)
         do {

@@ -29,16 +29,16 @@ struct HomePage: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: "home_title")
         let t = base.t
         var tiles: [Tile] = []
-        if me.can(.readOrganisation) && !me.roles.isSubset(of: [.reporter, .vendor]) {
+        if me.can(.viewSettingsPages) {
             tiles = [
-                Tile(label: t["nav_campuses"]!, count: try await Campus.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/campuses"),
-                Tile(label: t["nav_departments"]!, count: try await Department.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/departments"),
-                Tile(label: t["nav_teams"]!, count: try await Team.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/teams"),
-                Tile(label: t["nav_vendors"]!, count: try await Vendor.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/vendors"),
-                Tile(label: t["nav_systems"]!, count: try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/systems"),
+                Tile(label: t[text: "nav_campuses"], count: try await Campus.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/campuses"),
+                Tile(label: t[text: "nav_departments"], count: try await Department.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/departments"),
+                Tile(label: t[text: "nav_teams"], count: try await Team.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/teams"),
+                Tile(label: t[text: "nav_vendors"], count: try await Vendor.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/vendors"),
+                Tile(label: t[text: "nav_systems"], count: try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/systems"),
             ]
             if me.can(.readUsers) {
-                tiles.append(Tile(label: t["nav_users"]!, count: try await User.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/users"))
+                tiles.append(Tile(label: t[text: "nav_users"], count: try await User.query(on: req.db).filter(\.$isActive == true).count(), href: "/admin/users"))
             }
         }
         let user = try await User.find(me.id, on: req.db)
@@ -47,8 +47,8 @@ struct HomePage: RouteCollection {
         let hour = Calendar.current.dateComponents(in: req.yiwei.config.timeZone, from: req.now).hour ?? 9
         let greetingKey = hour < 11 ? "greeting_morning" : (hour < 13 ? "greeting_noon" : (hour < 18 ? "greeting_afternoon" : "greeting_evening"))
         return try await req.view.render("home", Context(
-            page: base, greeting: t[greetingKey]!.replacingOccurrences(of: "{name}", with: me.displayName), tiles: tiles,
-            department: department, vendor: vendor, lastLogin: user?.previousLoginAt.map { DisplayTime.format($0, req) } ?? t["home_first_login"]!,
+            page: base, greeting: t[text: greetingKey].replacingOccurrences(of: "{name}", with: me.displayName), tiles: tiles,
+            department: department, vendor: vendor, lastLogin: user?.previousLoginAt.map { DisplayTime.format($0, req) } ?? t[text: "home_first_login"],
             roles: base.user?.roleNames ?? ""))
     }
 }

@@ -94,7 +94,7 @@ enum KnowledgeAttachments {
     static func upload(_ articleId: UUID?, request: Request) async throws -> KBAttachmentDTO {
         try request.requireMultipart()
         let (article, access) = try await KnowledgeService.readable(articleId, request: request)
-        guard access.mayEdit(article), let userId = access.userId else { throw AppError.forbidden }
+        guard access.mayEdit(article), let userId = access.userId else { throw AppError.refused("kb_article_maintainer") }
         let upload = try request.uploadedFile()
         return try await store(bytes: upload.bytes, fileName: upload.fileName, article: article, uploader: userId, request: request)
     }

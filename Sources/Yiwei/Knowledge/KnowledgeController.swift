@@ -45,7 +45,7 @@ struct KnowledgeController: RouteCollection {
     /// Resolved tickets whose title or resolution match — for staff who handle tickets, within what they may see.
     func ticketSolutions(req: Request) async throws -> [TicketSolutionDTO] {
         let user = try req.requireUser()
-        guard user.worksTickets, !req.isExternal else { throw AppError.forbidden }
+        guard user.worksTickets, !req.isExternal else { throw AppError.denied(.workTickets) }
         let q = (req.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
         guard q.count <= 100 else { throw AppError(.badRequest, "invalid_query", "the query is too long", fields: ["q": "at most 100 characters"]) }
         return try await Self.ticketSolutions(q, limit: 5, request: req)
@@ -138,6 +138,7 @@ struct KnowledgeController: RouteCollection {
     func versions(req: Request) async throws -> [KBVersionDTO] {
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
         guard !access.external else { throw AppError.notFound("article") }
+        guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$version, .descending).all()
         let editors = try await names(Set(versions.map(\.editorId)), on: req.db)
         return versions.map { KBVersionDTO(version: $0.version, title: $0.title, tags: $0.tags.split(separator: ",").map(String.init), editorId: $0.editorId,
@@ -150,6 +151,7 @@ struct KnowledgeController: RouteCollection {
     func diff(req: Request) async throws -> DiffDTO {
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
         guard !access.external else { throw AppError.notFound("article") }
+        guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         let to = req.query[Int.self, at: "to"] ?? a.version
         let from = req.query[Int.self, at: "from"] ?? max(1, to - 1)
         let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).filter(\.$version ~~ [from, to]).all()
@@ -200,7 +202,7 @@ struct KnowledgeController: RouteCollection {
     }
 
     func createCategory(req: Request) async throws -> Response {
-        guard KnowledgeCategories.mayManage(try req.requireUser()) else { throw AppError.forbidden }
+        guard KnowledgeCategories.mayManage(try req.requireUser()) else { throw AppError.denied(.manageKnowledgeCategories) }
         return try await KnowledgeCategories.create(try req.decodeJSON(KBCategoryBody.self), request: req).encodeResponse(status: .created, for: req)
     }
 
@@ -215,7 +217,7 @@ struct KnowledgeController: RouteCollection {
     /// For the knowledge base's owners (leads): most read articles and the searches that found nothing (last 90 days).
     func stats(req: Request) async throws -> Stats {
         let access = try await KBAccess.of(req)
-        guard access.seesEverything else { throw AppError.forbidden }
+        guard access.seesEverything else { throw AppError.denied(.readAllKnowledge) }
         let top = try await KBArticle.query(on: req.db).filter(\.$status == KBStatus.published.rawValue).sort(\.$views, .descending).limit(10).all()
         let sql = req.db as! any SQLDatabase
         let since = req.now.addingTimeInterval(-90 * 86_400)
@@ -234,7 +236,7 @@ enum KnowledgeCategories {
     static let kinds = ["system", "department", "problem"]
 
     /// Leads (the knowledge base's owners) and administrators shape the tree.
-    static func mayManage(_ user: CurrentUser) -> Bool { user.roles.contains(.lead) || user.can(.manageOrganisation) }
+    static func mayManage(_ user: CurrentUser) -> Bool { user.can(.manageKnowledgeCategories) }
 
     static func dto(_ c: KBCategory) -> KBCategoryDTO {
         KBCategoryDTO(id: c.id!, name: c.name, kind: c.kind, parentId: c.parentId, sortOrder: c.sortOrder)

@@ -36,7 +36,7 @@ struct KnowledgePages: RouteCollection {
 
     func renderCategories(_ req: Request, form: CategoryForm, errors: [String: String]) async throws -> View {
         let user = try req.requireUser()
-        guard KnowledgeCategories.mayManage(user) else { throw AppError.forbidden }
+        guard KnowledgeCategories.mayManage(user) else { throw AppError.denied(.manageKnowledgeCategories) }
         let page = try await PageBase.make(for: req, titleKey: "kb_categories")
         let t = page.t
         let all = try await KnowledgeCategories.all(on: req.db)
@@ -46,28 +46,28 @@ struct KnowledgePages: RouteCollection {
             while let parent = current.parentId.flatMap({ byId[$0] }), names.count < 10 { names.insert(parent.name, at: 0); current = parent }
             return names.joined(separator: " / ")
         }
-        let kinds = ["system": t["kb_kind_system"]!, "department": t["kb_kind_department"]!, "problem": t["kb_kind_problem"]!]
+        let kinds = ["system": t[text: "kb_kind_system"], "department": t[text: "kb_kind_department"], "problem": t[text: "kb_kind_problem"]]
         let sql = req.db as! any SQLDatabase
         var counts: [UUID: Int] = [:]
         for row in try await sql.raw("SELECT category_id AS c, count(*) AS n FROM kb_articles WHERE category_id IS NOT NULL GROUP BY category_id").all() {
             counts[try row.decode(column: "c", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
         }
-        let columns = [t["kb_category"]!, t["kb_category_kind"]!, t["kb_articles_count"]!]
+        let columns = [t[text: "kb_category"], t[text: "kb_category_kind"], t[text: "kb_articles_count"]]
         let rows = all.sorted { path($0) < path($1) }.map { c -> [ListCell] in
             [ListCell(text: path(c), href: "/kb?q=&categoryId=\(c.id)"), ListCell(text: kinds[c.kind] ?? c.kind), ListCell(text: String(counts[c.id] ?? 0))]
         }
         let f = FormValues(form)
         let fields = FormField.withErrors([
-            FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
-            FormField(name: "kind", label: t["kb_category_kind"]!, kind: .select,
+            FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 50),
+            FormField(name: "kind", label: t[text: "kb_category_kind"], kind: .select,
                       options: FormField.options(KnowledgeCategories.kinds.map { ($0, kinds[$0]!) }, selected: [f["kind"].isEmpty ? "problem" : f["kind"]])),
-            FormField(name: "parentId", label: t["kb_category_parent"]!, kind: .select,
-                      options: FormField.options(all.map { ($0.id.uuidString, path($0)) }.sorted { $0.1 < $1.1 }, selected: [f["parentId"]], allowEmpty: t["kb_none"]!)),
-            FormField(name: "sortOrder", label: t["kb_category_order"]!, kind: .number, value: f["sortOrder"]),
+            FormField(name: "parentId", label: t[text: "kb_category_parent"], kind: .select,
+                      options: FormField.options(all.map { ($0.id.uuidString, path($0)) }.sorted { $0.1 < $1.1 }, selected: [f["parentId"]], allowEmpty: t[text: "kb_none"])),
+            FormField(name: "sortOrder", label: t[text: "kb_category_order"], kind: .number, value: f["sortOrder"]),
         ], errors, locale: page.lang)
         return try await req.view.render("admin/rules", RulesPageContext(
-            page: page, heading: page.title, intro: t["kb_categories_intro"]!, columns: columns, rows: ListPageContext.labelled(rows, columns),
-            emptyText: t["kb_categories_empty"]!, formAction: "/kb/categories", formTitle: t["kb_category_new"]!, fields: fields,
+            page: page, heading: page.title, intro: t[text: "kb_categories_intro"], columns: columns, rows: ListPageContext.labelled(rows, columns),
+            emptyText: t[text: "kb_categories_empty"], formAction: "/kb/categories", formTitle: t[text: "kb_category_new"], fields: fields,
             errorSummary: errors.isEmpty ? nil : t["form_has_errors"]))
     }
 
@@ -155,15 +155,15 @@ struct KnowledgePages: RouteCollection {
         }
         let categories = try await KnowledgeCategories.all(on: req.db)
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all()
-        let kinds = ["system": t["kb_kind_system"]!, "department": t["kb_kind_department"]!, "problem": t["kb_kind_problem"]!]
+        let kinds = ["system": t[text: "kb_kind_system"], "department": t[text: "kb_kind_department"], "problem": t[text: "kb_kind_problem"]]
         let filterFields = [
-            FormField(name: "categoryId", label: t["ticket_category"]!, kind: .select,
+            FormField(name: "categoryId", label: t[text: "ticket_category"], kind: .select,
                       options: FormField.options(categories.map { ($0.id.uuidString, (kinds[$0.kind] ?? "") + " / " + $0.name) },
-                                                 selected: [req.queryParameter("categoryId") ?? ""], allowEmpty: t["filter_all"]!)),
-            FormField(name: "businessSystemId", label: t["ticket_system"]!, kind: .select,
+                                                 selected: [req.queryParameter("categoryId") ?? ""], allowEmpty: t[text: "filter_all"])),
+            FormField(name: "businessSystemId", label: t[text: "ticket_system"], kind: .select,
                       options: FormField.options(systems.map { ($0.id!.uuidString, $0.name) }, selected: [req.queryParameter("businessSystemId") ?? ""],
-                                                 allowEmpty: t["filter_all"]!)),
-            FormField(name: "tag", label: t["kb_tags"]!, kind: .text, value: req.queryParameter("tag") ?? "", maxLength: 20),
+                                                 allowEmpty: t[text: "filter_all"])),
+            FormField(name: "tag", label: t[text: "kb_tags"], kind: .text, value: req.queryParameter("tag") ?? "", maxLength: 20),
         ]
         func rows(_ articles: [KBArticle], owners: [UUID: String]) -> [IndexContext.Row] {
             articles.map { .init(href: "/kb/articles/\($0.id!)", title: $0.title, status: $0.status, statusLabel: t["kb_status_" + $0.status] ?? $0.status,
@@ -196,7 +196,7 @@ struct KnowledgePages: RouteCollection {
                     var counts: [String: Int] = [:]
                     for m in missed { counts[m.query, default: 0] += 1 }
                     stats = .init(top: rows(top, owners: [:]).enumerated().map { i, row in
-                        var row = row; row.owner = t["kb_views"]!.replacingOccurrences(of: "{n}", with: String(top[i].views)); return row
+                        var row = row; row.owner = t[text: "kb_views"].replacingOccurrences(of: "{n}", with: String(top[i].views)); return row
                     }, missed: counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(10).map { "\($0.key)（\($0.value)）" })
                 }
             }
@@ -210,7 +210,7 @@ struct KnowledgePages: RouteCollection {
         return try await req.view.render("kb/index", IndexContext(
             page: page, external: access.external, q: q, searched: !q.isEmpty,
             filtered: filters.categoryIds != nil || filters.tag != nil || filters.businessSystemId != nil,
-            foundText: t["kb_found_n"]!.replacingOccurrences(of: "{n}", with: String(total)), total: total, hits: hits, filters: filterFields,
+            foundText: t[text: "kb_found_n"].replacingOccurrences(of: "{n}", with: String(total)), total: total, hits: hits, filters: filterFields,
             pager: .init(request: req, page: paging.page, per: per, total: total), canWrite: access.canWrite,
             recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats, solutions: solutions, canTransfer: access.isReviewer))
     }
@@ -233,6 +233,7 @@ struct KnowledgePages: RouteCollection {
         var reviewDue: String
         var reviewOverdue: Bool
         var canEdit: Bool
+        var canReadHistory: Bool
         var canFeedback: Bool
         var myVote: String
         var actions: [Action]
@@ -252,7 +253,7 @@ struct KnowledgePages: RouteCollection {
         var actions: [ArticleContext.Action] = []
         if access.canWrite && access.maintains(a) {
             func add(_ action: String, reason: Bool = false, primary: Bool = false) {
-                actions.append(.init(action: action, label: t["kb_action_" + action]!, needsReason: reason, primary: primary))
+                actions.append(.init(action: action, label: t[text: "kb_action_" + action], needsReason: reason, primary: primary))
             }
             switch a.status {
             case "draft":
@@ -294,7 +295,8 @@ struct KnowledgePages: RouteCollection {
             visibilityLabel: t["kb_visibility_" + a.visibility] ?? a.visibility, category: category, system: system, owner: owner,
             updated: DisplayTime.short(a.updatedAt, req), reviewDue: a.reviewDueAt.map { DisplayTime.short($0, req) } ?? "",
             reviewOverdue: a.status == "published" && (a.reviewDueAt.map { $0 <= req.now } ?? false),
-            canEdit: access.mayEdit(a), canFeedback: access.userId != nil && a.status == "published", myVote: myVote, actions: actions,
+            canEdit: access.mayEdit(a), canReadHistory: access.mayReadHistory(a), canFeedback: access.givesFeedback && a.status == "published",
+            myVote: myVote, actions: actions,
             redactions: marks, redactedHTML: redactedHTML, sourceTicket: sourceTicket,
             files: try await KBAttachment.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$createdAt).all().map {
                 .init(url: "/kb/articles/\(a.id!)/attachments/\($0.id!)", name: $0.fileName, size: humanSize($0.size),
@@ -326,13 +328,13 @@ struct KnowledgePages: RouteCollection {
 
     func newForm(req: Request) async throws -> View {
         let access = try await KBAccess.of(req)
-        guard access.canWrite else { throw AppError.forbidden }
+        guard access.canWrite else { throw AppError.denied(.writeKnowledge) }
         return try await renderForm(req, article: nil, form: Form(visibility: "internal"), errors: [:])
     }
 
     func editForm(req: Request) async throws -> View {
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
-        guard access.mayEdit(a) else { throw AppError.forbidden }
+        guard access.mayEdit(a) else { throw AppError.refused("kb_article_maintainer") }
         let form = Form(title: a.title, body: a.body, categoryId: a.categoryId?.uuidString, businessSystemId: a.businessSystemId?.uuidString,
                         tags: a.tagList.joined(separator: "，"), visibility: a.visibility, teamId: a.teamId?.uuidString, departmentId: a.departmentId?.uuidString)
         return try await renderForm(req, article: a, form: form, errors: [:])
@@ -344,27 +346,27 @@ struct KnowledgePages: RouteCollection {
         let lookups = try await req.reference().lookups
         let categories = try await KnowledgeCategories.all(on: req.db)
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
-        let kinds = ["system": t["kb_kind_system"]!, "department": t["kb_kind_department"]!, "problem": t["kb_kind_problem"]!]
+        let kinds = ["system": t[text: "kb_kind_system"], "department": t[text: "kb_kind_department"], "problem": t[text: "kb_kind_problem"]]
         let f = FormValues(form)
         var fields = [
-            FormField(name: "title", label: t["col_title"]!, kind: .text, value: f["title"], required: true, maxLength: 120),
-            FormField(name: "categoryId", label: t["ticket_category"]!, kind: .select,
+            FormField(name: "title", label: t[text: "col_title"], kind: .text, value: f["title"], required: true, maxLength: 120),
+            FormField(name: "categoryId", label: t[text: "ticket_category"], kind: .select,
                       options: FormField.options(categories.map { ($0.id.uuidString, (kinds[$0.kind] ?? "") + " / " + $0.name) }, selected: [f["categoryId"]],
-                                                 allowEmpty: t["kb_none"]!)),
-            FormField(name: "businessSystemId", label: t["ticket_system"]!, kind: .select,
-                      options: FormField.options(systems, selected: [f["businessSystemId"]], allowEmpty: t["kb_none"]!)),
-            FormField(name: "tags", label: t["kb_tags"]!, kind: .text, value: f["tags"], maxLength: 200, help: t["help_kb_tags"]),
-            FormField(name: "visibility", label: t["kb_visibility"]!, kind: .select,
-                      options: FormField.options(KBVisibility.allCases.map { ($0.rawValue, t["kb_visibility_" + $0.rawValue]!) },
+                                                 allowEmpty: t[text: "kb_none"])),
+            FormField(name: "businessSystemId", label: t[text: "ticket_system"], kind: .select,
+                      options: FormField.options(systems, selected: [f["businessSystemId"]], allowEmpty: t[text: "kb_none"])),
+            FormField(name: "tags", label: t[text: "kb_tags"], kind: .text, value: f["tags"], maxLength: 200, help: t["help_kb_tags"]),
+            FormField(name: "visibility", label: t[text: "kb_visibility"], kind: .select,
+                      options: FormField.options(KBVisibility.allCases.map { ($0.rawValue, t[text: "kb_visibility_" + $0.rawValue]) },
                                                  selected: [f["visibility"].isEmpty ? "internal" : f["visibility"]]), help: t["help_kb_visibility"]),
-            FormField(name: "teamId", label: t["kb_team"]!, kind: .select,
-                      options: FormField.options(lookups.teams.map { ($0.0.uuidString, $0.1) }, selected: [f["teamId"]], allowEmpty: t["kb_none"]!),
+            FormField(name: "teamId", label: t[text: "kb_team"], kind: .select,
+                      options: FormField.options(lookups.teams.map { ($0.0.uuidString, $0.1) }, selected: [f["teamId"]], allowEmpty: t[text: "kb_none"]),
                       help: t["help_kb_team"]),
-            FormField(name: "departmentId", label: t["kb_department"]!, kind: .select,
-                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [f["departmentId"]], allowEmpty: t["kb_none"]!),
+            FormField(name: "departmentId", label: t[text: "kb_department"], kind: .select,
+                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [f["departmentId"]], allowEmpty: t[text: "kb_none"]),
                       help: t["help_kb_department"]),
         ]
-        if article != nil { fields.append(FormField(name: "note", label: t["kb_note"]!, kind: .text, value: f["note"], maxLength: 200)) }
+        if article != nil { fields.append(FormField(name: "note", label: t[text: "kb_note"], kind: .text, value: f["note"], maxLength: 200)) }
         fields = FormField.withErrors(fields, errors, locale: page.lang)
         var files: [EditContext.File] = []
         if let a = article {
@@ -458,6 +460,7 @@ struct KnowledgePages: RouteCollection {
         let page = try await base(req, "kb_history")
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
         guard !access.external else { throw AppError.notFound("article") }
+        guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$version, .descending).all()
         let editors = try await KnowledgeController().names(Set(versions.map(\.editorId)), on: req.db)
         let to = min(max(1, req.query[Int.self, at: "to"] ?? a.version), a.version)

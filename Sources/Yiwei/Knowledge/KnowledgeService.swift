@@ -99,32 +99,33 @@ struct KBFeedbackBody: Content { var helpful: Bool? }
 enum KBVisibility: String, CaseIterable { case `public`, `internal`, restricted }
 enum KBStatus: String, CaseIterable { case draft, review, published, archived }
 
-/// Who may read and change knowledge articles (KB-3).
+/// Who may read and change knowledge articles (KB-3), from the permissions of docs/permissions.md.
 ///
-/// Read: `public` articles — everyone signed in, and anyone on the external listener; `internal` — staff
-/// (agents, dispatchers, leads, vendors, auditors, administrators), never reporters nor the external
-/// listener; `restricted` — the owner, the maintaining team, the named department, leads and auditors.
-/// Only published articles are read by others; drafts and articles under review by their owner, the
-/// maintaining team and leads (reviewers). Write: staff who handle tickets create drafts; the owner, the
-/// maintaining team's members and leads edit; leads publish (审核发布) and archive.
+/// Read: `public` articles — everyone signed in, and anyone on the external listener; `internal` — those who
+/// `readInternalKnowledge` (staff, never reporters nor the external listener); `restricted` — the owner, the
+/// maintaining team, the named department and those who `readAllKnowledge`. Only published articles are
+/// read by others; drafts and articles under review by their owner, the maintaining team and reviewers.
+/// Write: `writeKnowledge` creates drafts; the owner, the maintaining team's members and reviewers
+/// (`reviewKnowledge`) edit; reviewers publish (审核发布) and archive.
 struct KBAccess: Sendable {
     var userId: UUID?
-    var roles: Set<Role>
+    var permissions: Set<Permission>
     var teamIds: Set<UUID>
     var departmentId: UUID?
     var external: Bool
 
     static func of(_ request: Request) async throws -> KBAccess {
-        if request.isExternal { return KBAccess(userId: nil, roles: [], teamIds: [], departmentId: nil, external: true) }
+        if request.isExternal { return KBAccess(userId: nil, permissions: [], teamIds: [], departmentId: nil, external: true) }
         let user = try request.requireUser()
         let teams = Set(try await TeamMember.query(on: request.db).filter(\.$userId == user.id).all().map(\.teamId))
-        return KBAccess(userId: user.id, roles: user.roles, teamIds: teams, departmentId: user.departmentId, external: false)
+        return KBAccess(userId: user.id, permissions: user.permissions, teamIds: teams, departmentId: user.departmentId, external: false)
     }
 
-    var isStaff: Bool { !external && !roles.isDisjoint(with: [.agent, .dispatcher, .lead, .vendor, .auditor, .admin]) }
-    var isReviewer: Bool { roles.contains(.lead) }
-    var seesEverything: Bool { !external && !roles.isDisjoint(with: [.lead, .auditor]) }
-    var canWrite: Bool { !external && !roles.isDisjoint(with: [.agent, .dispatcher, .lead, .vendor]) }
+    var isStaff: Bool { !external && permissions.contains(.readInternalKnowledge) }
+    var isReviewer: Bool { !external && permissions.contains(.reviewKnowledge) }
+    var seesEverything: Bool { !external && permissions.contains(.readAllKnowledge) }
+    var canWrite: Bool { !external && permissions.contains(.writeKnowledge) }
+    var givesFeedback: Bool { !external && permissions.contains(.giveKnowledgeFeedback) }
 
     func maintains(_ a: KBArticle) -> Bool {
         guard let userId else { return false }
@@ -133,7 +134,7 @@ struct KBAccess: Sendable {
 
     func mayRead(_ a: KBArticle) -> Bool {
         if a.status != KBStatus.published.rawValue {
-            return !external && (maintains(a) || roles.contains(.auditor))
+            return !external && (maintains(a) || seesEverything)
         }
         switch a.visibility {
         case KBVisibility.public.rawValue: return external || userId != nil
@@ -146,6 +147,11 @@ struct KBAccess: Sendable {
             return false
         }
     }
+
+    /// The versions and diffs of an article: earlier versions may hold what is no longer published (internal
+    /// notes of the ticket a draft came from), so they are for the article's maintainers and for those who
+    /// read every article, not for every reader of the published text.
+    func mayReadHistory(_ a: KBArticle) -> Bool { !external && (maintains(a) || seesEverything) }
 
     func mayEdit(_ a: KBArticle) -> Bool { canWrite && maintains(a) && a.status != KBStatus.archived.rawValue }
 
@@ -243,7 +249,7 @@ enum KnowledgeService {
 
     static func create(_ body: KBArticleBody, request: Request, sourceTicket: UUID? = nil, redactions: [Redaction]? = nil) async throws -> KBArticleDTO {
         let access = try await KBAccess.of(request)
-        guard access.canWrite, let userId = access.userId else { throw AppError.forbidden }
+        guard access.canWrite, let userId = access.userId else { throw AppError.denied(.writeKnowledge) }
         var v = Validator()
         let a = KBArticle()
         a.id = UUID(); a.body = ""; a.title = ""; a.visibility = KBVisibility.internal.rawValue; a.tags = ""; a.plain = ""
@@ -267,7 +273,7 @@ enum KnowledgeService {
 
     static func update(_ id: UUID?, _ body: KBArticleBody, request: Request) async throws -> KBArticleDTO {
         let (a, access) = try await readable(id, request: request)
-        guard access.mayEdit(a), let userId = access.userId else { throw AppError.forbidden }
+        guard access.mayEdit(a), let userId = access.userId else { throw AppError.refused("kb_article_maintainer") }
         var v = Validator()
         var body = body
         if let restore = body.restoreVersion {
@@ -304,10 +310,10 @@ enum KnowledgeService {
         guard let action = body.action, ["submit", "publish", "reject", "archive", "restore", "confirm_review"].contains(action) else {
             throw AppError.validation(["action": "must be one of submit, publish, reject, archive, restore, confirm_review"])
         }
-        guard access.canWrite, access.maintains(a) else { throw AppError.forbidden }
+        guard access.canWrite, access.maintains(a) else { throw AppError.refused("kb_article_maintainer") }
         let from = a.status
         let needsReviewer = ["publish", "reject", "archive", "restore", "confirm_review"].contains(action)
-        if needsReviewer && !access.isReviewer && !(action == "archive" && a.ownerId == access.userId) { throw AppError.forbidden }
+        if needsReviewer && !access.isReviewer && !(action == "archive" && a.ownerId == access.userId) { throw AppError.denied(.reviewKnowledge) }
         let allowed: [String: [String]] = ["submit": ["draft"], "publish": ["review", "draft"], "reject": ["review"], "archive": ["published", "draft", "review"],
                                            "restore": ["archived"], "confirm_review": ["published"]]
         guard allowed[action]!.contains(from) else {
@@ -341,7 +347,7 @@ enum KnowledgeService {
     /// KB-4: a draft from a resolved ticket — symptom, cause and solution — with patient data replaced.
     static func fromTicket(_ ticketId: UUID?, request: Request) async throws -> KBArticleDTO {
         let (ticket, _, user) = try await request.visibleTicket(ticketId)
-        guard user.worksTickets else { throw AppError.forbidden }
+        guard user.worksTickets else { throw AppError.denied(.workTickets) }
         guard [TicketStatus.resolved, .closed].contains(ticket.statusValue) else {
             throw AppError(.conflict, "not_resolved", "only a resolved or closed ticket becomes an article")
         }
@@ -379,7 +385,7 @@ enum KnowledgeService {
     static func feedback(_ id: UUID?, helpful: Bool?, request: Request) async throws -> KBArticleDTO {
         let (a, access) = try await readable(id, request: request)
         guard let helpful else { throw AppError.validation(["helpful": "required"]) }
-        guard let userId = access.userId else { throw AppError.forbidden }
+        guard access.givesFeedback, let userId = access.userId else { throw AppError.denied(.giveKnowledgeFeedback) }
         let now = request.now, saved = UncheckedModel(a)
         return try await request.write { db in
             let existing = try await KBFeedback.query(on: db).filter(\.$articleId == saved.model.id!).filter(\.$userId == userId).first()
@@ -402,7 +408,8 @@ enum KnowledgeService {
 
     /// "这解决了我的问题": the report the reader was writing is not needed — counted for the article.
     static func solved(_ id: UUID?, request: Request) async throws -> KBArticleDTO {
-        let (a, _) = try await readable(id, request: request)
+        let (a, access) = try await readable(id, request: request)
+        guard access.givesFeedback else { throw AppError.denied(.giveKnowledgeFeedback) }
         let saved = UncheckedModel(a), now = request.now, actor = request.auditActor
         return try await request.write { db in
             saved.model.solved += 1

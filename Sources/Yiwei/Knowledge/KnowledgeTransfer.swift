@@ -206,7 +206,7 @@ enum KnowledgeTransfer {
 
     static func importZip(_ data: Data, request: Request) async throws -> ImportResult {
         let access = try await KBAccess.of(request)
-        guard access.isReviewer, let importer = access.userId else { throw AppError.forbidden }
+        guard access.isReviewer, let importer = access.userId else { throw AppError.denied(.reviewKnowledge) }
         // Unpacking (up to 200 MB) runs on the thread pool, not on the event loop serving connections.
         let (collected, files) = try await request.application.threadPool.runIfActive { try unpack(data) }
         let articles = collected, blobs = files
@@ -325,7 +325,7 @@ extension KnowledgeTransfer {
     /// The export as a download; the temporary file is removed once sent.
     static func download(request: Request) async throws -> Response {
         let access = try await KBAccess.of(request)
-        guard access.isReviewer else { throw AppError.forbidden }
+        guard access.isReviewer else { throw AppError.denied(.reviewKnowledge) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("yiwei-kb-\(UUID().uuidString).zip").path
         do {
             _ = try await export(to: path, request: request)

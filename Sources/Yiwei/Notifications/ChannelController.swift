@@ -118,17 +118,17 @@ struct ChannelController: RouteCollection {
     }
 
     func list(req: Request) async throws -> [ChannelDTO] {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         return try await NotificationChannel.query(on: req.db).sort(\.$name).all().map(ChannelService.dto)
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         return try await ChannelService.create(try req.decodeJSON(ChannelBody.self), request: req).encodeResponse(status: .created, for: req)
     }
 
     func outbox(req: Request) async throws -> Page<OutboxDTO> {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let page = try PageRequest(from: req)
         var query = OutboxMessage.query(on: req.db)
         if let status = req.queryParameter("status"), !status.isEmpty {
@@ -143,7 +143,7 @@ struct ChannelController: RouteCollection {
     }
 
     func retry(req: Request) async throws -> HTTPStatus {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         try await ChannelService.retry(req.parameters.get("messageId", as: UUID.self), request: req)
         return .noContent
     }

@@ -28,7 +28,7 @@ struct ChannelPages: RouteCollection {
     func page(req: Request) async throws -> View { try await render(req, form: Form(), errors: [:]) }
 
     private func render(_ req: Request, form: Form, errors: [String: String]) async throws -> View {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let base = try await PageBase.make(for: req, titleKey: "channels_title")
         let t = base.t, labels = TicketLabels(t: t)
         let channels = try await NotificationChannel.query(on: req.db).sort(\.$name).all()
@@ -36,24 +36,24 @@ struct ChannelPages: RouteCollection {
         let messages = try await OutboxMessage.query(on: req.db).sort(\.$createdAt, .descending).limit(50).all()
         let f = FormValues(form)
         let fields = FormField.withErrors([
-            FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
-            FormField(name: "kind", label: t["channel_kind"]!, kind: .select,
-                      options: FormField.options([("wecom", t["channel_wecom"]!), ("dingtalk", t["channel_dingtalk"]!), ("email", t["channel_email"]!)],
+            FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 50),
+            FormField(name: "kind", label: t[text: "channel_kind"], kind: .select,
+                      options: FormField.options([("wecom", t[text: "channel_wecom"]), ("dingtalk", t[text: "channel_dingtalk"]), ("email", t[text: "channel_email"])],
                                                  selected: [f["kind"].isEmpty ? "wecom" : f["kind"]])),
-            FormField(name: "url", label: t["channel_url"]!, kind: .text, value: f["url"], required: true, maxLength: 500, help: t["help_channel_url"]),
-            FormField(name: "secret", label: t["channel_secret"]!, kind: .text, value: "", maxLength: 200, help: t["help_channel_secret"]),
-            FormField(name: "sender", label: t["channel_sender"]!, kind: .text, value: f["sender"], maxLength: 254, help: t["help_channel_sender"]),
-            FormField(name: "recipients", label: t["channel_recipients"]!, kind: .text, value: f["recipients"], maxLength: 2000, help: t["help_channel_recipients"]),
-            FormField(name: "events", label: t["channel_events"]!, kind: .text, value: f["events"], maxLength: 500, help: t["help_channel_events"]),
-            FormField(name: "domain", label: t["ticket_domain"]!, kind: .select,
-                      options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [f["domain"]], allowEmpty: t["filter_all"]!)),
+            FormField(name: "url", label: t[text: "channel_url"], kind: .text, value: f["url"], required: true, maxLength: 500, help: t["help_channel_url"]),
+            FormField(name: "secret", label: t[text: "channel_secret"], kind: .text, value: "", maxLength: 200, help: t["help_channel_secret"]),
+            FormField(name: "sender", label: t[text: "channel_sender"], kind: .text, value: f["sender"], maxLength: 254, help: t["help_channel_sender"]),
+            FormField(name: "recipients", label: t[text: "channel_recipients"], kind: .text, value: f["recipients"], maxLength: 2000, help: t["help_channel_recipients"]),
+            FormField(name: "events", label: t[text: "channel_events"], kind: .text, value: f["events"], maxLength: 500, help: t["help_channel_events"]),
+            FormField(name: "domain", label: t[text: "ticket_domain"], kind: .select,
+                      options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [f["domain"]], allowEmpty: t[text: "filter_all"])),
         ], errors, locale: base.lang)
         return try await req.view.render("admin/channels", Context(
             page: base,
             channels: channels.map { c in
-                .init(name: c.name, kind: t["channel_" + c.kind] ?? c.kind, host: (URL(string: c.url)?.host ?? "") + (c.kind == "email" ? " → " + (c.recipientList.isEmpty ? t["channel_subscribers_only"]! : c.recipientList.joined(separator: "、")) : ""),
-                      signed: !(c.secret ?? "").isEmpty, events: c.eventList.isEmpty ? t["channel_all_events"]! : c.eventList.joined(separator: "、"),
-                      domain: c.domain.map { labels.domain($0) } ?? t["filter_all"]!)
+                .init(name: c.name, kind: t["channel_" + c.kind] ?? c.kind, host: (URL(string: c.url)?.host ?? "") + (c.kind == "email" ? " → " + (c.recipientList.isEmpty ? t[text: "channel_subscribers_only"] : c.recipientList.joined(separator: "、")) : ""),
+                      signed: !(c.secret ?? "").isEmpty, events: c.eventList.isEmpty ? t[text: "channel_all_events"] : c.eventList.joined(separator: "、"),
+                      domain: c.domain.map { labels.domain($0) } ?? t[text: "filter_all"])
             },
             fields: fields, errorSummary: errors.isEmpty ? nil : t["form_has_errors"],
             messages: messages.map { m in
@@ -63,7 +63,7 @@ struct ChannelPages: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let form = try req.content.decode(Form.self)
         let events = (form.events ?? "").split(whereSeparator: { ",，、 ".contains($0) }).map(String.init)
         do {
@@ -78,7 +78,7 @@ struct ChannelPages: RouteCollection {
     }
 
     func retry(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         try await ChannelService.retry(req.parameters.get("messageId", as: UUID.self), request: req)
         return req.redirect(to: "/admin/channels", flash: "saved")
     }

@@ -67,7 +67,7 @@ enum BusinessSystemResource: OrgResource {
     }
 
     static func columns(_ t: [String: String]) -> [String] {
-        [t["field_name"]!, t["field_code"]!, t["field_criticality"]!, t["field_owner_department"]!, t["field_vendor"]!, t["field_status"]!]
+        [t[text: "field_name"], t[text: "field_code"], t[text: "field_criticality"], t[text: "field_owner_department"], t[text: "field_vendor"], t[text: "field_status"]]
     }
 
     static func cells(_ d: BusinessSystemDTO, lookups: Lookups, t: [String: String]) -> [ListCell] {
@@ -78,23 +78,23 @@ enum BusinessSystemResource: OrgResource {
     }
 
     static func formFields(_ f: FormValues, lookups: Lookups, t: [String: String]) -> [FormField] {
-        [FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 100),
-         FormField(name: "code", label: t["field_code"]!, kind: .text, value: f["code"], maxLength: 30),
-         FormField(name: "criticality", label: t["field_criticality"]!, kind: .select,
-                   options: FormField.options(Criticality.allCases.map { ($0.rawValue, t["criticality_" + $0.rawValue]!) },
+        [FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 100),
+         FormField(name: "code", label: t[text: "field_code"], kind: .text, value: f["code"], maxLength: 30),
+         FormField(name: "criticality", label: t[text: "field_criticality"], kind: .select,
+                   options: FormField.options(Criticality.allCases.map { ($0.rawValue, t[text: "criticality_" + $0.rawValue]) },
                                               selected: [f["criticality"].isEmpty ? "general" : f["criticality"]])),
-         FormField(name: "ownerDepartmentId", label: t["field_owner_department"]!, kind: .select,
-                   options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [f["ownerDepartmentId"]], allowEmpty: t["choose_none"]!)),
-         FormField(name: "vendorId", label: t["field_vendor"]!, kind: .select,
-                   options: FormField.options(lookups.vendors.map { ($0.0.uuidString, $0.1) }, selected: [f["vendorId"]], allowEmpty: t["choose_none"]!)),
-         FormField(name: "description", label: t["field_description"]!, kind: .textarea, value: f["description"], maxLength: 1000),
+         FormField(name: "ownerDepartmentId", label: t[text: "field_owner_department"], kind: .select,
+                   options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [f["ownerDepartmentId"]], allowEmpty: t[text: "choose_none"])),
+         FormField(name: "vendorId", label: t[text: "field_vendor"], kind: .select,
+                   options: FormField.options(lookups.vendors.map { ($0.0.uuidString, $0.1) }, selected: [f["vendorId"]], allowEmpty: t[text: "choose_none"])),
+         FormField(name: "description", label: t[text: "field_description"], kind: .textarea, value: f["description"], maxLength: 1000),
          activeField(f, t)]
     }
 
     static func listFilters(_ request: Request, lookups: Lookups, t: [String: String]) -> [ListPageContext.Filter] {
         let selected = request.queryParameter("criticality") ?? ""
-        return [.init(name: "criticality", label: t["field_criticality"]!, value: selected,
-                      options: FormField.options(Criticality.allCases.map { ($0.rawValue, t["criticality_" + $0.rawValue]!) },
-                                                 selected: [selected], allowEmpty: t["filter_all"]!), isSelect: true)]
+        return [.init(name: "criticality", label: t[text: "field_criticality"], value: selected,
+                      options: FormField.options(Criticality.allCases.map { ($0.rawValue, t[text: "criticality_" + $0.rawValue]) },
+                                                 selected: [selected], allowEmpty: t[text: "filter_all"]), isSelect: true)]
     }
 }

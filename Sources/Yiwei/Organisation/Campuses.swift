@@ -38,7 +38,7 @@ enum CampusResource: OrgResource {
     static func filter(_ query: QueryBuilder<Campus>, request: Request, v: inout Validator) -> QueryBuilder<Campus> { query }
 
     static func columns(_ t: [String: String]) -> [String] {
-        [t["field_name"]!, t["field_code"]!, t["field_address"]!, t["field_status"]!]
+        [t[text: "field_name"], t[text: "field_code"], t[text: "field_address"], t[text: "field_status"]]
     }
 
     static func cells(_ d: CampusDTO, lookups: Lookups, t: [String: String]) -> [ListCell] {
@@ -47,25 +47,25 @@ enum CampusResource: OrgResource {
     }
 
     static func formFields(_ f: FormValues, lookups: Lookups, t: [String: String]) -> [FormField] {
-        [FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
-         FormField(name: "code", label: t["field_code"]!, kind: .text, value: f["code"], maxLength: 20, help: t["help_campus_code"]),
-         FormField(name: "address", label: t["field_address"]!, kind: .text, value: f["address"], maxLength: 200),
+        [FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 50),
+         FormField(name: "code", label: t[text: "field_code"], kind: .text, value: f["code"], maxLength: 20, help: t["help_campus_code"]),
+         FormField(name: "address", label: t[text: "field_address"], kind: .text, value: f["address"], maxLength: 200),
          activeField(f, t)]
     }
 }
 
 func statusCell(_ active: Bool, _ t: [String: String]) -> ListCell {
-    ListCell(text: active ? t["status_active"]! : t["status_inactive"]!, badge: active ? "ok" : "off")
+    ListCell(text: active ? t[text: "status_active"] : t[text: "status_inactive"], badge: active ? "ok" : "off")
 }
 
 func activeField(_ f: FormValues, _ t: [String: String]) -> FormField {
-    FormField(name: "isActive", label: t["field_status"]!, kind: .select,
-              options: FormField.options([("true", t["status_active"]!), ("false", t["status_inactive"]!)],
+    FormField(name: "isActive", label: t[text: "field_status"], kind: .select,
+              options: FormField.options([("true", t[text: "status_active"]), ("false", t[text: "status_inactive"])],
                                          selected: [f["isActive"].isEmpty ? "true" : f["isActive"]]))
 }
 
 func domainOptions(_ t: [String: String]) -> [(String, String)] {
-    ServiceDomainNames.all.map { ($0, t["domain_" + $0]!) }
+    ServiceDomainNames.all.map { ($0, t[text: "domain_" + $0]) }
 }
 
 enum ServiceDomainNames {

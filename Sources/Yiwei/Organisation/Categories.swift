@@ -93,7 +93,7 @@ enum CategoryResource: OrgResource {
     }
 
     static func columns(_ t: [String: String]) -> [String] {
-        [t["field_name"]!, t["field_domain"]!, t["field_parent"]!, t["field_default_team"]!, t["field_sort_order"]!, t["field_status"]!]
+        [t[text: "field_name"], t[text: "field_domain"], t[text: "field_parent"], t[text: "field_default_team"], t[text: "field_sort_order"], t[text: "field_status"]]
     }
 
     static func cells(_ d: CategoryDTO, lookups: Lookups, t: [String: String]) -> [ListCell] {
@@ -108,13 +108,13 @@ enum CategoryResource: OrgResource {
             .map { ($0.0.uuidString, (t["domain_" + $0.2] ?? $0.2) + " / " + $0.1) }
         let teams = lookups.teams.map { ($0.0.uuidString, (t["domain_" + $0.2] ?? $0.2) + " / " + $0.1) }
         return [
-            FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
-            FormField(name: "domain", label: t["field_domain"]!, kind: .select, options: FormField.options(domainOptions(t), selected: [f["domain"]]), required: true),
-            FormField(name: "parentId", label: t["field_parent"]!, kind: .select,
-                      options: FormField.options(parents, selected: [f["parentId"]], allowEmpty: t["choose_root"]!)),
-            FormField(name: "defaultTeamId", label: t["field_default_team"]!, kind: .select,
-                      options: FormField.options(teams, selected: [f["defaultTeamId"]], allowEmpty: t["choose_none"]!), help: t["help_default_team"]),
-            FormField(name: "sortOrder", label: t["field_sort_order"]!, kind: .number, value: f["sortOrder"].isEmpty ? "0" : f["sortOrder"]),
+            FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 50),
+            FormField(name: "domain", label: t[text: "field_domain"], kind: .select, options: FormField.options(domainOptions(t), selected: [f["domain"]]), required: true),
+            FormField(name: "parentId", label: t[text: "field_parent"], kind: .select,
+                      options: FormField.options(parents, selected: [f["parentId"]], allowEmpty: t[text: "choose_root"])),
+            FormField(name: "defaultTeamId", label: t[text: "field_default_team"], kind: .select,
+                      options: FormField.options(teams, selected: [f["defaultTeamId"]], allowEmpty: t[text: "choose_none"]), help: t["help_default_team"]),
+            FormField(name: "sortOrder", label: t[text: "field_sort_order"], kind: .number, value: f["sortOrder"].isEmpty ? "0" : f["sortOrder"]),
             activeField(f, t)]
     }
 

@@ -66,7 +66,7 @@ enum DepartmentResource: OrgResource {
     }
 
     static func columns(_ t: [String: String]) -> [String] {
-        [t["field_name"]!, t["field_campus"]!, t["field_location"]!, t["field_phone"]!, t["field_status"]!]
+        [t[text: "field_name"], t[text: "field_campus"], t[text: "field_location"], t[text: "field_phone"], t[text: "field_status"]]
     }
 
     static func cells(_ d: DepartmentDTO, lookups: Lookups, t: [String: String]) -> [ListCell] {
@@ -75,13 +75,13 @@ enum DepartmentResource: OrgResource {
     }
 
     static func formFields(_ f: FormValues, lookups: Lookups, t: [String: String]) -> [FormField] {
-        [FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
-         FormField(name: "campusId", label: t["field_campus"]!, kind: .select,
-                   options: FormField.options(lookups.campuses.map { ($0.0.uuidString, $0.1) }, selected: [f["campusId"]], allowEmpty: t["choose_none"]!)),
-         FormField(name: "location", label: t["field_location"]!, kind: .text, value: f["location"], maxLength: 100, help: t["help_location"]),
-         FormField(name: "phone", label: t["field_phone"]!, kind: .tel, value: f["phone"], maxLength: 30),
-         FormField(name: "reportersSeeDepartment", label: t["field_reporters_see_department"]!, kind: .select,
-                   options: FormField.options([("false", t["visibility_own"]!), ("true", t["visibility_department"]!)],
+        [FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 50),
+         FormField(name: "campusId", label: t[text: "field_campus"], kind: .select,
+                   options: FormField.options(lookups.campuses.map { ($0.0.uuidString, $0.1) }, selected: [f["campusId"]], allowEmpty: t[text: "choose_none"])),
+         FormField(name: "location", label: t[text: "field_location"], kind: .text, value: f["location"], maxLength: 100, help: t["help_location"]),
+         FormField(name: "phone", label: t[text: "field_phone"], kind: .tel, value: f["phone"], maxLength: 30),
+         FormField(name: "reportersSeeDepartment", label: t[text: "field_reporters_see_department"], kind: .select,
+                   options: FormField.options([("false", t[text: "visibility_own"]), ("true", t[text: "visibility_department"])],
                                               selected: [f["reportersSeeDepartment"].isEmpty ? "false" : f["reportersSeeDepartment"]]),
                    help: t["help_reporters_see_department"]),
          activeField(f, t)]
@@ -89,8 +89,8 @@ enum DepartmentResource: OrgResource {
 
     static func listFilters(_ request: Request, lookups: Lookups, t: [String: String]) -> [ListPageContext.Filter] {
         let selected = request.queryParameter("campusId") ?? ""
-        return [.init(name: "campusId", label: t["field_campus"]!, value: selected,
-                      options: FormField.options(lookups.campuses.map { ($0.0.uuidString, $0.1) }, selected: [selected], allowEmpty: t["filter_all"]!),
+        return [.init(name: "campusId", label: t[text: "field_campus"], value: selected,
+                      options: FormField.options(lookups.campuses.map { ($0.0.uuidString, $0.1) }, selected: [selected], allowEmpty: t[text: "filter_all"]),
                       isSelect: true)]
     }
 }

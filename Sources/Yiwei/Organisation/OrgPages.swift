@@ -15,33 +15,33 @@ struct OrgPages<R: OrgResource>: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let user = try await req.require(.readOrganisation)
+        let user = try req.require(.viewSettingsPages)
         let result = try await OrgService<R>.list(request: req)
         let base = try await PageBase.make(for: req, titleKey: R.i18nKey + "_title")
         let lookups = try await req.reference().lookups
         var filters: [ListPageContext.Filter] = [
-            .init(name: "q", label: base.t["filter_search"]!, value: req.queryParameter("q") ?? "", options: [], isSelect: false),
+            .init(name: "q", label: base.t[text: "filter_search"], value: req.queryParameter("q") ?? "", options: [], isSelect: false),
         ]
         filters += R.listFilters(req, lookups: lookups, t: base.t)
         let context = ListPageContext(
             page: base, heading: base.title,
             newHref: user.can(.manageOrganisation) ? "/admin/\(R.pagePath)/new" : nil,
-            newLabel: base.t[R.i18nKey + "_new"] ?? base.t["action_new"]!,
+            newLabel: base.t[R.i18nKey + "_new"] ?? base.t[text: "action_new"],
             columns: R.columns(base.t),
             rows: ListPageContext.labelled(result.items.map { R.cells($0, lookups: lookups, t: base.t) }, R.columns(base.t)),
             filters: filters,
             pager: .init(request: req, page: result.page, per: result.per, total: result.total),
-            emptyText: base.t["empty_list"]!)
+            emptyText: base.t[text: "empty_list"])
         return try await req.view.render("admin/list", context)
     }
 
     func newForm(req: Request) async throws -> View {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         return try await renderForm(req, values: FormValues(), id: nil, errors: [:], status: .ok)
     }
 
     func editForm(req: Request) async throws -> View {
-        try await req.require(.readOrganisation)
+        try req.require(.viewSettingsPages)
         let dto = try await OrgService<R>.get(req.parameters.get("id", as: UUID.self), on: req.db)
         let extra = try await R.facts(dto, on: req.db, t: req.yiwei.i18n.strings(req.locale.code))
         return try await renderForm(req, values: FormValues(dto), id: req.parameters.get("id", as: UUID.self), errors: [:], status: .ok,
@@ -49,7 +49,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let body = try req.content.decode(R.Body.self)
         do {
             _ = try await OrgService<R>.create(body, request: req)
@@ -61,7 +61,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
     }
 
     func update(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let id = req.parameters.get("id", as: UUID.self)
         let body = try req.content.decode(R.Body.self)
         do {
@@ -85,14 +85,14 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         let fields = FormField.withErrors(R.formFields(values, lookups: lookups, t: base.t), errors, locale: base.lang)
         var facts: [Fact] = []
         if id != nil, !values["createdAt"].isEmpty {
-            facts = [Fact(label: base.t["field_created_at"]!, value: DisplayTime.format(values["createdAt"], req)),
-                     Fact(label: base.t["field_updated_at"]!, value: DisplayTime.format(values["updatedAt"], req))]
+            facts = [Fact(label: base.t[text: "field_created_at"], value: DisplayTime.format(values["createdAt"], req)),
+                     Fact(label: base.t[text: "field_updated_at"], value: DisplayTime.format(values["updatedAt"], req))]
         }
         facts = extraFacts + facts
         let context = FormPageContext(
             page: base, heading: base.title,
             action: id.map { "/admin/\(R.pagePath)/\($0)" } ?? "/admin/\(R.pagePath)",
-            fields: fields, submitLabel: base.t["action_save"]!, cancelHref: "/admin/\(R.pagePath)",
+            fields: fields, submitLabel: base.t[text: "action_save"], cancelHref: "/admin/\(R.pagePath)",
             errorSummary: errors.isEmpty ? nil : base.t["form_has_errors"], readOnly: readOnly, facts: facts)
         return try await req.view.render("admin/form", context)
     }

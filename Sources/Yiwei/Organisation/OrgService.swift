@@ -108,23 +108,23 @@ struct OrgController<R: OrgResource>: RouteCollection {
     }
 
     func list(req: Request) async throws -> Page<R.DTO> {
-        try await req.require(.readOrganisation)
+        try req.require(.readOrganisation)
         return try await OrgService<R>.list(request: req)
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let body = try req.decodeJSON(R.Body.self)
         return try await OrgService<R>.create(body, request: req).encodeResponse(status: .created, for: req)
     }
 
     func get(req: Request) async throws -> R.DTO {
-        try await req.require(.readOrganisation)
+        try req.require(.readOrganisation)
         return try await OrgService<R>.get(req.parameters.get("id", as: UUID.self), on: req.db)
     }
 
     func update(req: Request) async throws -> R.DTO {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let body = try req.decodeJSON(R.Body.self)
         return try await OrgService<R>.update(req.parameters.get("id", as: UUID.self), body, request: req)
     }

@@ -102,7 +102,7 @@ enum TeamResource: OrgResource {
     }
 
     static func columns(_ t: [String: String]) -> [String] {
-        [t["field_name"]!, t["field_domain"]!, t["field_lead"]!, t["field_vendor"]!, t["field_members"]!, t["field_status"]!]
+        [t[text: "field_name"], t[text: "field_domain"], t[text: "field_lead"], t[text: "field_vendor"], t[text: "field_members"], t[text: "field_status"]]
     }
 
     static func cells(_ d: TeamDTO, lookups: Lookups, t: [String: String]) -> [ListCell] {
@@ -112,22 +112,22 @@ enum TeamResource: OrgResource {
     }
 
     static func formFields(_ f: FormValues, lookups: Lookups, t: [String: String]) -> [FormField] {
-        [FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 50),
-         FormField(name: "domain", label: t["field_domain"]!, kind: .select, options: FormField.options(domainOptions(t), selected: [f["domain"]]), required: true),
-         FormField(name: "leadId", label: t["field_lead"]!, kind: .select,
-                   options: FormField.options(lookups.staff.map { ($0.0.uuidString, $0.1) }, selected: [f["leadId"]], allowEmpty: t["choose_none"]!)),
-         FormField(name: "vendorId", label: t["field_vendor"]!, kind: .select,
-                   options: FormField.options(lookups.vendors.map { ($0.0.uuidString, $0.1) }, selected: [f["vendorId"]], allowEmpty: t["choose_hospital_team"]!),
+        [FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 50),
+         FormField(name: "domain", label: t[text: "field_domain"], kind: .select, options: FormField.options(domainOptions(t), selected: [f["domain"]]), required: true),
+         FormField(name: "leadId", label: t[text: "field_lead"], kind: .select,
+                   options: FormField.options(lookups.staff.map { ($0.0.uuidString, $0.1) }, selected: [f["leadId"]], allowEmpty: t[text: "choose_none"])),
+         FormField(name: "vendorId", label: t[text: "field_vendor"], kind: .select,
+                   options: FormField.options(lookups.vendors.map { ($0.0.uuidString, $0.1) }, selected: [f["vendorId"]], allowEmpty: t[text: "choose_hospital_team"]),
                    help: t["help_team_vendor"]),
-         FormField(name: "memberIds", label: t["field_members"]!, kind: .multiselect,
+         FormField(name: "memberIds", label: t[text: "field_members"], kind: .multiselect,
                    options: FormField.options(lookups.staff.map { ($0.0.uuidString, $0.1) }, selected: f.list("memberIds"))),
-         FormField(name: "onDutyIds", label: t["field_on_duty"]!, kind: .multiselect,
+         FormField(name: "onDutyIds", label: t[text: "field_on_duty"], kind: .multiselect,
                    options: FormField.options(lookups.staff.filter { f.list("memberIds").contains($0.0.uuidString) }.map { ($0.0.uuidString, $0.1) },
                                               selected: f.list("onDutyIds")), help: t["help_on_duty"]),
-         FormField(name: "autoAssign", label: t["field_auto_assign"]!, kind: .select,
-                   options: FormField.options([("false", t["auto_assign_off"]!), ("true", t["auto_assign_on"]!)], selected: [f["autoAssign"].isEmpty ? "false" : f["autoAssign"]]),
+         FormField(name: "autoAssign", label: t[text: "field_auto_assign"], kind: .select,
+                   options: FormField.options([("false", t[text: "auto_assign_off"]), ("true", t[text: "auto_assign_on"])], selected: [f["autoAssign"].isEmpty ? "false" : f["autoAssign"]]),
                    help: t["help_auto_assign"]),
-         FormField(name: "description", label: t["field_description"]!, kind: .textarea, value: f["description"], maxLength: 500),
+         FormField(name: "description", label: t[text: "field_description"], kind: .textarea, value: f["description"], maxLength: 500),
          activeField(f, t)]
     }
 
@@ -138,6 +138,6 @@ enum TeamResource: OrgResource {
 
 func domainFilter(_ request: Request, _ t: [String: String]) -> [ListPageContext.Filter] {
     let selected = request.queryParameter("domain") ?? ""
-    return [.init(name: "domain", label: t["field_domain"]!, value: selected,
-                  options: FormField.options(domainOptions(t), selected: [selected], allowEmpty: t["filter_all"]!), isSelect: true)]
+    return [.init(name: "domain", label: t[text: "field_domain"], value: selected,
+                  options: FormField.options(domainOptions(t), selected: [selected], allowEmpty: t[text: "filter_all"]), isSelect: true)]
 }

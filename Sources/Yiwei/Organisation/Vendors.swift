@@ -57,13 +57,13 @@ enum VendorResource: OrgResource {
     static func facts(_ dto: VendorDTO, on db: any Database, t: [String: String]) async throws -> [Fact] {
         let engineers = try await User.query(on: db).filter(\.$vendorId == dto.id).filter(\.$isActive == true).sort(\.$displayName).all()
         let teams = try await Team.query(on: db).filter(\.$vendorId == dto.id).sort(\.$name).all()
-        return [Fact(label: t["field_vendor_engineers"]!,
-                     value: engineers.isEmpty ? t["none"]! : engineers.map { "\($0.displayName)（\($0.phone ?? $0.username)）" }.joined(separator: "、")),
-                Fact(label: t["field_vendor_teams"]!, value: teams.isEmpty ? t["none"]! : teams.map(\.name).joined(separator: "、"))]
+        return [Fact(label: t[text: "field_vendor_engineers"],
+                     value: engineers.isEmpty ? t[text: "none"] : engineers.map { "\($0.displayName)（\($0.phone ?? $0.username)）" }.joined(separator: "、")),
+                Fact(label: t[text: "field_vendor_teams"], value: teams.isEmpty ? t[text: "none"] : teams.map(\.name).joined(separator: "、"))]
     }
 
     static func columns(_ t: [String: String]) -> [String] {
-        [t["field_name"]!, t["field_contract_no"]!, t["field_contract_period"]!, t["field_contact"]!, t["field_status"]!]
+        [t[text: "field_name"], t[text: "field_contract_no"], t[text: "field_contract_period"], t[text: "field_contact"], t[text: "field_status"]]
     }
 
     static func cells(_ d: VendorDTO, lookups: Lookups, t: [String: String]) -> [ListCell] {
@@ -74,13 +74,13 @@ enum VendorResource: OrgResource {
     }
 
     static func formFields(_ f: FormValues, lookups: Lookups, t: [String: String]) -> [FormField] {
-        [FormField(name: "name", label: t["field_name"]!, kind: .text, value: f["name"], required: true, maxLength: 100),
-         FormField(name: "contractNo", label: t["field_contract_no"]!, kind: .text, value: f["contractNo"], maxLength: 50),
-         FormField(name: "contractStart", label: t["field_contract_start"]!, kind: .date, value: f["contractStart"]),
-         FormField(name: "contractEnd", label: t["field_contract_end"]!, kind: .date, value: f["contractEnd"]),
-         FormField(name: "contactName", label: t["field_contact_name"]!, kind: .text, value: f["contactName"], maxLength: 50),
-         FormField(name: "contactPhone", label: t["field_contact_phone"]!, kind: .tel, value: f["contactPhone"], maxLength: 30),
-         FormField(name: "serviceScope", label: t["field_service_scope"]!, kind: .textarea, value: f["serviceScope"], maxLength: 500),
+        [FormField(name: "name", label: t[text: "field_name"], kind: .text, value: f["name"], required: true, maxLength: 100),
+         FormField(name: "contractNo", label: t[text: "field_contract_no"], kind: .text, value: f["contractNo"], maxLength: 50),
+         FormField(name: "contractStart", label: t[text: "field_contract_start"], kind: .date, value: f["contractStart"]),
+         FormField(name: "contractEnd", label: t[text: "field_contract_end"], kind: .date, value: f["contractEnd"]),
+         FormField(name: "contactName", label: t[text: "field_contact_name"], kind: .text, value: f["contactName"], maxLength: 50),
+         FormField(name: "contactPhone", label: t[text: "field_contact_phone"], kind: .tel, value: f["contactPhone"], maxLength: 30),
+         FormField(name: "serviceScope", label: t[text: "field_service_scope"], kind: .textarea, value: f["serviceScope"], maxLength: 500),
          activeField(f, t)]
     }
 }

@@ -1,4 +1,5 @@
 import Vapor
+import YiweiCore
 
 /// The one error type of Yiwei. Every failure a client can cause ends up as one of these and is
 /// rendered as `{"error":{"code","message","fields"?}}` (API) or as the error page (browser).
@@ -7,6 +8,9 @@ public struct AppError: Error, Sendable {
     public var code: String
     public var message: String
     public var fields: [String: String]?
+    /// For a refusal (403 `forbidden`): the permission or per-record rule that refused, written to the audit
+    /// log by the error middleware — the one place every refusal is audited. Never sent to the client.
+    public var refusal: String?
 
     public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, fields: [String: String]? = nil) {
         self.status = status
@@ -26,6 +30,17 @@ public struct AppError: Error, Sendable {
     }
     public static let unauthorized = AppError(.unauthorized, "unauthorized", "authentication required")
     public static let forbidden = AppError(.forbidden, "forbidden", "you do not have permission for this action")
+    /// A refusal because the user's roles lack a permission.
+    public static func denied(_ permission: Permission, _ message: String? = nil) -> AppError {
+        refused(permission.rawValue, message)
+    }
+    /// A refusal by a per-record rule (ticket scope, article visibility, one's own vendor …), named in the audit row.
+    public static func refused(_ rule: String, _ message: String? = nil) -> AppError {
+        var error = AppError.forbidden
+        if let message { error.message = message }
+        error.refusal = rule
+        return error
+    }
     public static func badRequest(_ message: String, fields: [String: String]? = nil) -> AppError {
         AppError(.badRequest, "bad_request", message, fields: fields)
     }

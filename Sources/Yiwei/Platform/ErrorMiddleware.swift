@@ -10,10 +10,29 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let appError = Self.appError(for: error, logger: request.logger)
+            if appError.status == .forbidden && appError.code == "forbidden" && request.currentUser != nil {
+                await Self.auditRefusal(appError, request: request)
+            }
             if request.wantsHTML {
                 return await htmlResponse(for: appError, request: request)
             }
             return Self.jsonResponse(for: appError)
+        }
+    }
+
+    /// Every refusal of a signed-in user, of a permission or of a per-record rule, API or page, leaves exactly
+    /// one `permission.denied` row naming the method, path and what refused. Written after the refused request's
+    /// own transaction has been rolled back, so the refusal is recorded and nothing else.
+    static func auditRefusal(_ error: AppError, request: Request) async {
+        let actor = request.auditActor, now = request.now, path = request.url.path, method = request.method.rawValue
+        let rule = error.refusal ?? "record"
+        do {
+            try await request.write(affectsReference: false) { db in
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "permission.denied", entityType: "route",
+                                          entityId: "\(method) \(path)", after: ["permission": rule])
+            }
+        } catch {
+            request.logger.error("refusal not audited: \(String(reflecting: error))")
         }
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import LeafKit
+import Logging
+import NIOConcurrencyHelpers
 
 /// UI strings per locale, loaded once from `Locales/<locale>.json`. English falls back to Chinese for a
 /// key it lacks, so a missing translation never shows a raw key to a Chinese user.
@@ -33,6 +35,30 @@ public struct I18n: Sendable {
     public func text(_ key: String, _ locale: String) -> String {
         strings(locale)[key] ?? key
     }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// A UI text of a locale table by key. A key missing from the locale files is logged (once per key) and
+    /// shown as the key itself: a forgotten translation shows a wrong word, it never stops the server.
+    subscript(text key: String) -> String {
+        if let value = self[key] { return value }
+        MissingUIText.report(key)
+        return key
+    }
+}
+
+/// Keys asked for but absent from the locale files, each logged once.
+enum MissingUIText {
+    private static let reported = NIOLockedValueBox(Set<String>())
+    private static let logger = Logger(label: "yiwei.i18n")
+
+    static func report(_ key: String) {
+        let first = reported.withLockedValue { $0.insert(key).inserted }
+        if first { logger.error("UI text missing from the locale files", metadata: ["key": .string(key)]) }
+    }
+
+    /// The keys reported so far (tests read it).
+    static var keys: Set<String> { reported.withLockedValue { $0 } }
 }
 
 extension String {

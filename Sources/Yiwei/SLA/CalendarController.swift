@@ -37,13 +37,13 @@ struct CalendarController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let body = try req.decodeJSON(CalendarBody.self)
         return try await CalendarService.save(nil, body, request: req).encodeResponse(status: .created, for: req)
     }
 
     func replace(req: Request) async throws -> CalendarDTO {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let record = try await Self.find(req)
         let body = try req.decodeJSON(CalendarBody.self)
         return try await CalendarService.save(record, body, request: req)
@@ -51,7 +51,7 @@ struct CalendarController: RouteCollection {
 
     /// Adds holidays and make-up days (a later year's schedule, imported as lists of dates).
     func addDates(req: Request) async throws -> CalendarDTO {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let record = try await Self.find(req)
         let body = try req.decodeJSON(CalendarDatesBody.self)
         let dto = CalendarStore.dto(record)

@@ -15,20 +15,20 @@ struct CalendarPages: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let user = try await req.require(.readOrganisation)
+        let user = try req.require(.viewSettingsPages)
         let base = try await PageBase.make(for: req, titleKey: "calendar_title")
         let t = base.t
         let records = try await CalendarRecord.query(on: req.db).sort(\.$name).all()
-        let columns = [t["field_name"]!, t["calendar_time_zone"]!, t["calendar_hours"]!, t["calendar_holiday_count"]!]
+        let columns = [t[text: "field_name"], t[text: "calendar_time_zone"], t[text: "calendar_hours"], t[text: "calendar_holiday_count"]]
         let rows = records.map { r -> [ListCell] in
             let dto = CalendarStore.dto(r)
             return [ListCell(text: dto.name, href: "/admin/calendars/\(dto.id)"), ListCell(text: dto.timeZone),
                     ListCell(text: Self.summary(dto.weeklyHours, t)), ListCell(text: "\(dto.holidays.count) / \(dto.workdays.count)")]
         }
         return try await req.view.render("admin/list", ListPageContext(
-            page: base, heading: base.title, newHref: user.can(.manageOrganisation) ? "/admin/calendars/new" : nil, newLabel: t["calendar_new"]!,
+            page: base, heading: base.title, newHref: user.can(.manageOrganisation) ? "/admin/calendars/new" : nil, newLabel: t[text: "calendar_new"],
             columns: columns, rows: ListPageContext.labelled(rows, columns), filters: [],
-            pager: .init(request: req, page: 1, per: max(1, records.count), total: records.count), emptyText: t["empty_list"]!))
+            pager: .init(request: req, page: 1, per: max(1, records.count), total: records.count), emptyText: t[text: "empty_list"]))
     }
 
     /// "一至五 08:00–12:00、14:30–17:30" style summary of the week.
@@ -40,7 +40,7 @@ struct CalendarPages: RouteCollection {
             if let last = groups.last, last.0 == text { groups[groups.count - 1].1.append(day.rawValue) } else { groups.append((text, [day.rawValue])) }
         }
         return groups.map { text, days in
-            let label = days.count > 1 ? t["weekday_" + days.first!]! + "–" + t["weekday_" + days.last!]! : t["weekday_" + days[0]]!
+            let label = days.count > 1 ? t[text: "weekday_" + days.first!] + "–" + t[text: "weekday_" + days.last!] : t[text: "weekday_" + days[0]]
             return label + " " + text
         }.joined(separator: "；")
     }
@@ -109,7 +109,7 @@ struct CalendarPages: RouteCollection {
     }
 
     func newForm(req: Request) async throws -> View {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let form = Form(name: "", timeZone: "Asia/Shanghai", mon: "08:00-12:00, 14:30-17:30", tue: "08:00-12:00, 14:30-17:30",
                         wed: "08:00-12:00, 14:30-17:30", thu: "08:00-12:00, 14:30-17:30", fri: "08:00-12:00, 14:30-17:30", sat: "", sun: "",
                         holidays: "", workdays: "")
@@ -117,7 +117,7 @@ struct CalendarPages: RouteCollection {
     }
 
     func show(req: Request) async throws -> View {
-        try await req.require(.readOrganisation)
+        try req.require(.viewSettingsPages)
         let record = try await CalendarController.find(req)
         let dto = CalendarStore.dto(record)
         func hours(_ day: String) -> String { (dto.weeklyHours[day] ?? []).map { $0.joined(separator: "-") }.joined(separator: ", ") }
@@ -143,7 +143,7 @@ struct CalendarPages: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let form = try req.content.decode(Form.self)
         do {
             let dto = try await CalendarService.save(nil, Self.body(form), request: req)
@@ -154,7 +154,7 @@ struct CalendarPages: RouteCollection {
     }
 
     func update(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let record = try await CalendarController.find(req)
         let form = try req.content.decode(Form.self)
         do {
@@ -170,17 +170,17 @@ struct CalendarPages: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: record == nil ? "calendar_new" : "calendar_edit")
         let t = base.t
         var fields = [
-            FormField(name: "name", label: t["field_name"]!, kind: .text, value: form.name ?? "", required: true, maxLength: 50),
-            FormField(name: "timeZone", label: t["calendar_time_zone"]!, kind: .text, value: form.timeZone ?? "Asia/Shanghai", maxLength: 64),
+            FormField(name: "name", label: t[text: "field_name"], kind: .text, value: form.name ?? "", required: true, maxLength: 50),
+            FormField(name: "timeZone", label: t[text: "calendar_time_zone"], kind: .text, value: form.timeZone ?? "Asia/Shanghai", maxLength: 64),
         ]
         let dayValues = [("mon", form.mon), ("tue", form.tue), ("wed", form.wed), ("thu", form.thu), ("fri", form.fri), ("sat", form.sat), ("sun", form.sun)]
         for (day, value) in dayValues {
-            fields.append(FormField(name: day, label: t["weekday_" + day]!, kind: .text, value: value ?? "", maxLength: 100,
+            fields.append(FormField(name: day, label: t[text: "weekday_" + day], kind: .text, value: value ?? "", maxLength: 100,
                                     help: day == "mon" ? t["help_calendar_hours"] : nil))
         }
-        fields.append(FormField(name: "holidays", label: t["calendar_holidays"]!, kind: .textarea, value: form.holidays ?? "", maxLength: 60_000,
+        fields.append(FormField(name: "holidays", label: t[text: "calendar_holidays"], kind: .textarea, value: form.holidays ?? "", maxLength: 60_000,
                                 help: t["help_calendar_dates"]))
-        fields.append(FormField(name: "workdays", label: t["calendar_workdays"]!, kind: .textarea, value: form.workdays ?? "", maxLength: 60_000,
+        fields.append(FormField(name: "workdays", label: t[text: "calendar_workdays"], kind: .textarea, value: form.workdays ?? "", maxLength: 60_000,
                                 help: t["help_calendar_workdays"]))
         var fieldErrors = errors
         if let weekly = errors["weeklyHours"] { fieldErrors["mon"] = weekly }
@@ -203,7 +203,7 @@ struct CalendarPages: RouteCollection {
                     let kind = calendar.workdays.contains(date) ? "makeup" : calendar.holidays.contains(date) ? "holiday" : working ? "work" : "off"
                     return Context.Day(day: d, kind: kind, title: date.description + " " + (t["calendar_day_" + kind] ?? ""))
                 }
-                months.append(Context.Month(title: t["calendar_month"]!.replacingOccurrences(of: "{m}", with: String(month)),
+                months.append(Context.Month(title: t[text: "calendar_month"].replacingOccurrences(of: "{m}", with: String(month)),
                                             leading: Array(repeating: 0, count: first.weekday - 1), days: days))
             }
         }
@@ -226,14 +226,14 @@ struct CalendarPages: RouteCollection {
         if let calendar, !fromText.isEmpty || !toText.isEmpty {
             if let from = local(fromText), let to = local(toText) {
                 let minutes = calendar.businessMinutes(from: from, to: to)
-                calcResult = t["calendar_calc_minutes"]!.replacingOccurrences(of: "{n}", with: minutes == minutes.rounded() ? String(Int(minutes)) : String(format: "%.1f", minutes))
+                calcResult = t[text: "calendar_calc_minutes"].replacingOccurrences(of: "{n}", with: minutes == minutes.rounded() ? String(Int(minutes)) : String(format: "%.1f", minutes))
             } else { calcError = t["calendar_calc_invalid"] }
         }
         return try await req.view.render("admin/calendar", Context(
             page: base, action: record.map { "/admin/calendars/\($0.id!)" } ?? "/admin/calendars", fields: fields,
             errorSummary: errors.isEmpty ? nil : t["form_has_errors"], readOnly: !user.can(.manageOrganisation),
             calendarId: record?.id?.uuidString, year: year, previousYear: year - 1, nextYear: year + 1, months: months,
-            weekdayHeads: Weekday.allCases.map { t["weekday_short_" + $0.rawValue]! },
+            weekdayHeads: Weekday.allCases.map { t[text: "weekday_short_" + $0.rawValue] },
             calcStart: startText, calcMinutes: minutesText, calcDue: calcDue, calcFrom: fromText, calcTo: toText,
             calcResult: calcResult, calcError: calcError))
     }

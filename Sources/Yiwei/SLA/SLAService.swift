@@ -354,13 +354,13 @@ struct SLAPolicyController: RouteCollection {
 
     /// Only switching a policy on or off: its targets are never edited, a change is a new policy.
     func patch(req: Request) async throws -> SLAPolicyDTO {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let body = try req.decodeJSON(SLAPolicyPatch.self)
         return try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), body.isActive, request: req)
     }
 
     func list(req: Request) async throws -> Page<SLAPolicyDTO> {
-        try await req.require(.readOrganisation)
+        try req.require(.readOrganisation)
         let page = try PageRequest(from: req)
         var v = Validator()
         var query = SLAPolicyRecord.query(on: req.db)
@@ -374,7 +374,7 @@ struct SLAPolicyController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let body = try req.decodeJSON(SLAPolicyBody.self)
         return try await SLAService.create(body, request: req).encodeResponse(status: .created, for: req)
     }

@@ -109,7 +109,7 @@ struct SettingsController: RouteCollection {
     }
 
     func put(req: Request) async throws -> PriorityMatrixDTO {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         return try await PriorityMatrixStore.save(try req.decodeJSON(PriorityMatrixDTO.self), request: req)
     }
 }
@@ -131,7 +131,7 @@ struct PriorityMatrixPage: RouteCollection {
     }
 
     func page(req: Request) async throws -> View {
-        let user = try await req.require(.readOrganisation)
+        let user = try req.require(.viewSettingsPages)
         let base = try await PageBase.make(for: req, titleKey: "matrix_title")
         let labels = TicketLabels(t: base.t)
         let matrix = try await PriorityMatrixStore.load(on: req.db)
@@ -148,7 +148,7 @@ struct PriorityMatrixPage: RouteCollection {
     }
 
     func save(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let form = try req.content.decode([String: String].self)
         var cells: [String: [String: String]] = [:]
         for (key, value) in form where key.contains(".") {

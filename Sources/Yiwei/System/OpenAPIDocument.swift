@@ -1,4 +1,5 @@
 import Foundation
+import YiweiCore
 
 /// The served OpenAPI 3.0 document. It is written next to the code it describes, and a test compares
 /// its operations with the router's routes, so it cannot drift from what the server really does.
@@ -67,7 +68,7 @@ enum OpenAPIDocument {
     static let statuses = ["new", "accepted", "in_progress", "pending", "resolved", "closed", "cancelled"]
     static let actions = ["accept", "assign", "start", "pend", "resume", "resolve", "reopen", "close", "cancel", "transfer", "reprioritize", "visit",
                           "plan", "approve_plan"]
-    static let roles = ["admin", "agent", "dispatcher", "lead", "reporter", "vendor", "auditor"]
+    static let roles = Role.allCases.map(\.rawValue)
     static let domains = ["it", "logistics", "equipment"]
     static let stamps: [(String, J)] = [("isActive", bool), ("createdAt", dateTime), ("updatedAt", dateTime)]
     static let writeStamps: [(String, J)] = [("isActive", bool)]

@@ -50,7 +50,7 @@ enum AttachmentStore {
 
     static func store(_ file: File, internal isInternal: Bool, ticketId id: UUID?, request: Request) async throws -> AttachmentDTO {
         let (ticket, _, user) = try await request.visibleTicket(id)
-        guard user.can(.reportTickets) || user.worksTickets else { throw AppError.forbidden }
+        guard user.can(.reportTickets) || user.worksTickets else { throw AppError.denied(.reportTickets) }
         if isInternal && !user.worksTickets { throw AppError.validation(["internal": "only staff may add internal attachments"]) }
         var buffer = file.data
         let size = buffer.readableBytes

@@ -23,7 +23,7 @@ struct PortalPages: RouteCollection {
     }
 
     func index(req: Request) async throws -> View {
-        let user = try await req.require(.reportTickets)
+        let user = try req.require(.reportTickets)
         let base = try await PageBase.make(for: req, titleKey: "portal_title")
         let labels = TicketLabels(t: base.t)
         var filter = TicketQueries.Filter()
@@ -69,7 +69,7 @@ struct PortalPages: RouteCollection {
     }
 
     func newForm(req: Request) async throws -> View {
-        try await req.require(.reportTickets)
+        try req.require(.reportTickets)
         var form = ReportForm()
         form.domain = req.queryParameter("domain")
         form.location = req.queryParameter("location").map { String($0.prefix(100)) }
@@ -92,12 +92,12 @@ struct PortalPages: RouteCollection {
         var contextParts: [String] = []
         if let id = form.departmentId.flatMap(UUID.init(uuidString:)), let d = try await Department.find(id, on: req.db) { contextParts.append(d.name) }
         if let id = form.businessSystemId.flatMap(UUID.init(uuidString:)), let s = try await BusinessSystem.find(id, on: req.db) { contextParts.append(s.name) }
-        if let asset = form.assetId, !asset.isEmpty { contextParts.append(t["ticket_asset"]! + " " + asset) }
+        if let asset = form.assetId, !asset.isEmpty { contextParts.append(t[text: "ticket_asset"] + " " + asset) }
         let domain = form.domain ?? "it"
         let localized = errors.mapValues { ProblemText.localize($0, locale: base.lang) }
         return try await req.view.render("portal/new", NewContext(
             page: base,
-            domains: ServiceDomain.allCases.map { .init(value: $0.rawValue, label: labels.domain($0.rawValue), hint: t["portal_domain_\($0.rawValue)_hint"]!, checked: $0.rawValue == domain) },
+            domains: ServiceDomain.allCases.map { .init(value: $0.rawValue, label: labels.domain($0.rawValue), hint: t[text: "portal_domain_\($0.rawValue)_hint"], checked: $0.rawValue == domain) },
             impacts: Impact.allCases.map { .init(value: $0.rawValue, label: labels.impact($0.rawValue), hint: "", checked: $0.rawValue == (form.impact ?? "individual")) },
             urgencies: Urgency.allCases.reversed().map { .init(value: $0.rawValue, label: labels.urgency($0.rawValue), hint: "", checked: $0.rawValue == (form.urgency ?? "operation")) },
             title: form.title ?? "", description: form.description ?? "", location: location,
@@ -116,11 +116,20 @@ struct PortalPages: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.reportTickets)
+        let user = try req.require(.reportTickets)
         let form = try req.content.decode(ReportForm.self)
+        var departmentId = form.departmentId, location = form.location
+        if !user.can(.reportOnBehalf), let raw = departmentId, !raw.isEmpty, raw.lowercased() != user.departmentId?.uuidString.lowercased() {
+            // A QR label of another department's device: the ticket stays the reporter's department's (only the
+            // service desk chooses another), the label's department goes into the location the engineer reads.
+            if let id = UUID(uuidString: raw), let d = try await Department.find(id, on: req.db), !(location ?? "").contains(d.name) {
+                location = String([d.name, location ?? ""].filter { !$0.isEmpty }.joined(separator: " ").prefix(100))
+            }
+            departmentId = nil
+        }
         let body = CreateTicketRequest(domain: form.domain, kind: "incident", title: form.title, description: form.description,
                                        impact: form.impact, urgency: form.urgency, categoryId: nil, businessSystemId: form.businessSystemId,
-                                       departmentId: form.departmentId, assetId: form.assetId, location: form.location,
+                                       departmentId: departmentId, assetId: form.assetId, location: location,
                                        channel: channel(req, form).rawValue)
         let ticket: TicketDTO
         do {
@@ -170,7 +179,7 @@ struct PortalPages: RouteCollection {
         let order: [TicketStatus: Int] = [.new: 0, .accepted: 1, .inProgress: 2, .pending: 2, .resolved: 3, .closed: 4, .cancelled: 0]
         let reached = order[status] ?? 0
         let steps = ["portal_step_reported", "portal_step_accepted", "portal_step_working", "portal_step_resolved", "portal_step_done"]
-            .enumerated().map { StepView(label: t[$0.element]!, done: $0.offset < reached || (status == .closed && $0.offset == 4), current: $0.offset == reached && status != .closed) }
+            .enumerated().map { StepView(label: t[text: $0.element], done: $0.offset < reached || (status == .closed && $0.offset == 4), current: $0.offset == reached && status != .closed) }
         let own = ticket.reporterId == user.id
         // A reporter never sees internal events here, whatever their other roles.
         let bookkeeping: Set<String> = ["link", "unlink", "worklog", "reprioritize"]
@@ -188,7 +197,7 @@ struct PortalPages: RouteCollection {
             canRate: own && [.resolved, .closed].contains(status) && ticket.ratingScore == nil,
             canReopen: own && status == .resolved, canConfirm: own && status == .resolved, canWithdraw: own && status == .new,
             ratingStars: ticket.ratingScore.map { String(repeating: "★", count: $0) + String(repeating: "☆", count: 5 - $0) },
-            scores: (1...5).reversed().map { .init(value: String($0), label: t["rating_\($0)"]!, selected: $0 == 5) },
+            scores: (1...5).reversed().map { .init(value: String($0), label: t[text: "rating_\($0)"], selected: $0 == 5) },
             error: error))
     }
 
@@ -221,7 +230,7 @@ struct PortalPages: RouteCollection {
     func act(req: Request) async throws -> Response {
         let body = try req.content.decode(TicketActionRequest.self)
         return try await attempt(req, flash: "ticket_updated") {
-            guard ["reopen", "close", "cancel"].contains(body.action ?? "") else { throw AppError.forbidden }
+            guard ["reopen", "close", "cancel"].contains(body.action ?? "") else { throw AppError.refused("portal_action") }
             _ = try await TicketService.act(req.parameters.get("ticketId", as: UUID.self), body, request: req)
         }
     }

@@ -52,21 +52,21 @@ struct QRLabelPages: RouteCollection {
     }
 
     func page(req: Request) async throws -> View {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         let base = try await PageBase.make(for: req, titleKey: "qr_title")
         let t = base.t, labels = TicketLabels(t: t)
         let lookups = try await req.reference().lookups
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         func value(_ name: String) -> String { req.queryParameter(name) ?? "" }
         let fields = [
-            FormField(name: "location", label: t["qr_location"]!, kind: .text, value: value("location"), maxLength: 100, help: t["help_location"]),
-            FormField(name: "departmentId", label: t["qr_department"]!, kind: .select,
-                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [value("departmentId")], allowEmpty: t["choose_none"]!)),
-            FormField(name: "domain", label: t["ticket_domain"]!, kind: .select,
-                      options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [value("domain")], allowEmpty: t["choose_none"]!)),
-            FormField(name: "systemId", label: t["qr_system"]!, kind: .select,
-                      options: FormField.options(systems, selected: [value("systemId")], allowEmpty: t["choose_none"]!)),
-            FormField(name: "asset", label: t["qr_asset"]!, kind: .text, value: value("asset"), maxLength: 64),
+            FormField(name: "location", label: t[text: "qr_location"], kind: .text, value: value("location"), maxLength: 100, help: t["help_location"]),
+            FormField(name: "departmentId", label: t[text: "qr_department"], kind: .select,
+                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [value("departmentId")], allowEmpty: t[text: "choose_none"])),
+            FormField(name: "domain", label: t[text: "ticket_domain"], kind: .select,
+                      options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [value("domain")], allowEmpty: t[text: "choose_none"])),
+            FormField(name: "systemId", label: t[text: "qr_system"], kind: .select,
+                      options: FormField.options(systems, selected: [value("systemId")], allowEmpty: t[text: "choose_none"])),
+            FormField(name: "asset", label: t[text: "qr_asset"], kind: .text, value: value("asset"), maxLength: 64),
         ]
         var names: [String: String] = [:]
         for (id, name) in lookups.departments { names[id.uuidString] = name }
@@ -78,7 +78,7 @@ struct QRLabelPages: RouteCollection {
     }
 
     func svg(req: Request) async throws -> Response {
-        try await req.require(.manageOrganisation)
+        try req.require(.manageOrganisation)
         guard let target = try Self.portalURL(req) else { throw AppError.validation(["location": "give a location, department, system or asset"]) }
         let code = try QRCode(text: target.url, correction: .medium)
         let response = Response(status: .ok, body: .init(string: code.svg(moduleSize: 8, quietZone: 4)))

@@ -5,10 +5,11 @@ import Vapor
 import YiweiCore
 
 /// Who sees which tickets (SEC-1). One scope serves lists, single tickets, timelines and downloads:
-/// - auditors, leads and dispatchers see every ticket (auditors read only);
-/// - agents see the domains of their teams, and tickets assigned to or reported by them;
-/// - vendor engineers see their teams' tickets and tickets assigned to them;
-/// - reporters see their own tickets, and their department's where the department allows it.
+/// - `readAllTickets` (auditors, leads, dispatchers): every ticket (auditors read only);
+/// - `readTeamTickets` (agents, vendor engineers): the tickets of one's teams; `readDomainTickets` (agents):
+///   every ticket of the teams' domains;
+/// - `readDepartmentTickets` (reporters): their department's, where the department allows it;
+/// - everyone: the tickets they reported or are assigned.
 struct TicketScope: Sendable {
     var all = false
     var domains: Set<String> = []
@@ -18,13 +19,13 @@ struct TicketScope: Sendable {
 
     static func of(_ user: CurrentUser, reference: ReferenceData) -> TicketScope {
         var scope = TicketScope(userId: user.id)
-        if !user.roles.isDisjoint(with: [.auditor, .lead, .dispatcher]) { scope.all = true; return scope }
-        if !user.roles.isDisjoint(with: [.agent, .vendor]) {
+        if user.can(.readAllTickets) { scope.all = true; return scope }
+        if user.can(.readTeamTickets) {
             let teams = reference.teams(of: user.id)
-            if user.roles.contains(.agent) { scope.domains = Set(teams.map(\.domain)) }
+            if user.can(.readDomainTickets) { scope.domains = Set(teams.map(\.domain)) }
             scope.teamIds = Set(teams.compactMap(\.id))
         }
-        if user.roles.contains(.reporter), let department = user.departmentId,
+        if user.can(.readDepartmentTickets), let department = user.departmentId,
            reference.departments[department]?.reportersSeeDepartment == true {
             scope.departmentId = department
         }
@@ -82,6 +83,6 @@ extension Request {
 
 /// Staff see internal comments, work logs and internal attachments; reporters never do.
 extension CurrentUser {
-    var seesInternal: Bool { !roles.isDisjoint(with: [.agent, .dispatcher, .lead, .vendor, .auditor]) }
+    var seesInternal: Bool { can(.readInternalNotes) }
     var worksTickets: Bool { can(.workTickets) }
 }

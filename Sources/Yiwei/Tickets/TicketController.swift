@@ -77,8 +77,8 @@ struct TicketController: RouteCollection {
     }
 
     func links(req: Request) async throws -> [LinkDTO] {
-        let (ticket, _, _) = try await req.visibleTicket(ticketId(req))
-        return try await TicketService.links(ticket, on: req.db)
+        let (ticket, scope, _) = try await req.visibleTicket(ticketId(req))
+        return try await TicketService.links(ticket, scope: scope, on: req.db)
     }
 
     func addLink(req: Request) async throws -> Response {
@@ -116,7 +116,7 @@ struct TicketController: RouteCollection {
     /// Applies one action to many tickets; each ticket succeeds or fails on its own.
     func bulk(req: Request) async throws -> BulkResultDTO {
         let user = try req.requireUser()
-        guard user.worksTickets else { throw AppError.forbidden }
+        guard user.worksTickets else { throw AppError.denied(.workTickets) }
         let body = try req.decodeJSON(BulkActionRequest.self)
         var v = Validator()
         let ids = body.ids ?? []

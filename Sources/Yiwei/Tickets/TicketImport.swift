@@ -209,7 +209,7 @@ enum TicketImport {
 
     static func run(_ body: ImportRequest, request: Request) async throws -> ImportResultDTO {
         let user = try request.requireUser()
-        guard user.roles.contains(.admin) else { throw AppError(.forbidden, "forbidden", "only an administrator imports tickets") }
+        guard user.can(.importTickets) else { throw AppError.denied(.importTickets, "only an administrator imports tickets") }
         guard let bodies = body.tickets, !bodies.isEmpty else {
             throw AppError.validation(["tickets": "give at least one ticket"])
         }
@@ -303,7 +303,7 @@ struct TicketImportController: RouteCollection {
 
     func importTickets(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard user.roles.contains(.admin) else { throw AppError(.forbidden, "forbidden", "only an administrator imports tickets") }
+        guard user.can(.importTickets) else { throw AppError.denied(.importTickets, "only an administrator imports tickets") }
         let body = try req.decodeJSON(ImportRequest.self)
         let result = try await TicketImport.run(body, request: req)
         return try await result.encodeResponse(status: .created, for: req)

@@ -226,7 +226,7 @@ struct TicketImportPages: RouteCollection {
 
     private func requireAdmin(_ req: Request) throws {
         let user = try req.requireUser()
-        guard user.roles.contains(.admin) else { throw AppError.forbidden }
+        guard user.can(.importTickets) else { throw AppError.denied(.importTickets) }
     }
 
     func form(req: Request) async throws -> View {

@@ -21,7 +21,7 @@ struct TicketLabels {
     /// (20 工作小时 is not 20 hours on the clock).
     func target(_ minutes: Int, businessTime: Bool) -> String {
         guard businessTime else { return duration(Double(minutes) * 60) }
-        return minutes % 60 == 0 ? "\(minutes / 60)" + t["unit_work_hour"]! : "\(minutes)" + t["unit_work_minute"]!
+        return minutes % 60 == 0 ? "\(minutes / 60)" + t[text: "unit_work_hour"] : "\(minutes)" + t[text: "unit_work_minute"]
     }
 
     /// 2 天 3 小时 / 1 小时 20 分 / 35 分.
@@ -29,10 +29,10 @@ struct TicketLabels {
         let minutes = Int((seconds / 60).rounded(.up))
         let d = minutes / 1440, h = (minutes % 1440) / 60, m = minutes % 60
         var parts: [String] = []
-        if d > 0 { parts.append("\(d)" + t["unit_day"]!) }
-        if h > 0 { parts.append("\(h)" + t["unit_hour"]!) }
-        if m > 0 && d == 0 { parts.append("\(m)" + t["unit_minute"]!) }
-        return parts.isEmpty ? "0" + t["unit_minute"]! : parts.joined(separator: " ")
+        if d > 0 { parts.append("\(d)" + t[text: "unit_day"]) }
+        if h > 0 { parts.append("\(h)" + t[text: "unit_hour"]) }
+        if m > 0 && d == 0 { parts.append("\(m)" + t[text: "unit_minute"]) }
+        return parts.isEmpty ? "0" + t[text: "unit_minute"] : parts.joined(separator: " ")
     }
 }
 
@@ -74,7 +74,7 @@ struct TicketRowView: Encodable {
     static func due(_ due: Date?, now: Date, labels: TicketLabels) -> (text: String, state: String)? {
         guard let due else { return nil }
         let left = due.timeIntervalSince(now)
-        let text = (left >= 0 ? labels.t["sla_left"]! : labels.t["sla_over"]!).filling("{d}", with: labels.duration(abs(left)))
+        let text = (left >= 0 ? labels.t[text: "sla_left"] : labels.t[text: "sla_over"]).filling("{d}", with: labels.duration(abs(left)))
         return (text, left < 0 ? "over" : left < 3600 ? "soon" : "ok")
     }
 }
@@ -157,51 +157,51 @@ struct TimelineView: Encodable {
         let d = e.data
         var parts: [String] = []
         if let from = d["from"], let to = d["to"], from != to { parts.append("\(labels.status(from)) → \(labels.status(to))") }
-        if let name = d["assigneeName"] { parts.append(labels.t["event_assigned_to"]!.replacingOccurrences(of: "{name}", with: name)) }
-        if let team = d["teamName"] { parts.append(labels.t["ticket_team"]! + "：" + team) }
+        if let name = d["assigneeName"] { parts.append(labels.t[text: "event_assigned_to"].replacingOccurrences(of: "{name}", with: name)) }
+        if let team = d["teamName"] { parts.append(labels.t[text: "ticket_team"] + "：" + team) }
         if let domain = d["toDomain"] { parts.append(labels.domain(d["fromDomain"] ?? "") + " → " + labels.domain(domain)) }
         if let p = d["toPriority"] { parts.append(labels.priority(d["fromPriority"] ?? "") + " → " + labels.priority(p)) }
         if let reason = d["reason"] { parts.append(reason) }
         if let resolution = d["resolution"] { parts.append(resolution) }
-        if let minutes = d["pausedMinutes"] { parts.append(labels.t["ticket_paused"]! + " " + minutes + " " + labels.t["worklog_minutes"]!) }
+        if let minutes = d["pausedMinutes"] { parts.append(labels.t[text: "ticket_paused"] + " " + minutes + " " + labels.t[text: "worklog_minutes"]) }
         if let note = d["note"] { parts.append(note) }
         if let excerpt = d["excerpt"] { parts.append(excerpt) }
         if let score = d["score"] { parts.append(String(repeating: "★", count: Int(score) ?? 0) + (d["comment"].map { " " + $0 } ?? "")) }
         if let file = d["fileName"] { parts.append(file) }
         if let target = d["target"] { parts.append((labels.t["link_type_" + (d["type"] ?? "")] ?? "") + "：" + target) }
-        if let minutes = d["minutes"] { parts.append(minutes + " " + labels.t["worklog_minutes"]!) }
+        if let minutes = d["minutes"] { parts.append(minutes + " " + labels.t[text: "worklog_minutes"]) }
         if e.type == "sla_warning" || e.type == "sla_breach", let clock = d["clock"] {
             let minutes = Int(d["targetMinutes"] ?? "") ?? 0
             parts = [labels.clock(clock) + " " + labels.duration(Double(minutes) * 60)]
-            if let raw = d["dueAt"], let due = ISO8601DateFormatter().date(from: raw) { parts.append(labels.t["sla_due_at"]! + " " + DisplayTime.short(due, req)) }
+            if let raw = d["dueAt"], let due = ISO8601DateFormatter().date(from: raw) { parts.append(labels.t[text: "sla_due_at"] + " " + DisplayTime.short(due, req)) }
         }
         if e.type == "escalation" {
             let level: String
             if let clock = d["clock"], let percent = d["percent"] {
-                level = labels.t["escalation_level"]!.replacingOccurrences(of: "{n}", with: d["level"] ?? "")
+                level = labels.t[text: "escalation_level"].replacingOccurrences(of: "{n}", with: d["level"] ?? "")
                     .replacingOccurrences(of: "{clock}", with: labels.clock(clock)).replacingOccurrences(of: "{percent}", with: percent)
             } else {
                 level = labels.t["escalation_level_" + (d["level"] ?? "")] ?? ""
             }
-            parts = [level, labels.t["escalation_to"]!.replacingOccurrences(of: "{to}", with: d["to"] ?? "—")]
+            parts = [level, labels.t[text: "escalation_to"].replacingOccurrences(of: "{to}", with: d["to"] ?? "—")]
         }
         if e.type == "dispatch" {
             var why = switch d["rule"] {
-            case "system_vendor": labels.t["dispatch_by_system"]!.replacingOccurrences(of: "{system}", with: d["system"] ?? "")
-            case "dispatch_rule": labels.t["dispatch_by_rule"]!.replacingOccurrences(of: "{rule}", with: d["ruleName"] ?? "")
-            default: labels.t["dispatch_by_category"]!.replacingOccurrences(of: "{category}", with: d["category"] ?? "")
+            case "system_vendor": labels.t[text: "dispatch_by_system"].replacingOccurrences(of: "{system}", with: d["system"] ?? "")
+            case "dispatch_rule": labels.t[text: "dispatch_by_rule"].replacingOccurrences(of: "{rule}", with: d["ruleName"] ?? "")
+            default: labels.t[text: "dispatch_by_category"].replacingOccurrences(of: "{category}", with: d["category"] ?? "")
             }
             why = why.replacingOccurrences(of: "{team}", with: d["teamName"] ?? "")
             parts = [why]
             if let name = d["assigneeName"] {
-                parts.append(labels.t["dispatch_least_loaded"]!.replacingOccurrences(of: "{n}", with: d["onDuty"] ?? "")
+                parts.append(labels.t[text: "dispatch_least_loaded"].replacingOccurrences(of: "{n}", with: d["onDuty"] ?? "")
                     .replacingOccurrences(of: "{name}", with: name).replacingOccurrences(of: "{open}", with: d["openTickets"] ?? ""))
             } else if d["nobodyOnDuty"] != nil {
-                parts.append(labels.t["dispatch_nobody"]!)
+                parts.append(labels.t[text: "dispatch_nobody"])
             }
         }
         if let policy = d["policy"] {
-            var items = [labels.t["sla_policy"]! + "：" + policy]
+            var items = [labels.t[text: "sla_policy"] + "：" + policy]
             let iso = ISO8601DateFormatter()
             for kind in ["response", "start", "resolve"] {
                 if let raw = d[kind + "DueAt"], let due = iso.date(from: raw) { items.append(labels.clock(kind) + " " + DisplayTime.short(due, req)) }

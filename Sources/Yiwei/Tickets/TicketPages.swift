@@ -32,7 +32,7 @@ struct TicketPages: RouteCollection {
 
     /// The queue page, written in Swift (`DeskPageHTML`): with fifty rows it is the page agents keep open all day.
     private func renderDesk(_ req: Request, message: String?, status: HTTPStatus = .ok) async throws -> Response {
-        let user = try await req.require(.workTickets)
+        let user = try req.require(.workTickets)
         let base = try await PageBase.make(for: req, titleKey: "desk_title")
         let t = base.t, labels = TicketLabels(t: t)
         var filter = try TicketQueries.filter(from: req)
@@ -45,20 +45,20 @@ struct TicketPages: RouteCollection {
         let active = queueParam ?? "mine"
         let now = req.now, timeZone = req.yiwei.config.timeZone
         var tabs = TicketQueries.Queue.allCases.map {
-            DeskPageHTML.Tab(label: t["queue_" + $0.rawValue]!, href: "/desk?queue=" + $0.rawValue, active: active == $0.rawValue)
+            DeskPageHTML.Tab(label: t[text: "queue_" + $0.rawValue], href: "/desk?queue=" + $0.rawValue, active: active == $0.rawValue)
         }
-        tabs.append(.init(label: t["queue_all"]!, href: "/desk?queue=", active: active == ""))
+        tabs.append(.init(label: t[text: "queue_all"], href: "/desk?queue=", active: active == ""))
         let saved = try await SavedFilterService.list(of: user.id, on: req.db)
             .map { DeskPageHTML.Saved(id: $0.id.uuidString, name: $0.name, href: "/desk?" + $0.query) }
         func select(_ name: String, _ label: String, _ pairs: [(String, String)]) -> ListPageContext.Filter {
             let value = req.queryParameter(name) ?? ""
-            return .init(name: name, label: label, value: value, options: FormField.options(pairs, selected: [value], allowEmpty: t["filter_all"]!), isSelect: true)
+            return .init(name: name, label: label, value: value, options: FormField.options(pairs, selected: [value], allowEmpty: t[text: "filter_all"]), isSelect: true)
         }
         let filters: [ListPageContext.Filter] = [
-            .init(name: "q", label: t["desk_search"]!, value: req.queryParameter("q") ?? "", options: [], isSelect: false),
-            select("status", t["col_status"]!, TicketStatus.allCases.map { ($0.rawValue, labels.status($0.rawValue)) }),
-            select("priority", t["col_priority"]!, Priority.allCases.map { ($0.rawValue, labels.priority($0.rawValue)) }),
-            select("domain", t["ticket_domain"]!, ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }),
+            .init(name: "q", label: t[text: "desk_search"], value: req.queryParameter("q") ?? "", options: [], isSelect: false),
+            select("status", t[text: "col_status"], TicketStatus.allCases.map { ($0.rawValue, labels.status($0.rawValue)) }),
+            select("priority", t[text: "col_priority"], Priority.allCases.map { ($0.rawValue, labels.priority($0.rawValue)) }),
+            select("domain", t[text: "ticket_domain"], ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }),
         ]
         let keep = (URLComponents(string: req.url.string)?.queryItems ?? []).filter { SavedFilterService.keys.contains($0.name) && !($0.value ?? "").isEmpty }
         var c = URLComponents()
@@ -80,7 +80,7 @@ struct TicketPages: RouteCollection {
     }
 
     func bulk(req: Request) async throws -> Response {
-        try await req.require(.workTickets)
+        try req.require(.workTickets)
         let form = try req.content.decode(BulkForm.self)
         var ok = 0, failed = 0
         let body = TicketActionRequest(action: form.action, assigneeId: form.assigneeId)
@@ -97,7 +97,7 @@ struct TicketPages: RouteCollection {
     }
 
     func saveFilter(req: Request) async throws -> Response {
-        try await req.require(.workTickets)
+        try req.require(.workTickets)
         let form = try req.content.decode(FilterForm.self)
         do {
             let saved = try await SavedFilterService.save(name: form.name, query: form.query, request: req)
@@ -123,7 +123,7 @@ struct TicketPages: RouteCollection {
     }
 
     func newForm(req: Request) async throws -> View {
-        try await req.require(.workTickets)
+        try req.require(.reportOnBehalf)
         return try await renderNew(req, values: FormValues(), errors: [:])
     }
 
@@ -135,25 +135,25 @@ struct TicketPages: RouteCollection {
         let categories = lookups.categories.map { ($0.0.uuidString, labels.domain($0.2) + " / " + $0.1) }
         let fields = FormField.withErrors([
             // A type-ahead, not a list of every account: a hospital has thousands (see UserLookup).
-            FormField(name: "reporter", label: t["desk_new_reporter"]!, kind: .text, value: values["reporter"], required: true, maxLength: 100,
+            FormField(name: "reporter", label: t[text: "desk_new_reporter"], kind: .text, value: values["reporter"], required: true, maxLength: 100,
                       help: t["help_desk_new_reporter"], autocomplete: "off"),
-            FormField(name: "domain", label: t["ticket_domain"]!, kind: .select,
+            FormField(name: "domain", label: t[text: "ticket_domain"], kind: .select,
                       options: FormField.options(ServiceDomain.allCases.map { ($0.rawValue, labels.domain($0.rawValue)) }, selected: [values["domain"].isEmpty ? "it" : values["domain"]]),
                       required: true),
-            FormField(name: "title", label: t["col_title"]!, kind: .text, value: values["title"], required: true, maxLength: 200),
-            FormField(name: "description", label: t["ticket_description"]!, kind: .textarea, value: values["description"], maxLength: 5000),
-            FormField(name: "impact", label: t["ticket_impact"]!, kind: .select,
+            FormField(name: "title", label: t[text: "col_title"], kind: .text, value: values["title"], required: true, maxLength: 200),
+            FormField(name: "description", label: t[text: "ticket_description"], kind: .textarea, value: values["description"], maxLength: 5000),
+            FormField(name: "impact", label: t[text: "ticket_impact"], kind: .select,
                       options: FormField.options(Impact.allCases.map { ($0.rawValue, labels.impact($0.rawValue)) }, selected: [values["impact"].isEmpty ? "individual" : values["impact"]])),
-            FormField(name: "urgency", label: t["ticket_urgency"]!, kind: .select,
+            FormField(name: "urgency", label: t[text: "ticket_urgency"], kind: .select,
                       options: FormField.options(Urgency.allCases.map { ($0.rawValue, labels.urgency($0.rawValue)) }, selected: [values["urgency"].isEmpty ? "operation" : values["urgency"]])),
-            FormField(name: "categoryId", label: t["ticket_category"]!, kind: .select,
-                      options: FormField.options(categories, selected: [values["categoryId"]], allowEmpty: t["choose_none"]!)),
-            FormField(name: "businessSystemId", label: t["ticket_system"]!, kind: .select,
-                      options: FormField.options(systems, selected: [values["businessSystemId"]], allowEmpty: t["choose_none"]!)),
-            FormField(name: "departmentId", label: t["ticket_department"]!, kind: .select,
-                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [values["departmentId"]], allowEmpty: t["choose_none"]!)),
-            FormField(name: "location", label: t["ticket_location"]!, kind: .text, value: values["location"], maxLength: 100),
-            FormField(name: "channel", label: t["ticket_channel"]!, kind: .select,
+            FormField(name: "categoryId", label: t[text: "ticket_category"], kind: .select,
+                      options: FormField.options(categories, selected: [values["categoryId"]], allowEmpty: t[text: "choose_none"])),
+            FormField(name: "businessSystemId", label: t[text: "ticket_system"], kind: .select,
+                      options: FormField.options(systems, selected: [values["businessSystemId"]], allowEmpty: t[text: "choose_none"])),
+            FormField(name: "departmentId", label: t[text: "ticket_department"], kind: .select,
+                      options: FormField.options(lookups.departments.map { ($0.0.uuidString, $0.1) }, selected: [values["departmentId"]], allowEmpty: t[text: "choose_none"])),
+            FormField(name: "location", label: t[text: "ticket_location"], kind: .text, value: values["location"], maxLength: 100),
+            FormField(name: "channel", label: t[text: "ticket_channel"], kind: .select,
                       options: FormField.options([("phone", labels.channel("phone")), ("wechat", labels.channel("wechat")), ("web", labels.channel("web"))],
                                                  selected: [values["channel"].isEmpty ? "phone" : values["channel"]])),
         ], errors, locale: base.lang)
@@ -163,7 +163,7 @@ struct TicketPages: RouteCollection {
     struct CallForm: Content { var reporter: String? }
 
     func create(req: Request) async throws -> Response {
-        try await req.require(.workTickets)
+        try req.require(.reportOnBehalf)
         var body = try req.content.decode(CreateTicketRequest.self)
         body.kind = body.kind ?? "incident"
         let typed = (try? req.content.decode(CallForm.self))?.reporter ?? ""
@@ -244,22 +244,22 @@ struct TicketPages: RouteCollection {
         let t = base.t, labels = TicketLabels(t: t)
         let dto = try await TicketQueries.load(ticket, request: req)
         var facts: [PageContext.Fact] = [
-            .init(label: t["ticket_reporter"]!, value: dto.reporterName ?? "", href: nil),
-            .init(label: t["ticket_department"]!, value: dto.departmentName ?? "", href: nil),
-            .init(label: t["ticket_location"]!, value: dto.location ?? "", href: nil),
-            .init(label: t["ticket_system"]!, value: dto.businessSystemName ?? "", href: nil),
-            .init(label: t["ticket_category"]!, value: dto.categoryName ?? "", href: nil),
-            .init(label: t["ticket_impact"]!, value: labels.impact(dto.impact), href: nil),
-            .init(label: t["ticket_urgency"]!, value: labels.urgency(dto.urgency), href: nil),
-            .init(label: t["ticket_channel"]!, value: labels.channel(dto.channel), href: nil),
-            .init(label: t["ticket_created"]!, value: DisplayTime.format(dto.createdAt, req), href: nil),
-            .init(label: t["ticket_team"]!, value: dto.teamName ?? "", href: nil),
-            .init(label: t["ticket_assignee"]!, value: dto.assigneeName ?? "", href: nil),
+            .init(label: t[text: "ticket_reporter"], value: dto.reporterName ?? "", href: nil),
+            .init(label: t[text: "ticket_department"], value: dto.departmentName ?? "", href: nil),
+            .init(label: t[text: "ticket_location"], value: dto.location ?? "", href: nil),
+            .init(label: t[text: "ticket_system"], value: dto.businessSystemName ?? "", href: nil),
+            .init(label: t[text: "ticket_category"], value: dto.categoryName ?? "", href: nil),
+            .init(label: t[text: "ticket_impact"], value: labels.impact(dto.impact), href: nil),
+            .init(label: t[text: "ticket_urgency"], value: labels.urgency(dto.urgency), href: nil),
+            .init(label: t[text: "ticket_channel"], value: labels.channel(dto.channel), href: nil),
+            .init(label: t[text: "ticket_created"], value: DisplayTime.format(dto.createdAt, req), href: nil),
+            .init(label: t[text: "ticket_team"], value: dto.teamName ?? "", href: nil),
+            .init(label: t[text: "ticket_assignee"], value: dto.assigneeName ?? "", href: nil),
         ]
-        if let asset = dto.assetId { facts.append(.init(label: t["ticket_asset"]!, value: asset, href: nil)) }
-        if let occurred = dto.occurredAt { facts.append(.init(label: t["ticket_occurred"]!, value: DisplayTime.format(occurred, req), href: nil)) }
+        if let asset = dto.assetId { facts.append(.init(label: t[text: "ticket_asset"], value: asset, href: nil)) }
+        if let occurred = dto.occurredAt { facts.append(.init(label: t[text: "ticket_occurred"], value: DisplayTime.format(occurred, req), href: nil)) }
         if let reporter = dto.reporterId, let phone = try await req.reference().users[reporter]?.phone {
-            facts.insert(.init(label: t["portal_phone"]!, value: phone, href: "tel:" + phone.filter { $0.isNumber || $0 == "+" }), at: 1)
+            facts.insert(.init(label: t[text: "portal_phone"], value: phone, href: "tel:" + phone.filter { $0.isNumber || $0 == "+" }), at: 1)
         }
         let actions = TicketStateMachine.allowed(from: ticket.statusValue)
             .filter { TicketService.permitted($0, user: user, ticket: ticket) }
@@ -282,8 +282,8 @@ struct TicketPages: RouteCollection {
         let attachments = try await AttachmentStore.list(ticket, user: user, on: req.db).map {
             AttachmentView(id: $0.id.uuidString, name: $0.fileName, size: humanSize($0.size), isImage: $0.contentType.hasPrefix("image/"), isInternal: $0.internal)
         }
-        let links = try await TicketService.links(ticket, on: req.db).map {
-            PageContext.LinkView(id: $0.id.uuidString, label: $0.direction == "incoming" ? t["link_incoming"]! : (t["link_type_" + $0.type] ?? $0.type),
+        let links = try await TicketService.links(ticket, scope: try await TicketScope.of(user, req), on: req.db).map {
+            PageContext.LinkView(id: $0.id.uuidString, label: $0.direction == "incoming" ? t[text: "link_incoming"] : (t["link_type_" + $0.type] ?? $0.type),
                                  number: $0.number, title: $0.title, href: "/tickets/\($0.ticketId)", status: labels.status($0.status))
         }
         let worklogs = user.seesInternal ? try await TicketService.workLogs(of: ticket, request: req).map {
@@ -294,23 +294,23 @@ struct TicketPages: RouteCollection {
         let paused = dto.sla.pausedMinutes
         let slaClocks = dto.sla.clocks.map { c -> SLAClockView in
             let state: String, stateLabel: String
-            if c.paused { state = "paused"; stateLabel = t["sla_paused"]! }
-            else if c.stoppedAt != nil { state = c.breached ? "over" : "met"; stateLabel = c.breached ? t["sla_missed"]! : t["sla_met"]! }
-            else if c.breached { state = "over"; stateLabel = t["sla_over"]!.replacingOccurrences(of: "{d}", with: labels.duration(Double(max(0, c.elapsedMinutes - Double(c.targetMinutes))) * 60)) }
-            else { state = "running"; stateLabel = t["sla_left"]!.replacingOccurrences(of: "{d}", with: labels.duration(max(0, (c.dueAt ?? req.now).timeIntervalSince(req.now)))) }
+            if c.paused { state = "paused"; stateLabel = t[text: "sla_paused"] }
+            else if c.stoppedAt != nil { state = c.breached ? "over" : "met"; stateLabel = c.breached ? t[text: "sla_missed"] : t[text: "sla_met"] }
+            else if c.breached { state = "over"; stateLabel = t[text: "sla_over"].replacingOccurrences(of: "{d}", with: labels.duration(Double(max(0, c.elapsedMinutes - Double(c.targetMinutes))) * 60)) }
+            else { state = "running"; stateLabel = t[text: "sla_left"].replacingOccurrences(of: "{d}", with: labels.duration(max(0, (c.dueAt ?? req.now).timeIntervalSince(req.now)))) }
             return SLAClockView(label: labels.clock(c.kind), target: labels.target(c.targetMinutes, businessTime: c.businessTime),
                                 due: c.dueAt.map { DisplayTime.short($0, req) } ?? "—", state: state, stateLabel: stateLabel)
         }
         var slaExplanation: String?
         if let policy = dto.sla.policyName, let calendar = dto.sla.calendarName {
-            var text = (dto.sla.businessTime == true ? t["sla_explain_business"]! : t["sla_explain_wall"]!)
+            var text = (dto.sla.businessTime == true ? t[text: "sla_explain_business"] : t[text: "sla_explain_wall"])
                 .replacingOccurrences(of: "{policy}", with: policy).replacingOccurrences(of: "{calendar}", with: calendar)
             if Set(dto.sla.clocks.map(\.businessTime)).count > 1 {
-                text += t["sla_explain_mixed"]!.replacingOccurrences(of: "{clocks}", with: dto.sla.clocks.filter(\.businessTime).map { labels.clock($0.kind) }.joined(separator: "、"))
+                text += t[text: "sla_explain_mixed"].replacingOccurrences(of: "{clocks}", with: dto.sla.clocks.filter(\.businessTime).map { labels.clock($0.kind) }.joined(separator: "、"))
             }
-            if dto.sla.raisedInHours == false { text += t["sla_explain_off_hours"]! }
+            if dto.sla.raisedInHours == false { text += t[text: "sla_explain_off_hours"] }
             let pausedCounted = dto.sla.clocks.map(\.pausedMinutes).max() ?? 0
-            if pausedCounted > 0 { text += t["sla_explain_paused"]!.replacingOccurrences(of: "{m}", with: String(format: "%.0f", pausedCounted)) }
+            if pausedCounted > 0 { text += t[text: "sla_explain_paused"].replacingOccurrences(of: "{m}", with: String(format: "%.0f", pausedCounted)) }
             slaExplanation = text
         }
         let outagePanel = try await OutagePanel.make(for: ticket, req: req, t: t)
@@ -327,14 +327,14 @@ struct TicketPages: RouteCollection {
             actionsHTML: TicketPageHTML.actions(actions, ticketId: ticket.id!.uuidString, csrf: base.csrf, t: t, options: options),
             timelineHTML: TicketPageHTML.timeline(events.reversed().map { TimelineView($0, labels: labels, req: req) }, t: t), comments: comments,
             attachments: attachments, links: links, worklogs: worklogs,
-            linkTypes: TicketLinkType.allCases.map { .init(value: $0.rawValue, label: t["link_type_" + $0.rawValue]!, selected: false) },
+            linkTypes: TicketLinkType.allCases.map { .init(value: $0.rawValue, label: t[text: "link_type_" + $0.rawValue], selected: false) },
             isStaff: user.worksTickets, canGrab: user.worksTickets && ticket.assigneeId != user.id && TicketService.permitted(.assign, user: user, ticket: ticket),
             canToKB: user.worksTickets && [TicketStatus.resolved, .closed].contains(ticket.statusValue)
                 && TicketStateMachine.next(ticket.statusValue, .assign) != nil,
             version: String(ticket.updatedAt.timeIntervalSince1970), error: error,
-            pausedText: paused > 0 ? String(format: "%.0f ", paused) + t["worklog_minutes"]! : nil,
+            pausedText: paused > 0 ? String(format: "%.0f ", paused) + t[text: "worklog_minutes"] : nil,
             slaClocks: slaClocks, slaExplanation: slaExplanation,
-            planState: dto.plan.map { $0.blocking ? ($0.text == nil ? t["plan_blocking"]! : t["plan_waiting"]!) : t["plan_approved"]! },
+            planState: dto.plan.map { $0.blocking ? ($0.text == nil ? t[text: "plan_blocking"] : t[text: "plan_waiting"]) : t[text: "plan_approved"] },
             outages: outagePanel)), status: status)
     }
 

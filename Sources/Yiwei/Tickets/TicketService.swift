@@ -15,7 +15,17 @@ enum TicketService {
     /// other reports of the same moment (`WriteGate`).
     static func create(_ body: CreateTicketRequest, request: Request, defaultChannel: TicketChannel = .web) async throws -> TicketDTO {
         let user = try request.requireUser()
-        guard user.can(.reportTickets) || user.can(.workTickets) else { throw AppError.forbidden }
+        guard user.can(.reportTickets) || user.can(.workTickets) else { throw AppError.denied(.reportTickets) }
+        // Reporting in someone else's name, or for another department, is the service desk's (a call taken).
+        // (A value that is not an id is left to the validation below: 422 naming the field.)
+        if !user.can(.reportOnBehalf) {
+            if let id = body.reporterId.flatMap(UUID.init(uuidString:)), id != user.id {
+                throw AppError.denied(.reportOnBehalf, "only the service desk and leads report on someone's behalf")
+            }
+            if let id = body.departmentId.flatMap(UUID.init(uuidString:)), id != user.departmentId {
+                throw AppError.denied(.reportOnBehalf, "a report is for the reporter's own department; the service desk may choose another")
+            }
+        }
         let now = request.now
         let reference = try await request.reference()
         var v = Validator()
@@ -158,7 +168,7 @@ enum TicketService {
         if let raw = body.priority, !raw.isEmpty {
             if imported {
                 priority = v.oneOf("priority", raw, Priority.self) ?? priority
-            } else if !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead]) {
+            } else if user.can(.dispatchTickets) {
                 if let chosen = v.oneOf("priority", raw, Priority.self) {
                     if chosen != priority && (body.priorityReason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                         v.add("priorityReason", "required when the priority differs from the matrix")
@@ -173,7 +183,7 @@ enum TicketService {
         var reporterId: UUID? = imported ? nil : user.id
         if imported && (body.reporterId ?? "").isEmpty { v.add("reporterId", "required") }
         if let raw = body.reporterId, !raw.isEmpty, let id = v.uuid("reporterId", raw), id != user.id || imported {
-            if !imported && !user.worksTickets { v.add("reporterId", "only the service desk may report on someone's behalf") }
+            if !imported && !user.can(.reportOnBehalf) { v.add("reporterId", "only the service desk and leads report on someone's behalf") }
             else if let reporter = reference.users[id], reporter.isActive || imported { reporterId = id }
             else { v.add("reporterId", "no such user") }
         }
@@ -276,11 +286,11 @@ enum TicketService {
         }
         guard user.worksTickets else { return false }
         switch action {
-        case .visit: return !user.roles.isDisjoint(with: [.dispatcher, .lead])
-        case .approvePlan: return user.roles.contains(.lead)
+        case .visit: return user.can(.returnVisits)
+        case .approvePlan: return user.can(.approveTickets)
         case .plan: return true
         case .assign, .transfer, .reprioritize, .cancel, .close, .reopen:
-            return !user.roles.isDisjoint(with: [.agent, .dispatcher, .lead])
+            return user.can(.dispatchTickets)
         case .accept, .start, .pend, .resume, .resolve:
             return true
         }
@@ -292,7 +302,7 @@ enum TicketService {
         guard let action = v.oneOf("action", body.action, TicketAction.self) else { try v.check(); throw AppError.validation(v.fields) }
         let now = request.now, actor = request.auditActor
         let (visible, _, _) = try await request.visibleTicket(id)
-        guard permitted(action, user: user, ticket: visible) else { throw AppError.forbidden }
+        guard permitted(action, user: user, ticket: visible) else { throw AppError.refused("ticket_action." + action.rawValue) }
         let ticketId = try visible.requireID()
         let updated = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
             // Read again inside the transaction: two people acting at once cannot both pass the status check.
@@ -453,7 +463,7 @@ enum TicketService {
 
     static func comment(_ id: UUID?, _ body: CommentRequest, request: Request) async throws -> CommentDTO {
         let (ticket, _, user) = try await request.visibleTicket(id)
-        guard user.can(.reportTickets) || user.worksTickets else { throw AppError.forbidden }
+        guard user.can(.reportTickets) || user.worksTickets else { throw AppError.denied(.reportTickets) }
         var v = Validator()
         let text = v.text("body", body.body, max: 5000)
         let isInternal = body.internal ?? false
@@ -503,7 +513,7 @@ enum TicketService {
     static func rate(_ id: UUID?, _ body: RatingRequest, request: Request) async throws -> TicketDTO {
         let (visible, _, user) = try await request.visibleTicket(id)
         guard visible.reporterId == user.id else {
-            throw AppError(.forbidden, "forbidden", "only the ticket's reporter rates it")
+            throw AppError.refused("own_ticket", "only the ticket's reporter rates it")
         }
         var v = Validator()
         if let score = body.score { if !(1...5).contains(score) { v.add("score", "must be between 1 and 5") } } else { v.add("score", "required") }
@@ -531,7 +541,9 @@ enum TicketService {
         return try await TicketQueries.load(updated.model, request: request)
     }
 
-    static func links(_ ticket: Ticket, on db: any Database) async throws -> [LinkDTO] {
+    /// The ticket's links in both directions, leaving out linked tickets the reader cannot see (their number,
+    /// title and status are not the reader's to know).
+    static func links(_ ticket: Ticket, scope: TicketScope, on db: any Database) async throws -> [LinkDTO] {
         let id = try ticket.requireID()
         struct Link { var id: UUID; var ticketId: UUID; var targetId: UUID; var type: String }
         // Both directions in one statement, as plain rows: this ticket's links first, then those pointing at it.
@@ -544,13 +556,10 @@ enum TicketService {
         let outgoing = all.filter { $0.ticketId == id }
         let incoming = all.filter { $0.targetId == id }
         let others = Array(Set(outgoing.map(\.targetId) + incoming.map(\.ticketId)))
-        var tickets: [UUID: (number: String, title: String, status: String)] = [:]
+        var tickets: [UUID: Ticket] = [:]
         if !others.isEmpty {
-            for row in try await (db as! any SQLDatabase).select().columns("id", "number", "title", "status").from(Ticket.schema)
-                .where(SQLQuery.inList("id", others)).all() {
-                tickets[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "number", as: String.self),
-                                                                        try row.decode(column: "title", as: String.self),
-                                                                        try row.decode(column: "status", as: String.self))
+            for other in try await Ticket.query(on: db).filter(\.$id ~~ others).all() where scope.contains(other) {
+                tickets[try other.requireID()] = other
             }
         }
         var result: [LinkDTO] = []
@@ -561,7 +570,7 @@ enum TicketService {
 
     static func addLink(_ id: UUID?, _ body: LinkRequest, request: Request) async throws -> [LinkDTO] {
         let (ticket, scope, user) = try await request.visibleTicket(id)
-        guard user.worksTickets else { throw AppError.forbidden }
+        guard user.worksTickets else { throw AppError.denied(.workTickets) }
         var v = Validator()
         let type = v.oneOf("type", body.type, TicketLinkType.self)
         let targetText = v.text("target", body.target, max: 64)
@@ -589,12 +598,12 @@ enum TicketService {
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.link", entityType: "ticket",
                                       entityId: ticketId.uuidString, after: ["type": type!.rawValue, "target": other])
         }
-        return try await links(ticket, on: request.db)
+        return try await links(ticket, scope: scope, on: request.db)
     }
 
     static func removeLink(_ id: UUID?, linkId: UUID?, request: Request) async throws {
         let (ticket, _, user) = try await request.visibleTicket(id)
-        guard user.worksTickets else { throw AppError.forbidden }
+        guard user.worksTickets else { throw AppError.denied(.workTickets) }
         guard let linkId, let link = try await TicketLink.find(linkId, on: request.db),
               link.ticketId == ticket.id || link.targetId == ticket.id else { throw AppError.notFound("link") }
         let now = request.now, actor = request.auditActor
@@ -609,7 +618,7 @@ enum TicketService {
 
     static func addWorkLog(_ id: UUID?, _ body: WorkLogRequest, request: Request) async throws -> WorkLogDTO {
         let (ticket, _, user) = try await request.visibleTicket(id)
-        guard user.worksTickets else { throw AppError.forbidden }
+        guard user.worksTickets else { throw AppError.denied(.workTickets) }
         var v = Validator()
         if let minutes = body.minutes { if !(1...1440).contains(minutes) { v.add("minutes", "must be between 1 and 1440") } } else { v.add("minutes", "required") }
         let note = v.text("note", body.note, max: 500)
@@ -628,7 +637,7 @@ enum TicketService {
 
     static func workLogs(_ id: UUID?, request: Request) async throws -> [WorkLogDTO] {
         let (ticket, _, user) = try await request.visibleTicket(id)
-        guard user.seesInternal else { throw AppError.forbidden }
+        guard user.seesInternal else { throw AppError.denied(.readInternalNotes) }
         return try await workLogs(of: ticket, request: request)
     }
 

@@ -15,8 +15,8 @@ struct PermissionMatrixTests {
         var description: String { "\(method) \(path)" }
     }
 
-    static let allRoles = ["admin", "agent", "dispatcher", "lead", "reporter", "vendor", "auditor"]
-    static let staffReaders: Set<String> = ["admin", "agent", "dispatcher", "lead", "auditor"]
+    static let allRoles = ["admin", "agent", "dispatcher", "lead", "reporter", "vendor", "auditor", "security"]
+    static let staffReaders: Set<String> = ["admin", "agent", "dispatcher", "lead", "auditor", "security"]
     static let everyone = Set(allRoles)
 
     static let cases: [Case] = [
@@ -42,8 +42,8 @@ struct PermissionMatrixTests {
     @Test("each role gets exactly the access the matrix gives it, and nobody without a token gets in", arguments: cases)
     func matrix(_ c: Case) async throws {
         try await withYiwei { env in
-            var tokens: [String: String] = ["admin": try await env.adminToken()]
-            for role in Self.allRoles where role != "admin" {
+            var tokens: [String: String] = ["admin": try await env.adminToken(), "security": try await env.securityToken()]
+            for role in Self.allRoles where tokens[role] == nil {
                 tokens[role] = try await env.makeUser("r_" + role, roles: [role]).token
             }
             for (index, role) in Self.allRoles.enumerated() {
@@ -77,17 +77,17 @@ struct PermissionMatrixTests {
         }
     }
 
-    @Test("separation of duties: admin + auditor, or auditor + anything, is refused")
+    @Test("separation of duties: two administrator roles, or one with any other role, is refused")
     func separationOfDuties() async throws {
         try await withYiwei { env in
-            let admin = try await env.adminToken()
-            for roles in [["admin", "auditor"], ["auditor", "agent"]] {
-                let res = try await env.send(.POST, "/api/v1/users", token: admin,
+            let security = try await env.securityToken()
+            for roles in [["admin", "auditor"], ["auditor", "agent"], ["admin", "lead"], ["security", "auditor"]] {
+                let res = try await env.send(.POST, "/api/v1/users", token: security,
                                              json: CreateUserRequest(username: "dual", displayName: "兼任", password: "Abc#12345x", roles: roles))
                 #expect(res.status == .unprocessableEntity)
                 #expect(res.errorFields["roles"] != nil)
             }
-            #expect(try await env.count("users") == 1)
+            #expect(try await env.count("users") == 2)
         }
     }
 
@@ -112,14 +112,17 @@ struct PermissionMatrixTests {
         }
     }
 
-    @Test("an admin cannot lock themselves out of administration")
+    @Test("administrators cannot lock themselves out: the admin's own account is the security administrator's, who cannot disable or demote itself")
     func adminSelfProtection() async throws {
         try await withYiwei { env in
-            let admin = try await env.adminToken()
+            let admin = try await env.adminToken(), security = try await env.securityToken()
             let me = try await env.send(.GET, "/api/v1/auth/me", token: admin).content.decode(UserDTO.self)
-            let disable = try await env.send(.PATCH, "/api/v1/users/\(me.id)", token: admin, json: UpdateUserRequest(isActive: false))
+            #expect(try await env.send(.PATCH, "/api/v1/users/\(me.id)", token: admin, json: UpdateUserRequest(isActive: false)).status == .forbidden)
+            #expect(try await env.send(.PATCH, "/api/v1/users/\(me.id)", token: admin, json: UpdateUserRequest(roles: ["agent"])).status == .forbidden)
+            let own = try await env.send(.GET, "/api/v1/auth/me", token: security).content.decode(UserDTO.self)
+            let disable = try await env.send(.PATCH, "/api/v1/users/\(own.id)", token: security, json: UpdateUserRequest(isActive: false))
             #expect(disable.status == .unprocessableEntity)
-            let demote = try await env.send(.PATCH, "/api/v1/users/\(me.id)", token: admin, json: UpdateUserRequest(roles: ["agent"]))
+            let demote = try await env.send(.PATCH, "/api/v1/users/\(own.id)", token: security, json: UpdateUserRequest(roles: ["auditor"]))
             #expect(demote.status == .unprocessableEntity)
         }
     }

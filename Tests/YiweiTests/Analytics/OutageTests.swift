@@ -49,8 +49,21 @@ struct OutageTests {
             #expect(ended.status == .ok, "\(ended.body.string)")
             let e = try ended.content.decode(OutageDTO.self)
             #expect(e.minutes == 30 && e.scope == "门诊全部收费窗口" && e.kind == "department_impact")
-            let reopened = try await env.send(.PATCH, "/api/v1/outages/\(ongoing.id)", token: h.engineer.token, json: ["endedAt": ""])
+            // Once it has ended, correcting it is a lead's (downtime decides penalties and payment): the engineer is refused.
+            let refused = try await env.send(.PATCH, "/api/v1/outages/\(ongoing.id)", token: h.engineer.token, json: ["endedAt": ""])
+            #expect(refused.status == .forbidden)
+            #expect(try await env.send(.DELETE, "/api/v1/outages/\(o.id)", token: h.engineer.token).status == .forbidden)
+            let reopened = try await env.send(.PATCH, "/api/v1/outages/\(ongoing.id)", token: h.lead.token, json: ["endedAt": ""])
             #expect(try reopened.content.decode(OutageDTO.self).ongoing)
+            // A ticket the recorder cannot see is "no such ticket" (an IT ticket for the logistics engineer), and nothing is written.
+            let outages = try await env.count("outages")
+            var hidden = OutageBody(businessSystemId: his.uuidString, kind: "outage", hospitalWide: false, startedAt: "2026-11-18T11:00:00+08:00",
+                                    description: "借工单号查看他人工单")
+            hidden.ticketId = ticket.id.uuidString
+            let peek = try await env.send(.POST, "/api/v1/outages", token: h.logisticsEngineer.token, json: hidden)
+            #expect(peek.status == .unprocessableEntity && peek.errorFields["ticketId"] == "no such ticket")
+            #expect(!peek.body.string.contains(ticket.number))
+            #expect(try await env.count("outages") == outages)
             // The ticket's records, and the filters.
             let forTicket = try await env.send(.GET, "/api/v1/outages?ticketId=\(ticket.id)", token: h.lead.token).content.decode(Page<OutageDTO>.self)
             #expect(forTicket.total == 1 && forTicket.items.first?.id == o.id)
@@ -61,11 +74,11 @@ struct OutageTests {
             #expect(october.total == 0)
             #expect(try await env.send(.DELETE, "/api/v1/outages/\(o.id)", token: h.lead.token).status == .noContent)
             #expect(try await env.send(.GET, "/api/v1/outages/\(o.id)", token: h.lead.token).status == .notFound)
-            // create, create, update, update, delete.
+            // create, create, update, update, delete — and the engineer's two refusals.
             let actions = try await env.db.raw("SELECT action FROM audit_log WHERE action LIKE 'outage.%' ORDER BY seq").all()
                 .map { try $0.decode(column: "action", as: String.self) }
             #expect(actions == ["outage.create", "outage.create", "outage.update", "outage.update", "outage.delete"])
-            #expect(try await env.count("audit_log") == before + 5)
+            #expect(try await env.count("audit_log") == before + 7)
         }
     }
 

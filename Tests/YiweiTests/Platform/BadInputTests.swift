@@ -134,7 +134,7 @@ struct BadInputTests {
                 #expect(res.status == .unprocessableEntity, "\(body) → \(res.status)")
                 #expect(res.errorFields[field] != nil, "\(body) should name \(field): \(res.body.string)")
             }
-            #expect(try await env.count("users") == 1)
+            #expect(try await env.count("users") == 2, "the built-in admin and security accounts only")
             let ok = try await create(#"{"username":"ZhangSan","displayName":"张三","password":"Abc#12345x","roles":["agent"]}"#)
             #expect(ok.status == .created)
             // Usernames are case-insensitive: stored lower-case, so the same name in other case is a duplicate.
@@ -142,7 +142,7 @@ struct BadInputTests {
             let dup = try await create(#"{"username":"zhangsan","displayName":"张三","password":"Abc#12345x","roles":["agent"]}"#)
             #expect(dup.status == .conflict)
             #expect(dup.errorCode == "duplicate_username")
-            #expect(try await env.count("users") == 2)
+            #expect(try await env.count("users") == 3)
         }
     }
 

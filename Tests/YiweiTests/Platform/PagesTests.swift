@@ -199,7 +199,9 @@ struct PagesTests {
     @Test("an account set up by an administrator must choose its own password first")
     func forcedPasswordChange() async throws {
         try await withYiwei { env in
-            _ = try await env.makeUser("newbie", roles: ["agent"])
+            let created = try await env.send(.POST, "/api/v1/users", token: try await env.adminToken(),
+                                             json: CreateUserRequest(username: "newbie", displayName: "新人", password: "Test#Pass2026", roles: ["agent"]))
+            #expect(created.status == .created)
             let browser = Browser(env)
             let signIn = try await browser.signIn("newbie", "Test#Pass2026")
             #expect(signIn.headers.first(name: .location) == "/account/password")

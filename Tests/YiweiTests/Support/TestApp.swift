@@ -6,6 +6,8 @@ import VaporTesting
 
 /// The admin password every test database starts with.
 let adminPassword = "Yw#Root2026x"
+/// The built-in security administrator's password in every test database.
+let securityPassword = "Yw#Secu2026x"
 
 /// Which engine the HTTP-level tests run on: SQLite by default; PostgreSQL when `scripts/test` (or a
 /// developer) sets `YIWEI_TEST_DATABASE_URL`. Every test gets its own database (SQLite file, or schema).
@@ -50,20 +52,34 @@ struct TestEnv: Sendable {
     }
 
     func adminToken() async throws -> String { try await login("admin", adminPassword) }
+    func securityToken() async throws -> String { try await login("security", securityPassword) }
 
     /// Creates a user through the API as admin and returns its id and a token.
     @discardableResult
     func makeUser(_ username: String, roles: [String], password: String = "Test#Pass2026", extra: [String: String] = [:],
                   teamIds: [String]? = nil) async throws -> (id: UUID, token: String) {
-        let admin = try await adminToken()
+        // 三员分立: the administrator roles are granted by the security administrator, the others by the admin.
+        let keeper = roles.contains { ["admin", "security", "auditor"].contains($0) } ? try await securityToken() : try await adminToken()
         var body = CreateUserRequest(username: username, displayName: "测试" + username, password: password, roles: roles)
         body.departmentId = extra["departmentId"]
         body.vendorId = extra["vendorId"]
         body.teamIds = teamIds
-        let res = try await send(.POST, "/api/v1/users", token: admin, json: body)
+        let initial = password == "Init#Pass2026a" ? "Init#Pass2026b" : "Init#Pass2026a"
+        body.password = initial
+        let res = try await send(.POST, "/api/v1/users", token: keeper, json: body)
         try #require(res.status == .created, "create \(username): \(res.status) \(res.body.string)")
         let user = try res.content.decode(UserDTO.self)
+        // The account's owner chooses their own password first, as the API requires before anything else.
+        try await choosePassword(username, initial: initial, password)
         return (user.id, try await login(username, password))
+    }
+
+    /// Signs in with the password an administrator set and replaces it with `password`.
+    func choosePassword(_ username: String, initial: String, _ password: String) async throws {
+        let first = try await login(username, initial)
+        let changed = try await send(.POST, "/api/v1/auth/password", token: first,
+                                     json: ChangePasswordRequest(currentPassword: initial, newPassword: password))
+        try #require(changed.status == .noContent || changed.status == .ok, "password of \(username): \(changed.status) \(changed.body.string)")
     }
 
     func count(_ table: String) async throws -> Int {
@@ -118,6 +134,7 @@ private func runYiwei(_ adjust: (inout AppConfig) -> Void = { _ in }, _ body: (T
     var config = AppConfig()
     config.bcryptCost = 4
     config.adminPassword = adminPassword
+    config.securityPassword = securityPassword
     config.port = 0
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yiwei-test-\(UUID().uuidString)").path
     config.dataDirectory = dir
@@ -136,6 +153,7 @@ private func runYiwei(_ adjust: (inout AppConfig) -> Void = { _ in }, _ body: (T
     do {
         try await configure(app, config: config, clock: clock, databaseSchema: schema)
         _ = try await Bootstrap.ensureAdmin(app)
+        _ = try await Bootstrap.ensureSecurityAdministrator(app)
         try await body(TestEnv(app: app, clock: clock))
     } catch {
         await cleanup(app, schema: schema, dir: dir)
