@@ -7,12 +7,15 @@ public struct AppError: Error, Sendable {
     public var code: String
     public var message: String
     public var fields: [String: String]?
+    /// Seconds to wait before trying again (a 429), sent as `Retry-After`.
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, fields: [String: String]? = nil) {
+    public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, fields: [String: String]? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields
+        self.retryAfter = retryAfter
     }
 
     public static func notFound(_ what: String = "resource") -> AppError {
