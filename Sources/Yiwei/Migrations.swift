@@ -38,5 +38,6 @@ enum YiweiMigrations {
         CreateScorecards(),
         AddDashboardIndexes(),
         AddOpenTicketIndexes(),
+        CreateKBSelfSolved(),
     ]
 }

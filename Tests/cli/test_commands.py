@@ -281,9 +281,10 @@ def test_gen_data_is_deterministic_and_doctor_reports_health(tmp_path):
     assert bad.returncode != 0
 
 
-def test_json_logs_carry_the_request_id_and_metrics_are_served_locally(tmp_path):
+def test_json_logs_carry_the_request_id_and_metrics_need_the_token(tmp_path):
     data = tmp_path / "data"
-    server = Server(data, YIWEI_ADMIN_PASSWORD=ADMIN_PASSWORD, YIWEI_LOG_LEVEL="info")
+    scrape = "scrape-secret-0123456789"
+    server = Server(data, YIWEI_ADMIN_PASSWORD=ADMIN_PASSWORD, YIWEI_LOG_LEVEL="info", YIWEI_METRICS_TOKEN=scrape)
     try:
         req = urllib.request.Request(f"http://127.0.0.1:{server.port}/api/v1/tickets/00000000-0000-0000-0000-000000000000",
                                      headers={"Authorization": "Bearer " + login(server.port, "admin", ADMIN_PASSWORD)})
@@ -292,7 +293,8 @@ def test_json_logs_carry_the_request_id_and_metrics_are_served_locally(tmp_path)
         except urllib.error.HTTPError as err:
             request_id = err.headers["X-Request-Id"]
         assert request_id
-        status, text = call(server.port, "GET", "/metrics")
+        assert call(server.port, "GET", "/metrics")[0] == 401  # loopback is no way around the token
+        status, text = call(server.port, "GET", "/metrics", token=scrape)
         assert status == 200
         assert 'yiwei_http_requests_total{method="GET",route="/api/v1/tickets/:ticketId",status="404"} 1' in text
         assert 'yiwei_open_tickets{priority="P1"} 0' in text

@@ -29,9 +29,12 @@ struct AccountPages: RouteCollection {
         var next: String?
     }
 
-    /// Only same-site paths may follow a sign-in (no open redirect).
+    /// Only same-site paths may follow a sign-in (no open redirect): a single leading `/`, and no backslash or
+    /// control character anywhere — browsers drop tabs and line breaks from a `Location` and read `\` as `/`,
+    /// so `/<tab>/evil.example` or `/\evil.example` would lead to another site. Anything else goes to `/`.
     static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 300 else { return "/" }
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.count < 300,
+              !raw.unicodeScalars.contains(where: { $0 == "\\" || $0.properties.generalCategory == .control }) else { return "/" }
         return raw
     }
 
@@ -56,11 +59,16 @@ struct AccountPages: RouteCollection {
             case "account_locked": key = "login_error_locked"
             case "account_disabled": key = "login_error_disabled"
             case "validation_failed": key = "login_error_missing"
+            case "too_many_attempts": key = "login_error_throttled"
             default: key = "login_error_invalid"
             }
+            let minutes = String(Int((Double(error.retryAfter ?? 60) / 60).rounded(.up)))
             let context = LoginContext(page: try await PageBase.make(for: req, titleKey: "login_title"),
-                                       username: String((form.username ?? "").prefix(64)), error: req.locale.text(key), next: next)
-            return try await req.view.render("login", context).encodeResponse(status: error.status, for: req)
+                                       username: String((form.username ?? "").prefix(64)),
+                                       error: req.locale.text(key).replacingOccurrences(of: "{minutes}", with: minutes), next: next)
+            let response = try await req.view.render("login", context).encodeResponse(status: error.status, for: req)
+            error.setRetryAfter(on: response)
+            return response
         }
     }
 

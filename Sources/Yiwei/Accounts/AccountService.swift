@@ -9,7 +9,9 @@ enum AccountService {
     static let usernamePattern = "^[a-z0-9][a-z0-9._-]{1,31}$"
     static let loginTokenHours = 24.0
 
-    /// Checks a username and password with lock-out. Every attempt is audited, success or not.
+    /// Checks a username and password with lock-out per account and a limit of failures per client address
+    /// (`LoginThrottle`). Every checked attempt for an existing account is audited, success or not; unknown usernames
+    /// and throttled attempts once per address and window (docs/security.md), and all of them in /metrics.
     static func authenticate(username rawUsername: String, password: String, request: Request) async throws -> User {
         let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
         let config = request.yiwei.config
@@ -18,17 +20,22 @@ enum AccountService {
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
             throw AppError.validation([username.isEmpty ? "username" : "password": "required"], message: "username and password are required")
         }
+        let throttle = try await LoginThrottle.check(request, address: actor.ip, actor: actor)
         guard let user = try await User.query(on: request.db).filter(\.$username == username).first() else {
             // Spend the same time as a real check, so response times do not reveal which usernames exist.
             _ = try? await request.password.async.hash(password)
-            try await request.write(affectsReference: false) { db in
-                try await AuditLog.append(on: db, at: now, actor: actor, action: "login.failure", entityType: "user",
-                                          after: ["reason": "unknown_user"])
+            throttle.failed(reason: "unknown_user")
+            if throttle.firstInWindow("unknown_user") {
+                try await request.write(affectsReference: false) { db in
+                    try await AuditLog.append(on: db, at: now, actor: actor, action: "login.failure", entityType: "user",
+                                              after: ["reason": "unknown_user"])
+                }
             }
             throw invalidCredentials
         }
         let userId = user.id
         if config.lockout.isLocked(user.lockoutState, now: now) {
+            throttle.failed(reason: "locked")
             try await request.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,
@@ -39,6 +46,7 @@ enum AccountService {
         }
         let matches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
         if !matches {
+            throttle.failed(reason: "wrong_password")
             let lockedNow = try await request.write(affectsReference: false) { db -> Bool in
                 guard let fresh = try await User.find(userId, on: db) else { return false }
                 fresh.lockoutState = config.lockout.afterFailure(fresh.lockoutState, now: now)
@@ -58,6 +66,7 @@ enum AccountService {
             throw invalidCredentials
         }
         guard user.isActive else {
+            request.application.metrics.loginFailed(reason: "disabled")
             try await request.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,

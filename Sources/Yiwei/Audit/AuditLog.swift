@@ -175,15 +175,4 @@ extension Request {
         if let user = currentUser { return AuditActor(id: user.id, name: user.username, ip: ip) }
         return AuditActor(id: nil, name: "anonymous", ip: ip)
     }
-
-    /// The client address: `X-Forwarded-For`'s first hop only when the connection comes from loopback
-    /// (a reverse proxy on the same server), otherwise the peer itself.
-    var remoteIP: String {
-        let peer = remoteAddress?.ipAddress ?? "-"
-        if peer == "127.0.0.1" || peer == "::1", let forwarded = headers.first(name: "X-Forwarded-For")?
-            .split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !forwarded.isEmpty {
-            return String(forwarded.prefix(64))
-        }
-        return peer
-    }
 }

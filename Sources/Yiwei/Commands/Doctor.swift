@@ -35,7 +35,8 @@ struct DoctorCommand: AsyncCommand {
         lines.append("  数据目录 data directory: \(config.dataDirectory)")
         lines.append("  监听 listening: \(config.host):\(config.port)" + (config.externalPort.map { "，外网知识库 external KB :\($0)" } ?? ""))
         lines.append("  时区 time zone: \(config.timeZone.identifier)，语言 locale: \(config.defaultLocale)")
-        lines.append("  日志 logs: \(config.logLevel), \(config.logFormat)；/metrics: " + (config.metricsToken == nil ? "loopback only" : "bearer token"))
+        lines.append("  日志 logs: \(config.logLevel), \(config.logFormat)；/metrics: " + (config.metricsToken != nil ? "bearer token" : config.metricsOpen ? "loopback only (YIWEI_METRICS_OPEN)" : "off (no YIWEI_METRICS_TOKEN)"))
+        lines.append("  可信代理 trusted proxies: " + (config.trustedProxies.isEmpty ? "none (X-Forwarded-For ignored)" : config.trustedProxies.sorted().joined(separator: ", ")))
         lines.append("  页面与模板 resources: \(app.yiwei.resources.views)")
         lines.append("检查 / checks")
 

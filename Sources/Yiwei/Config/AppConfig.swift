@@ -35,8 +35,18 @@ public struct AppConfig: Sendable {
     public var logLevel: String = "notice"
     /// `json` (one object per line, with the request id) or `text`.
     public var logFormat: String = "json"
-    /// When set, `/metrics` answers scrapers that present it as a bearer token; otherwise loopback only.
+    /// When set, `/metrics` answers only scrapers that present it as a bearer token.
     public var metricsToken: String?
+    /// Without a token, `/metrics` is off (404) unless this opts in to serving loopback clients that came
+    /// through no proxy — for a server with no reverse proxy on the same host.
+    public var metricsOpen: Bool = false
+    /// Proxies whose `X-Forwarded-For` is believed (canonical addresses, `ClientAddress`); none by default.
+    public var trustedProxies: Set<String> = []
+    /// Failed sign-ins one client address may make within `loginAddressMinutes` before it is refused (429).
+    public var loginAddressLimit: Int = 20
+    public var loginAddressMinutes: Int = 15
+    /// Requests per minute one client address may make to the external listener.
+    public var externalRequestsPerMinute: Int = 120
 
     public init() {}
 
@@ -141,6 +151,24 @@ public struct AppConfig: Sendable {
             guard token.count >= 16 else { throw Invalid(description: "YIWEI_METRICS_TOKEN: at least 16 characters") }
             config.metricsToken = token
         }
+        if let open = try bool("YIWEI_METRICS_OPEN") {
+            // Both would leave it unclear whether loopback clients need the token.
+            guard !open || config.metricsToken == nil else {
+                throw Invalid(description: "YIWEI_METRICS_OPEN=true and YIWEI_METRICS_TOKEN: set one of them, not both")
+            }
+            config.metricsOpen = open
+        }
+        if let raw = env["YIWEI_TRUSTED_PROXIES"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            for item in raw.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let address = ClientAddress.canonical(item) else {
+                    throw Invalid(description: "YIWEI_TRUSTED_PROXIES=\(raw): \"\(item.trimmingCharacters(in: .whitespaces))\" is not an IP address (list addresses, separated by commas)")
+                }
+                config.trustedProxies.insert(address)
+            }
+        }
+        if let limit = try int("YIWEI_LOGIN_ADDRESS_LIMIT", 1...10_000) { config.loginAddressLimit = limit }
+        if let minutes = try int("YIWEI_LOGIN_ADDRESS_MINUTES", 1...1440) { config.loginAddressMinutes = minutes }
+        if let limit = try int("YIWEI_EXTERNAL_RATE_LIMIT", 1...100_000) { config.externalRequestsPerMinute = limit }
         return (config, rest)
     }
 }

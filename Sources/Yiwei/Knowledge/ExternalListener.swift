@@ -68,12 +68,22 @@ extension Request {
     var isExternal: Bool { storage[ExternalListener.Key.self] ?? false }
 }
 
-/// First in the chain: on the external listener, anything but the allowed reads is "not found", and no
-/// credential is looked at.
+/// First in the chain: on the external listener, anything but the allowed reads is "not found", no
+/// credential is looked at, and each client address gets `YIWEI_EXTERNAL_RATE_LIMIT` requests a minute
+/// (429 with `Retry-After` beyond) — every search there is logged and every article reading counted, and
+/// nobody outside is signed in to be held to account for either.
 struct ExternalGuardMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.isExternal else { return try await next.respond(to: request) }
         guard [.GET, .HEAD].contains(request.method), ExternalListener.allowed(request.url.path) else { throw AppError.notFound() }
+        // Health checks and the pages' own CSS and scripts touch no database and no statistics.
+        let path = request.url.path
+        if path != "/healthz" && !path.hasPrefix("/static/"),
+           let wait = request.yiwei.externalRequests.admit(request.remoteIP, limit: request.yiwei.config.externalRequestsPerMinute,
+                                                           window: 60, now: request.now) {
+            throw AppError(.tooManyRequests, "too_many_requests", "too many requests from this address; try again in \(wait) seconds",
+                           retryAfter: wait)
+        }
         request.headers.remove(name: .authorization)
         request.headers.remove(name: .cookie)
         return try await next.respond(to: request)

@@ -214,7 +214,8 @@ struct KnowledgeController: RouteCollection {
         var reviewOverdue: Int
     }
 
-    /// For the knowledge base's owners (leads): most read articles and the searches that found nothing (last 90 days).
+    /// For the knowledge base's owners (leads): most read articles and the staff's and reporters' searches that found
+    /// nothing (last 90 days) — not those on the external listener, which anyone can send.
     func stats(req: Request) async throws -> Stats {
         let access = try await KBAccess.of(req)
         guard access.seesEverything else { throw AppError.denied(.readAllKnowledge) }
@@ -222,7 +223,7 @@ struct KnowledgeController: RouteCollection {
         let sql = req.db as! any SQLDatabase
         let since = req.now.addingTimeInterval(-90 * 86_400)
         let missed = try await sql.raw("""
-            SELECT query, count(*) AS n FROM kb_search_log WHERE results = 0 AND at >= \(bind: KnowledgeSearch.isSQLite(sql) ? since.timeIntervalSince1970 as any Encodable & Sendable : since)
+            SELECT query, count(*) AS n FROM kb_search_log WHERE results = 0 AND NOT external AND at >= \(bind: KnowledgeSearch.isSQLite(sql) ? since.timeIntervalSince1970 as any Encodable & Sendable : since)
             GROUP BY query ORDER BY n DESC, query LIMIT 20
             """).all()
         let overdue = try await KBArticle.query(on: req.db).filter(\.$status == KBStatus.published.rawValue).filter(\.$reviewDueAt <= req.now).count()

@@ -87,6 +87,17 @@ final class KBFeedback: Model, @unchecked Sendable {
     init() {}
 }
 
+/// "这解决了我的问题" — once per reader and article, so `KBArticle.solved` counts people, not clicks.
+final class KBSelfSolved: Model, @unchecked Sendable {
+    // @unchecked Sendable: a Fluent model, read and written by one task at a time.
+    static let schema = "kb_self_solved"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "article_id") var articleId: UUID
+    @Field(key: "user_id") var userId: UUID
+    @Field(key: "at") var at: Date
+    init() {}
+}
+
 /// Every search, for the KB owner's zero-result list (what people look for and do not find).
 final class KBSearchLog: Model, @unchecked Sendable {
     static let schema = "kb_search_log"
@@ -176,4 +187,19 @@ struct CreateKnowledgeBase: AsyncMigration {
             try await database.schema(schema).delete()
         }
     }
+}
+
+/// Who has said an article solved their problem (`KBSelfSolved`). Counts recorded before it stay as they are.
+struct CreateKBSelfSolved: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(KBSelfSolved.schema)
+            .id()
+            .field("article_id", .uuid, .required, .references(KBArticle.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, .id))
+            .field("at", .datetime, .required)
+            .unique(on: "article_id", "user_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws { try await database.schema(KBSelfSolved.schema).delete() }
 }

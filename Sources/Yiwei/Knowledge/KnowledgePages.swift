@@ -191,7 +191,8 @@ struct KnowledgePages: RouteCollection {
                     inReview = rows(waiting, owners: owners)
                     let top = try await KBArticle.query(on: req.db).filter(\.$status == "published").sort(\.$views, .descending).limit(5).all()
                     let since = req.now.addingTimeInterval(-90 * 86_400)
-                    let missed = try await KBSearchLog.query(on: req.db).filter(\.$results == 0).filter(\.$at >= since)
+                    // Searches on the external listener are anyone's: logged, marked, and left out here.
+                    let missed = try await KBSearchLog.query(on: req.db).filter(\.$results == 0).filter(\.$external == false).filter(\.$at >= since)
                         .sort(\.$at, .descending).limit(200).all()
                     var counts: [String: Int] = [:]
                     for m in missed { counts[m.query, default: 0] += 1 }

@@ -406,16 +406,23 @@ enum KnowledgeService {
         }
     }
 
-    /// "这解决了我的问题": the report the reader was writing is not needed — counted for the article.
+    /// "这解决了我的问题": the report the reader was writing is not needed — counted for the article once per
+    /// reader, like feedback; saying it again changes nothing and answers the same count.
     static func solved(_ id: UUID?, request: Request) async throws -> KBArticleDTO {
         let (a, access) = try await readable(id, request: request)
-        guard access.givesFeedback else { throw AppError.denied(.giveKnowledgeFeedback) }
-        let saved = UncheckedModel(a), now = request.now, actor = request.auditActor
-        return try await request.write { db in
-            saved.model.solved += 1
-            try await saved.model.update(on: db)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.self_solved", entityType: "kb_article", entityId: saved.model.id!.uuidString)
-            return dto(saved.model)
+        guard access.givesFeedback, let userId = access.userId, let articleId = a.id else { throw AppError.denied(.giveKnowledgeFeedback) }
+        let now = request.now, actor = request.auditActor
+        return try await request.write(affectsReference: false) { db in
+            if try await KBSelfSolved.query(on: db).filter(\.$articleId == articleId).filter(\.$userId == userId).first() == nil {
+                let mark = KBSelfSolved()
+                mark.articleId = articleId; mark.userId = userId; mark.at = now
+                try await mark.create(on: db)
+                // In SQL: the article was read before this write waited its turn, maybe beside another reader's.
+                try await (db as! any SQLDatabase).raw("UPDATE kb_articles SET solved = solved + 1 WHERE id = \(bind: articleId)").run()
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.self_solved", entityType: "kb_article", entityId: articleId.uuidString)
+            }
+            guard let fresh = try await KBArticle.find(articleId, on: db) else { throw AppError.notFound("article") }
+            return dto(fresh)
         }
     }
 

@@ -11,12 +11,15 @@ public struct AppError: Error, Sendable {
     /// For a refusal (403 `forbidden`): the permission or per-record rule that refused, written to the audit
     /// log by the error middleware — the one place every refusal is audited. Never sent to the client.
     public var refusal: String?
+    /// Seconds to wait before trying again (a 429), sent as `Retry-After`.
+    public var retryAfter: Int?
 
-    public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, fields: [String: String]? = nil) {
+    public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, fields: [String: String]? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields
+        self.retryAfter = retryAfter
     }
 
     public static func notFound(_ what: String = "resource") -> AppError {

@@ -43,6 +43,7 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
         if error.status == .unauthorized {
             response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer")
         }
+        error.setRetryAfter(on: response)
         return response
     }
 
@@ -60,6 +61,7 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
             let view = try await request.view.render("error", context)
             let response = try await view.encodeResponse(for: request)
             response.status = error.status
+            error.setRetryAfter(on: response)
             return response
         } catch {
             request.logger.error("error page failed: \(String(reflecting: error))")
@@ -75,6 +77,7 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
         case .forbidden: "error_forbidden"
         case .conflict: "error_conflict"
         case .payloadTooLarge: "error_too_large"
+        case .tooManyRequests: "error_too_many_requests"
         case .badRequest, .unprocessableEntity: "error_bad_input"
         default: "error_internal"
         }
@@ -144,6 +147,12 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
         case is [String].Type: "an array of strings"
         default: String(describing: type).hasPrefix("Array") ? "an array" : "an object"
         }
+    }
+}
+
+extension AppError {
+    func setRetryAfter(on response: Response) {
+        if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
     }
 }
 

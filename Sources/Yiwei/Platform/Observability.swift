@@ -74,6 +74,14 @@ public final class YiweiMetrics: Sendable {
             .record(duration)
     }
 
+    static var loginFailures: MetricNameDescriptor { MetricNameDescriptor(namespace: "yiwei", metricName: "login_failures", unitName: "total",
+                                                    helpText: "Refused sign-ins by reason (unknown_user, wrong_password, locked, disabled, throttled)") }
+
+    /// Counts a refused sign-in: the only record of most unknown-username failures and of throttled attempts.
+    func loginFailed(reason: String) {
+        registry.makeCounter(descriptor: Self.loginFailures, labels: [("reason", reason)]).increment()
+    }
+
     func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
         registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "yiwei", metricName: name, unitName: "", helpText: help), labels: labels)
     }
@@ -169,21 +177,33 @@ struct MetricsMiddleware: AsyncMiddleware {
     }
 }
 
-/// `GET /metrics` in the Prometheus text format. With `YIWEI_METRICS_TOKEN` set, scrapers present it as a
-/// bearer token; without it only loopback clients (a Prometheus agent on the same server) are answered.
+/// `GET /metrics` in the Prometheus text format (docs/observability.md). With `YIWEI_METRICS_TOKEN` set,
+/// scrapers present it as a bearer token. Without it the endpoint is off (404) — a reverse proxy on the same
+/// host makes every outside visitor a loopback client — unless `YIWEI_METRICS_OPEN=true` opts in to serving
+/// loopback clients whose request came through no proxy.
 struct MetricsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics", use: metrics)
     }
 
     func metrics(req: Request) async throws -> Response {
-        if let token = req.yiwei.config.metricsToken {
-            guard req.headers.bearerAuthorization?.token == token else { throw AppError(.unauthorized, "unauthorized", "the metrics token is required") }
-        } else {
-            let address = req.remoteAddress?.ipAddress ?? ""
-            guard address == "127.0.0.1" || address == "::1" || address.hasPrefix("::ffff:127.") || req.remoteAddress == nil else {
+        let config = req.yiwei.config
+        if let token = config.metricsToken {
+            // Compared as digests: the time the comparison takes says nothing about the token's characters.
+            guard let presented = req.headers.bearerAuthorization?.token,
+                  Secrets.digest(presented) == Secrets.digest(token) else {
+                throw AppError(.unauthorized, "unauthorized", "the metrics token is required")
+            }
+        } else if config.metricsOpen {
+            // No peer address at all: a request made inside the process (the in-memory tester).
+            let peer = req.remoteAddress == nil ? "127.0.0.1" : ClientAddress.canonical(req.remoteAddress?.ipAddress ?? "")
+            // A loopback connection carrying a forwarding header came through a proxy on this host.
+            let proxied = req.headers.contains(name: .xForwardedFor) || req.headers.contains(name: .forwarded)
+            guard peer == "127.0.0.1" || peer == "::1", !proxied else {
                 throw AppError(.forbidden, "forbidden", "metrics are served to this server only unless YIWEI_METRICS_TOKEN is set")
             }
+        } else {
+            throw AppError(.notFound, "not_found", "metrics are off: set YIWEI_METRICS_TOKEN (docs/observability.md)")
         }
         let text = try await req.application.metrics.render(req.application)
         let response = Response(status: .ok, body: .init(string: text))

@@ -14,6 +14,12 @@ public struct YiweiServices: Sendable {
     let reference = ReferenceCache()
     /// Tokens and sessions already checked (see `CredentialCache`).
     let credentials = CredentialCache()
+    /// Failed sign-ins by client address (`AccountService.authenticate`).
+    let loginFailures = SlidingWindowLimiter()
+    /// Sign-in events audited once per client address and window (`LoginThrottle.firstInWindow`).
+    let loginAuditsByAddress = SlidingWindowLimiter()
+    /// Requests to the external listener by client address (`ExternalGuardMiddleware`).
+    let externalRequests = SlidingWindowLimiter()
 }
 
 public enum DatabaseKind: String, Sendable {

@@ -512,7 +512,7 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/feedback", tag: "knowledge", summary: "Was it helpful (one answer per reader)",
                   body: "KBFeedback", response: (200, "KBArticle"), pathParams: ["articleId"]),
         Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/solved", tag: "knowledge",
-                  summary: "It solved my problem: no report needed (self-service)", response: (200, "KBArticle"), pathParams: ["articleId"]),
+                  summary: "It solved my problem: no report needed (self-service); counted once per person, a repeat changes nothing", response: (200, "KBArticle"), pathParams: ["articleId"]),
         Operation(method: "get", path: "/api/v1/kb/search", tag: "knowledge", summary: "Ranked Chinese full-text search with highlighted snippets",
                   response: (200, "KBSearchResult"), query: [("q", str(max: 100))] + kbFilters, paged: true),
         Operation(method: "get", path: "/api/v1/kb/suggest", tag: "knowledge", summary: "Up to 5 articles like the text being typed",
@@ -717,7 +717,13 @@ enum OpenAPIDocument {
                 responses.append(("415", errorResponse("Unsupported content type")))
                 responses.append(("422", errorResponse("Invalid fields")))
             }
-            if op.path == "/api/v1/auth/login" { responses.append(("423", errorResponse("Account locked after repeated failures"))) }
+            if op.path == "/api/v1/auth/login" {
+                responses.append(("423", errorResponse("Account locked after repeated failures")))
+                responses.append(("429", errorResponse("Too many failed sign-ins from this address; see Retry-After")))
+            }
+            if op.method == "get" && ["/api/v1/kb/search", "/api/v1/kb/suggest", "/api/v1/kb/articles/{articleId}"].contains(op.path) {
+                responses.append(("429", errorResponse("External listener only: too many requests from this address; see Retry-After")))
+            }
             if op.body == nil && op.path.hasSuffix("/due") {
                 responses.append(("422", errorResponse("The calendar has no working time within ten years of the start")))
             }
