@@ -21,6 +21,9 @@ struct TicketStateMachineTests {
         .visit: [.resolved: .resolved, .closed: .closed],
         .plan: [.new: .new, .accepted: .accepted, .inProgress: .inProgress, .pending: .pending],
         .approvePlan: [.new: .new, .accepted: .accepted, .inProgress: .inProgress, .pending: .pending],
+        // SLA-3: a lead's decision on a pause, while the ticket is pending
+        .approvePause: [.pending: .pending],
+        .rejectPause: [.pending: .pending],
     ]
 
     @Test("every (status, action) pair is allowed exactly as the table says", arguments: TicketAction.allCases)

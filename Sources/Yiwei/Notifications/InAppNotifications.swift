@@ -111,6 +111,18 @@ enum Notifier {
             try await notify([assignee], except: actor, event: "ticket.assigned", title: "工单派给您：\(label(t))",
                              body: "优先级 \(t.priority)。", ticket: t, at: now, on: db)
         }
+        // SLA-3: a pause waiting on a vendor or parts stops the clocks only from a lead's approval — the leads
+        // are asked; the engineer hears the decision.
+        if action == .pend, t.pauseApproval == PauseApproval.requested.rawValue {
+            let leads = try await teamLead(t.teamId, on: db).union(try await domainLeads(t.domain, on: db))
+            try await notify(leads, except: actor, event: "ticket.pause_request", title: "挂起待批准：\(label(t))",
+                             body: "等待厂商或备件：\(t.pendingReason ?? "")。批准前计时不停。", ticket: t, at: now, on: db)
+        }
+        if [.approvePause, .rejectPause].contains(action), let assignee = t.assigneeId {
+            let decision = action == .approvePause ? "已批准，计时暂停" : "未批准，计时继续"
+            try await notify([assignee], except: actor, event: "ticket.\(action.rawValue)", title: "挂起\(decision)：\(label(t))",
+                             body: "等待厂商或备件的挂起\(decision)。", ticket: t, at: now, on: db)
+        }
         guard let reporter = t.reporterId else { return }
         let message: String? = switch action {
         case .accept: "您的报修已受理。"

@@ -129,18 +129,31 @@ enum SLAService {
         return best?.policy
     }
 
-    /// The ticket's history as the clocks read it: pend → resume (or cancel) periods from the timeline.
-    /// A ticket that has never spent time pending has no pause to read (one pended and resumed within the
-    /// same second has one of zero length, which changes nothing).
+    /// The ticket's history as the clocks read it: the periods its clocks were stopped, from the timeline
+    /// (SLA-3). A pause waiting on the reporter stops them from its `pend` (a `pend` recorded without `waitOn`
+    /// is one: that was the only kind); one waiting on a vendor or parts from the lead's `approve_pause`; one
+    /// waiting on anything else never. Each ends at `resume` (or `cancel`). A ticket whose clocks have never
+    /// stopped has no pause to read (one stopped and resumed within the same second has one of zero length,
+    /// which changes nothing).
     static func history(_ t: Ticket, on db: any Database) async throws -> SLAHistory {
         let resolvedAt = [TicketStatus.resolved, .closed].contains(t.statusValue) ? t.resolvedAt : nil
         if t.pausedSeconds == 0 && t.pendingSince == nil {
             return SLAHistory(createdAt: t.createdAt, acceptedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: resolvedAt, pauses: [])
         }
-        let events = try await TicketEvent.of(t.id!, types: ["pend", "resume", "cancel"], on: db)
+        let events = try await TicketEvent.of(t.id!, types: ["pend", "approve_pause", "resume", "cancel"], on: db)
         var pauses: [(from: Date, to: Date?)] = []
         for e in events {
-            if e.type == "pend" { pauses.append((e.at, nil)) } else if let last = pauses.last, last.to == nil { pauses[pauses.count - 1].to = e.at }
+            let open = pauses.last.map { $0.to == nil } ?? false
+            switch e.type {
+            case "pend":
+                let data = (try? JSONDecoder().decode([String: String].self, from: Data(e.data.utf8))) ?? [:]
+                let wait = data["waitOn"].flatMap(PauseWait.init(rawValue:)) ?? .reporter
+                if wait.stopsClocksAtOnce && !open { pauses.append((e.at, nil)) }
+            case "approve_pause":
+                if !open { pauses.append((e.at, nil)) }
+            default:
+                if open { pauses[pauses.count - 1].to = e.at }
+            }
         }
         let resolved = [TicketStatus.resolved, .closed].contains(t.statusValue) ? t.resolvedAt : nil
         return SLAHistory(createdAt: t.createdAt, acceptedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: resolved, pauses: pauses)

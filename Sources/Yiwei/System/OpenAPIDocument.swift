@@ -66,8 +66,7 @@ enum OpenAPIDocument {
     static let priorities = ["P1", "P2", "P3", "P4"]
     static let channels = ["web", "mobile", "phone", "wechat", "qrcode", "api", "monitor"]
     static let statuses = ["new", "accepted", "in_progress", "pending", "resolved", "closed", "cancelled"]
-    static let actions = ["accept", "assign", "start", "pend", "resume", "resolve", "reopen", "close", "cancel", "transfer", "reprioritize", "visit",
-                          "plan", "approve_plan"]
+    static let actions = TicketAction.allCases.map(\.rawValue)
     static let roles = Role.allCases.map(\.rawValue)
     static let domains = ["it", "logistics", "equipment"]
     static let stamps: [(String, J)] = [("isActive", bool), ("createdAt", dateTime), ("updatedAt", dateTime)]
@@ -149,14 +148,17 @@ enum OpenAPIDocument {
                               ("responseBreached", bool), ("startBreached", bool), ("resolveBreached", bool),
                               ("pausedMinutes", .o([("type", .s("number"))])), ("policyId", uuidNullable), ("policyName", str(nullable: true)),
                               ("calendarName", str(nullable: true)), ("businessTime", .o([("type", .s("boolean")), ("nullable", .b(true))])),
-                              ("raisedInHours", .o([("type", .s("boolean")), ("nullable", .b(true))])), ("clocks", array(ref("SLAClock")))],
-                             required: ["responseBreached", "startBreached", "resolveBreached", "pausedMinutes", "clocks"])),
+                              ("raisedInHours", .o([("type", .s("boolean")), ("nullable", .b(true))])), ("paused", bool),
+                              ("clocks", array(ref("SLAClock")))],
+                             required: ["responseBreached", "startBreached", "resolveBreached", "pausedMinutes", "paused", "clocks"])),
         ("TicketPlan", object([("requiredAt", dateTimeNullable), ("text", str(nullable: true)), ("byId", uuidNullable),
                                ("approvedAt", dateTimeNullable), ("approvedById", uuidNullable), ("blocking", bool)], required: ["blocking"])),
         ("TicketRating", object([("score", int(min: 1, max: 5)), ("comment", str(nullable: true)), ("at", dateTime)], required: ["score", "at"])),
         ("Ticket", object([("id", uuid), ("number", str()), ("domain", str(enumValues: domains)), ("kind", str(enumValues: kinds)),
                            ("title", str()), ("description", str()), ("impact", str(enumValues: impacts)), ("urgency", str(enumValues: urgencies)),
                            ("priority", str(enumValues: priorities)), ("status", str(enumValues: statuses)), ("pendingReason", str(nullable: true)),
+                           ("waitOn", str(nullable: true, enumValues: PauseWait.allCases.map(\.rawValue))),
+                           ("pauseApproval", str(nullable: true, enumValues: PauseApproval.allCases.map(\.rawValue))),
                            ("categoryId", uuidNullable), ("categoryName", str(nullable: true)), ("businessSystemId", uuidNullable),
                            ("businessSystemName", str(nullable: true)), ("assetId", str(nullable: true)), ("location", str(nullable: true)),
                            ("departmentId", uuidNullable), ("departmentName", str(nullable: true)), ("reporterId", uuidNullable),
@@ -177,7 +179,8 @@ enum OpenAPIDocument {
                              required: ["id", "number", "domain", "kind", "title", "priority", "status", "createdAt", "updatedAt"])),
         ("TicketAction", object([("action", str(enumValues: actions)), ("assigneeId", idOrEmpty), ("teamId", idOrEmpty),
                                  ("domain", str(enumValues: domains)), ("reason", str(max: 500)), ("resolution", str(max: 5000)),
-                                 ("priority", str(enumValues: priorities)), ("note", str(max: 2000))], required: ["action"])),
+                                 ("priority", str(enumValues: priorities)), ("note", str(max: 2000)),
+                                 ("waitOn", str(enumValues: PauseWait.allCases.map(\.rawValue)))], required: ["action"])),
         ("TicketEvent", object([("id", uuid), ("at", dateTime), ("actorId", uuidNullable), ("actorName", str(nullable: true)), ("type", str()),
                                 ("data", .o([("type", .s("object")), ("additionalProperties", str())])), ("internal", bool)],
                                required: ["id", "at", "type", "data", "internal"])),

@@ -23,6 +23,10 @@ final class Ticket: Model, @unchecked Sendable {
     @OptionalField(key: "pended_from") var pendedFrom: String?
     @OptionalField(key: "pending_since") var pendingSince: Date?
     @OptionalField(key: "pending_reason") var pendingReason: String?
+    /// What a pending ticket waits on (`PauseWait`), and for a vendor wait the lead's decision (`PauseApproval`).
+    /// `pendingSince` is set only while the clocks are stopped.
+    @OptionalField(key: "pending_wait_on") var pendingWaitOn: String?
+    @OptionalField(key: "pause_approval") var pauseApproval: String?
     /// Total time spent pending so far (SLA clocks exclude it).
     @Field(key: "paused_seconds") var pausedSeconds: Int
     @OptionalField(key: "category_id") var categoryId: UUID?

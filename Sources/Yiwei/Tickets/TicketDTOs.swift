@@ -31,6 +31,8 @@ struct TicketActionRequest: Content {
     var resolution: String?
     var priority: String?
     var note: String?
+    /// `pend`: what the ticket waits on — `reporter` (default), `vendor`, `other` (SLA-3).
+    var waitOn: String?
 }
 
 struct TicketSLADTO: Content, Equatable {
@@ -49,6 +51,8 @@ struct TicketSLADTO: Content, Equatable {
     var businessTime: Bool?
     /// Whether the ticket was raised inside the calendar's working time (in-hours or off-hours targets).
     var raisedInHours: Bool?
+    /// True while the ticket's clocks are stopped (SLA-3: a pause waiting on the reporter, or an approved vendor pause).
+    var paused: Bool
     var clocks: [SLAClockDTO]
 }
 
@@ -70,6 +74,9 @@ struct TicketDTO: Content, Equatable {
     var priority: String
     var status: String
     var pendingReason: String?
+    /// What a pending ticket waits on (`reporter`, `vendor`, `other`) and, for a vendor, the lead's decision.
+    var waitOn: String?
+    var pauseApproval: String?
     var categoryId: UUID?
     var categoryName: String?
     var businessSystemId: UUID?
@@ -267,6 +274,8 @@ extension TicketDTO: JSONWritable {
         json.field("priority", priority)
         json.field("status", status)
         json.field("pendingReason", pendingReason)
+        json.field("waitOn", waitOn)
+        json.field("pauseApproval", pauseApproval)
         json.field("categoryId", categoryId)
         json.field("categoryName", categoryName)
         json.field("businessSystemId", businessSystemId)
@@ -332,6 +341,7 @@ extension TicketSLADTO: JSONWritable {
         json.field("calendarName", calendarName)
         json.field("businessTime", businessTime)
         json.field("raisedInHours", raisedInHours)
+        json.field("paused", paused)
         json.key("clocks")
         json.openArray()
         for clock in clocks {

@@ -167,3 +167,19 @@ struct AddDepartmentTicketVisibility: AsyncMigration {
         try await database.schema(Department.schema).deleteField("reporters_see_department").update()
     }
 }
+
+/// SLA-3: what a pending ticket waits on and the lead's decision on a vendor pause. Tickets pending before
+/// this migration were pended under the old rule (the clocks stopped at once), which is waiting on the reporter.
+struct AddTicketPauseWaits: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
+        try await database.schema("tickets").field("pending_wait_on", .string).update()
+        try await database.schema("tickets").field("pause_approval", .string).update()
+        try await (database as! any SQLDatabase).raw("UPDATE tickets SET pending_wait_on = 'reporter' WHERE status = 'pending'").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("tickets").deleteField("pause_approval").update()
+        try await database.schema("tickets").deleteField("pending_wait_on").update()
+    }
+}

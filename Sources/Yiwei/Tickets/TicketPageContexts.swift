@@ -161,6 +161,7 @@ struct TimelineView: Encodable {
         if let team = d["teamName"] { parts.append(labels.t[text: "ticket_team"] + "：" + team) }
         if let domain = d["toDomain"] { parts.append(labels.domain(d["fromDomain"] ?? "") + " → " + labels.domain(domain)) }
         if let p = d["toPriority"] { parts.append(labels.priority(d["fromPriority"] ?? "") + " → " + labels.priority(p)) }
+        if let wait = d["waitOn"] { parts.append(labels.t["wait_on_" + wait] ?? wait) }
         if let reason = d["reason"] { parts.append(reason) }
         if let resolution = d["resolution"] { parts.append(resolution) }
         if let minutes = d["pausedMinutes"] { parts.append(labels.t[text: "ticket_paused"] + " " + minutes + " " + labels.t[text: "worklog_minutes"]) }
@@ -253,6 +254,8 @@ struct ActionView: Encodable {
     var needsDomain: Bool
     var needsPriority: Bool
     var needsNote: Bool
+    /// `pend`: what the ticket waits on (SLA-3), which decides whether the clocks stop.
+    var needsWaitOn: Bool
     var danger: Bool
 }
 
@@ -266,6 +269,7 @@ enum TicketPageHTML {
         var allTeams: String
         var engineers: String
         var priorities: String
+        var waitOn: String
     }
 
     static func actions(_ actions: [ActionView], ticketId: String, csrf: String, t: [String: String], options o: Options) -> String {
@@ -275,6 +279,7 @@ enum TicketPageHTML {
         var html = ""
         for a in actions {
             let folded = a.needsDomain || a.needsTeam || a.needsAssignee || a.needsPriority || a.needsResolution || a.needsReason || a.needsNote
+                || a.needsWaitOn
             let style = "button" + (a.primary ? " primary" : "") + (a.danger ? " danger" : "") + " wide"
             if folded {
                 html += "<details class=\"action-more\"" + (a.primary || a.action == "assign" ? " open" : "") + ">\n"
@@ -292,6 +297,7 @@ enum TicketPageHTML {
                 html += "  <select name=\"assigneeId\" aria-label=\"\(text("ticket_engineer"))\"><option value=\"\">\(text("ticket_engineer"))</option>\(o.engineers)</select>\n"
             }
             if a.needsPriority { html += "  <select name=\"priority\" aria-label=\"\(text("ticket_priority_new"))\">\(o.priorities)</select>\n" }
+            if a.needsWaitOn { html += "  <select name=\"waitOn\" aria-label=\"\(text("ticket_wait_on"))\">\(o.waitOn)</select>\n" }
             if a.needsResolution {
                 html += "  <textarea name=\"resolution\" rows=\"3\" maxlength=\"5000\" required placeholder=\"\(text("ticket_resolution_placeholder"))\" aria-label=\"\(text("ticket_resolution"))\"></textarea>\n"
             }

@@ -267,14 +267,20 @@ struct TicketPages: RouteCollection {
             // The written plan appears only once the policy's limit has passed, its approval once there is one.
             .filter { $0 != .plan || ticket.planRequiredAt != nil }
             .filter { $0 != .approvePlan || (ticket.plan != nil && ticket.planApprovedAt == nil) }
+            // A lead decides on a pause only while one waits on a vendor and nobody has decided yet.
+            .filter { ![.approvePause, .rejectPause].contains($0) || ticket.pauseApproval == PauseApproval.requested.rawValue }
             .map { a in
                 ActionView(action: a.rawValue, label: labels.action(a.rawValue),
-                           primary: [.accept, .start, .resolve, .resume].contains(a),
-                           needsReason: [.pend, .reopen, .cancel, .transfer, .reprioritize].contains(a),
+                           primary: [.accept, .start, .resolve, .resume, .approvePause].contains(a),
+                           needsReason: [.pend, .reopen, .cancel, .transfer, .reprioritize, .rejectPause].contains(a),
                            needsResolution: a == .resolve, needsAssignee: a == .assign, needsTeam: a == .assign || a == .transfer,
                            needsDomain: a == .transfer, needsPriority: a == .reprioritize, needsNote: a == .visit || a == .plan,
-                           danger: a == .cancel)
+                           needsWaitOn: a == .pend, danger: a == .cancel)
             }
+        if ticket.statusValue == .pending, let wait = ticket.pendingWaitOn {
+            let state = wait == PauseWait.vendor.rawValue ? "pause_state_vendor_" + (ticket.pauseApproval ?? "requested") : "pause_state_" + wait
+            facts.insert(.init(label: t[text: "ticket_pause_state"], value: t[state] ?? wait, href: nil), at: 0)
+        }
         let events = try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference())
         let comments = try await TicketService.comments(of: ticket, user: user, request: req).map {
             CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: $0.internal)
@@ -320,7 +326,8 @@ struct TicketPages: RouteCollection {
             teams: HTML.options(teamsInDomain.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.teamId) }),
             allTeams: HTML.options(lookups.teams.map { .init(value: $0.0.uuidString, label: labels.domain($0.2) + " / " + $0.1, selected: false) }),
             engineers: HTML.options(lookups.staff.map { .init(value: $0.0.uuidString, label: $0.1, selected: $0.0 == ticket.assigneeId) }),
-            priorities: HTML.options(Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) }))
+            priorities: HTML.options(Priority.allCases.map { .init(value: $0.rawValue, label: labels.priority($0.rawValue), selected: $0.rawValue == ticket.priority) }),
+            waitOn: HTML.options(PauseWait.allCases.map { .init(value: $0.rawValue, label: t[text: "wait_on_" + $0.rawValue], selected: $0 == .reporter) }))
         return HTML.response(TicketPageHTML.page(PageContext(
             page: base, ticket: dto, statusLabel: labels.status(dto.status), priorityLabel: labels.priority(dto.priority),
             domainLabel: labels.domain(dto.domain), kindLabel: labels.kind(dto.kind), facts: facts.filter { !$0.value.isEmpty },

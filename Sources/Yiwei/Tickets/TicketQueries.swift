@@ -38,6 +38,7 @@ enum TicketQueries {
         return TicketDTO(
             id: t.id!, number: t.number, domain: t.domain, kind: t.kind, title: t.title, description: t.description,
             impact: t.impact, urgency: t.urgency, priority: t.priority, status: t.status, pendingReason: t.pendingReason,
+            waitOn: t.pendingWaitOn, pauseApproval: t.pauseApproval,
             categoryId: t.categoryId, categoryName: t.categoryId.flatMap { names.categories[$0] },
             businessSystemId: t.businessSystemId, businessSystemName: t.businessSystemId.flatMap { names.systems[$0] },
             assetId: t.assetId, location: t.location,
@@ -49,21 +50,21 @@ enum TicketQueries {
             resolution: t.resolution, reopenCount: t.reopenCount, createdAt: t.createdAt, updatedAt: t.updatedAt,
             acknowledgedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: t.resolvedAt, closedAt: t.closedAt,
             cancelledAt: t.cancelledAt,
-            sla: slaDTO(sla, pausedMinutes: (paused / 60 * 100).rounded() / 100),
+            sla: slaDTO(sla, pausedMinutes: (paused / 60 * 100).rounded() / 100, paused: t.pendingSince != nil),
             rating: t.ratingScore.map { TicketRatingDTO(score: $0, comment: t.ratingComment, at: t.ratedAt ?? t.updatedAt) },
             plan: (t.planRequiredAt == nil && t.plan == nil) ? nil
                 : TicketPlanDTO(requiredAt: t.planRequiredAt, text: t.plan, byId: t.planById, approvedAt: t.planApprovedAt,
                                 approvedById: t.planApprovedById, blocking: t.planRequiredAt != nil && t.planApprovedAt == nil))
     }
 
-    static func slaDTO(_ e: SLAService.Evaluation?, pausedMinutes: Double) -> TicketSLADTO {
+    static func slaDTO(_ e: SLAService.Evaluation?, pausedMinutes: Double, paused: Bool) -> TicketSLADTO {
         func state(_ kind: SLAClockKind) -> SLAClockState? { e?.states.first { $0.kind == kind } }
         return TicketSLADTO(
             responseDueAt: state(.response)?.dueAt, startDueAt: state(.start)?.dueAt, resolveDueAt: state(.resolve)?.dueAt,
             responseBreached: state(.response)?.breached ?? false, startBreached: state(.start)?.breached ?? false,
             resolveBreached: state(.resolve)?.breached ?? false, pausedMinutes: pausedMinutes,
             policyId: e?.policy.id, policyName: e?.policy.name, calendarName: e?.calendarName, businessTime: e?.policy.businessTime,
-            raisedInHours: e?.raisedInHours,
+            raisedInHours: e?.raisedInHours, paused: paused,
             clocks: (e?.states ?? []).map {
                 SLAClockDTO(kind: $0.kind.rawValue, targetMinutes: $0.targetMinutes, dueAt: $0.dueAt,
                             elapsedMinutes: ($0.elapsedMinutes * 100).rounded() / 100, pausedMinutes: ($0.pausedMinutes * 100).rounded() / 100,

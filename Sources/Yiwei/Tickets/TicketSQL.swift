@@ -43,7 +43,7 @@ extension Ticket {
     static func databaseProperties(of t: Ticket) -> [any AnyDatabaseProperty] {
         [
             t.$id, t.$number, t.$domain, t.$kind, t.$title, t.$description, t.$impact, t.$urgency, t.$priority, t.$status, t.$pendedFrom,
-            t.$pendingSince, t.$pendingReason, t.$pausedSeconds, t.$categoryId, t.$businessSystemId, t.$assetId, t.$location, t.$departmentId,
+            t.$pendingSince, t.$pendingReason, t.$pendingWaitOn, t.$pauseApproval, t.$pausedSeconds, t.$categoryId, t.$businessSystemId, t.$assetId, t.$location, t.$departmentId,
             t.$reporterId, t.$createdById, t.$channel, t.$occurredAt, t.$assigneeId, t.$teamId, t.$resolution, t.$reopenCount, t.$ratingScore,
             t.$ratingComment, t.$ratedAt, t.$slaPolicyId, t.$responseDueAt, t.$startDueAt, t.$resolveDueAt, t.$planRequiredAt, t.$plan,
             t.$planById, t.$planApprovedAt, t.$planApprovedById, t.$nextAlertAt, t.$responseBreached, t.$resolveBreached, t.$visitedAt,

@@ -287,7 +287,7 @@ enum TicketService {
         guard user.worksTickets else { return false }
         switch action {
         case .visit: return user.can(.returnVisits)
-        case .approvePlan: return user.can(.approveTickets)
+        case .approvePlan, .approvePause, .rejectPause: return user.can(.approveTickets)
         case .plan: return true
         case .assign, .transfer, .reprioritize, .cancel, .close, .reopen:
             return user.can(.dispatchTickets)
@@ -392,10 +392,28 @@ enum TicketService {
             ticket.startedAt = ticket.startedAt ?? now
             if ticket.assigneeId == nil && user.worksTickets { ticket.assigneeId = user.id; data["assigneeId"] = user.id.uuidString; data["assigneeName"] = user.displayName }
         case .pend:
+            // An old client that says nothing waits on the reporter, as every pause did before SLA-3.
+            let wait = v.oneOf("waitOn", body.waitOn ?? PauseWait.reporter.rawValue, PauseWait.self)
             try v.check()
             ticket.pendedFrom = from.rawValue
-            ticket.pendingSince = now
             ticket.pendingReason = reason
+            ticket.pendingWaitOn = wait!.rawValue
+            ticket.pendingSince = wait!.stopsClocksAtOnce ? now : nil
+            ticket.pauseApproval = wait!.needsApproval ? PauseApproval.requested.rawValue : nil
+            data["waitOn"] = wait!.rawValue
+        case .approvePause, .rejectPause:
+            guard ticket.pendingWaitOn == PauseWait.vendor.rawValue, ticket.pauseApproval == PauseApproval.requested.rawValue else {
+                throw AppError(.conflict, "no_pause_request", "the ticket has no pause waiting for a decision")
+            }
+            let note = v.text("note", body.note ?? body.reason, required: false, max: 500)
+            try v.check()
+            if let note { data["note"] = note }
+            if action == .approvePause {
+                ticket.pauseApproval = PauseApproval.approved.rawValue
+                ticket.pendingSince = now
+            } else {
+                ticket.pauseApproval = PauseApproval.rejected.rawValue
+            }
         case .resume:
             endPause(ticket, now: now, data: &data)
         case .resolve:
@@ -457,6 +475,8 @@ enum TicketService {
         ticket.pendingSince = nil
         ticket.pendedFrom = nil
         ticket.pendingReason = nil
+        ticket.pendingWaitOn = nil
+        ticket.pauseApproval = nil
     }
 
     // MARK: Comments, rating, links, work logs

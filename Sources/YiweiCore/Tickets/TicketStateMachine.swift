@@ -6,6 +6,27 @@ public enum TicketAction: String, CaseIterable, Codable, Sendable {
     /// record a return visit (回访) after resolution; record a written workaround/plan and approve it (SLA-5).
     case transfer, reprioritize, visit, plan
     case approvePlan = "approve_plan"
+    /// A lead's decision on a pause that waits on a vendor or parts (SLA-3): only an approved one stops the clocks.
+    case approvePause = "approve_pause"
+    case rejectPause = "reject_pause"
+}
+
+/// What a pending ticket waits on (SLA-3), which decides whether its clocks stop.
+public enum PauseWait: String, CaseIterable, Codable, Sendable {
+    /// The reporter (a reply, access to the PC, the patient's bed free): the clocks stop at once.
+    case reporter
+    /// A vendor or a spare part: the clocks stop only from a lead's approval — a vendor cannot stop its own clock.
+    case vendor
+    /// Anything else: the clocks keep running.
+    case other
+
+    public var stopsClocksAtOnce: Bool { self == .reporter }
+    public var needsApproval: Bool { self == .vendor }
+}
+
+/// A lead's decision on a vendor pause.
+public enum PauseApproval: String, CaseIterable, Codable, Sendable {
+    case requested, approved, rejected
 }
 
 public enum TicketStateMachine {
@@ -27,6 +48,7 @@ public enum TicketStateMachine {
         case (.reprioritize, let s) where s.isOpen: return s
         case (.plan, let s) where s.isOpen: return s
         case (.approvePlan, let s) where s.isOpen: return s
+        case (.approvePause, .pending), (.rejectPause, .pending): return .pending
         case (.visit, .resolved), (.visit, .closed): return status
         default: return nil
         }

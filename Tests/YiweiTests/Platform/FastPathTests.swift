@@ -24,7 +24,7 @@ struct FastPathTests {
             // Every column Fluent knows is read (a new field must be added to `databaseProperties`).
             let named = Set(Ticket.databaseProperties(of: Ticket()).flatMap(\.keys).map(\.description))
             #expect(named == Set(Ticket.keys.map(\.description)))
-            #expect(named.count == 51)
+            #expect(named.count == 53)
             // Saved after a change, only the change is written and the rest stays.
             fast.location = "门诊三楼"
             try await fast.update(on: env.app.db)
@@ -404,7 +404,8 @@ struct FastPathTests {
                                 breached: false, paused: false, businessTime: true)
         let full = TicketDTO(id: UUID(), number: "IT-20261207-0001", domain: "it", kind: "incident",
                              title: "打印机 \"卡纸\" \\ 报错\n第二行\t制表\u{01}😀", description: "收费处 HIS 打印", impact: "individual",
-                             urgency: "clinical", priority: "P3", status: "pending", pendingReason: "等待备件", categoryId: UUID(), categoryName: "打印机",
+                             urgency: "clinical", priority: "P3", status: "pending", pendingReason: "等待备件", waitOn: "vendor",
+                             pauseApproval: "approved", categoryId: UUID(), categoryName: "打印机",
                              businessSystemId: UUID(), businessSystemName: "HIS", assetId: "PRN-0042", location: "门诊二楼", departmentId: UUID(),
                              departmentName: "心内科", reporterId: UUID(), reporterName: "张护士", channel: "web", occurredAt: at.addingTimeInterval(-3600),
                              assigneeId: UUID(), assigneeName: "李工", teamId: UUID(), teamName: "信息科", resolution: "更换硒鼓", reopenCount: 2,
@@ -412,7 +413,7 @@ struct FastPathTests {
                              cancelledAt: at,
                              sla: TicketSLADTO(responseDueAt: at, startDueAt: at, resolveDueAt: at, responseBreached: true, startBreached: false,
                                                resolveBreached: false, pausedMinutes: 90.5, policyId: UUID(), policyName: "IT P3", calendarName: "2026 工作日历",
-                                               businessTime: false, raisedInHours: true, clocks: [clock, clock]),
+                                               businessTime: false, raisedInHours: true, paused: true, clocks: [clock, clock]),
                              rating: TicketRatingDTO(score: 5, comment: "及时", at: at), plan: TicketPlanDTO(requiredAt: at, text: "方案", byId: UUID(),
                                                                                                           approvedAt: nil, approvedById: nil, blocking: true))
         let pair = try both(full)
@@ -425,10 +426,10 @@ struct FastPathTests {
         #expect(written.contains(#""createdAt":"2026-12-07T00:04:05Z","updatedAt":"2026-12-07T00:05:07Z""#))
         #expect(written.contains(#""pausedMinutes":90.5"#) && written.contains(#""elapsedMinutes":12.25,"pausedMinutes":0,"#))
         var bare = full
-        bare.pendingReason = nil; bare.categoryId = nil; bare.occurredAt = nil; bare.rating = nil; bare.plan = nil; bare.reopenCount = 0
+        bare.pendingReason = nil; bare.waitOn = nil; bare.pauseApproval = nil; bare.categoryId = nil; bare.occurredAt = nil; bare.rating = nil; bare.plan = nil; bare.reopenCount = 0
         bare.sla = TicketSLADTO(responseDueAt: nil, startDueAt: nil, resolveDueAt: nil, responseBreached: false, startBreached: false,
                                 resolveBreached: false, pausedMinutes: 0, policyId: nil, policyName: nil, calendarName: nil, businessTime: nil,
-                                raisedInHours: nil, clocks: [])
+                                raisedInHours: nil, paused: false, clocks: [])
         let barePair = try both(bare)
         #expect(try same(barePair))
         let writtenBare = barePair.0
