@@ -10,7 +10,7 @@ struct DoctorCommand: AsyncCommand {
     struct Signature: CommandSignature {}
     var help: String { "Print the configuration and check the database, the disk and the accounts (exit 1 when a check fails)." }
 
-    enum Outcome: String { case ok = "✓", warning = "⚠", failed = "✗" }
+    typealias Outcome = SystemHealth.Outcome
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let report = try await Self.checks(context.application)
@@ -42,19 +42,11 @@ struct DoctorCommand: AsyncCommand {
 
         // Database: reachable, migrations, engine-specific health.
         let sql = app.db as! any SQLDatabase
-        let started = ContinuousClock.now
-        do {
-            _ = try await sql.raw("SELECT 1 AS one").first()
-            let elapsed = ContinuousClock.now - started
-            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            check(.ok, "数据库连接 database connection", String(format: "%.1f ms", ms))
-        } catch {
-            check(.failed, "数据库连接 database connection", String(describing: error))
-            return (lines, true)
-        }
-        let applied = try await sql.raw("SELECT count(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
-        let known = YiweiMigrations.all.count
-        check(applied >= known ? .ok : .failed, "数据库结构 schema", "\(applied) / \(known) migrations applied")
+        func add(_ c: SystemHealth.Check) { check(c.outcome, c.name, c.detail) }
+        let connection = await SystemHealth.database(app)
+        add(connection)
+        if connection.outcome == .failed { return (lines, true) }
+        add(try await SystemHealth.schema(app))
         if app.yiwei.databaseKind == .sqlite {
             let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self) ?? "?"
             check(mode.lowercased() == "wal" ? .ok : .warning, "SQLite 日志模式 journal mode", mode)
@@ -79,25 +71,7 @@ struct DoctorCommand: AsyncCommand {
 
         // Disk: the data folder exists, is writable, and has room.
         let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: config.dataDirectory, isDirectory: &isDirectory), isDirectory.boolValue {
-            let probe = config.dataDirectory + "/.doctor-\(UUID().uuidString)"
-            if fm.createFile(atPath: probe, contents: Data("ok".utf8)) {
-                try? fm.removeItem(atPath: probe)
-                check(.ok, "数据目录可写 data directory writable", config.dataDirectory)
-            } else {
-                check(.failed, "数据目录可写 data directory writable", "cannot write in \(config.dataDirectory)")
-            }
-            var stats = statvfs()
-            if statvfs(config.dataDirectory, &stats) == 0 {
-                let free = Int(stats.f_bavail) * Int(stats.f_frsize), total = Int(stats.f_blocks) * Int(stats.f_frsize)
-                let share = total > 0 ? Double(free) / Double(total) : 0
-                let outcome: Outcome = free < 512 * 1_048_576 ? .failed : (free < 2 * 1_073_741_824 || share < 0.1) ? .warning : .ok
-                check(outcome, "磁盘空间 free disk", "\(humanSize(free)) free of \(humanSize(total)) (\(Int(share * 100)) %)")
-            }
-        } else {
-            check(.failed, "数据目录 data directory", "\(config.dataDirectory) does not exist")
-        }
+        SystemHealth.disk(config).forEach(add)
         let views = app.yiwei.resources.views + "layout.leaf"
         check(fm.fileExists(atPath: views) ? .ok : .failed, "页面模板 templates", fm.fileExists(atPath: views) ? "found" : "\(views) missing")
 
@@ -105,12 +79,8 @@ struct DoctorCommand: AsyncCommand {
         let admins = try await User.query(on: app.db).filter(\.$isActive == true).all().filter { $0.roles.contains(.admin) }.count
         check(admins > 0 ? .ok : .warning, "管理员账号 administrators",
               admins > 0 ? "\(admins) active" : "none yet — `yiwei serve` creates the admin account when it starts")
-        if fm.fileExists(atPath: Bootstrap.passwordFile(config)) {
-            check(.warning, "初始管理员密码 initial admin password", "not yet changed (\(Bootstrap.passwordFile(config))); sign in as admin and change it")
-        }
-        let dead = try await sql.raw("SELECT count(*) AS n FROM outbox WHERE status = 'dead'").first()?.decode(column: "n", as: Int.self) ?? 0
-        let pending = try await sql.raw("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").first()?.decode(column: "n", as: Int.self) ?? 0
-        check(dead == 0 ? .ok : .warning, "消息推送 notifications outbox", "\(pending) pending, \(dead) given up" + (dead > 0 ? " — see 通知渠道 / channels" : ""))
+        SystemHealth.initialPasswords(config).forEach(add)
+        add(try await SystemHealth.outbox(app))
         let offset = config.timeZone.secondsFromGMT() / 3600
         check(.ok, "服务器时间 server time", "\(ISO8601DateFormatter().string(from: Date())) (UTC), hospital time zone UTC\(offset >= 0 ? "+" : "")\(offset)")
         lines.append(failed ? "结论 / result: 有检查未通过 / a check failed" : "结论 / result: 正常 / healthy")

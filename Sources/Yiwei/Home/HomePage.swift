@@ -2,7 +2,8 @@ import Fluent
 import Vapor
 import YiweiCore
 
-/// The start page after sign-in: who I am, what I can reach, and the size of the organisation.
+/// The start page after sign-in: what each role opens Yiwei for (`Workbench`), who I am, and for those who
+/// keep the settings the size of the organisation. A reporter's start page is the portal (报修、进度、评价).
 struct HomePage: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home)
@@ -22,10 +23,17 @@ struct HomePage: RouteCollection {
         var vendor: String?
         var lastLogin: String
         var roles: String
+        var panels: [Workbench.Panel]
     }
 
-    func home(req: Request) async throws -> View {
+    /// Someone who only reports (a nurse, a doctor, an administrative clerk) has nothing here the portal lacks.
+    static func onlyReports(_ user: CurrentUser) -> Bool {
+        user.can(.reportTickets) && !user.can(.workTickets) && !user.can(.viewSettingsPages) && !user.can(.readAudit)
+    }
+
+    func home(req: Request) async throws -> Response {
         let me = try req.requireUser()
+        if Self.onlyReports(me) { return req.redirect(to: "/portal") }
         let base = try await PageBase.make(for: req, titleKey: "home_title")
         let t = base.t
         var tiles: [Tile] = []
@@ -45,11 +53,12 @@ struct HomePage: RouteCollection {
         let department = try await me.departmentId.asyncMap { try await Department.find($0, on: req.db)?.name } ?? nil
         let vendor = try await me.vendorId.asyncMap { try await Vendor.find($0, on: req.db)?.name } ?? nil
         let hour = Calendar.current.dateComponents(in: req.yiwei.config.timeZone, from: req.now).hour ?? 9
-        let greetingKey = hour < 11 ? "greeting_morning" : (hour < 13 ? "greeting_noon" : (hour < 18 ? "greeting_afternoon" : "greeting_evening"))
+        let greetingKey = hour < 5 ? "greeting_night" : hour < 11 ? "greeting_morning" : (hour < 13 ? "greeting_noon" : (hour < 18 ? "greeting_afternoon" : "greeting_evening"))
+        let panels = try await Workbench.panels(for: me, req: req, t: t)
         return try await req.view.render("home", Context(
             page: base, greeting: t[text: greetingKey].replacingOccurrences(of: "{name}", with: me.displayName), tiles: tiles,
             department: department, vendor: vendor, lastLogin: user?.previousLoginAt.map { DisplayTime.format($0, req) } ?? t[text: "home_first_login"],
-            roles: base.user?.roleNames ?? ""))
+            roles: base.user?.roleNames ?? "", panels: panels)).encodeResponse(for: req)
     }
 }
 
