@@ -121,10 +121,16 @@ struct ReportBench {
         let adminToken = try await login("admin", "Bench#Root2026x")
         var create = ClientRequest(method: .POST, url: URI(string: base + "/api/v1/users"))
         create.headers.bearerAuthorization = .init(token: adminToken)
-        try create.content.encode(["username": "zhuren", "displayName": "信息科主任", "password": "Bench#Lead2026", "roles": ["lead"]] as [String: AnyEncodable],
+        try create.content.encode(["username": "zhuren", "displayName": "信息科主任", "password": "Bench#Init2026", "roles": ["lead"]] as [String: AnyEncodable],
                                   as: .json)
         let created: ClientResponse = try await app.client.send(create)
         guard created.status == .created else { fatalError("could not create the lead: \(created.status)") }
+        // The lead chooses their own password before the API serves them anything else.
+        var choose = ClientRequest(method: .POST, url: URI(string: base + "/api/v1/auth/password"))
+        choose.headers.bearerAuthorization = .init(token: try await login("zhuren", "Bench#Init2026"))
+        try choose.content.encode(["currentPassword": "Bench#Init2026", "newPassword": "Bench#Lead2026"], as: .json)
+        let chosen: ClientResponse = try await app.client.send(choose)
+        guard chosen.status.code < 300 else { fatalError("could not set the lead's password: \(chosen.status)") }
         let lead = try await login("zhuren", "Bench#Lead2026")
 
         // 3. Measure.

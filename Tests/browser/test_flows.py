@@ -133,10 +133,10 @@ def test_reporter_must_change_password_and_cannot_manage_users(desktop):
     b.fill("newPassword", chosen)
     b.fill("confirmPassword", chosen)
     b.submit()
-    b.wait_path("/")
+    b.wait_path("/portal")  # a reporter's start page
     assert "密码已修改" in b.text(".flash")
     labels = nav_labels(b)
-    assert "工作台" in labels
+    assert "我的报修" in labels
     assert "用户与角色" not in labels, f"a reporter sees 用户与角色: {labels}"
     b.shot("reporter-home")
 
@@ -150,7 +150,7 @@ def test_reporter_must_change_password_and_cannot_manage_users(desktop):
     b.login(username, initial)
     assert b.path == "/login" and b.find_all(".flash-error")
     b.login(username, chosen)
-    b.wait_path("/")
+    b.wait_path("/portal")
 
 
 def test_phone_menu_button_opens_sidebar(phone):

@@ -63,7 +63,7 @@ def test_report_accept_dispatch_resolve_rate_close(server, hospital, phone, desk
     # The nurse reports from her phone: domain, what, where, and a photo.
     p = phone
     p.login(nurse[0], PASSWORD)
-    p.wait_path("/")
+    p.wait_path("/portal")  # a reporter starts on the portal
     p.get("/portal/new")
     p.find('input[name="domain"][value="it"]').find_element(By.XPATH, "..").click()
     p.fill("title", title)

@@ -35,8 +35,12 @@ def crash_rounds(tmp_path, rounds, writers=4, seed=None):
     server = Server(data, YIWEI_ADMIN_PASSWORD=ADMIN_PASSWORD)
     admin = login(server.port, "admin", ADMIN_PASSWORD)
     status, body = call(server.port, "POST", "/api/v1/users",
-                        {"username": "crash", "displayName": "崩溃测试", "password": "Kill#Nine2026x", "roles": ["agent"]}, admin)
+                        {"username": "crash", "displayName": "崩溃测试", "password": "Init#Nine2026x", "roles": ["agent"]}, admin)
     assert status == 201, body
+    # The account chooses its own password before anything else (an administrator set the first one).
+    status, body = call(server.port, "POST", "/api/v1/auth/password",
+                        {"currentPassword": "Init#Nine2026x", "newPassword": "Kill#Nine2026x"}, login(server.port, "crash", "Init#Nine2026x"))
+    assert status in (200, 204), body
     acknowledged = []
     for r in range(rounds):
         token = login(server.port, "crash", "Kill#Nine2026x")

@@ -33,7 +33,11 @@ struct HomePage: RouteCollection {
 
     func home(req: Request) async throws -> Response {
         let me = try req.requireUser()
-        if Self.onlyReports(me) { return req.redirect(to: "/portal") }
+        if Self.onlyReports(me) {
+            // A message for the page after a form ("密码已修改") goes on to the portal.
+            if let flash = req.storage[FlashKey.self] { return req.redirect(to: "/portal", flash: flash) }
+            return req.redirect(to: "/portal")
+        }
         let base = try await PageBase.make(for: req, titleKey: "home_title")
         let t = base.t
         var tiles: [Tile] = []

@@ -64,7 +64,7 @@ struct NotificationTests {
             _ = try await browser.signIn("hushi", "Test#Pass2026")
             try await browser.get("/account/password")
             _ = try await browser.post("/account/password", [("currentPassword", "Test#Pass2026"), ("newPassword", "Mine#2026pw"), ("confirmPassword", "Mine#2026pw")])
-            let home = try await browser.get("/")
+            let home = try await browser.get("/portal")  // a reporter's start page
             #expect(home.body.string.contains(#"<span class="bell-count">1</span>"#))
             let page = try await browser.get("/notifications")
             #expect(page.body.string.contains("您的报修已受理。"))
