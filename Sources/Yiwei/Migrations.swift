@@ -39,5 +39,6 @@ enum YiweiMigrations {
         AddDashboardIndexes(),
         AddOpenTicketIndexes(),
         CreateKBSelfSolved(),
+        CreateKBArticleRevisions(),
     ]
 }
