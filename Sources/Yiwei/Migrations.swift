@@ -40,5 +40,6 @@ enum YiweiMigrations {
         AddOpenTicketIndexes(),
         CreateKBSelfSolved(),
         AddTicketPauseWaits(),
+        CreateKBArticleRevisions(),
     ]
 }

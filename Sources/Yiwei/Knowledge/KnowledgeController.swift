@@ -16,6 +16,8 @@ struct KnowledgeController: RouteCollection {
         kb.post("articles", ":articleId", "actions", use: act)
         kb.get("articles", ":articleId", "versions", use: versions)
         kb.get("articles", ":articleId", "diff", use: diff)
+        kb.get("articles", ":articleId", "revision", use: revision)
+        kb.get("articles", ":articleId", "revisions", use: revisions)
         kb.post("articles", ":articleId", "feedback", use: feedback)
         kb.post("articles", ":articleId", "solved", use: solved)
         kb.get("search", use: search)
@@ -124,11 +126,33 @@ struct KnowledgeController: RouteCollection {
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
         await KnowledgeService.countView(a, request: req)
         let owner = access.external ? nil : try await User.find(a.ownerId, on: req.db)?.displayName
-        return KnowledgeService.dto(a, ownerName: owner, includeRedactions: access.maintains(a))
+        return try await KnowledgeRevisions.articleDTO(a, access: access, ownerName: owner, on: req.db)
     }
 
-    func update(req: Request) async throws -> KBArticleDTO {
-        try await KnowledgeService.update(req.parameters.get("articleId", as: UUID.self), try req.decodeJSON(KBArticleBody.self), request: req)
+    /// 200 with the article when the edit applied; 202 with the article as published (unchanged) and its
+    /// `pendingRevision` when a published article's edit waits for a reviewer.
+    func update(req: Request) async throws -> Response {
+        let result = try await KnowledgeService.update(req.parameters.get("articleId", as: UUID.self), try req.decodeJSON(KBArticleBody.self), request: req)
+        return try await result.article.encodeResponse(status: result.pending ? .accepted : .ok, for: req)
+    }
+
+    /// The pending revision and its diff against the published text — for the article's maintainers and reviewers.
+    func revision(req: Request) async throws -> KBRevisionDiffDTO {
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        guard !access.external else { throw AppError.notFound("article") }
+        guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
+        guard let r = try await KnowledgeRevisions.pending(a.id!, on: req.db) else { throw AppError.notFound("pending revision") }
+        let author = try await User.find(r.authorId, on: req.db)?.displayName
+        return KBRevisionDiffDTO(revision: KnowledgeRevisions.dto(r, article: a, authorName: author), publishedVersion: a.version,
+                                 comparison: KnowledgeRevisions.comparison(a, r))
+    }
+
+    /// Every revision, pending and decided, newest first: part of the article's history.
+    func revisions(req: Request) async throws -> [KBRevisionDTO] {
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        guard !access.external else { throw AppError.notFound("article") }
+        guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
+        return try await KnowledgeRevisions.all(a, on: req.db)
     }
 
     func act(req: Request) async throws -> KBArticleDTO {

@@ -203,3 +203,78 @@ struct CreateKBSelfSolved: AsyncMigration {
 
     func revert(on database: any Database) async throws { try await database.schema(KBSelfSolved.schema).delete() }
 }
+
+/// 待审核的修订: a change to a published article by an editor who does not review knowledge. Readers, search and
+/// the external listener keep the published text until a reviewer approves it (it becomes a new version) or
+/// rejects it (with a reason); the row stays as the record of that decision. At most one is pending per article.
+// @unchecked Sendable: a Fluent model, read and written by one task at a time.
+final class KBArticleRevision: Model, @unchecked Sendable {
+    static let schema = "kb_article_revisions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "article_id") var articleId: UUID
+    /// The published version it was first written against.
+    @Field(key: "base_version") var baseVersion: Int
+    @Field(key: "title") var title: String
+    @Field(key: "body") var body: String
+    @Field(key: "tags") var tags: String
+    @OptionalField(key: "category_id") var categoryId: UUID?
+    @OptionalField(key: "business_system_id") var businessSystemId: UUID?
+    @Field(key: "visibility") var visibility: String
+    @OptionalField(key: "team_id") var teamId: UUID?
+    @OptionalField(key: "department_id") var departmentId: UUID?
+    @OptionalField(key: "note") var note: String?
+    /// Who proposed it, and who changed it last (a second edit updates the pending revision).
+    @Field(key: "author_id") var authorId: UUID
+    @Field(key: "editor_id") var editorId: UUID
+    /// `pending`, `approved`, `rejected`
+    @Field(key: "status") var status: String
+    @OptionalField(key: "decided_by") var decidedBy: UUID?
+    @OptionalField(key: "decided_at") var decidedAt: Date?
+    /// Why it was rejected.
+    @OptionalField(key: "reason") var reason: String?
+    /// The article version it became when approved.
+    @OptionalField(key: "version") var version: Int?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+
+    var tagList: [String] { tags.split(separator: ",").map(String.init).filter { !$0.isEmpty } }
+}
+
+enum KBRevisionStatus: String, CaseIterable { case pending, approved, rejected }
+
+/// Pending revisions of published articles (`KBArticleRevision`). The partial unique index keeps one pending
+/// revision per article, whatever two editors do at once; the second index serves the reviewers' list.
+struct CreateKBArticleRevisions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(KBArticleRevision.schema)
+            .id()
+            .field("article_id", .uuid, .required, .references(KBArticle.schema, .id, onDelete: .cascade))
+            .field("base_version", .int, .required)
+            .field("title", .string, .required)
+            .field("body", .string, .required)
+            .field("tags", .string, .required)
+            .field("category_id", .uuid, .references(KBCategory.schema, .id))
+            .field("business_system_id", .uuid, .references(BusinessSystem.schema, .id))
+            .field("visibility", .string, .required)
+            .field("team_id", .uuid, .references(Team.schema, .id))
+            .field("department_id", .uuid, .references(Department.schema, .id))
+            .field("note", .string)
+            .field("author_id", .uuid, .required, .references(User.schema, .id))
+            .field("editor_id", .uuid, .required, .references(User.schema, .id))
+            .field("status", .string, .required)
+            .field("decided_by", .uuid, .references(User.schema, .id))
+            .field("decided_at", .datetime)
+            .field("reason", .string)
+            .field("version", .int)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("CREATE UNIQUE INDEX idx_kb_revisions_one_pending ON kb_article_revisions (article_id) WHERE status = 'pending'").run()
+        try await sql.create(index: "idx_kb_revisions_status").on(KBArticleRevision.schema).column("status").column("updated_at").run()
+        try await sql.create(index: "idx_kb_revisions_article").on(KBArticleRevision.schema).column("article_id").column("created_at").run()
+    }
+
+    func revert(on database: any Database) async throws { try await database.schema(KBArticleRevision.schema).delete() }
+}

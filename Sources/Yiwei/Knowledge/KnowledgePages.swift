@@ -18,6 +18,7 @@ struct KnowledgePages: RouteCollection {
         routes.post("kb", "articles", ":articleId", "feedback", use: feedback)
         routes.post("kb", "articles", ":articleId", "solved", use: solved)
         routes.get("kb", "articles", ":articleId", "history", use: history)
+        routes.get("kb", "articles", ":articleId", "revision", use: revision)
         routes.post("tickets", ":ticketId", "to-kb", use: fromTicket)
         routes.get("kb", "articles", ":articleId", "attachments", ":attachmentId", use: attachment)
         routes.on(.POST, "kb", "articles", ":articleId", "attachments", body: .collect(maxSize: "11mb"), use: upload)
@@ -125,6 +126,8 @@ struct KnowledgePages: RouteCollection {
         var recent: [Row]
         var mine: [Row]
         var inReview: [Row]
+        /// 待审核的修订 of published articles, for reviewers.
+        var pendingRevisions: [Row] = []
         var reviewDue: [Row]
         var stats: Stats?
         struct Stats: Encodable { var top: [Row]; var missed: [String] }
@@ -170,6 +173,7 @@ struct KnowledgePages: RouteCollection {
                                  at: DisplayTime.short($0.updatedAt, req), owner: owners[$0.ownerId] ?? "") }
         }
         var recent: [IndexContext.Row] = [], mine: [IndexContext.Row] = [], inReview: [IndexContext.Row] = [], due: [IndexContext.Row] = []
+        var pendingRevisions: [IndexContext.Row] = []
         var stats: IndexContext.Stats?
         if q.isEmpty {
             let sql = req.db as! any SQLDatabase
@@ -189,6 +193,15 @@ struct KnowledgePages: RouteCollection {
                     let waiting = try await KBArticle.query(on: req.db).filter(\.$status == "review").sort(\.$updatedAt).limit(20).all()
                     let owners = try await KnowledgeController().names(Set(waiting.map(\.ownerId)), on: req.db)
                     inReview = rows(waiting, owners: owners)
+                    let revisions = try await KBArticleRevision.query(on: req.db).filter(\.$status == KBRevisionStatus.pending.rawValue)
+                        .sort(\.$updatedAt).limit(20).all()
+                    let revised = revisions.isEmpty ? [] : try await KBArticle.query(on: req.db).filter(\.$id ~~ revisions.map(\.articleId)).all()
+                    let authors = try await KnowledgeController().names(Set(revisions.map(\.authorId)), on: req.db)
+                    let byId = Dictionary(uniqueKeysWithValues: revised.map { ($0.id!, $0) })
+                    pendingRevisions = revisions.compactMap { r in
+                        byId[r.articleId].map { .init(href: "/kb/articles/\($0.id!)/revision", title: $0.title, status: r.status, statusLabel: "",
+                                                      at: DisplayTime.short(r.updatedAt, req), owner: authors[r.authorId] ?? "") }
+                    }
                     let top = try await KBArticle.query(on: req.db).filter(\.$status == "published").sort(\.$views, .descending).limit(5).all()
                     let since = req.now.addingTimeInterval(-90 * 86_400)
                     // Searches on the external listener are anyone's: logged, marked, and left out here.
@@ -213,7 +226,7 @@ struct KnowledgePages: RouteCollection {
             filtered: filters.categoryIds != nil || filters.tag != nil || filters.businessSystemId != nil,
             foundText: t[text: "kb_found_n"].replacingOccurrences(of: "{n}", with: String(total)), total: total, hits: hits, filters: filterFields,
             pager: .init(request: req, page: paging.page, per: per, total: total), canWrite: access.canWrite,
-            recent: recent, mine: mine, inReview: inReview, reviewDue: due, stats: stats, solutions: solutions, canTransfer: access.isReviewer))
+            recent: recent, mine: mine, inReview: inReview, pendingRevisions: pendingRevisions, reviewDue: due, stats: stats, solutions: solutions, canTransfer: access.isReviewer))
     }
 
     // MARK: - The article
@@ -243,7 +256,30 @@ struct KnowledgePages: RouteCollection {
         var sourceTicket: String?
         struct File: Encodable { var url: String; var name: String; var size: String; var isImage: Bool }
         var files: [File] = []
+        /// 有待审核的修订: for the article's maintainers and those who read every article.
+        var revision: RevisionPanel?
     }
+
+    struct RevisionPanel: Encodable {
+        var href: String
+        var author: String
+        var at: String
+        var note: String
+        var changes: String
+        var canDecide: Bool
+    }
+
+    /// The panel of a pending revision, or nil when none is pending or the reader may not see it.
+    func revisionPanel(_ a: KBArticle, _ access: KBAccess, _ t: [String: String], _ req: Request) async throws -> RevisionPanel? {
+        guard access.mayReadHistory(a), let r = try await KnowledgeRevisions.pending(a.id!, on: req.db) else { return nil }
+        let author = try await User.find(r.authorId, on: req.db)?.displayName ?? ""
+        let changed = KnowledgeRevisions.changes(KnowledgeRevisions.proposed(a, r), from: a).map { t[text: Self.fieldLabelKey[$0] ?? "kb_body"] }
+        return RevisionPanel(href: "/kb/articles/\(a.id!)/revision", author: author, at: DisplayTime.short(r.updatedAt, req), note: r.note ?? "",
+                             changes: changed.joined(separator: "、"), canDecide: access.isReviewer && a.status == KBStatus.published.rawValue)
+    }
+
+    static let fieldLabelKey = ["title": "col_title", "body": "kb_body", "tags": "kb_tags", "categoryId": "ticket_category", "businessSystemId": "ticket_system",
+                                "visibility": "kb_visibility", "teamId": "kb_team", "departmentId": "kb_department"]
 
     func article(req: Request) async throws -> View {
         let page = try await base(req, "kb_title")
@@ -302,7 +338,8 @@ struct KnowledgePages: RouteCollection {
             files: try await KBAttachment.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$createdAt).all().map {
                 .init(url: "/kb/articles/\(a.id!)/attachments/\($0.id!)", name: $0.fileName, size: humanSize($0.size),
                       isImage: $0.contentType.hasPrefix("image/"))
-            }))
+            },
+            revision: try await revisionPanel(a, access, t, req)))
     }
 
     // MARK: - Editor
@@ -325,6 +362,8 @@ struct KnowledgePages: RouteCollection {
         struct File: Encodable { var url: String; var name: String; var markdown: String }
         var files: [File] = []
         var uploadAction: String?
+        /// To an editor who does not review knowledge, editing a published article: the change goes to review.
+        var reviewNotice: String?
     }
 
     func newForm(req: Request) async throws -> View {
@@ -336,14 +375,24 @@ struct KnowledgePages: RouteCollection {
     func editForm(req: Request) async throws -> View {
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
         guard access.mayEdit(a) else { throw AppError.refused("kb_article_maintainer") }
-        let form = Form(title: a.title, body: a.body, categoryId: a.categoryId?.uuidString, businessSystemId: a.businessSystemId?.uuidString,
-                        tags: a.tagList.joined(separator: "，"), visibility: a.visibility, teamId: a.teamId?.uuidString, departmentId: a.departmentId?.uuidString)
+        // An editor whose change goes to review continues the pending revision, if there is one.
+        let goesToReview = a.status == KBStatus.published.rawValue && !access.isReviewer
+        let p = goesToReview ? KnowledgeRevisions.proposed(a, try await KnowledgeRevisions.pending(a.id!, on: req.db)) : a
+        let form = Form(title: p.title, body: p.body, categoryId: p.categoryId?.uuidString, businessSystemId: p.businessSystemId?.uuidString,
+                        tags: p.tagList.joined(separator: "，"), visibility: p.visibility, teamId: p.teamId?.uuidString, departmentId: p.departmentId?.uuidString)
         return try await renderForm(req, article: a, form: form, errors: [:])
     }
 
     func renderForm(_ req: Request, article: KBArticle?, form: Form, errors: [String: String]) async throws -> View {
         let page = try await PageBase.make(for: req, titleKey: article == nil ? "kb_new" : "kb_edit")
         let t = page.t
+        let access = try await KBAccess.of(req)
+        // 公开 (the extranet) is offered to reviewers, and kept on an article that already is public.
+        let visibilities = KBVisibility.allCases.filter { $0 != .public || access.isReviewer || article?.visibility == KBVisibility.public.rawValue }
+        var reviewNotice: String?
+        if let a = article, a.status == KBStatus.published.rawValue, !access.isReviewer {
+            reviewNotice = try await KnowledgeRevisions.pending(a.id!, on: req.db) == nil ? t[text: "kb_edit_goes_to_review"] : t[text: "kb_edit_continues_revision"]
+        }
         let lookups = try await req.reference().lookups
         let categories = try await KnowledgeCategories.all(on: req.db)
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
@@ -358,7 +407,7 @@ struct KnowledgePages: RouteCollection {
                       options: FormField.options(systems, selected: [f["businessSystemId"]], allowEmpty: t[text: "kb_none"])),
             FormField(name: "tags", label: t[text: "kb_tags"], kind: .text, value: f["tags"], maxLength: 200, help: t["help_kb_tags"]),
             FormField(name: "visibility", label: t[text: "kb_visibility"], kind: .select,
-                      options: FormField.options(KBVisibility.allCases.map { ($0.rawValue, t[text: "kb_visibility_" + $0.rawValue]) },
+                      options: FormField.options(visibilities.map { ($0.rawValue, t[text: "kb_visibility_" + $0.rawValue]) },
                                                  selected: [f["visibility"].isEmpty ? "internal" : f["visibility"]]), help: t["help_kb_visibility"]),
             FormField(name: "teamId", label: t[text: "kb_team"], kind: .select,
                       options: FormField.options(lookups.teams.map { ($0.0.uuidString, $0.1) }, selected: [f["teamId"]], allowEmpty: t[text: "kb_none"]),
@@ -381,7 +430,7 @@ struct KnowledgePages: RouteCollection {
             cancelHref: article.map { "/kb/articles/\($0.id!)" } ?? "/kb", fields: fields, body: f["body"], bodyError: errors["body"],
             errorSummary: errors.isEmpty ? nil : t["form_has_errors"], isEdit: article != nil,
             files: files,
-            uploadAction: article.map { "/kb/articles/\($0.id!)/attachments" }))
+            uploadAction: article.map { "/kb/articles/\($0.id!)/attachments" }, reviewNotice: reviewNotice))
     }
 
     static func body(_ form: Form) -> KBArticleBody {
@@ -407,8 +456,8 @@ struct KnowledgePages: RouteCollection {
         do {
             // Restoring a version from the history page sends only the version number.
             let body = form.restoreVersion == nil ? Self.body(form) : KBArticleBody(restoreVersion: form.restoreVersion)
-            _ = try await KnowledgeService.update(id, body, request: req)
-            return req.redirect(to: "/kb/articles/\(id!)", flash: "saved")
+            let result = try await KnowledgeService.update(id, body, request: req)
+            return req.redirect(to: "/kb/articles/\(id!)", flash: result.pending ? "kb_revision_submitted" : "saved")
         } catch let error as AppError where error.fields != nil {
             let (a, _) = try await KnowledgeService.readable(id, request: req)
             return try await renderForm(req, article: a, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -455,6 +504,22 @@ struct KnowledgePages: RouteCollection {
         var to: Int
         var lines: [Line]
         var canEdit: Bool
+        struct Revision: Encodable { var author: String; var at: String; var note: String; var status: String; var statusLabel: String; var decided: String; var reason: String; var href: String? }
+        /// 修订审核记录: pending, approved and rejected revisions.
+        var revisions: [Revision] = []
+    }
+
+    /// A line diff as HTML lines: every text escaped, changed characters in <mark>.
+    static func lines(_ comparison: TextDiff.Comparison) -> [HistoryContext.Line] {
+        comparison.lines.map { line in
+            let html: String
+            if line.segments.isEmpty {
+                html = Markdown.escapeHTML(line.text)
+            } else {
+                html = line.segments.map { $0.changed ? "<mark>" + Markdown.escapeHTML($0.text) + "</mark>" : Markdown.escapeHTML($0.text) }.joined()
+            }
+            return .init(op: line.operation.rawValue, oldNumber: line.oldNumber.map(String.init) ?? "", newNumber: line.newNumber.map(String.init) ?? "", html: html)
+        }
     }
 
     func history(req: Request) async throws -> View {
@@ -468,22 +533,74 @@ struct KnowledgePages: RouteCollection {
         let from = min(max(1, req.query[Int.self, at: "from"] ?? max(1, to - 1)), a.version)
         var lines: [HistoryContext.Line] = []
         if let old = versions.first(where: { $0.version == from }), let new = versions.first(where: { $0.version == to }), from != to {
-            let comparison = TextDiff.compare("# " + old.title + "\n\n" + old.body, "# " + new.title + "\n\n" + new.body)
-            lines = comparison.lines.map { line in
-                let html: String
-                if line.segments.isEmpty {
-                    html = Markdown.escapeHTML(line.text)
-                } else {
-                    html = line.segments.map { $0.changed ? "<mark>" + Markdown.escapeHTML($0.text) + "</mark>" : Markdown.escapeHTML($0.text) }.joined()
-                }
-                return .init(op: line.operation.rawValue, oldNumber: line.oldNumber.map(String.init) ?? "", newNumber: line.newNumber.map(String.init) ?? "", html: html)
-            }
+            lines = Self.lines(TextDiff.compare("# " + old.title + "\n\n" + old.body, "# " + new.title + "\n\n" + new.body))
+        }
+        let t = page.t
+        let revisions = try await KnowledgeRevisions.all(a, on: req.db).map { r in
+            HistoryContext.Revision(author: r.authorName ?? "", at: DisplayTime.short(r.updatedAt, req), note: r.note ?? "", status: r.status,
+                                    statusLabel: t[text: "kb_revision_status_" + r.status],
+                                    decided: r.decidedAt.map { DisplayTime.short($0, req) } ?? "", reason: r.reason ?? "",
+                                    href: r.status == KBRevisionStatus.pending.rawValue ? "/kb/articles/\(a.id!)/revision" : nil)
         }
         return try await req.view.render("kb/history", HistoryContext(
             page: page, article: KnowledgeService.dto(a),
             versions: versions.map { .init(version: $0.version, previous: $0.version - 1, editor: editors[$0.editorId] ?? "", note: $0.note ?? "", at: DisplayTime.short($0.createdAt, req),
                                            current: $0.version == a.version, restorable: $0.version != a.version) },
-            from: from, to: to, lines: lines, canEdit: access.mayEdit(a)))
+            from: from, to: to, lines: lines, canEdit: access.mayEdit(a), revisions: revisions))
+    }
+
+    // MARK: - Revision review
+
+    struct RevisionContext: Encodable {
+        struct Change: Encodable { var label: String; var published: String; var proposed: String }
+        var page: PageBase
+        var article: KBArticleDTO
+        var author: String
+        var at: String
+        var note: String
+        var baseVersion: Int
+        var changes: [Change]
+        var lines: [HistoryContext.Line]
+        var canDecide: Bool
+    }
+
+    /// 修订审核: the pending revision against the published text, with approve and reject for reviewers.
+    func revision(req: Request) async throws -> View {
+        let page = try await base(req, "kb_revision_title")
+        let t = page.t
+        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        guard !access.external else { throw AppError.notFound("article") }
+        guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
+        guard let r = try await KnowledgeRevisions.pending(a.id!, on: req.db) else { throw AppError.notFound("pending revision") }
+        let p = KnowledgeRevisions.proposed(a, r)
+        // Names for the fields other than the text, as the editor shows them.
+        var names: [UUID: String] = [:]
+        let ids = Set([a.categoryId, p.categoryId].compactMap { $0 })
+        if !ids.isEmpty { for c in try await KBCategory.query(on: req.db).filter(\.$id ~~ Array(ids)).all() { names[c.id!] = c.name } }
+        let systems = Set([a.businessSystemId, p.businessSystemId].compactMap { $0 })
+        if !systems.isEmpty { for x in try await BusinessSystem.query(on: req.db).filter(\.$id ~~ Array(systems)).all() { names[x.id!] = x.name } }
+        let teams = Set([a.teamId, p.teamId].compactMap { $0 })
+        if !teams.isEmpty { for x in try await Team.query(on: req.db).filter(\.$id ~~ Array(teams)).all() { names[x.id!] = x.name } }
+        let departments = Set([a.departmentId, p.departmentId].compactMap { $0 })
+        if !departments.isEmpty { for x in try await Department.query(on: req.db).filter(\.$id ~~ Array(departments)).all() { names[x.id!] = x.name } }
+        func value(_ field: String, _ x: KBArticle) -> String {
+            switch field {
+            case "tags": return x.tagList.joined(separator: "，")
+            case "visibility": return t[text: "kb_visibility_" + x.visibility]
+            case "categoryId": return x.categoryId.flatMap { names[$0] } ?? t[text: "kb_none"]
+            case "businessSystemId": return x.businessSystemId.flatMap { names[$0] } ?? t[text: "kb_none"]
+            case "teamId": return x.teamId.flatMap { names[$0] } ?? t[text: "kb_none"]
+            case "departmentId": return x.departmentId.flatMap { names[$0] } ?? t[text: "kb_none"]
+            default: return ""
+            }
+        }
+        let changes = KnowledgeRevisions.changes(p, from: a).filter { $0 != "title" && $0 != "body" }.map {
+            RevisionContext.Change(label: t[text: Self.fieldLabelKey[$0] ?? "kb_body"], published: value($0, a), proposed: value($0, p))
+        }
+        return try await req.view.render("kb/revision", RevisionContext(
+            page: page, article: KnowledgeService.dto(a), author: try await User.find(r.authorId, on: req.db)?.displayName ?? "",
+            at: DisplayTime.short(r.updatedAt, req), note: r.note ?? "", baseVersion: r.baseVersion, changes: changes,
+            lines: Self.lines(KnowledgeRevisions.comparison(a, r)), canDecide: access.isReviewer && a.status == KBStatus.published.rawValue))
     }
 
     func fromTicket(req: Request) async throws -> Response {

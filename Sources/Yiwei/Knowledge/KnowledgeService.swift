@@ -30,6 +30,9 @@ struct KBArticleDTO: Content, Equatable {
     var updatedAt: Date
     /// When drafted from a ticket: each replacement the de-identifier made, for the reviewer.
     var redactions: [Redaction]?
+    /// The change waiting for a reviewer (a published article edited by a non-reviewer); shown to those who
+    /// maintain the article or read every article. The fields above stay the published version.
+    var pendingRevision: KBRevisionDTO? = nil
 }
 
 struct KBArticleBody: Content {
@@ -48,7 +51,7 @@ struct KBArticleBody: Content {
 }
 
 struct KBActionBody: Content {
-    /// `submit`, `publish`, `reject`, `archive`, `restore`, `confirm_review`
+    /// `submit`, `publish`, `reject`, `archive`, `restore`, `confirm_review`, `approve_revision`, `reject_revision`
     var action: String?
     var reason: String?
 }
@@ -250,6 +253,7 @@ enum KnowledgeService {
     static func create(_ body: KBArticleBody, request: Request, sourceTicket: UUID? = nil, redactions: [Redaction]? = nil) async throws -> KBArticleDTO {
         let access = try await KBAccess.of(request)
         guard access.canWrite, let userId = access.userId else { throw AppError.denied(.writeKnowledge) }
+        try KnowledgeRevisions.checkVisibility(body.visibility, current: nil, access)
         var v = Validator()
         let a = KBArticle()
         a.id = UUID(); a.body = ""; a.title = ""; a.visibility = KBVisibility.internal.rawValue; a.tags = ""; a.plain = ""
@@ -271,9 +275,12 @@ enum KnowledgeService {
         }
     }
 
-    static func update(_ id: UUID?, _ body: KBArticleBody, request: Request) async throws -> KBArticleDTO {
+    /// An edit: applied at once to drafts, articles under review and — by reviewers — published ones; for anyone else
+    /// a published article's edit becomes its pending revision (`pending` is true, the article is returned unchanged).
+    static func update(_ id: UUID?, _ body: KBArticleBody, request: Request) async throws -> (article: KBArticleDTO, pending: Bool) {
         let (a, access) = try await readable(id, request: request)
         guard access.mayEdit(a), let userId = access.userId else { throw AppError.refused("kb_article_maintainer") }
+        try KnowledgeRevisions.checkVisibility(body.visibility, current: a.visibility, access)
         var v = Validator()
         var body = body
         if let restore = body.restoreVersion {
@@ -282,6 +289,12 @@ enum KnowledgeService {
             }
             body.title = old.title; body.body = old.body; body.tags = old.tags.split(separator: ",").map(String.init)
             body.note = body.note ?? "恢复到第 \(restore) 版"
+        }
+        if a.status == KBStatus.published.rawValue && !access.isReviewer {
+            let revision = try await KnowledgeRevisions.propose(body, to: a, by: userId, access: access, request: request)
+            var published = dto(a, includeRedactions: true)
+            published.pendingRevision = revision
+            return (published, revision != nil)
         }
         let before = (a.title, a.body, a.tags)
         try await apply(body, to: a, creating: false, &v, on: request.db)
@@ -300,17 +313,20 @@ enum KnowledgeService {
             }
             try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.update", entityType: "kb_article", entityId: saved.model.id!.uuidString,
                                       after: ["version": String(saved.model.version), "note": note ?? ""])
-            return dto(saved.model, includeRedactions: true)
+            return (dto(saved.model, includeRedactions: true), false)
         }
     }
 
     /// The review workflow: draft → review → published → archived (KB-2).
     static func act(_ id: UUID?, _ body: KBActionBody, request: Request) async throws -> KBArticleDTO {
         let (a, access) = try await readable(id, request: request)
-        guard let action = body.action, ["submit", "publish", "reject", "archive", "restore", "confirm_review"].contains(action) else {
-            throw AppError.validation(["action": "must be one of submit, publish, reject, archive, restore, confirm_review"])
+        let actions = ["submit", "publish", "reject", "archive", "restore", "confirm_review", "approve_revision", "reject_revision"]
+        guard let action = body.action, actions.contains(action) else {
+            throw AppError.validation(["action": "must be one of " + actions.joined(separator: ", ")])
         }
         guard access.canWrite, access.maintains(a) else { throw AppError.refused("kb_article_maintainer") }
+        if action == "approve_revision" { return try await KnowledgeRevisions.approve(a, access: access, request: request) }
+        if action == "reject_revision" { return try await KnowledgeRevisions.reject(a, reason: body.reason, access: access, request: request) }
         let from = a.status
         let needsReviewer = ["publish", "reject", "archive", "restore", "confirm_review"].contains(action)
         if needsReviewer && !access.isReviewer && !(action == "archive" && a.ownerId == access.userId) { throw AppError.denied(.reviewKnowledge) }

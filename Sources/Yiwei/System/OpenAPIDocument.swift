@@ -259,16 +259,30 @@ enum OpenAPIDocument {
                               ("reviewerId", uuidNullable), ("teamId", uuidNullable), ("departmentId", uuidNullable), ("sourceTicketId", uuidNullable),
                               ("version", int(min: 1)), ("reviewDueAt", dateTimeNullable), ("publishedAt", dateTimeNullable), ("views", int(min: 0)),
                               ("helpful", int(min: 0)), ("notHelpful", int(min: 0)), ("solved", int(min: 0)), ("createdAt", dateTime), ("updatedAt", dateTime),
-                              ("redactions", .o([("type", .s("array")), ("nullable", .b(true)), ("items", ref("Redaction"))]))],
+                              ("redactions", .o([("type", .s("array")), ("nullable", .b(true)), ("items", ref("Redaction"))])),
+                              ("pendingRevision", .o([("allOf", .a([ref("KBRevision")])), ("nullable", .b(true)),
+                                                      ("description", .s("A change waiting for a reviewer (for the article's maintainers and reviewers); the other fields stay the published version"))]))],
                              required: ["id", "title", "body", "tags", "visibility", "status", "ownerId", "version", "views", "helpful", "notHelpful",
                                         "solved", "createdAt", "updatedAt"])),
+        ("KBRevision", object([("id", uuid), ("articleId", uuid), ("baseVersion", int(min: 1)), ("status", str(enumValues: ["pending", "approved", "rejected"])),
+                               ("title", str()), ("body", str()), ("tags", array(str())), ("categoryId", uuidNullable), ("businessSystemId", uuidNullable),
+                               ("visibility", str(enumValues: ["public", "internal", "restricted"])), ("teamId", uuidNullable), ("departmentId", uuidNullable),
+                               ("note", str(nullable: true)), ("authorId", uuid), ("authorName", str(nullable: true)), ("editorId", uuid),
+                               ("createdAt", dateTime), ("updatedAt", dateTime), ("decidedBy", uuidNullable), ("decidedAt", dateTimeNullable),
+                               ("reason", str(nullable: true)), ("version", nullableInt),
+                               ("changes", array(str(enumValues: ["title", "body", "tags", "categoryId", "businessSystemId", "visibility", "teamId", "departmentId"])))],
+                              required: ["id", "articleId", "baseVersion", "status", "title", "body", "tags", "visibility", "authorId", "editorId",
+                                         "createdAt", "updatedAt", "changes"])),
+        ("KBRevisionDiff", object([("revision", ref("KBRevision")), ("publishedVersion", int(min: 1)), ("comparison", .o([("type", .s("object"))]))],
+                                  required: ["revision", "publishedVersion", "comparison"])),
         ("Redaction", object([("kind", str(enumValues: ["patient_name", "resident_id", "mobile", "landline", "record_number", "bed", "address"])),
                               ("range", array(int())), ("original", str()), ("replacement", str()), ("replacementRange", array(int()))],
                              required: ["kind", "original", "replacement"])),
         ("KBArticleBody", object([("title", str(max: 120)), ("body", str()), ("categoryId", idOrEmpty), ("businessSystemId", idOrEmpty),
                                   ("tags", array(str(max: 20))), ("visibility", str(enumValues: ["public", "internal", "restricted"])),
                                   ("teamId", idOrEmpty), ("departmentId", idOrEmpty), ("note", str(max: 200)), ("restoreVersion", int(min: 1))])),
-        ("KBAction", object([("action", str(enumValues: ["submit", "publish", "reject", "archive", "restore", "confirm_review"])), ("reason", str(max: 200))],
+        ("KBAction", object([("action", str(enumValues: ["submit", "publish", "reject", "archive", "restore", "confirm_review", "approve_revision",
+                                                           "reject_revision"])), ("reason", str(max: 200))],
                             required: ["action"])),
         ("KBFeedback", object([("helpful", bool)], required: ["helpful"])),
         ("KBAttachment", object([("id", uuid), ("articleId", uuid), ("fileName", str()), ("contentType", str()), ("size", int(min: 1)),
@@ -357,7 +371,7 @@ enum OpenAPIDocument {
                             required: ["kind", "targetMinutes", "elapsedMinutes", "pausedMinutes", "breached", "paused", "businessTime"])),
         ("BusinessMinutes", object([("minutes", .o([("type", .s("number"))]))], required: ["minutes"])),
     ] + ["User", "Token", "Campus", "Department", "Team", "Vendor", "Category", "BusinessSystem", "AuditEntry", "TicketRow", "Calendar", "SLAPolicy", "Notification", "Outbox", "KBArticle"].map { ($0 + "Page", page($0)) }
-      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBCategory", "TicketSolution", "KBAttachment"].map { ($0 + "List", array(ref($0))) }
+      + ["TicketEvent", "Comment", "Link", "WorkLog", "Attachment", "SavedFilter", "Channel", "UserLookup", "DispatchRule", "Subscription", "KBVersion", "KBRevision", "KBCategory", "TicketSolution", "KBAttachment"].map { ($0 + "List", array(ref($0))) }
       + scorecardSchemas
       + registerSchemas
       + reportSchemas
@@ -503,10 +517,17 @@ enum OpenAPIDocument {
                   summary: "Draft a de-identified article from a resolved ticket", response: (201, "KBArticle"), pathParams: ["ticketId"]),
         Operation(method: "get", path: "/api/v1/kb/articles/{articleId}", tag: "knowledge", summary: "Read an article", response: (200, "KBArticle"),
                   pathParams: ["articleId"]),
-        Operation(method: "patch", path: "/api/v1/kb/articles/{articleId}", tag: "knowledge", summary: "Edit (a new version) or restore a version",
+        Operation(method: "patch", path: "/api/v1/kb/articles/{articleId}", tag: "knowledge",
+                  summary: "Edit (a new version) or restore a version; 200 when applied, 202 when a published article's edit by a non-reviewer awaits review as its pendingRevision; visibility public only by reviewers (403)",
                   body: "KBArticleBody", response: (200, "KBArticle"), pathParams: ["articleId"]),
         Operation(method: "post", path: "/api/v1/kb/articles/{articleId}/actions", tag: "knowledge",
-                  summary: "Workflow: submit, publish, reject, archive, restore, confirm_review", body: "KBAction", response: (200, "KBArticle"),
+                  summary: "Workflow: submit, publish, reject, archive, restore, confirm_review; approve_revision, reject_revision (with reason) for a pending revision (reviewers; 409 no_pending_revision)",
+                  body: "KBAction", response: (200, "KBArticle"), pathParams: ["articleId"]),
+        Operation(method: "get", path: "/api/v1/kb/articles/{articleId}/revision", tag: "knowledge",
+                  summary: "The pending revision and its diff against the published text (maintainers, reviewers; 404 when none is pending)",
+                  response: (200, "KBRevisionDiff"), pathParams: ["articleId"]),
+        Operation(method: "get", path: "/api/v1/kb/articles/{articleId}/revisions", tag: "knowledge",
+                  summary: "Every revision, pending, approved and rejected, newest first (maintainers, reviewers)", response: (200, "KBRevisionList"),
                   pathParams: ["articleId"]),
         Operation(method: "get", path: "/api/v1/kb/articles/{articleId}/versions", tag: "knowledge", summary: "Versions, newest first",
                   response: (200, "KBVersionList"), pathParams: ["articleId"]),
@@ -709,6 +730,10 @@ enum OpenAPIDocument {
                                              ("content", .o([("application/json", .o([("schema", .o([("type", .s("object"))]))]))]))])))
             } else {
                 responses.append((String(status), .o([("description", .s("Done"))])))
+            }
+            if op.method == "patch" && op.path == "/api/v1/kb/articles/{articleId}" {
+                responses.append(("202", .o([("description", .s("A published article edited by someone who does not review knowledge: stored as its pending revision; the article as published, unchanged, with pendingRevision")),
+                                             ("content", .o([("application/json", .o([("schema", ref("KBArticle"))]))]))])))
             }
             if op.body != nil || !query.isEmpty { responses.append(("400", errorResponse("Malformed request or query"))) }
             if op.auth { responses.append(("401", errorResponse("Not signed in, or the token is invalid"))) }

@@ -96,9 +96,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case readInternalKnowledge
     /// Read every article, restricted ones and every version included.
     case readAllKnowledge
-    /// Write drafts and edit the articles one maintains.
+    /// Write drafts and edit the articles one maintains; a published article's edit is a revision a reviewer approves.
     case writeKnowledge
-    /// Review, publish, archive; publish to the extranet; import and export the knowledge base.
+    /// Review, publish, archive; approve or reject revisions of published articles; make an article public (the
+    /// extranet); import and export the knowledge base.
     case reviewKnowledge
     /// Keep the knowledge base's category tree.
     case manageKnowledgeCategories

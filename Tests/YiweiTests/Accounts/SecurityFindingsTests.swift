@@ -110,9 +110,10 @@ struct SecurityFindingsTests {
         try await withYiwei { env in
             let h = try await Hospital.make(env)
             let created = try await env.send(.POST, "/api/v1/kb/articles", token: h.engineer.token,
-                                             json: ["title": "打印机脱机", "body": "内部记录：患者张三床旁打印机", "visibility": "public"])
+                                             json: ["title": "打印机脱机", "body": "内部记录：患者张三床旁打印机", "visibility": "internal"])
             let article = try created.content.decode(KBArticleDTO.self)
             _ = try await env.send(.PATCH, "/api/v1/kb/articles/\(article.id)", token: h.engineer.token, json: ["body": "重新连接打印机电源后重试。"])
+            _ = try await env.send(.PATCH, "/api/v1/kb/articles/\(article.id)", token: h.lead.token, json: ["visibility": "public"])
             let published = try await env.send(.POST, "/api/v1/kb/articles/\(article.id)/actions", token: h.lead.token, json: ["action": "publish"])
             #expect(published.status == .ok)
             #expect(try await env.send(.GET, "/api/v1/kb/articles/\(article.id)", token: h.nurse.token).status == .ok)

@@ -24,16 +24,20 @@ extension Browser {
 }
 
 extension Hospital {
-    /// An article written by the engineer and published by the lead.
+    /// An article written by the engineer and published by the lead; making it public is the lead's decision.
     func publish(_ title: String, _ body: String, visibility: String = "public", tags: [String] = [], teamId: UUID? = nil,
                  departmentId: UUID? = nil) async throws -> KBArticleDTO {
         let res = try await env.send(.POST, "/api/v1/kb/articles", token: engineer.token,
-                                     json: ArticleBody(title: title, body: body, visibility: visibility, tags: tags, teamId: teamId?.uuidString,
-                                                       departmentId: departmentId?.uuidString))
+                                     json: ArticleBody(title: title, body: body, visibility: visibility == "public" ? "internal" : visibility, tags: tags,
+                                                       teamId: teamId?.uuidString, departmentId: departmentId?.uuidString))
         try #require(res.status == .created, "create: \(res.body.string)")
         let draft = try res.content.decode(KBArticleDTO.self)
         let submitted = try await env.send(.POST, "/api/v1/kb/articles/\(draft.id)/actions", token: engineer.token, json: ["action": "submit"])
         try #require(submitted.status == .ok, "submit: \(submitted.body.string)")
+        if visibility == "public" {
+            let made = try await env.send(.PATCH, "/api/v1/kb/articles/\(draft.id)", token: lead.token, json: ["visibility": "public"])
+            try #require(made.status == .ok, "public: \(made.body.string)")
+        }
         let published = try await env.send(.POST, "/api/v1/kb/articles/\(draft.id)/actions", token: lead.token, json: ["action": "publish"])
         try #require(published.status == .ok, "publish: \(published.body.string)")
         return try published.content.decode(KBArticleDTO.self)
@@ -53,8 +57,11 @@ struct KnowledgeTests {
     func workflow() async throws {
         try await withYiwei { env in
             let h = try await Hospital.make(env)
+            // Making an article public (the extranet) is a reviewer's decision, on create too.
+            let text = "## 现象\n\n打印机显示脱机。\n\n## 解决方法\n\n重启打印服务。"
+            #expect(try await env.send(.POST, "/api/v1/kb/articles", token: h.engineer.token, json: ArticleBody(title: "打印机脱机处理", body: text)).status == .forbidden)
             let created = try await env.send(.POST, "/api/v1/kb/articles", token: h.engineer.token,
-                                             json: ArticleBody(title: "打印机脱机处理", body: "## 现象\n\n打印机显示脱机。\n\n## 解决方法\n\n重启打印服务。"))
+                                             json: ArticleBody(title: "打印机脱机处理", body: text, visibility: "internal"))
             #expect(created.status == .created)
             let draft = try created.content.decode(KBArticleDTO.self)
             #expect(draft.status == "draft" && draft.version == 1)
@@ -68,6 +75,7 @@ struct KnowledgeTests {
             #expect(again.status == .conflict && again.errorCode == "invalid_transition")
             let noReason = try await env.send(.POST, "/api/v1/kb/articles/\(draft.id)/actions", token: h.lead.token, json: ["action": "reject"])
             #expect(noReason.status == .unprocessableEntity)
+            #expect(try await env.send(.PATCH, "/api/v1/kb/articles/\(draft.id)", token: h.lead.token, json: ["visibility": "public"]).status == .ok)
             let published = try await env.send(.POST, "/api/v1/kb/articles/\(draft.id)/actions", token: h.lead.token, json: ["action": "publish"])
             let article = try published.content.decode(KBArticleDTO.self)
             #expect(article.status == "published")
@@ -75,16 +83,20 @@ struct KnowledgeTests {
             #expect(article.reviewDueAt == env.clock.now().addingTimeInterval(182 * 86_400))
             #expect(try await env.send(.GET, "/api/v1/kb/articles/\(draft.id)", token: h.nurse.token).status == .ok)
 
-            // Edit → version 2; the diff shows the changed line; restoring version 1 makes version 3.
+            // The engineer's edit of the published article is a revision; approved, it is version 2; the diff shows the
+            // changed line; restoring version 1 (the lead, directly) makes version 3.
             struct Patch: Encodable { var body: String; var note: String }
             let patched = try await env.send(.PATCH, "/api/v1/kb/articles/\(draft.id)", token: h.engineer.token,
                                              json: Patch(body: "## 现象\n\n打印机显示脱机。\n\n## 解决方法\n\n重启 Print Spooler 服务后重新打印。", note: "写清服务名"))
-            #expect(try patched.content.decode(KBArticleDTO.self).version == 2)
+            #expect(patched.status == .accepted)
+            #expect(try patched.content.decode(KBArticleDTO.self).version == 1)
+            let approved = try await env.send(.POST, "/api/v1/kb/articles/\(draft.id)/actions", token: h.lead.token, json: ["action": "approve_revision"])
+            #expect(try approved.content.decode(KBArticleDTO.self).version == 2)
             let diff = try await env.send(.GET, "/api/v1/kb/articles/\(draft.id)/diff", token: h.engineer.token).content.decode(KnowledgeController.DiffDTO.self)
             #expect(diff.from == 1 && diff.to == 2)
             #expect(diff.comparison.lines.filter { $0.operation == .delete }.map(\.text) == ["重启打印服务。"])
             #expect(diff.comparison.lines.filter { $0.operation == .insert }.map(\.text) == ["重启 Print Spooler 服务后重新打印。"])
-            let restored = try await env.send(.PATCH, "/api/v1/kb/articles/\(draft.id)", token: h.engineer.token, json: ["restoreVersion": 1])
+            let restored = try await env.send(.PATCH, "/api/v1/kb/articles/\(draft.id)", token: h.lead.token, json: ["restoreVersion": 1])
             let v3 = try restored.content.decode(KBArticleDTO.self)
             #expect(v3.version == 3 && v3.body.hasSuffix("重启打印服务。"))
             let versions = try await env.send(.GET, "/api/v1/kb/articles/\(draft.id)/versions", token: h.lead.token).content.decode([KBVersionDTO].self)
@@ -377,8 +389,8 @@ struct KnowledgeTransferTests {
             let same = try await Self.upload(env, h.lead.token, exported.body)
             #expect(same.status == .ok, "\(same.body.string)")
             #expect(try same.content.decode(KnowledgeTransfer.ImportResult.self) == .init(created: 0, updated: 0, unchanged: 2, attachments: 0))
-            // Edited since: importing the export brings the exported text back as version 3.
-            _ = try await env.send(.PATCH, "/api/v1/kb/articles/\(a.id)", token: h.engineer.token, json: ["body": "改过的正文"])
+            // Edited since (by a lead, directly): importing the export brings the exported text back as version 3.
+            _ = try await env.send(.PATCH, "/api/v1/kb/articles/\(a.id)", token: h.lead.token, json: ["body": "改过的正文"])
             let back = try await Self.upload(env, h.lead.token, exported.body)
             #expect(try back.content.decode(KnowledgeTransfer.ImportResult.self) == .init(created: 0, updated: 1, unchanged: 1, attachments: 0))
             let restored = try await env.send(.GET, "/api/v1/kb/articles/\(a.id)", token: h.lead.token).content.decode(KBArticleDTO.self)
@@ -416,7 +428,7 @@ struct KnowledgeCategoryTests {
             let bad = try await env.send(.POST, "/api/v1/kb/categories", token: h.lead.token, json: ["name": "", "kind": "colour", "parentId": UUID().uuidString])
             #expect(Set(bad.errorFields.keys) == ["name", "kind", "parentId"])
             struct Body: Encodable { var title: String; var body: String; var visibility = "public"; var categoryId: String }
-            let created = try await env.send(.POST, "/api/v1/kb/articles", token: h.engineer.token,
+            let created = try await env.send(.POST, "/api/v1/kb/articles", token: h.lead.token,
                                              json: Body(title: "票据打印机卡纸", body: "打开上盖取出卡纸。", categoryId: childId.uuidString))
             let id = try created.content.decode(KBArticleDTO.self).id
             _ = try await env.send(.POST, "/api/v1/kb/articles/\(id)/actions", token: h.lead.token, json: ["action": "publish"])

@@ -47,6 +47,7 @@ struct LocaleKeysTests {
         keys.formUnion(Criticality.allCases.map { "criticality_" + $0.rawValue })
         keys.formUnion(InterruptionKind.allCases.map { "outage_kind_" + $0.rawValue })
         keys.formUnion(KBVisibility.allCases.map { "kb_visibility_" + $0.rawValue })
+        keys.formUnion(KBRevisionStatus.allCases.map { "kb_revision_status_" + $0.rawValue })
         keys.formUnion(TicketLinkType.allCases.map { "link_type_" + $0.rawValue })
         keys.formUnion(EscalationRecipient.allCases.map { "esc_to_" + $0.rawValue })
         keys.formUnion(AttendanceStatus.allCases.map { "ev_att_" + $0.rawValue })
