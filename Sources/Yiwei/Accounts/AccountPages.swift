@@ -101,7 +101,7 @@ struct AccountPages: RouteCollection {
             FormField(name: "newPassword", label: t[text: "field_new_password"], kind: .password, required: true, autocomplete: "new-password"),
             FormField(name: "confirmPassword", label: t[text: "field_confirm_password"], kind: .password, required: true, autocomplete: "new-password"),
         ], errors, locale: base.lang)
-        let policy = req.yiwei.config.passwordPolicy
+        let policy = try await req.securitySettings().passwordPolicy
         return try await req.view.render("account/password", PasswordContext(
             page: base, fields: fields, errorSummary: errors.isEmpty ? nil : t["form_has_errors"], forced: user.mustChangePassword,
             policy: t[text: "password_policy"].replacingOccurrences(of: "{min}", with: String(policy.minLength))))

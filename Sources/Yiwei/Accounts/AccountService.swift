@@ -14,7 +14,7 @@ enum AccountService {
     /// and throttled attempts once per address and window (docs/security.md), and all of them in /metrics.
     static func authenticate(username rawUsername: String, password: String, request: Request) async throws -> User {
         let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
-        let config = request.yiwei.config
+        let lockout = try await request.securitySettings().lockout
         let now = request.now
         let actor = AuditActor(id: nil, name: String(username.prefix(64)), ip: request.remoteIP)
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
@@ -34,7 +34,7 @@ enum AccountService {
             throw invalidCredentials
         }
         let userId = user.id
-        if config.lockout.isLocked(user.lockoutState, now: now) {
+        if lockout.isLocked(user.lockoutState, now: now) {
             throttle.failed(reason: "locked")
             try await request.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
@@ -49,19 +49,19 @@ enum AccountService {
             throttle.failed(reason: "wrong_password")
             let lockedNow = try await request.write(affectsReference: false) { db -> Bool in
                 guard let fresh = try await User.find(userId, on: db) else { return false }
-                fresh.lockoutState = config.lockout.afterFailure(fresh.lockoutState, now: now)
+                fresh.lockoutState = lockout.afterFailure(fresh.lockoutState, now: now)
                 try await fresh.update(on: db)
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,
                                           after: ["reason": "wrong_password", "failedCount": String(fresh.failedLogins)])
-                if fresh.lockedUntil != nil && fresh.lockoutState.failedCount == config.lockout.threshold {
+                if fresh.lockedUntil != nil && fresh.lockoutState.failedCount == lockout.threshold {
                     try await AuditLog.append(on: db, at: now, actor: .system(), action: "user.locked", entityType: "user",
-                                              entityId: userId?.uuidString, after: ["minutes": String(config.lockout.lockMinutes)])
+                                              entityId: userId?.uuidString, after: ["minutes": String(lockout.lockMinutes)])
                 }
                 return fresh.lockedUntil != nil
             }
             if lockedNow {
-                throw AppError(.locked, "account_locked", "too many failed sign-ins; the account is locked for \(config.lockout.lockMinutes) minutes")
+                throw AppError(.locked, "account_locked", "too many failed sign-ins; the account is locked for \(lockout.lockMinutes) minutes")
             }
             throw invalidCredentials
         }
@@ -76,7 +76,7 @@ enum AccountService {
         }
         return try await request.write(affectsReference: false) { db in
             guard let fresh = try await User.find(userId, on: db) else { throw invalidCredentials }
-            fresh.lockoutState = config.lockout.afterSuccess()
+            fresh.lockoutState = lockout.afterSuccess()
             fresh.previousLoginAt = fresh.lastLoginAt
             fresh.lastLoginAt = now
             try await fresh.update(on: db)
@@ -146,7 +146,7 @@ enum AccountService {
         session.lastSeenAt = request.now
         session.ip = request.remoteIP
         session.userAgent = String((request.headers.first(name: .userAgent) ?? "").prefix(200))
-        let idleCutoff = request.now.addingTimeInterval(-Double(request.yiwei.config.sessionIdleMinutes) * 60)
+        let idleCutoff = request.now.addingTimeInterval(-Double(try await request.securitySettings().idleTimeoutMinutes) * 60)
         try await request.write(affectsReference: false) { db in
             // Sweep sessions that have already timed out, so the table only holds live ones.
             try await WebSession.query(on: db).filter(\.$lastSeenAt < idleCutoff).delete()
@@ -191,7 +191,7 @@ enum AccountService {
         guard currentOK else {
             throw AppError.validation(["currentPassword": "is wrong"], message: "the current password is wrong")
         }
-        if let problem = passwordProblems(new, username: user.username, policy: request.yiwei.config.passwordPolicy) {
+        if let problem = passwordProblems(new, username: user.username, policy: try await request.securitySettings().passwordPolicy) {
             throw AppError.validation(["newPassword": problem], message: "the new password does not meet the password policy")
         }
         if new == current {

@@ -63,7 +63,7 @@ struct AuthMiddleware: AsyncMiddleware {
         }
         guard var session = entry else { return }
         let sql = request.db as! any SQLDatabase
-        let idle = Double(request.yiwei.config.sessionIdleMinutes) * 60
+        let idle = Double((reference.security ?? request.yiwei.config.security).idleTimeoutMinutes) * 60
         if now.timeIntervalSince(session.lastSeenAt) > idle {
             cache.forget(session: digest)
             try await sql.delete(from: WebSession.schema).where("id", .equal, session.id).run()

@@ -152,7 +152,7 @@ enum UserService {
                                         locale: body.locale, creating: true, v: &v, db: request.db)
         try requireKeeper(of: fields.roles ?? [], me)
         if let password = body.password, !password.isEmpty {
-            if let problem = AccountService.passwordProblems(password, username: username ?? "", policy: config.passwordPolicy) {
+            if let problem = AccountService.passwordProblems(password, username: username ?? "", policy: try await request.securitySettings().passwordPolicy) {
                 v.add("password", problem)
             }
         } else {
@@ -200,7 +200,7 @@ enum UserService {
                                         locale: body.locale, creating: false, v: &v, db: request.db)
         try requireKeeper(of: existing.roles.union(fields.roles ?? []), me)
         if let password = body.password {
-            if let problem = AccountService.passwordProblems(password, username: existing.username, policy: request.yiwei.config.passwordPolicy) {
+            if let problem = AccountService.passwordProblems(password, username: existing.username, policy: try await request.securitySettings().passwordPolicy) {
                 v.add("password", problem)
             }
         }

@@ -59,7 +59,7 @@ public enum Bootstrap {
         }
         let generated = builtIn.password == nil
         let password = builtIn.password ?? Secrets.password()
-        if let problem = AccountService.passwordProblems(password, username: builtIn.username, policy: config.passwordPolicy) {
+        if let problem = AccountService.passwordProblems(password, username: builtIn.username, policy: config.security.passwordPolicy) {
             throw AppConfig.Invalid(description: "\(builtIn.variable) \(problem)")
         }
         let hash = try await app.password.async.hash(password)

@@ -23,10 +23,9 @@ public struct AppConfig: Sendable {
     public var demo: Bool = false
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     public var defaultLocale: String = "zh-CN"
-    public var sessionIdleMinutes: Int = 30
+    /// The security policy until the security administrator saves one (`GET/PATCH /api/v1/security/settings`).
+    public var security = SecuritySettings()
     public var tokenLifetimeDays: Int = 90
-    public var lockout: LockoutPolicy = .init()
-    public var passwordPolicy: PasswordPolicy = .standard
     public var bcryptCost: Int = 12
     public var secureCookies: Bool = false
     /// Swift tasks on the server's event loops (`TaskThreads`; `YIWEI_NIO_EXECUTOR`).
@@ -128,11 +127,11 @@ public struct AppConfig: Sendable {
             guard ["zh-CN", "en"].contains(locale) else { throw Invalid(description: "YIWEI_LOCALE=\(locale): expected zh-CN or en") }
             config.defaultLocale = locale
         }
-        if let minutes = try int("YIWEI_SESSION_IDLE_MINUTES", 1...1440) { config.sessionIdleMinutes = minutes }
+        if let minutes = try int("YIWEI_SESSION_IDLE_MINUTES", SecuritySettings.range(of: "idleTimeoutMinutes")) { config.security.idleTimeoutMinutes = minutes }
         if let days = try int("YIWEI_TOKEN_LIFETIME_DAYS", 1...3650) { config.tokenLifetimeDays = days }
-        if let threshold = try int("YIWEI_LOCKOUT_THRESHOLD", 1...100) { config.lockout.threshold = threshold }
-        if let minutes = try int("YIWEI_LOCKOUT_MINUTES", 1...1440) { config.lockout.lockMinutes = minutes }
-        if let length = try int("YIWEI_PASSWORD_MIN_LENGTH", 8...64) { config.passwordPolicy.minLength = length }
+        if let threshold = try int("YIWEI_LOCKOUT_THRESHOLD", SecuritySettings.range(of: "lockoutThreshold")) { config.security.lockoutThreshold = threshold }
+        if let minutes = try int("YIWEI_LOCKOUT_MINUTES", SecuritySettings.range(of: "lockoutMinutes")) { config.security.lockoutMinutes = minutes }
+        if let length = try int("YIWEI_PASSWORD_MIN_LENGTH", SecuritySettings.range(of: "passwordMinLength")) { config.security.passwordMinLength = length }
         if let cost = try int("YIWEI_BCRYPT_COST", 4...16) { config.bcryptCost = cost }
         if let secure = try bool("YIWEI_SECURE_COOKIES") { config.secureCookies = secure }
         if let onLoops = try bool("YIWEI_NIO_EXECUTOR") { config.tasksOnEventLoops = onLoops }

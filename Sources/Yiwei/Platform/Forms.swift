@@ -192,6 +192,7 @@ enum ProblemText {
         ("is not a date like", "日期格式应为 2026-10-01", "$0"),
         ("^unknown weekday", "未知的星期", "$0"),
         ("^must be between (\\d+) and (\\d+)$", "须在 $1 到 $2 之间", "$0"),
+        ("^must be a whole number$", "须为整数", "$0"),
         ("^only staff may", "只有运维人员可以这样做", "$0"),
         ("^is not a member of the team$", "不是该团队成员", "$0"),
         ("^no such engineer$", "没有这位工程师", "$0"),

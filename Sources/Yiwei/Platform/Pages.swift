@@ -161,6 +161,7 @@ struct PageBase: Encodable {
             add("nav_subscriptions", "/admin/subscriptions", "org", when: user.can(.manageOrganisation))
             add("nav_qr", "/admin/qr", "org", when: user.can(.manageOrganisation))
             add("nav_import", "/admin/import", "org", when: user.can(.importTickets))
+            add("nav_security", "/admin/security", "security", when: user.can(.readSecuritySettings))
             add("nav_audit", "/audit", "security", when: user.can(.readAudit))
         }
         for i in nav.indices where i == 0 || nav[i - 1].group != nav[i].group { nav[i].first = true }

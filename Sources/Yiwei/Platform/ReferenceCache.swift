@@ -41,6 +41,8 @@ struct ReferenceData: @unchecked Sendable {
     /// Active business systems in name order (pick lists).
     var activeSystems: [(UUID, String)] = []
     var matrix: PriorityMatrix = .standard
+    /// The security administrator's saved policy; nil until one is saved (the configuration's defaults apply).
+    var security: SecuritySettings?
     var lookups = Lookups()
 
     /// The teams a user belongs to.
@@ -90,6 +92,7 @@ struct ReferenceData: @unchecked Sendable {
         r.policies = try await SLAPolicyRecord.query(on: db).all()
         r.rules = try await DispatchRule.query(on: db).sort(\.$position).sort(\.$createdAt).all()
         r.matrix = try await PriorityMatrixStore.load(on: db)
+        r.security = try await SecuritySettingsService.saved(on: db)
         r.lookups = Lookups(
             campuses: try await Campus.query(on: db).sort(\.$name).all().map { ($0.id!, $0.name) },
             departments: departments.map { ($0.id!, $0.name) },

@@ -38,6 +38,10 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case lookUpCallers
     /// Read and verify the audit log.
     case readAudit
+    /// Read the security policy (password length, lock-out, idle timeout).
+    case readSecuritySettings
+    /// Change the security policy.
+    case manageSecuritySettings
 
     // Service desk
     /// Report tickets, follow and rate one's own.
@@ -115,9 +119,10 @@ public enum RolePolicy {
             [.readOrganisation, .viewSettingsPages, .manageOrganisation, .readUsers, .manageUsers, .importTickets,
              .readKnowledge, .readInternalKnowledge, .manageKnowledgeCategories, .giveKnowledgeFeedback]
         case .security:
-            [.readOrganisation, .viewSettingsPages, .readUsers, .grantAdministratorRoles, .readKnowledge, .readInternalKnowledge]
+            [.readOrganisation, .viewSettingsPages, .readUsers, .grantAdministratorRoles, .readSecuritySettings, .manageSecuritySettings,
+             .readKnowledge, .readInternalKnowledge]
         case .auditor:
-            [.readOrganisation, .viewSettingsPages, .readUsers, .readAudit, .readAllTickets,
+            [.readOrganisation, .viewSettingsPages, .readUsers, .readAudit, .readSecuritySettings, .readAllTickets,
              .readInternalNotes, .viewDashboard, .readReports, .readOutages, .readEvaluation,
              .readKnowledge, .readInternalKnowledge, .readAllKnowledge]
         case .lead:

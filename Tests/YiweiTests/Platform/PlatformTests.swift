@@ -68,7 +68,7 @@ struct PlatformTests {
         #expect(config.demo)
         #expect(config.dataDirectory == "/var/lib/yiwei")
         #expect(config.database == .sqlite(path: "/var/lib/yiwei/yiwei.sqlite"))
-        #expect(config.sessionIdleMinutes == 20)
+        #expect(config.security.idleTimeoutMinutes == 20)
         #expect(rest == ["yiwei", "serve"])
         let (pg, _) = try AppConfig.load(environment: ["YIWEI_DATABASE_URL": "postgres://u@db/yiwei"], arguments: ["yiwei"])
         #expect(pg.database == .postgres(url: "postgres://u@db/yiwei"))
