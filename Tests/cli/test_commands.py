@@ -237,6 +237,10 @@ def test_backup_while_serving_and_restore_into_an_empty_folder(tmp_path):
     with sqlite3.connect(restored / "yiwei.sqlite") as db:
         names = [r[0] for r in db.execute("select name from campuses order by name")]
     assert names == ["本部院区"]  # the state at the backup, not after it
+    # The backup is a sensitive read: its audit entry names the folder, and the backup holds it.
+    with sqlite3.connect(restored / "yiwei.sqlite") as db:
+        entries = db.execute("select actor_name, entity_id from audit_log where action = 'backup.create'").fetchall()
+    assert len(entries) == 1 and entries[0][1] == str(tmp_path / "backup") and entries[0][0].startswith("cli:")
     # Never over an existing database; a damaged backup is refused.
     assert run("restore", "--from", str(tmp_path / "backup"), data_dir=restored).returncode == 1
     with open(tmp_path / "backup" / "yiwei.sqlite", "r+b") as f:

@@ -8,15 +8,19 @@ import YiweiCore
 /// Every part is written by `CSVWriter` (UTF-8 with BOM, quoted, formula-guarded).
 enum ReportCSV {
     static let parts = ["summary", "daily", "domains", "sla", "categories", "systems", "major", "downtime", "risks", "tickets"]
+    /// The parts that carry ticket text (titles, downtime notes): de-identified unless `raw=true`.
+    static let textParts = ["major", "risks", "tickets"]
     /// The `tickets` part lists at most this many tickets (a month of a large hospital is about 30,000).
     static let maxTickets = 100_000
 
-    static func write(_ part: String, period: ReportPeriod, req: Request, t: [String: String]) async throws -> CSVWriter {
+    /// `raw`: ticket text as written; otherwise titles and downtime notes are de-identified (docs/deidentification.md).
+    static func write(_ part: String, period: ReportPeriod, req: Request, t: [String: String], raw: Bool) async throws -> CSVWriter {
         func s(_ key: String) -> String { t[key] ?? key }
+        let clean = cleaner(raw: raw)
         let zone = req.yiwei.config.timeZone
         let labels = TicketLabels(t: t)
         func time(_ date: Date?) -> String { DisplayTime.format(date, req) }
-        if part == "tickets" { return try await tickets(period, req: req, t: t) }
+        if part == "tickets" { return try await tickets(period, req: req, t: t, raw: raw) }
         let report = try await ReportService.compute(period, now: req.now, timeZone: zone, on: req.db)
         switch part {
         case "summary":
@@ -63,7 +67,7 @@ enum ReportCSV {
             var w = CSVWriter(header: [s("report_number"), s("report_ticket_title"), s("ticket_system"), s("col_priority"), s("col_status"),
                                        s("report_reported_at"), s("report_accepted_at"), s("report_resolved_at"), s("report_resolve_due"), s("report_target")])
             for m in report.majorIncidents {
-                w.row([m.number, m.title, m.businessSystemName ?? "", labels.priority(m.priority), labels.status(m.status), time(m.createdAt),
+                w.row([m.number, clean(m.title), m.businessSystemName ?? "", labels.priority(m.priority), labels.status(m.status), time(m.createdAt),
                        time(m.acknowledgedAt), time(m.resolvedAt), time(m.resolveDueAt), s("report_target_" + m.resolution)])
             }
             return w
@@ -78,15 +82,22 @@ enum ReportCSV {
             var w = CSVWriter(header: [s("report_risk_kind"), s("report_number"), s("report_ticket_title"), s("col_priority"), s("col_status"),
                                        s("report_resolve_due"), s("report_pending_since")])
             for r in report.risks.overdue + report.risks.longPending {
-                w.row([s("report_risk_" + r.reason + "_title"), r.number, r.title, labels.priority(r.priority), labels.status(r.status),
+                w.row([s("report_risk_" + r.reason + "_title"), r.number, clean(r.title), labels.priority(r.priority), labels.status(r.status),
                        time(r.resolveDueAt), time(r.pendingSince)])
             }
             for b in report.risks.downtimeBreaches {
-                w.row([s("report_risk_downtime_title"), b.records.compactMap(\.ticketNumber).joined(separator: " "), b.systemName + "：" + b.text,
+                w.row([s("report_risk_downtime_title"), b.records.compactMap(\.ticketNumber).joined(separator: " "), b.systemName + "：" + clean(b.text),
                        "", "", "", ""])
             }
             return w
         }
+    }
+
+    /// Patient data in free text replaced by placeholders, unless the export is raw.
+    static func cleaner(raw: Bool) -> @Sendable (String) -> String {
+        if raw { return { $0 } }
+        let deidentifier = Deidentifier()
+        return { deidentifier.deidentify($0).text }
     }
 
     private struct TicketRow {
@@ -122,8 +133,9 @@ enum ReportCSV {
     }
 
     /// Every ticket reported in the period (index on creation time), with names joined in.
-    static func tickets(_ period: ReportPeriod, req: Request, t: [String: String]) async throws -> CSVWriter {
+    static func tickets(_ period: ReportPeriod, req: Request, t: [String: String], raw: Bool) async throws -> CSVWriter {
         func s(_ key: String) -> String { t[key] ?? key }
+        let clean = cleaner(raw: raw)
         let labels = TicketLabels(t: t)
         let sql = req.db as! any SQLDatabase
         let rows = try await sql.raw("""
@@ -147,7 +159,7 @@ enum ReportCSV {
                                    s("ticket_category"), s("ticket_system"), s("ticket_team"), s("report_reported_at"), s("report_accepted_at"),
                                    s("report_resolved_at"), s("report_response_target"), s("report_resolve_target"), s("report_rating")])
         for r in rows {
-            w.cellsRow([.text(r.number), .text(r.title), .text(labels.domain(r.domain)), .text(labels.kind(r.kind)), .text(labels.priority(r.priority)),
+            w.cellsRow([.text(r.number), .text(clean(r.title)), .text(labels.domain(r.domain)), .text(labels.kind(r.kind)), .text(labels.priority(r.priority)),
                         .text(labels.status(r.status)), .text(r.category_name ?? ""), .text(r.system_name ?? ""), .text(r.team_name ?? ""),
                         .text(time(r.created_at)), .text(time(r.acknowledged_at)), .text(time(r.resolved_at)), .text(outcome(r.response_breached)), .text(outcome(r.resolve_breached)),
                         r.rating_score.map { CSVWriter.number($0) } ?? .number("")])

@@ -47,6 +47,8 @@ struct ReportPages: RouteCollection {
         var otherLabel: String
         var periodValue: String
         var csv: [Link]
+        /// The parts with ticket text, without de-identification (an audited choice).
+        var csvRaw: [Link]
         var summary: [SummaryRow]
         var trendChart: String
         var days: [DayRow]
@@ -184,6 +186,8 @@ struct ReportPages: RouteCollection {
         let param = kind == .monthly ? "month" : "week"
         let path = kind == .monthly ? "/reports/monthly" : "/reports/weekly"
         let csvParts = ReportCSV.parts.map { Link(label: s("report_csv_" + $0), href: "\(path).csv?\(param)=\(period.key)&part=\($0)") }
+        let csvRaw = ReportCSV.textParts.map { Link(label: s("report_csv_" + $0) + s("report_csv_raw_suffix"),
+                                                     href: "\(path).csv?\(param)=\(period.key)&part=\($0)&raw=true") }
         // The other kind of report for the same time: the month's first complete week, or the week's month.
         let otherHref: String
         if kind == .monthly {
@@ -207,7 +211,7 @@ struct ReportPages: RouteCollection {
             isMonthly: kind == .monthly,
             previousHref: "\(path)?\(param)=\(previous.key)", nextHref: next.from <= req.now ? "\(path)?\(param)=\(next.key)" : nil,
             otherHref: otherHref, otherLabel: s(kind == .monthly ? "report_open_weekly" : "report_open_monthly"),
-            periodValue: period.key, csv: csvParts, summary: summary, trendChart: trend, days: days,
+            periodValue: period.key, csv: csvParts, csvRaw: csvRaw, summary: summary, trendChart: trend, days: days,
             kindColumns: kinds.map { labels.kind($0) }, domains: domains, slaChart: slaChart, sla: sla,
             satisfactionMean: report.satisfaction.mean.map { String(format: "%.2f", $0) } ?? "—", rated: report.satisfaction.rated, scores: scores,
             categoryChart: hbars(report.topCategories, id: "categories", title: s("report_top_categories")), categories: countRows(report.topCategories),
@@ -233,8 +237,11 @@ struct ReportPages: RouteCollection {
         guard ReportCSV.parts.contains(part) else {
             throw AppError(.badRequest, "invalid_query", "invalid part", fields: ["part": "must be one of " + ReportCSV.parts.joined(separator: ", ")])
         }
+        let raw = try req.wantsRawExport()
         let t = req.yiwei.i18n.strings(req.locale.code)
-        let writer = try await ReportCSV.write(part, period: period, req: req, t: t)
+        let writer = try await ReportCSV.write(part, period: period, req: req, t: t, raw: raw)
+        try await req.auditRead("report.export", entityType: "report", entityId: "\(kind.rawValue):\(period.key)",
+                                details: ["part": part, "raw": String(raw)])
         let title = t[kind == .monthly ? "report_monthly_title" : "report_weekly_title"] ?? "report"
         return writer.response(fileName: "\(title)-\(period.key)-\(t["report_csv_" + part] ?? part).csv",
                                asciiFallback: "\(kind == .monthly ? "monthly" : "weekly")-report-\(period.key)-\(part).csv")
@@ -330,6 +337,7 @@ struct ReportPages: RouteCollection {
         for b in stats.breaches {
             w.row([b.systemName, b.month, b.clause, b.text, b.records.compactMap(\.ticketNumber).joined(separator: " ")])
         }
+        try await req.auditRead("downtime.export", entityType: "downtime", entityId: String(year))
         return w.response(fileName: "\(s("downtime_title"))-\(year).csv", asciiFallback: "downtime-\(year).csv")
     }
 }

@@ -33,6 +33,13 @@ struct BackupCommand: AsyncCommand {
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = app.yiwei.config
         let sql = app.db as! any SQLDatabase
+        // A backup is a read of everything (SEC-3): recorded before the copy, so the backup holds its own entry.
+        let now = app.yiwei.clock.now()
+        let osUser = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+        try await app.write(affectsReference: false) { db in
+            try await AuditLog.append(on: db, at: now, actor: .system("cli:" + osUser), action: "backup.create", entityType: "backup",
+                                      entityId: dir)
+        }
         var manifest: [String: Any] = ["format": "yiwei-backup/1", "createdAt": ISO8601DateFormatter().string(from: Date())]
         if case .sqlite = config.database {
             let file = dir + "/yiwei.sqlite"

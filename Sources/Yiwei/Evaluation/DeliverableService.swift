@@ -267,6 +267,8 @@ enum DeliverableService {
         let d = try await visible(id, user: user, on: request.db)
         guard let fileId, let f = try await DeliverableFile.find(fileId, on: request.db), f.deliverableId == d.id else { throw AppError.notFound("file") }
         guard let data = try await AttachmentStore.read(directory(request) + "/" + f.storedPath, request: request) else { throw AppError.notFound("file") }
+        try await request.auditRead("deliverable.download", entityType: "deliverable_file", entityId: fileId.uuidString,
+                                    details: ["deliverableId": d.id!.uuidString, "fileName": f.fileName])
         return AttachmentStore.serve(data, contentType: f.contentType, fileName: f.fileName)
     }
 

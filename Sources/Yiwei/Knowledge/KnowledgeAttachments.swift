@@ -108,6 +108,8 @@ enum KnowledgeAttachments {
         let (article, _) = try await KnowledgeService.readable(articleId, request: request)
         guard let id, let a = try await KBAttachment.find(id, on: request.db), a.articleId == article.id else { throw AppError.notFound("attachment") }
         guard let data = try await AttachmentStore.read(directory(request) + "/" + a.storedPath, request: request) else { throw AppError.notFound("attachment") }
+        try await request.auditRead("kb.attachment.download", entityType: "kb_attachment", entityId: id.uuidString,
+                                    details: ["articleId": article.id!.uuidString, "fileName": a.fileName])
         return AttachmentStore.serve(data, contentType: a.contentType, fileName: a.fileName)
     }
 }

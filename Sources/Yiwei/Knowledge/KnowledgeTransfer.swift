@@ -82,7 +82,9 @@ enum KnowledgeTransfer {
     // MARK: - Export
 
     /// Writes the whole base to a ZIP file at `path`; returns the number of articles.
-    static func export(to path: String, request: Request) async throws -> Int {
+    /// `raw`: titles and bodies as written; otherwise patient data in them is replaced (docs/deidentification.md).
+    static func export(to path: String, raw: Bool, request: Request) async throws -> Int {
+        let clean = ReportCSV.cleaner(raw: raw)
         let db = request.db
         // Compressing (and reading attachments) runs on the thread pool, not on the event loop serving connections.
         final class Zip: @unchecked Sendable { // used by one task, one step at a time
@@ -132,15 +134,16 @@ enum KnowledgeTransfer {
                     guard try await addFile(name, from: KnowledgeAttachments.directory(request) + "/" + f.storedPath) else { continue }
                     names.append(name)
                 }
-                let fm = FrontMatter(id: a.id, title: a.title, category: pathOf(a.categoryId), tags: a.tagList, visibility: a.visibility, status: a.status,
+                let fm = FrontMatter(id: a.id, title: clean(a.title), category: pathOf(a.categoryId), tags: a.tagList, visibility: a.visibility, status: a.status,
                                      owner: users[a.ownerId], businessSystem: a.businessSystemId.flatMap { systems[$0] }, version: a.version,
                                      reviewDueAt: a.reviewDueAt, createdAt: a.createdAt, updatedAt: a.updatedAt, attachments: names.isEmpty ? nil : names)
-                try await add("articles/\(a.id!).md", Data(try render(fm, body: a.body).utf8))
+                try await add("articles/\(a.id!).md", Data(try render(fm, body: clean(a.body)).utf8))
                 count += 1
             }
             offset += page.count
         }
-        let manifest: [String: String] = ["format": "yiwei-kb/1", "exportedAt": ISO8601DateFormatter().string(from: request.now), "articles": String(count)]
+        let manifest: [String: String] = ["format": "yiwei-kb/1", "exportedAt": ISO8601DateFormatter().string(from: request.now), "articles": String(count),
+                                          "deidentified": String(!raw)]
         try await add("manifest.json", try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted]))
         return count
     }
@@ -326,16 +329,21 @@ extension KnowledgeTransfer {
     static func download(request: Request) async throws -> Response {
         let access = try await KBAccess.of(request)
         guard access.isReviewer else { throw AppError.denied(.reviewKnowledge) }
+        let raw = try request.wantsRawExport()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("yiwei-kb-\(UUID().uuidString).zip").path
+        let count: Int
         do {
-            _ = try await export(to: path, request: request)
+            count = try await export(to: path, raw: raw, request: request)
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
-        let now = request.now, actor = request.auditActor
-        try await request.write { db in
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.export", entityType: "kb")
+        let now = request.now
+        do {
+            try await request.auditRead("kb.export", entityType: "kb", entityId: nil, details: ["articles": String(count), "raw": String(raw)])
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
         }
         let formatter = DateFormatter()
         formatter.timeZone = request.yiwei.config.timeZone

@@ -132,6 +132,8 @@ enum AttachmentStore {
         if attachment.isInternal && !user.seesInternal { throw AppError.notFound("attachment") }
         let path = directory(request) + "/" + attachment.storedPath
         guard let data = try await read(path, request: request) else { throw AppError.notFound("attachment") }
+        try await request.auditRead("attachment.download", entityType: "ticket_attachment", entityId: id.uuidString,
+                                    details: ["ticketId": attachment.ticketId.uuidString, "fileName": attachment.fileName])
         return serve(data, contentType: attachment.contentType, fileName: attachment.fileName)
     }
 
