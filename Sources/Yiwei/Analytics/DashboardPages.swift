@@ -141,11 +141,11 @@ struct DashboardPanels: Encodable {
     var t: [String: String]
     var wall: Bool
     var tiles: [Tile]
-    var statusChart: String
-    var domainChart: String
-    var priorityChart: String
-    var trendChart: String
-    var systemsChart: String
+    var statusChart: SafeHTML
+    var domainChart: SafeHTML
+    var priorityChart: SafeHTML
+    var trendChart: SafeHTML
+    var systemsChart: SafeHTML
     var duty: [Duty]
     var updatedAt: String
     var today: String

@@ -50,18 +50,18 @@ struct ReportPages: RouteCollection {
         /// The parts with ticket text, without de-identification (an audited choice).
         var csvRaw: [Link]
         var summary: [SummaryRow]
-        var trendChart: String
+        var trendChart: SafeHTML
         var days: [DayRow]
         var kindColumns: [String]
         var domains: [DomainRow]
-        var slaChart: String
+        var slaChart: SafeHTML
         var sla: [SLARow]
         var satisfactionMean: String
         var rated: Int
         var scores: [ScoreRow]
-        var categoryChart: String
+        var categoryChart: SafeHTML
         var categories: [CountRow]
-        var systemChart: String
+        var systemChart: SafeHTML
         var systems: [CountRow]
         var major: [MajorRow]
         var downtime: [DowntimeRow]
@@ -151,7 +151,7 @@ struct ReportPages: RouteCollection {
             rows.enumerated().map { CountRow(rank: $0.offset + 1, name: $0.element.name.nonEmpty ?? "—", count: $0.element.count,
                                              share: f.percent(Double($0.element.count) / Double(incidents))) }
         }
-        func hbars(_ rows: [OpsReport.Count], id: String, title: String) -> String {
+        func hbars(_ rows: [OpsReport.Count], id: String, title: String) -> SafeHTML {
             SVGChart.horizontalBars(rows.map { .init(label: $0.name.nonEmpty ?? "—", value: Double($0.count)) },
                                     options: .init(id: id, title: title, width: 360, height: max(60, Double(rows.count) * 26),
                                                    emptyText: s("report_no_data"), fontSize: 12))
@@ -264,7 +264,7 @@ struct ReportPages: RouteCollection {
         var limits: [String]
         var months: [String]
         var rows: [DowntimeSystemRow]
-        var chart: String
+        var chart: SafeHTML
         var breaches: [BreachRow]
         var outagesHref: String
         var canRecord: Bool

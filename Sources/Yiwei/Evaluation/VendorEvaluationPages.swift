@@ -31,7 +31,7 @@ struct VendorEvaluationPages: RouteCollection {
         var previousHref: String
         var nextHref: String
         var months: [MonthView]
-        var chart: String
+        var chart: SafeHTML
         var average: String
         var plannedTotal: String
         var payableTotal: String

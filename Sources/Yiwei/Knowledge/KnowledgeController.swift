@@ -62,7 +62,7 @@ struct KnowledgeController: RouteCollection {
         let byId = Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) })
         let terms = KnowledgeSearch.terms(q)
         return ids.compactMap { byId[$0] }.prefix(limit).map {
-            TicketSolutionDTO(id: $0.id!, number: $0.number, title: $0.title, snippet: KnowledgeSearch.snippet($0.resolution ?? "", terms: terms),
+            TicketSolutionDTO(id: $0.id!, number: $0.number, title: $0.title, snippet: KnowledgeSearch.snippet($0.resolution ?? "", terms: terms).markup,
                               resolvedAt: $0.resolvedAt)
         }
     }

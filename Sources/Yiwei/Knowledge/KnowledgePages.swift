@@ -110,7 +110,7 @@ struct KnowledgePages: RouteCollection {
     // MARK: - Search and browse
 
     struct IndexContext: Encodable {
-        struct Hit: Encodable { var href: String; var title: String; var snippet: String; var tags: [String]; var at: String }
+        struct Hit: Encodable { var href: String; var title: String; var snippet: SafeHTML; var tags: [String]; var at: String }
         struct Row: Encodable { var href: String; var title: String; var status: String; var statusLabel: String; var at: String; var owner: String }
         var page: PageBase
         var external: Bool
@@ -131,7 +131,7 @@ struct KnowledgePages: RouteCollection {
         var reviewDue: [Row]
         var stats: Stats?
         struct Stats: Encodable { var top: [Row]; var missed: [String] }
-        struct Solution: Encodable { var href: String; var number: String; var title: String; var snippet: String }
+        struct Solution: Encodable { var href: String; var number: String; var title: String; var snippet: SafeHTML }
         var solutions: [Solution] = []
         var canTransfer = false
     }
@@ -154,7 +154,7 @@ struct KnowledgePages: RouteCollection {
         if !q.isEmpty {
             let result = try await KnowledgeService.search(q, filters: filters, page: PageRequest(page: paging.page, per: per), request: req)
             total = result.total
-            hits = result.items.map { .init(href: "/kb/articles/\($0.id)", title: $0.title, snippet: $0.snippet, tags: $0.tags, at: DisplayTime.short($0.updatedAt, req)) }
+            hits = result.items.map { .init(href: "/kb/articles/\($0.id)", title: $0.title, snippet: SafeHTML(escaped: $0.snippet), tags: $0.tags, at: DisplayTime.short($0.updatedAt, req)) }
         }
         let categories = try await KnowledgeCategories.all(on: req.db)
         let systems = try await BusinessSystem.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all()
@@ -218,7 +218,7 @@ struct KnowledgePages: RouteCollection {
         var solutions: [IndexContext.Solution] = []
         if !q.isEmpty, !access.external, let user = req.currentUser, user.worksTickets, paging.page == 1 {
             solutions = try await KnowledgeController.ticketSolutions(q, limit: 5, request: req).map {
-                .init(href: "/tickets/\($0.id)", number: $0.number, title: $0.title, snippet: $0.snippet)
+                .init(href: "/tickets/\($0.id)", number: $0.number, title: $0.title, snippet: SafeHTML(escaped: $0.snippet))
             }
         }
         return try await req.view.render("kb/index", IndexContext(
@@ -237,7 +237,7 @@ struct KnowledgePages: RouteCollection {
         var page: PageBase
         var external: Bool
         var article: KBArticleDTO
-        var bodyHTML: String
+        var bodyHTML: SafeHTML
         var statusLabel: String
         var visibilityLabel: String
         var category: String
@@ -252,7 +252,7 @@ struct KnowledgePages: RouteCollection {
         var myVote: String
         var actions: [Action]
         var redactions: [Mark]
-        var redactedHTML: String?
+        var redactedHTML: SafeHTML?
         var sourceTicket: String?
         struct File: Encodable { var url: String; var name: String; var size: String; var isImage: Bool }
         var files: [File] = []
@@ -314,21 +314,22 @@ struct KnowledgePages: RouteCollection {
         if let id = a.businessSystemId { system = try await BusinessSystem.find(id, on: req.db)?.name ?? "" }
         let owner = access.external ? "" : (try await User.find(a.ownerId, on: req.db)?.displayName ?? "")
         var marks: [ArticleContext.Mark] = []
-        var redactedHTML: String?
+        var redactedHTML: SafeHTML?
         if let redactions = dto.redactions, !redactions.isEmpty {
             marks = redactions.map { .init(kind: t["pii_" + $0.kind.rawValue] ?? $0.kind.rawValue, original: $0.original, replacement: $0.replacement) }
             // The text as the reviewer must check it: every placeholder the de-identifier put in, highlighted.
-            var html = Markdown.escapeHTML(a.body)
+            // Placeholders (【手机号】) hold no character the escaping changes, so they are found in the escaped text as written.
+            var html = SafeHTML.text(a.body).markup
             for placeholder in Set(redactions.map(\.replacement)) {
-                let escaped = Markdown.escapeHTML(placeholder)
-                html = html.replacingOccurrences(of: escaped, with: "<mark class=\"pii\">" + escaped + "</mark>")
+                let escaped = SafeHTML.text(placeholder)
+                html = html.replacingOccurrences(of: escaped.markup, with: ("<mark class=\"pii\">\(escaped)</mark>" as SafeHTML).markup)
             }
-            redactedHTML = html
+            redactedHTML = SafeHTML(escaped: html)
         }
         var sourceTicket: String?
         if let id = a.sourceTicketId, !access.external, access.isStaff { sourceTicket = try await Ticket.find(id, on: req.db)?.number }
         return try await req.view.render("kb/article", ArticleContext(
-            page: page, external: access.external, article: dto, bodyHTML: Markdown.html(a.body), statusLabel: t["kb_status_" + a.status] ?? a.status,
+            page: page, external: access.external, article: dto, bodyHTML: SafeHTML(escaped: Markdown.html(a.body)), statusLabel: t["kb_status_" + a.status] ?? a.status,
             visibilityLabel: t["kb_visibility_" + a.visibility] ?? a.visibility, category: category, system: system, owner: owner,
             updated: DisplayTime.short(a.updatedAt, req), reviewDue: a.reviewDueAt.map { DisplayTime.short($0, req) } ?? "",
             reviewOverdue: a.status == "published" && (a.reviewDueAt.map { $0 <= req.now } ?? false),
@@ -496,7 +497,7 @@ struct KnowledgePages: RouteCollection {
 
     struct HistoryContext: Encodable {
         struct Version: Encodable { var version: Int; var previous: Int; var editor: String; var note: String; var at: String; var current: Bool; var restorable: Bool }
-        struct Line: Encodable { var op: String; var oldNumber: String; var newNumber: String; var html: String }
+        struct Line: Encodable { var op: String; var oldNumber: String; var newNumber: String; var html: SafeHTML }
         var page: PageBase
         var article: KBArticleDTO
         var versions: [Version]
@@ -512,11 +513,11 @@ struct KnowledgePages: RouteCollection {
     /// A line diff as HTML lines: every text escaped, changed characters in <mark>.
     static func lines(_ comparison: TextDiff.Comparison) -> [HistoryContext.Line] {
         comparison.lines.map { line in
-            let html: String
+            let html: SafeHTML
             if line.segments.isEmpty {
-                html = Markdown.escapeHTML(line.text)
+                html = .text(line.text)
             } else {
-                html = line.segments.map { $0.changed ? "<mark>" + Markdown.escapeHTML($0.text) + "</mark>" : Markdown.escapeHTML($0.text) }.joined()
+                html = line.segments.map { $0.changed ? "<mark>\($0.text)</mark>" : .text($0.text) }.joined()
             }
             return .init(op: line.operation.rawValue, oldNumber: line.oldNumber.map(String.init) ?? "", newNumber: line.newNumber.map(String.init) ?? "", html: html)
         }

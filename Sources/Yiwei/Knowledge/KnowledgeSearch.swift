@@ -268,7 +268,7 @@ enum KnowledgeSearch {
 
     /// Up to `width` characters of `text` around the first match of any term, HTML-escaped, with every
     /// match wrapped in <mark>. Safe to insert into a page as it is.
-    static func snippet(_ text: String, terms: [String], width: Int = 80) -> String {
+    static func snippet(_ text: String, terms: [String], width: Int = 80) -> SafeHTML {
         let chars = Array(text)
         let lowered = Array(text.lowercased())
         let needles = terms.map { Array($0.lowercased()) }.filter { !$0.isEmpty }
@@ -276,19 +276,19 @@ enum KnowledgeSearch {
             for n in needles where i + n.count <= lowered.count && Array(lowered[i..<(i + n.count)]) == n { return n.count }
             return nil
         }
-        guard lowered.count == chars.count else { return Markdown.escapeHTML(String(text.prefix(width))) }
+        guard lowered.count == chars.count else { return .text(String(text.prefix(width))) }
         var first = 0
         for i in 0..<chars.count where matches(at: i) != nil { first = i; break }
         let start = max(0, first - width / 4), end = min(chars.count, start + width)
-        var out = start > 0 ? "…" : ""
+        var out: SafeHTML = start > 0 ? "…" : ""
         var i = start
         while i < end {
             if let n = matches(at: i) {
                 let stop = min(i + n, chars.count)
-                out += "<mark>" + Markdown.escapeHTML(String(chars[i..<stop])) + "</mark>"
+                out += "<mark>\(String(chars[i..<stop]))</mark>"
                 i = stop
             } else {
-                out += Markdown.escapeHTML(String(chars[i])); i += 1
+                out.append(text: String(chars[i])); i += 1
             }
         }
         if end < chars.count { out += "…" }

@@ -476,7 +476,7 @@ enum KnowledgeService {
         }
         let highlight = terms
         return KBSearchResultDTO(items: hits.map {
-            KBSearchHitDTO(id: $0.id, title: $0.title, snippet: KnowledgeSearch.snippet($0.plain, terms: highlight), tags: $0.tags.split(separator: ",").map(String.init),
+            KBSearchHitDTO(id: $0.id, title: $0.title, snippet: KnowledgeSearch.snippet($0.plain, terms: highlight).markup, tags: $0.tags.split(separator: ",").map(String.init),
                            updatedAt: $0.updatedAt)
         }, total: suggest ? hits.count : result.total, page: page.page, per: page.per)
     }

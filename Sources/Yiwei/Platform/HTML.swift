@@ -3,32 +3,15 @@ import YiweiCore
 
 /// HTML written in Swift where a template would be too slow: the rows of the busiest lists, SVG charts.
 enum HTML {
-    /// Escapes text for HTML content and attribute values (as Leaf's `#()` does), and drops control characters
-    /// other than tab and newline (not allowed in XML). Works on the UTF-8 bytes — every byte it changes is ASCII,
-    /// and no byte of a multi-byte character is — and returns the text itself when nothing needs escaping, as
-    /// nearly every name and title on a page does.
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: changes) else { return text }
-        var out = HTMLBuffer(capacity: text.utf8.count + 32)
-        out.text(text)
-        return String(buffer: out.buffer)
-    }
-
-    /// Whether escaping changes this byte: one of `& < > " '`, or a control character other than tab and newline.
-    @inline(__always)
-    static func changes(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x09, 0x0A: false
-        case ..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"): true
-        default: false
-        }
-    }
+    /// Text for HTML content or an attribute value, by the server's one rule (`HTMLEscaping`).
+    static func escape(_ text: String) -> String { HTMLEscaping.escape(text) }
 
     /// `<option>`s of a select, as the templates wrote them.
-    static func options(_ options: [FormField.Option]) -> String {
-        var html = ""
+    static func options(_ options: [FormField.Option]) -> SafeHTML {
+        var html = SafeHTML()
         for o in options {
-            html += "<option value=\"" + escape(o.value) + "\"" + (o.selected ? " selected" : "") + ">" + escape(o.label) + "</option>"
+            let selected: SafeHTML = o.selected ? " selected" : ""
+            html += "<option value=\"\(o.value)\"\(selected)>\(o.label)</option>"
         }
         return html
     }
@@ -36,16 +19,16 @@ enum HTML {
 
 extension HTML {
     /// A page written in Swift as a response, with the headers a rendered template gets.
-    static func response(_ html: String, status: HTTPStatus = .ok) -> Response {
+    static func response(_ html: SafeHTML, status: HTTPStatus = .ok) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .html
-        return Response(status: status, headers: headers, body: .init(string: html))
+        return Response(status: status, headers: headers, body: .init(string: html.markup))
     }
 }
 
 /// A page written straight into the bytes of its response: the busiest pages (the queue page) are mostly
 /// fifty rows of short values, and building them as strings first cost an allocation and a copy for each.
-/// `text` escapes as `HTML.escape` does; `raw` writes markup as it is.
+/// `text` escapes by the one rule (`HTMLEscaping`); `raw` writes static markup and `html` markup already safe.
 struct HTMLBuffer {
     private(set) var buffer: ByteBuffer
 
@@ -54,27 +37,19 @@ struct HTMLBuffer {
     }
 
     mutating func raw(_ markup: StaticString) { buffer.writeStaticString(markup) }
-    mutating func raw(_ markup: String) { buffer.writeString(markup) }
+    mutating func html(_ markup: SafeHTML) { buffer.writeString(markup.markup) }
 
-    /// Text for content or an attribute value: `& < > " '` as entities, control characters other than tab and
-    /// newline dropped. Clean runs are copied whole.
+    /// Text for content or an attribute value, by the server's one rule (`HTMLEscaping`). Clean runs are copied whole.
     mutating func text(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var start = 0
             for i in 0..<bytes.count {
                 let byte = bytes[i]
-                guard HTML.changes(byte) else { continue }
+                guard HTMLEscaping.changes(byte) else { continue }
                 if i > start { buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<i]))) }
                 start = i + 1
-                switch byte {
-                case UInt8(ascii: "&"): buffer.writeStaticString("&amp;")
-                case UInt8(ascii: "<"): buffer.writeStaticString("&lt;")
-                case UInt8(ascii: ">"): buffer.writeStaticString("&gt;")
-                case UInt8(ascii: "\""): buffer.writeStaticString("&quot;")
-                case UInt8(ascii: "'"): buffer.writeStaticString("&#39;")
-                default: break
-                }
+                buffer.writeStaticString(HTMLEscaping.replacement(byte))
             }
             if bytes.count > start { buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...]))) }
         }

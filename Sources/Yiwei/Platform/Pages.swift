@@ -33,7 +33,7 @@ struct PageBase: Encodable {
     var nav: [NavItem]
     /// The sidebar's lists, written in Swift (`navigationHTML`): the template compared every entry's group
     /// seven times on every page.
-    var navHTML: String = ""
+    var navHTML = SafeHTML()
     var csrf: String
     var flash: Flash?
     var path: String
@@ -66,52 +66,49 @@ struct PageBase: Encodable {
     /// The page around its content (`layout.leaf` puts a template's content between the two halves; pages
     /// written in Swift call `document(content:)`): head, top bar with the bell and the user menu, sidebar, flash.
     /// Written in Swift because every page has it and Leaf evaluated it anew for each.
-    func layoutTop() -> String {
-        func s(_ key: String) -> String { HTML.escape(t[key] ?? "") }
-        var h = "<!DOCTYPE html>\n<html lang=\"" + HTML.escape(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n"
+    func layoutTop() -> SafeHTML {
+        func s(_ key: String) -> String { t[key] ?? "" }
+        var h: SafeHTML = "<!DOCTYPE html>\n<html lang=\"\(lang)\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>" + HTML.escape(title) + " · " + s("app_name") + "</title>\n"
+        h += "<title>\(title) · \(s("app_name"))</title>\n"
         h += "<link rel=\"stylesheet\" href=\"/static/app.css\">\n<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
         h += "<script src=\"/static/app.js\" defer></script>\n</head>\n"
-        h += "<body class=\"" + (user == nil ? "signed-out" : "signed-in") + "\">\n<a class=\"skip\" href=\"#main\">" + s("skip_to_content") + "</a>\n"
+        h += "<body class=\"\(user == nil ? "signed-out" : "signed-in")\">\n<a class=\"skip\" href=\"#main\">\(s("skip_to_content"))</a>\n"
         if let user {
-            let csrfField = "<input type=\"hidden\" name=\"_csrf\" value=\"" + HTML.escape(csrf) + "\">"
+            let csrfField: SafeHTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(csrf)\">"
             h += "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-hidden=\"true\">\n<header class=\"topbar\">\n"
-            h += "  <label for=\"nav-toggle\" class=\"nav-button\" role=\"button\" tabindex=\"0\" aria-controls=\"sidebar\" aria-expanded=\"false\" aria-label=\""
-                + s("nav_menu") + "\"><span></span><span></span><span></span></label>\n"
-            h += "  <a class=\"brand\" href=\"/\"><img src=\"/static/favicon.svg\" alt=\"\" width=\"28\" height=\"28\"><span class=\"brand-name\">" + s("app_name")
-                + "</span><span class=\"brand-tagline\">" + s("app_tagline") + "</span></a>\n"
-            h += "  <a class=\"bell\" href=\"/notifications\" aria-label=\"" + s("notifications_title") + "\"><svg viewBox=\"0 0 24 24\" width=\"22\" height=\"22\" aria-hidden=\"true\">"
-                + "<path d=\"M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z\" fill=\"currentColor\"/></svg>"
-                + (unread > 0 ? "<span class=\"bell-count\">" + String(unread) + "</span>" : "") + "</a>\n"
-            h += "  <div class=\"user-menu\">\n    <details>\n      <summary><span class=\"avatar\" aria-hidden=\"true\">" + HTML.escape(user.initials)
-                + "</span><span class=\"user-name\">" + HTML.escape(user.displayName) + "</span></summary>\n      <div class=\"user-menu-panel\">\n"
-            h += "        <p class=\"user-roles\"><strong class=\"user-menu-name\">" + HTML.escape(user.displayName) + "</strong>" + HTML.escape(user.username)
-                + " · " + HTML.escape(user.roleNames) + "</p>\n"
-            h += "        <a href=\"/account/password\">" + s("menu_password") + "</a>\n        <a href=\"/account/tokens\">" + s("menu_tokens") + "</a>\n"
-            h += "        <form method=\"post\" action=\"/account/locale\">\n          " + csrfField + "\n"
-                + "          <input type=\"hidden\" name=\"locale\" value=\"" + HTML.escape(otherLocale) + "\">\n"
-                + "          <input type=\"hidden\" name=\"back\" value=\"" + HTML.escape(path) + "\">\n"
-                + "          <button type=\"submit\" class=\"link-button\">" + s("menu_language") + "：" + HTML.escape(otherLocaleLabel) + "</button>\n        </form>\n"
-            h += "        <form method=\"post\" action=\"/logout\">\n          " + csrfField + "\n"
-                + "          <button type=\"submit\" class=\"link-button danger\">" + s("menu_logout") + "</button>\n        </form>\n"
+            h += "  <label for=\"nav-toggle\" class=\"nav-button\" role=\"button\" tabindex=\"0\" aria-controls=\"sidebar\" aria-expanded=\"false\" aria-label=\"\(s("nav_menu"))\"><span></span><span></span><span></span></label>\n"
+            h += "  <a class=\"brand\" href=\"/\"><img src=\"/static/favicon.svg\" alt=\"\" width=\"28\" height=\"28\"><span class=\"brand-name\">\(s("app_name"))</span><span class=\"brand-tagline\">\(s("app_tagline"))</span></a>\n"
+            h += "  <a class=\"bell\" href=\"/notifications\" aria-label=\"\(s("notifications_title"))\"><svg viewBox=\"0 0 24 24\" width=\"22\" height=\"22\" aria-hidden=\"true\">"
+            h += "<path d=\"M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z\" fill=\"currentColor\"/></svg>"
+            if unread > 0 { h += "<span class=\"bell-count\">\(unread)</span>" }
+            h += "</a>\n"
+            h += "  <div class=\"user-menu\">\n    <details>\n      <summary><span class=\"avatar\" aria-hidden=\"true\">\(user.initials)</span><span class=\"user-name\">\(user.displayName)</span></summary>\n      <div class=\"user-menu-panel\">\n"
+            h += "        <p class=\"user-roles\"><strong class=\"user-menu-name\">\(user.displayName)</strong>\(user.username) · \(user.roleNames)</p>\n"
+            h += "        <a href=\"/account/password\">\(s("menu_password"))</a>\n        <a href=\"/account/tokens\">\(s("menu_tokens"))</a>\n"
+            h += "        <form method=\"post\" action=\"/account/locale\">\n          \(csrfField)\n"
+            h += "          <input type=\"hidden\" name=\"locale\" value=\"\(otherLocale)\">\n"
+            h += "          <input type=\"hidden\" name=\"back\" value=\"\(path)\">\n"
+            h += "          <button type=\"submit\" class=\"link-button\">\(s("menu_language"))：\(otherLocaleLabel)</button>\n        </form>\n"
+            h += "        <form method=\"post\" action=\"/logout\">\n          \(csrfField)\n"
+            h += "          <button type=\"submit\" class=\"link-button danger\">\(s("menu_logout"))</button>\n        </form>\n"
             h += "      </div>\n    </details>\n  </div>\n</header>\n"
-            h += "<nav class=\"sidebar\" id=\"sidebar\" aria-label=\"" + s("nav_menu") + "\">\n  " + navHTML + "\n</nav>\n"
+            h += "<nav class=\"sidebar\" id=\"sidebar\" aria-label=\"\(s("nav_menu"))\">\n  \(navHTML)\n</nav>\n"
             h += "<label for=\"nav-toggle\" class=\"nav-backdrop\" aria-hidden=\"true\"></label>\n"
         }
         h += "<main id=\"main\" class=\"main\">\n"
         if let flash {
-            h += "  <div class=\"flash flash-" + HTML.escape(flash.kind) + "\" role=\"status\">" + HTML.escape(flash.text) + "</div>\n"
+            h += "  <div class=\"flash flash-\(flash.kind)\" role=\"status\">\(flash.text)</div>\n"
         }
         return h
     }
 
-    func layoutBottom() -> String {
-        "\n  <footer class=\"footer\">" + HTML.escape(t["footer_text"] ?? "") + "</footer>\n</main>\n</body>\n</html>\n"
+    func layoutBottom() -> SafeHTML {
+        "\n  <footer class=\"footer\">\(t["footer_text"] ?? "")</footer>\n</main>\n</body>\n</html>\n"
     }
 
     /// A whole page around content written in Swift.
-    func document(content: String) -> String {
+    func document(content: SafeHTML) -> SafeHTML {
         layoutTop() + content + layoutBottom()
     }
 
@@ -191,19 +188,19 @@ struct PageBase: Encodable {
     }
 
     /// The sidebar: the main entries, then each further group under its heading.
-    static func navigationHTML(_ nav: [NavItem], strings: [String: String]) -> String {
-        func list(_ group: String) -> String {
-            var html = "<ul>"
+    static func navigationHTML(_ nav: [NavItem], strings: [String: String]) -> SafeHTML {
+        func list(_ group: String) -> SafeHTML {
+            var html: SafeHTML = "<ul>"
             for item in nav where item.group == group {
-                html += "<li><a href=\"" + HTML.escape(item.href) + "\"" + (item.active ? " class=\"active\" aria-current=\"page\"" : "") + ">"
-                    + HTML.escape(item.label) + "</a></li>"
+                let active: SafeHTML = item.active ? " class=\"active\" aria-current=\"page\"" : ""
+                html += "<li><a href=\"\(item.href)\"\(active)>\(item.label)</a></li>"
             }
             return html + "</ul>"
         }
         var lines = [list("main")]
         for group in ["analytics", "org", "security"] {
             lines.append(nav.contains { $0.group == group && $0.first }
-                         ? "<p class=\"nav-group\">" + HTML.escape(strings["nav_group_" + group] ?? "") + "</p>" : "")
+                         ? "<p class=\"nav-group\">\(strings["nav_group_" + group] ?? "")</p>" : SafeHTML())
             lines.append(list(group))
         }
         return lines.joined(separator: "\n  ")

@@ -1,4 +1,5 @@
 import Foundation
+import YiweiCore
 
 /// Server-rendered SVG charts: no JavaScript draws them, they print, and they read in Chinese.
 ///
@@ -241,7 +242,11 @@ enum SVGChart {
     // MARK: - Charts
 
     /// Vertical bars: one bar per category for one series; for several, grouped side by side or stacked.
-    static func bars(categories: [String], series: [Series], mode: BarMode = .grouped, options o: Options) -> String {
+    static func bars(categories: [String], series: [Series], mode: BarMode = .grouped, options o: Options) -> SafeHTML {
+        SafeHTML(escaped: barsMarkup(categories: categories, series: series, mode: mode, options: o))
+    }
+
+    private static func barsMarkup(categories: [String], series: [Series], mode: BarMode, options o: Options) -> String {
         let values = series.flatMap(\.values).filter(\.isFinite)
         guard !categories.isEmpty, !series.isEmpty, !values.isEmpty else { return empty(o, kind: "bars") }
         func value(_ s: Series, _ i: Int) -> Double { i < s.values.count && s.values[i].isFinite ? max(0, s.values[i]) : 0 }
@@ -285,7 +290,11 @@ enum SVGChart {
     /// A trend: one line per series over the categories (days), optionally with the area below the line filled.
     /// Each point has a tooltip and, when the series has `hrefs`, links to its details. Where lines overlap, the
     /// first series is on top.
-    static func lines(categories: [String], series: [Series], area: Bool = true, options o: Options) -> String {
+    static func lines(categories: [String], series: [Series], area: Bool = true, options o: Options) -> SafeHTML {
+        SafeHTML(escaped: linesMarkup(categories: categories, series: series, area: area, options: o))
+    }
+
+    private static func linesMarkup(categories: [String], series: [Series], area: Bool, options o: Options) -> String {
         let values = series.flatMap(\.values).filter(\.isFinite)
         guard !categories.isEmpty, !series.isEmpty, !values.isEmpty else { return empty(o, kind: "lines") }
         func value(_ s: Series, _ i: Int) -> Double { i < s.values.count && s.values[i].isFinite ? max(0, s.values[i]) : 0 }
@@ -318,7 +327,11 @@ enum SVGChart {
 
     /// A ranked list as horizontal bars: the label on the left, the bar and its value on the right
     /// (top business systems). The data is drawn in the order given.
-    static func horizontalBars(_ data: [Datum], options o: Options) -> String {
+    static func horizontalBars(_ data: [Datum], options o: Options) -> SafeHTML {
+        SafeHTML(escaped: horizontalBarsMarkup(data, options: o))
+    }
+
+    private static func horizontalBarsMarkup(_ data: [Datum], options o: Options) -> String {
         guard !data.isEmpty else { return empty(o, kind: "hbars") }
         let maximum = data.map { $0.value.isFinite ? max(0, $0.value) : 0 }.max() ?? 0
         let rowHeight = o.height / Double(data.count)

@@ -1,7 +1,8 @@
 import Vapor
+import YiweiCore
 
 /// The queue page (工作台) written in Swift: agents keep it open all day and reload it after every action, and
-/// the template engine cost more than the query behind it. Every value is escaped with `HTML.escape`.
+/// the template engine cost more than the query behind it. Written as `SafeHTML` (every value escaped) into an `HTMLBuffer`.
 enum DeskPageHTML {
     struct Tab { var label: String; var href: String; var active: Bool }
     struct Saved { var id: String; var name: String; var href: String }
@@ -18,32 +19,32 @@ enum DeskPageHTML {
         var query: String
         var activeQueue: String
         /// The bulk bar's engineer `<option>`s (`HTML.options`).
-        var engineers: String
+        var engineers: SafeHTML
         var message: String?
     }
 
     /// The whole page, in the bytes of its response.
     static func page(_ c: Content, base: PageBase) -> HTMLBuffer {
         var h = HTMLBuffer(capacity: 16_000 + c.rows.count * 1_200)
-        h.raw(base.layoutTop())
+        h.html(base.layoutTop())
         content(c, t: base.t, csrf: base.csrf, into: &h)
-        h.raw(base.layoutBottom())
+        h.html(base.layoutBottom())
         return h
     }
 
     static func content(_ c: Content, t: [String: String], csrf: String, into out: inout HTMLBuffer) {
-        func e(_ text: String) -> String { HTML.escape(text) }
-        func s(_ key: String) -> String { e(t[key] ?? key) }
-        let csrfField = "<input type=\"hidden\" name=\"_csrf\" value=\"" + e(csrf) + "\">"
-        // The parts around the rows are short: written as a string, then into the buffer.
-        var h = ""
-        h.reserveCapacity(8_000)
+        func e(_ text: String) -> SafeHTML { .text(text) }
+        func s(_ key: String) -> SafeHTML { e(t[key] ?? key) }
+        let csrfField: SafeHTML = "<input type=\"hidden\" name=\"_csrf\" value=\"\(csrf)\">"
+        // The parts around the rows are short: written as markup, then into the buffer.
+        var h = SafeHTML()
         h += "<div class=\"page-head\">\n  <h1 class=\"page-title\">" + s("desk_title") + "</h1>\n"
         h += "  <a class=\"button primary\" href=\"/desk/new\" data-key=\"n\">＋ " + s("nav_desk_new") + "</a>\n</div>\n"
         if let message = c.message { h += "<div class=\"flash flash-info\" role=\"status\">" + e(message) + "</div>\n" }
         h += "<nav class=\"tabs\" aria-label=\"" + s("desk_title") + "\">\n  "
         for tab in c.tabs {
-            h += "<a href=\"" + e(tab.href) + "\"" + (tab.active ? " class=\"active\" aria-current=\"page\"" : "") + ">" + e(tab.label) + "</a>"
+            let active: SafeHTML = tab.active ? " class=\"active\" aria-current=\"page\"" : ""
+            h += "<a href=\"\(tab.href)\"\(active)>\(tab.label)</a>"
         }
         h += "\n</nav>\n"
         if !c.saved.isEmpty {
@@ -57,7 +58,8 @@ enum DeskPageHTML {
         h += "<form method=\"get\" action=\"/desk\" class=\"filters\" role=\"search\">\n"
         h += "  <input type=\"hidden\" name=\"queue\" value=\"" + e(c.activeQueue) + "\">\n"
         for f in c.filters {
-            h += "  <label class=\"filter" + (f.name == "q" ? " wide" : "") + "\">\n    <span>" + e(f.label) + "</span>\n    "
+            let wide: SafeHTML = f.name == "q" ? " wide" : ""
+            h += "  <label class=\"filter\(wide)\">\n    <span>\(f.label)</span>\n    "
             if f.isSelect {
                 h += "<select name=\"" + e(f.name) + "\">" + HTML.options(f.options) + "</select>"
             } else {
@@ -76,7 +78,7 @@ enum DeskPageHTML {
                 h += "<th>" + s(key) + "</th>"
             }
             h += "</tr></thead>\n  <tbody>\n  "
-            out.raw(h); h = ""
+            out.html(h); h = SafeHTML()
             var rows = c.rowsWriter
             rows.write(c.rows, into: &out)
             h += "\n  </tbody>\n</table>\n</div>\n"
@@ -95,6 +97,6 @@ enum DeskPageHTML {
         h += "  <label class=\"filter\"><span>" + s("desk_filter_name") + "</span><input name=\"name\" maxlength=\"30\" required></label>\n"
         h += "  <button type=\"submit\" class=\"button\">" + s("desk_save_filter") + "</button>\n</form>\n"
         h += "<p class=\"hint keyboard-hint\">" + s("desk_keyboard_hint") + "</p>\n"
-        out.raw(h)
+        out.html(h)
     }
 }

@@ -201,8 +201,8 @@ struct TicketPages: RouteCollection {
         var kindLabel: String
         var facts: [Fact]
         /// The action forms and the timeline as HTML (`TicketPageHTML`).
-        var actionsHTML: String
-        var timelineHTML: String
+        var actionsHTML: SafeHTML
+        var timelineHTML: SafeHTML
         var comments: [CommentView]
         var attachments: [AttachmentView]
         var links: [LinkView]

@@ -125,14 +125,7 @@ extension Markdown {
     }
 
     static func appendEscaped(byte b: UInt8, to out: inout [UInt8]) {
-        switch b {
-        case Byte.amp: out.append(contentsOf: "&amp;".utf8)
-        case Byte.lt: out.append(contentsOf: "&lt;".utf8)
-        case Byte.gt: out.append(contentsOf: "&gt;".utf8)
-        case Byte.quote: out.append(contentsOf: "&quot;".utf8)
-        case Byte.apostrophe: out.append(contentsOf: "&#39;".utf8)
-        default: out.append(b)
-        }
+        HTMLEscaping.append(byte: b, to: &out)
     }
 
     /// Percent-encodes a URL for an attribute (non-ASCII, spaces, quotes, `<>[\]^`{|}`), keeping existing

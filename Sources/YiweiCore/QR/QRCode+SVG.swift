@@ -44,18 +44,5 @@ extension QRCode {
         bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
-    private static func escapeAttribute(_ value: String) -> String {
-        var result = ""
-        for character in value {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    private static func escapeAttribute(_ value: String) -> String { HTMLEscaping.escape(value) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Yiwei
+import YiweiCore
 
 @Suite("SVG charts: escaping, scales, empty data, zero maximum")
 struct SVGChartTests {
@@ -83,4 +84,28 @@ struct SVGChartTests {
         #expect(zeros.contains("height=\"0\""))
         #expect(none.contains("width=\"0\""))
     }
+}
+
+@Suite("The page layer's one escaping rule")
+struct PageEscapingTests {
+    @Test("the queue page's byte writer and HTML.escape write exactly what SafeHTML does")
+    func fastPathsKeepTheRule() {
+        let tricky = "<a href=\"x\">'&'</a>\u{0}\u{7}\t\n\r患者 IT-20261118-0001"
+        let expected = SafeHTML.text(tricky).markup
+        var buffer = HTMLBuffer(capacity: 64)
+        buffer.text(tricky)
+        #expect(String(buffer: buffer.buffer) == expected)
+        #expect(HTML.escape(tricky) == expected)
+        #expect(HTML.options([.init(value: "a\"b", label: "<x>", selected: true)]).markup == "<option value=\"a&quot;b\" selected>&lt;x&gt;</option>")
+    }
+}
+
+/// The charts' tests read the markup as text.
+extension SafeHTML {
+    func contains(_ text: String) -> Bool { markup.contains(text) }
+    func components(separatedBy separator: String) -> [String] { markup.components(separatedBy: separator) }
+    func hasPrefix(_ prefix: String) -> Bool { markup.hasPrefix(prefix) }
+    func hasSuffix(_ suffix: String) -> Bool { markup.hasSuffix(suffix) }
+    func lowercased() -> String { markup.lowercased() }
+    func range(of text: String) -> Range<String.Index>? { markup.range(of: text) }
 }
