@@ -12,6 +12,18 @@ struct SecuritySettingsDTO: Content, Equatable {
     /// When the security administrator last saved the policy; null while the configuration's defaults apply.
     var updatedAt: Date?
 
+    private enum CodingKeys: String, CodingKey { case passwordMinLength, lockoutThreshold, lockoutMinutes, idleTimeoutMinutes, updatedAt }
+
+    /// `updatedAt` is written as null, not left out, while the defaults apply.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(passwordMinLength, forKey: .passwordMinLength)
+        try c.encode(lockoutThreshold, forKey: .lockoutThreshold)
+        try c.encode(lockoutMinutes, forKey: .lockoutMinutes)
+        try c.encode(idleTimeoutMinutes, forKey: .idleTimeoutMinutes)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+
     init(_ s: SecuritySettings, updatedAt: Date?) {
         passwordMinLength = s.passwordMinLength
         lockoutThreshold = s.lockoutThreshold

@@ -747,9 +747,14 @@ enum OpenAPIDocument {
             if op.body != nil || !query.isEmpty { responses.append(("400", errorResponse("Malformed request or query"))) }
             if op.auth { responses.append(("401", errorResponse("Not signed in, or the token is invalid"))) }
             if op.auth { responses.append(("403", errorResponse("Not permitted"))) }
-            if !op.pathParams.isEmpty { responses.append(("404", errorResponse("No such record"))) }
+            if !op.pathParams.isEmpty || query.contains(where: { $0.0.hasSuffix("Id") }) {
+                responses.append(("404", errorResponse("No such record (in the path or named by an id in the query)")))
+            }
+            if op.body == nil && op.method == "post" && !op.pathParams.isEmpty {
+                responses.append(("409", errorResponse("Not possible in the record's current state")))
+            }
             if op.body != nil {
-                responses.append(("409", errorResponse("Duplicate")))
+                responses.append(("409", errorResponse("Duplicate, or not possible in the record's current state")))
                 responses.append(("413", errorResponse("Body too large")))
                 responses.append(("415", errorResponse("Unsupported content type")))
                 responses.append(("422", errorResponse("Invalid fields")))
