@@ -217,12 +217,15 @@ def run(args, binary, work, data):
         login.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                          f'wrk.body = \'{{"username":"gen0002","password":"{PASSWORD}"}}\'\n')
         auth_lead = f"Authorization: Bearer {lead}"
+        attachment = upload_attachment(port, lead, ticket)
         scenarios = [
             ("trivial route GET /healthz (reference)", "/healthz", [], None),
             ("create ticket POST /api/v1/tickets", "/api/v1/tickets", [f"Authorization: Bearer {nurse}"], str(create)),
             ("agent queue page GET /desk (HTML)", "/desk", [f"Cookie: {cookies}"], None),
             ("ticket list API GET /api/v1/tickets (filters)", "/api/v1/tickets?status=in_progress&domain=it&per=50", [auth_lead], None),
             ("ticket page GET /tickets/{id} (HTML)", f"/tickets/{ticket}", [f"Cookie: {cookies}"], None),
+            ("ticket's attachment list GET /api/v1/tickets/{id}/attachments (no audit)", f"/api/v1/tickets/{ticket}/attachments", [auth_lead], None),
+            ("attachment download GET /api/v1/attachments/{id} (audited read)", f"/api/v1/attachments/{attachment}", [auth_lead], None),
             ("knowledge search GET /api/v1/kb/search", "/api/v1/kb/search?q=" + urllib.parse.quote("打印机"), [auth_lead], None),
             ("KPIs for a month GET /api/v1/stats/kpis", "/api/v1/stats/kpis?from=2026-10-01&to=2026-11-01", [auth_lead], None),
             ("sign-in POST /api/v1/auth/login (bcrypt 12)", "/api/v1/auth/login", [], str(login)),
@@ -262,6 +265,18 @@ def run(args, binary, work, data):
     print()
     print(f"Server start-up to ready: {startup * 1000:.0f} ms; peak RSS after the runs: {rss:.0f} MB.")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def upload_attachment(port, token, ticket):
+    """A 20 KB PNG on the ticket, for the download scenario; returns its id."""
+    boundary = "----yiwei-bench"
+    png = bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + bytes(20_000)
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"screen.png\"\r\n"
+            "Content-Type: image/png\r\n\r\n").encode() + png + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/tickets/{ticket}/attachments", data=body, method="POST",
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(req, timeout=30) as res:
+        return json.loads(res.read())["id"]
 
 
 def http_cookie_session(port, username, password):

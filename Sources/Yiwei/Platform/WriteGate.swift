@@ -16,7 +16,7 @@ public final class WriteGate: Sendable {
     /// At most this many writes share one transaction (a batch's latency is the sum of its writes).
     static let maxBatch = 64
 
-    fileprivate struct Job: @unchecked Sendable {
+    fileprivate struct Job: Sendable {
         let body: @Sendable (any Database) async throws -> any Sendable
         let affectsReference: Bool
         let group: WriteGroup?
