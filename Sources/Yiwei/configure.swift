@@ -62,7 +62,7 @@ public func configure(_ app: Application, config: AppConfig, clock: AppClock = A
 
 /// Engine settings, then every pending migration. Runs on every start, so an upgrade needs no extra step.
 func prepareDatabase(_ app: Application, schema: String?) async throws {
-    let sql = app.db as! any SQLDatabase
+    let sql = app.db.sql
     switch app.yiwei.databaseKind {
     case .sqlite:
         // WAL is stored in the file; the rest belongs to each connection (one per event loop): commits wait for

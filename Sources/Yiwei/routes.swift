@@ -81,7 +81,7 @@ struct UnreadCountMiddleware: AsyncMiddleware {
                 """
             let department = SurveyNav.department(of: user)
             if let department { select += ", \(SurveyService.pendingCountSQL(department: department)) AS s" }
-            let row = try await (request.db as! any SQLDatabase).raw(select).first()
+            let row = try await request.db.sql.raw(select).first()
             request.storage[UnreadCountKey.self] = try row?.decode(column: "n", as: Int.self) ?? 0
             if department != nil { request.storage[PendingSurveysKey.self] = try (row?.decode(column: "s", as: Int.self) ?? 0) > 0 }
         }

@@ -24,7 +24,7 @@ struct CreateUsers: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "username")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_users_department").on(User.schema).column("department_id").run()
         try await sql.create(index: "idx_users_vendor").on(User.schema).column("vendor_id").run()
         try await sql.create(index: "idx_users_display_name").on(User.schema).column("display_name").run()
@@ -58,7 +58,7 @@ struct CreateAPITokens: AsyncMigration {
             .field("last_used_at", .datetime)
             .unique(on: "token_hash")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_api_tokens_user").on(APIToken.schema).column("user_id").run()
     }
 
@@ -80,7 +80,7 @@ struct CreateWebSessions: AsyncMigration {
             .field("user_agent", .string, .required)
             .unique(on: "secret_hash")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_web_sessions_user").on(WebSession.schema).column("user_id").run()
         try await sql.create(index: "idx_web_sessions_last_seen").on(WebSession.schema).column("last_seen_at").run()
     }

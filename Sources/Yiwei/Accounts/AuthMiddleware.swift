@@ -44,7 +44,7 @@ struct AuthMiddleware: AsyncMiddleware {
         }
         request.auth.login(CurrentUser(user, via: .token))
         if found.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
-            try await (request.db as! any SQLDatabase).update(APIToken.schema).set("last_used_at", to: now)
+            try await request.db.sql.update(APIToken.schema).set("last_used_at", to: now)
                 .where("id", .equal, found.id).run()
             found.lastUsedAt = now
             cache.store(digest, token: found, generation: generation, at: now)
@@ -62,7 +62,7 @@ struct AuthMiddleware: AsyncMiddleware {
             cache.store(digest, session: entry!, generation: generation, at: now)
         }
         guard var session = entry else { return }
-        let sql = request.db as! any SQLDatabase
+        let sql = request.db.sql
         let idle = Double((reference.security ?? request.yiwei.config.security).idleTimeoutMinutes) * 60
         if now.timeIntervalSince(session.lastSeenAt) > idle {
             cache.forget(session: digest)

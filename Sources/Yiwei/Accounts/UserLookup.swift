@@ -21,7 +21,7 @@ enum UserLookup {
         let text = q.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return [] }
         let pattern = KnowledgeSearch.likePattern(text), lower = KnowledgeSearch.likePattern(text.lowercased())
-        let ids = try await (db as! any SQLDatabase).raw("""
+        let ids = try await db.sql.raw("""
             SELECT id FROM users WHERE is_active = \(bind: true) AND (display_name LIKE \(bind: pattern) ESCAPE '\\'
               OR username LIKE \(bind: lower) ESCAPE '\\' OR phone LIKE \(bind: pattern) ESCAPE '\\')
             ORDER BY display_name LIMIT 20

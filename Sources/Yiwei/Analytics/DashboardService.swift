@@ -19,7 +19,7 @@ struct AddDashboardIndexes: AsyncMigration {
     ]
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (name, columns) in Self.indexes {
             var builder = sql.create(index: SQLIdentifier(name)).on(Ticket.schema)
             for column in columns { builder = builder.column(column) }
@@ -33,7 +33,7 @@ struct AddDashboardIndexes: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for (name, _) in Self.indexes { try await sql.drop(index: SQLIdentifier(name)).run() }
         try await sql.drop(index: "idx_tickets_board_response").run()
     }
@@ -127,7 +127,7 @@ public enum DashboardService {
     }
 
     public static func compute(now: Date, timeZone zone: TimeZone, on db: any Database) async throws -> DashboardFigures {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let postgres = sql.dialect.name != "sqlite"
         let trueValue = postgres ? "true" : "1"
         let open = SQLBind.group(openStatuses.map(\.rawValue))
@@ -212,7 +212,7 @@ public enum DashboardService {
     /// per domain, priority and clock and taken over every policy (active or not: a ticket keeps its policy),
     /// bounds a range seek in `idx_tickets_board`; only the tickets in range are looked up in the alerts.
     static func atRisk(now: Date, on db: any Database) async throws -> Int {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let trueValue = sql.dialect.name != "sqlite" ? "true" : "1"
         let horizons = try await warningHorizons(now: now, on: db)
         guard !horizons.isEmpty else { return 0 }
@@ -278,7 +278,7 @@ public enum DashboardService {
         guard !userIds.isEmpty else { return [] }
         let users = Dictionary(try await User.query(on: db).filter(\.$id ~~ userIds).filter(\.$isActive == true).all().map { ($0.id!, $0.displayName) },
                                uniquingKeysWith: { a, _ in a })
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var openCounts: [UUID: Int] = [:]
         let rows = try await sql.raw("""
             SELECT assignee_id AS a, count(*) AS n FROM tickets
@@ -300,7 +300,7 @@ public enum DashboardService {
     /// figures roll over at midnight). On SQLite also the largest row id, which every insert moves.
     /// Changes made by other processes (another instance, the scheduler, an import) show up the same way.
     public static func fingerprint(now: Date, timeZone zone: TimeZone, on db: any Database) async throws -> String {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let postgres = sql.dialect.name != "sqlite"
         let trueValue = postgres ? "true" : "1"
         let row = try await sql.raw("""

@@ -91,7 +91,7 @@ public enum KPIService {
 
     public static func compute(from: Date, to: Date, domain: String?, teamId: UUID?, groupBy: String?, timeZone: TimeZone,
                                on db: any Database) async throws -> KPIResult {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let postgres = sql.dialect.name != "sqlite"
         let responseSeconds = seconds("t.acknowledged_at", "t.created_at", postgres: postgres)
         let resolveSeconds = seconds("t.resolved_at", "t.created_at", postgres: postgres)

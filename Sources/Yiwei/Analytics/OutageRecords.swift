@@ -53,7 +53,7 @@ struct CreateOutages: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_outages_started").on(Outage.schema).column("started_at").run()
         try await sql.create(index: "idx_outages_system_started").on(Outage.schema).column("business_system_id").column("started_at").run()
         try await sql.create(index: "idx_outages_ticket").on(Outage.schema).column("ticket_id").run()
@@ -62,7 +62,7 @@ struct CreateOutages: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.drop(index: "idx_tickets_status_resolve_due").run()
         try await database.schema(Outage.schema).delete()
     }

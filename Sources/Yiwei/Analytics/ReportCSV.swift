@@ -137,7 +137,7 @@ enum ReportCSV {
         func s(_ key: String) -> String { t[key] ?? key }
         let clean = cleaner(raw: raw)
         let labels = TicketLabels(t: t)
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let rows = try await sql.raw("""
             SELECT t.number, t.title, t.domain, t.kind, t.priority, t.status, t.created_at, t.acknowledged_at, t.resolved_at,
                    t.response_breached, t.resolve_breached, t.rating_score, bs.name AS system_name, c.name AS category_name, tm.name AS team_name

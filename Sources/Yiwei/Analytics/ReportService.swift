@@ -190,7 +190,7 @@ enum ReportService {
     }
 
     static func compute(_ period: ReportPeriod, now: Date, timeZone: TimeZone, on db: any Database) async throws -> OpsReport {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let postgres = sql.dialect.name != "sqlite"
         let from = period.from, to = period.to
         // KPIs (one aggregate query each over the index on creation time); the overall figures come with the priorities.

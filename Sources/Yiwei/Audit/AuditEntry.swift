@@ -48,7 +48,7 @@ struct CreateAuditLog: AsyncMigration {
             .field("hash", .string, .required)
             .unique(on: "seq")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_audit_entity").on(AuditEntry.schema).column("entity_type").column("entity_id").run()
         try await sql.create(index: "idx_audit_actor").on(AuditEntry.schema).column("actor_id").column("seq").run()
         try await sql.create(index: "idx_audit_action").on(AuditEntry.schema).column("action").column("seq").run()
@@ -64,7 +64,7 @@ struct CreateAuditLog: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         if sql.dialect.name == "sqlite" {
             try await sql.raw("DROP TRIGGER IF EXISTS audit_log_no_update").run()
             try await sql.raw("DROP TRIGGER IF EXISTS audit_log_no_delete").run()

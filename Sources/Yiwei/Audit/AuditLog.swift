@@ -110,7 +110,7 @@ final class AuditBuffer: @unchecked Sendable {
     @discardableResult
     static func write(_ entries: [Entry], on db: any Database, knownHead: AuditHead? = nil) async throws -> AuditHead? {
         guard !entries.isEmpty else { return nil }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         if sql.dialect.name != "sqlite" {
             // Several instances may share one PostgreSQL database: one chain, one appender at a time.
             try await sql.raw("SELECT pg_advisory_xact_lock(7310201)").run()

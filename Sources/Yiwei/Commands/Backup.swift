@@ -32,7 +32,7 @@ struct BackupCommand: AsyncCommand {
         }
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = app.yiwei.config
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         // A backup is a read of everything (SEC-3): recorded before the copy, so the backup holds its own entry.
         let now = app.yiwei.clock.now()
         let osUser = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"

@@ -17,7 +17,7 @@ struct MigrateCommand: AsyncCommand {
     var help: String { "Apply pending database migrations (they also run on every start) and report the schema state." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let sql = context.application.db as! any SQLDatabase
+        let sql = context.application.db.sql
         let count = try await sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
         context.console.print("数据库已是最新 / database is up to date: \(count) migrations applied")
         if sql.dialect.name == "sqlite" {

@@ -41,7 +41,7 @@ struct DoctorCommand: AsyncCommand {
         lines.append("检查 / checks")
 
         // Database: reachable, migrations, engine-specific health.
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         func add(_ c: SystemHealth.Check) { check(c.outcome, c.name, c.detail) }
         let connection = await SystemHealth.database(app)
         add(connection)

@@ -40,7 +40,7 @@ struct CreateDispatchRules: AsyncMigration {
             .field("is_active", .bool, .required)
             .field("created_at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_dispatch_rules_domain").on(DispatchRule.schema).column("domain").column("position").run()
     }
 

@@ -60,7 +60,7 @@ enum DispatchService {
         let engineers = duty.compactMap { r.users[$0] }.filter { $0.isActive && RolePolicy.permissions(for: $0.roles).contains(.workTickets) }
         guard !engineers.isEmpty else { decision.reason["nobodyOnDuty"] = "true"; return decision }
         let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
-        let rows = try await (db as! any SQLDatabase).select()
+        let rows = try await db.sql.select()
             .column("assignee_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Ticket.schema)
             .where(SQLQuery.inList("assignee_id", engineers.map(\.id))).where(SQLQuery.inList("status", open))
             .groupBy("assignee_id").all()

@@ -233,7 +233,7 @@ struct CreateEvaluationRegisters: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "staff_id", "day")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // Every read of the registers is "one vendor, one month" (or "one department's open surveys").
         try await sql.create(index: "idx_survey_departments_department").on(SurveyDepartment.schema).column("department_id").run()
         try await sql.create(index: "idx_deliverables_vendor_due").on(Deliverable.schema).column("vendor_id").column("due_date").run()

@@ -34,7 +34,7 @@ enum ScorecardEvidence {
         let (from, to) = range(month, timeZone: timeZone)
         var total = 0, breached = 0, within = 0
         if !teamIds.isEmpty {
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let row = try await sql.raw("""
                 SELECT count(*) AS n,
                        sum(CASE WHEN response_breached = \(true) OR resolve_breached = \(true) THEN 1 ELSE 0 END) AS over,

@@ -74,7 +74,7 @@ struct CreateScorecards: AsyncMigration {
             .unique(on: "vendor_id", "month")
             .create()
         // The list by month serves from this index; a vendor's year from the unique (vendor_id, month).
-        try await (database as! any SQLDatabase).create(index: "idx_scorecards_month").on(ScorecardRecord.schema).column("month").run()
+        try await database.sql.create(index: "idx_scorecards_month").on(ScorecardRecord.schema).column("month").run()
         try await database.schema(VendorServiceFee.schema)
             .id()
             .field("vendor_id", .uuid, .required, .references(Vendor.schema, .id))

@@ -165,7 +165,7 @@ enum SurveyService {
     /// Open surveys that ask the department and that it has not answered yet (one answer per survey and
     /// department).
     static func pendingCount(department: UUID, on db: any Database) async throws -> Int {
-        let row = try await (db as! any SQLDatabase).raw("SELECT \(pendingCountSQL(department: department)) AS n").first()
+        let row = try await db.sql.raw("SELECT \(pendingCountSQL(department: department)) AS n").first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 

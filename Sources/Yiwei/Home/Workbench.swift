@@ -113,7 +113,7 @@ enum Workbench {
     /// What waits for a lead's decision (vendor pauses, written plans) and the tickets at risk.
     static func approvals(req: Request, labels: TicketLabels, figures: DashboardFigures) async throws -> Panel {
         let t = labels.t
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let waiting = try await sql.raw("""
             SELECT id, number, title, pause_approval, plan_approved_at, plan FROM tickets
             WHERE (status = 'pending' AND pause_approval = 'requested')

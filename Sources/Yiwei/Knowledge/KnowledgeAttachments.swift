@@ -36,7 +36,7 @@ struct CreateKBAttachments: AsyncMigration {
             .field("uploader_id", .uuid, .required, .references(User.schema, .id))
             .field("created_at", .datetime, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "idx_kb_attachments_article").on(KBAttachment.schema).column("article_id").run()
+        try await database.sql.create(index: "idx_kb_attachments_article").on(KBAttachment.schema).column("article_id").run()
     }
 
     func revert(on database: any Database) async throws { try await database.schema(KBAttachment.schema).delete() }

@@ -97,7 +97,7 @@ struct KnowledgeController: RouteCollection {
             let soon = req.now.addingTimeInterval(14 * 86_400)
             conditions.append(SQLBinaryExpression(SQLColumn("review_due_at", table: "a"), .lessThanOrEqual, SQLBind(soon)))
         }
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let whereClause = SQLList(conditions, separator: SQLRaw(" AND "))
         let total = try await sql.raw("SELECT count(*) AS n FROM kb_articles a WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
         let ids = try await sql.raw("""
@@ -244,7 +244,7 @@ struct KnowledgeController: RouteCollection {
         let access = try await KBAccess.of(req)
         guard access.seesEverything else { throw AppError.denied(.readAllKnowledge) }
         let top = try await KBArticle.query(on: req.db).filter(\.$status == KBStatus.published.rawValue).sort(\.$views, .descending).limit(10).all()
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         let since = req.now.addingTimeInterval(-90 * 86_400)
         let missed = try await sql.raw("""
             SELECT query, count(*) AS n FROM kb_search_log WHERE results = 0 AND NOT external AND at >= \(bind: KnowledgeSearch.isSQLite(sql) ? since.timeIntervalSince1970 as any Encodable & Sendable : since)

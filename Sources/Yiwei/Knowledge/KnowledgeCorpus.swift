@@ -52,7 +52,7 @@ public enum KnowledgeCorpus {
     public static func bulkInsert(_ app: Application, count: Int, seed: UInt64, owner: UUID, now: Date) async throws -> Double {
         let started = Date()
         var rng = Generator(seed: seed)
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let sqlite = KnowledgeSearch.isSQLite(sql)
         let visibilities = ["public", "public", "internal", "internal", "internal", "restricted"]
         var done = 0
@@ -63,7 +63,7 @@ public enum KnowledgeCorpus {
             for _ in 0..<batch { articles.append(article(&rng)) }
             let generated = articles
             try await app.db.transaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 for (i, generatedArticle) in generated.enumerated() {
                     let (title, body, tags) = generatedArticle
                     let id = UUID()

@@ -172,7 +172,7 @@ struct CreateKnowledgeBase: AsyncMigration {
             .field("external", .bool, .required)
             .field("at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_kb_articles_status").on(KBArticle.schema).column("status").column("updated_at").run()
         try await sql.create(index: "idx_kb_articles_owner").on(KBArticle.schema).column("owner_id").column("review_due_at").run()
         try await sql.create(index: "idx_kb_articles_category").on(KBArticle.schema).column("category_id").run()
@@ -181,7 +181,7 @@ struct CreateKnowledgeBase: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await KnowledgeSearch.dropIndexes(on: sql)
         for schema in [KBSearchLog.schema, KBFeedback.schema, KBArticleVersion.schema, KBArticle.schema, KBCategory.schema] {
             try await database.schema(schema).delete()
@@ -270,7 +270,7 @@ struct CreateKBArticleRevisions: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.raw("CREATE UNIQUE INDEX idx_kb_revisions_one_pending ON kb_article_revisions (article_id) WHERE status = 'pending'").run()
         try await sql.create(index: "idx_kb_revisions_status").on(KBArticleRevision.schema).column("status").column("updated_at").run()
         try await sql.create(index: "idx_kb_revisions_article").on(KBArticleRevision.schema).column("article_id").column("created_at").run()

@@ -48,7 +48,7 @@ struct KnowledgePages: RouteCollection {
             return names.joined(separator: " / ")
         }
         let kinds = ["system": t[text: "kb_kind_system"], "department": t[text: "kb_kind_department"], "problem": t[text: "kb_kind_problem"]]
-        let sql = req.db as! any SQLDatabase
+        let sql = req.db.sql
         var counts: [UUID: Int] = [:]
         for row in try await sql.raw("SELECT category_id AS c, count(*) AS n FROM kb_articles WHERE category_id IS NOT NULL GROUP BY category_id").all() {
             counts[try row.decode(column: "c", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
@@ -176,7 +176,7 @@ struct KnowledgePages: RouteCollection {
         var pendingRevisions: [IndexContext.Row] = []
         var stats: IndexContext.Stats?
         if q.isEmpty {
-            let sql = req.db as! any SQLDatabase
+            let sql = req.db.sql
             let ids = try await sql.raw("""
                 SELECT a.id FROM kb_articles a WHERE a.status = 'published' AND \(access.visibilitySQL()) ORDER BY a.updated_at DESC LIMIT 10
                 """).all().map { try $0.decode(column: "id", as: UUID.self) }

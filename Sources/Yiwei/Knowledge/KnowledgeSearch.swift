@@ -113,7 +113,7 @@ enum KnowledgeSearch {
 
     /// Keeps the pair index in step with an article (SQLite; the trigram index follows by triggers).
     static func index(_ article: KBArticle, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         guard isSQLite(sql), let id = article.id else { return }
         let rowid = try await sql.raw("SELECT rowid AS r FROM kb_articles WHERE id = \(bind: id)").first()?.decode(column: "r", as: Int.self)
         guard let rowid else { return }
@@ -169,7 +169,7 @@ enum KnowledgeSearch {
     /// Ranked hits for `q` among the articles `visibility` admits. `anyTerm`: suggestions — any term may match.
     static func search(_ q: String, visibility: SQLExpression, filters: Filters, limit: Int, offset: Int = 0, anyTerm: Bool = false,
                        countTotal: Bool = true, now: Date, on db: any Database) async throws -> (hits: [Hit], total: Int) {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let words = terms(q)
         guard !words.isEmpty else { return ([], 0) }
         var conditions: [SQLExpression] = [SQLRaw("a.status = 'published'"), visibility]
@@ -348,7 +348,7 @@ enum TicketSolutionSearch {
     static func candidates(_ q: String, limit: Int, on db: any Database) async throws -> [UUID] {
         let words = KnowledgeSearch.terms(q).filter { $0.count >= 3 }
         guard !words.isEmpty else { return [] }
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let rows: [any SQLRow]
         if KnowledgeSearch.isSQLite(sql) {
             let expr = KnowledgeSearch.quotedLiteral(words.map(KnowledgeSearch.quoted).joined(separator: " AND "))
@@ -379,6 +379,6 @@ struct TicketSolutionDTO: Content, Equatable {
 }
 
 struct CreateTicketSolutionIndex: AsyncMigration {
-    func prepare(on database: any Database) async throws { try await TicketSolutionSearch.createIndexes(on: database as! any SQLDatabase) }
-    func revert(on database: any Database) async throws { try await TicketSolutionSearch.dropIndexes(on: database as! any SQLDatabase) }
+    func prepare(on database: any Database) async throws { try await TicketSolutionSearch.createIndexes(on: database.sql) }
+    func revert(on database: any Database) async throws { try await TicketSolutionSearch.dropIndexes(on: database.sql) }
 }

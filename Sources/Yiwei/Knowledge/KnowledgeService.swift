@@ -434,7 +434,7 @@ enum KnowledgeService {
                 mark.articleId = articleId; mark.userId = userId; mark.at = now
                 try await mark.create(on: db)
                 // In SQL: the article was read before this write waited its turn, maybe beside another reader's.
-                try await (db as! any SQLDatabase).raw("UPDATE kb_articles SET solved = solved + 1 WHERE id = \(bind: articleId)").run()
+                try await db.sql.raw("UPDATE kb_articles SET solved = solved + 1 WHERE id = \(bind: articleId)").run()
                 try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.self_solved", entityType: "kb_article", entityId: articleId.uuidString)
             }
             guard let fresh = try await KBArticle.find(articleId, on: db) else { throw AppError.notFound("article") }
@@ -446,7 +446,7 @@ enum KnowledgeService {
     static func countView(_ a: KBArticle, request: Request) async {
         guard let id = a.id else { return }
         try? await request.write(affectsReference: false) { db in
-            try await (db as! any SQLDatabase).raw("UPDATE kb_articles SET views = views + 1 WHERE id = \(bind: id)").run()
+            try await db.sql.raw("UPDATE kb_articles SET views = views + 1 WHERE id = \(bind: id)").run()
         }
     }
 

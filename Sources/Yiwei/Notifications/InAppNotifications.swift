@@ -32,7 +32,7 @@ struct CreateUserNotifications: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("read_at", .datetime)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // The bell counts unread ones and the inbox lists the newest: both served by this index.
         try await sql.create(index: "idx_user_notifications_inbox").on(UserNotification.schema)
             .column("user_id").column("read_at").column("created_at").run()

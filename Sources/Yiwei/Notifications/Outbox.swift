@@ -93,7 +93,7 @@ struct CreateOutbox: AsyncMigration {
             .field("sent_at", .datetime)
             .unique(on: "idempotency_key")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_outbox_due").on(OutboxMessage.schema).column("status").column("next_attempt_at").run()
         try await sql.create(index: "idx_outbox_created").on(OutboxMessage.schema).column("created_at").run()
     }
@@ -167,7 +167,7 @@ public enum OutboxWorker {
     public static func deliver(_ app: Application, now: Date, baseURL: String? = nil, limit: Int = 50) async throws -> (sent: Int, failed: Int) {
         let postgres = app.yiwei.databaseKind == .postgres
         let claimed: [UncheckedModel<OutboxMessage>] = try await app.write(affectsReference: false) { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let rows = try await sql.raw("""
                 SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now) ORDER BY next_attempt_at LIMIT \(bind: limit)
                 \(unsafeRaw: postgres ? "FOR UPDATE SKIP LOCKED" : "")

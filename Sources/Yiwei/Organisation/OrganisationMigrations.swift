@@ -50,7 +50,7 @@ struct CreateDepartments: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "name")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_departments_campus").on(Department.schema).column("campus_id").run()
     }
     func revert(on database: any Database) async throws { try await database.schema(Department.schema).delete() }
@@ -77,7 +77,7 @@ struct CreateTeams: AsyncMigration {
             .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
             .unique(on: "team_id", "user_id")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_teams_domain").on(Team.schema).column("domain").run()
         try await sql.create(index: "idx_team_members_user").on(TeamMember.schema).column("user_id").run()
     }
@@ -113,7 +113,7 @@ struct CreateCategories: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_categories_domain_parent").on(Category.schema).column("domain").column("parent_id").run()
     }
     func revert(on database: any Database) async throws { try await database.schema(Category.schema).delete() }
@@ -134,7 +134,7 @@ struct CreateBusinessSystems: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "name")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_business_systems_vendor").on(BusinessSystem.schema).column("vendor_id").run()
         try await sql.create(index: "idx_business_systems_department").on(BusinessSystem.schema).column("owner_department_id").run()
     }

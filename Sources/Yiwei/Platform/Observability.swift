@@ -88,7 +88,7 @@ public final class YiweiMetrics: Sendable {
 
     /// Reads the current figures (open tickets, breaches, outbox, database round trip, memory) and renders everything.
     func render(_ app: Application) async throws -> String {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let ping = ContinuousClock().measure { }
         let t0 = ContinuousClock.now
         _ = try await sql.raw("SELECT 1 AS one").first()

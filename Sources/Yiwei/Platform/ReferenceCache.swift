@@ -54,7 +54,7 @@ struct ReferenceData: @unchecked Sendable {
     static func load(on db: any Database) async throws -> ReferenceData {
         var r = ReferenceData()
         // Users through SQL rows: a hospital has thousands of accounts, and model decoding costs ~50 µs each.
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let rows = try await sql.select()
             .columns("id", "username", "display_name", "roles", "locale", "department_id", "vendor_id", "phone", "is_active", "must_change_password")
             .from(User.schema).orderBy("display_name").all()

@@ -130,14 +130,14 @@ struct AddOpenTicketIndexes: AsyncMigration {
     static let predicate = "status IN ('new', 'accepted', 'in_progress', 'pending')"
 
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).raw("""
+        try await database.sql.raw("""
             CREATE INDEX idx_tickets_assignee_open ON tickets (assignee_id, created_at, number)
             WHERE assignee_id IS NOT NULL AND \(unsafeRaw: Self.predicate)
             """).run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "idx_tickets_assignee_open").run()
+        try await database.sql.drop(index: "idx_tickets_assignee_open").run()
     }
 }
 

@@ -127,7 +127,7 @@ public final class WriteGate: Sendable {
                         results.withLockedValue { $0[0] = .success(value) }
                         return
                     }
-                    let sql = tx as! any SQLDatabase
+                    let sql = tx.sql
                     /// Runs `work` in a savepoint; on failure rolls it (and its audit rows) back and returns the error.
                     func attempt(_ work: () async throws -> Void) async throws -> (any Error)? {
                         let mark = audit.count

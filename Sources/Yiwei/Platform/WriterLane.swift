@@ -36,7 +36,7 @@ final class WriterLane: Sendable {
 
     /// Opens the connection and gives it the settings every SQLite connection gets (`SQLiteSettings`).
     func prepare() async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for pragma in SQLiteSettings.connectionPragmas { _ = try await sql.raw("\(unsafeRaw: pragma)").all() }
     }
 

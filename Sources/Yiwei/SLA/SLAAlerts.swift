@@ -53,7 +53,7 @@ struct CreateSLAAlerts: AsyncMigration {
             .unique(on: "ticket_id", "clock", "level", "target_minutes")
             .create()
         try await database.schema(Ticket.schema).field("next_alert_at", .datetime).update()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_tickets_next_alert").on(Ticket.schema).column("next_alert_at").run()
         try await sql.create(index: "idx_sla_alerts_at").on(SLAAlert.schema).column("at").run()
     }
@@ -131,7 +131,7 @@ public enum SLAScheduler {
         let postgres = app.yiwei.databaseKind == .postgres
         return try await app.write(affectsReference: false) { db in
             var recorded = 0
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             let rows = try await sql.raw("""
                 SELECT id FROM tickets WHERE next_alert_at <= \(bind: now) ORDER BY next_alert_at LIMIT \(bind: size)
                 \(unsafeRaw: postgres ? "FOR UPDATE SKIP LOCKED" : "")

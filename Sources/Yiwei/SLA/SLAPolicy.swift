@@ -90,7 +90,7 @@ struct CreateSLAPolicies: AsyncMigration {
             .field("effective_from", .datetime, .required)
             .field("created_at", .datetime, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_sla_policies_scope").on(SLAPolicyRecord.schema).column("domain").column("priority").column("effective_from").run()
         // One column per statement: SQLite adds a single column per ALTER TABLE.
         try await database.schema(Ticket.schema).field("sla_policy_id", .uuid, .references(SLAPolicyRecord.schema, .id)).update()
@@ -149,7 +149,7 @@ struct AddEscalationAndTimeBases: AsyncMigration {
         for column in ["response_business_time", "start_business_time", "resolve_business_time"] {
             try await database.schema(SLAPolicyRecord.schema).field(FieldKey(stringLiteral: column), .bool).update()
         }
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         let rows = try await sql.raw("SELECT id, name FROM calendars").all()
         guard let statutory = try rows.first(where: { try $0.decode(column: "name", as: String.self).hasPrefix("法定工作日") })
             .map({ try $0.decode(column: "id", as: UUID.self) }) else { return }

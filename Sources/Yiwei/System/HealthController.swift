@@ -14,7 +14,7 @@ struct HealthController: RouteCollection {
 
     func health(req: Request) async throws -> Response {
         do {
-            _ = try await (req.db as! any SQLDatabase).raw("SELECT 1").all()
+            _ = try await req.db.sql.raw("SELECT 1").all()
             return try await HealthDTO(status: "ok").encodeResponse(for: req)
         } catch {
             req.logger.error("health check: database unavailable: \(String(reflecting: error))")

@@ -17,7 +17,7 @@ enum SystemHealth {
     static func database(_ app: Application) async -> Check {
         let started = ContinuousClock.now
         do {
-            _ = try await (app.db as! any SQLDatabase).raw("SELECT 1 AS one").first()
+            _ = try await app.db.sql.raw("SELECT 1 AS one").first()
             let elapsed = ContinuousClock.now - started
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             return Check(outcome: .ok, name: "数据库连接 database connection", detail: String(format: "%.1f ms", ms))
@@ -27,7 +27,7 @@ enum SystemHealth {
     }
 
     static func schema(_ app: Application) async throws -> Check {
-        let applied = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
+        let applied = try await app.db.sql.raw("SELECT count(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
         let known = YiweiMigrations.all.count
         return Check(outcome: applied >= known ? .ok : .failed, name: "数据库结构 schema", detail: "\(applied) / \(known) migrations applied")
     }
@@ -68,7 +68,7 @@ enum SystemHealth {
     }
 
     static func outbox(_ app: Application) async throws -> Check {
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         let dead = try await sql.raw("SELECT count(*) AS n FROM outbox WHERE status = 'dead'").first()?.decode(column: "n", as: Int.self) ?? 0
         let pending = try await sql.raw("SELECT count(*) AS n FROM outbox WHERE status = 'pending'").first()?.decode(column: "n", as: Int.self) ?? 0
         return Check(outcome: dead == 0 ? .ok : .warning, name: "消息推送 notifications outbox",

@@ -115,7 +115,7 @@ enum AttachmentStore {
     static func list(_ ticket: Ticket, user: CurrentUser, on db: any Database) async throws -> [AttachmentDTO] {
         // Plain rows: the ticket page lists the attachments on every visit.
         let onlyPublic: SQLQueryString = user.seesInternal ? "" : " AND \"internal\" = \(bind: false)"
-        return try await (db as! any SQLDatabase).raw("""
+        return try await db.sql.raw("""
             SELECT id, uploader_id, file_name, content_type, size, sha256, "internal", created_at FROM ticket_attachments
             WHERE ticket_id = \(bind: ticket.id!)\(onlyPublic) ORDER BY created_at
             """).all().map { row in

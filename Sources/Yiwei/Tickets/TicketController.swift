@@ -159,7 +159,7 @@ enum SavedFilterService {
 
     /// A user's saved filters by name, as plain rows (the queue page reads them on every visit).
     static func list(of userId: UUID, on db: any Database) async throws -> [SavedFilterDTO] {
-        try await (db as! any SQLDatabase).select().columns("id", "name", "query").from(SavedFilter.schema)
+        try await db.sql.select().columns("id", "name", "query").from(SavedFilter.schema)
             .where("user_id", .equal, userId).orderBy("name").all()
             .map { SavedFilterDTO(id: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self),
                                   query: try $0.decode(column: "query", as: String.self)) }

@@ -43,7 +43,7 @@ struct CreateTickets: AsyncMigration {
             .field("cancelled_at", .datetime)
             .unique(on: "number")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         // One index per queue and list the workbench and portal serve (newest first).
         for (name, columns) in [
             ("idx_tickets_created", ["created_at"]),
@@ -146,7 +146,7 @@ struct CreateTickets: AsyncMigration {
 struct AddTicketVisitedAt: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Ticket.schema).field("visited_at", .datetime).update()
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await sql.create(index: "idx_tickets_visit").on(Ticket.schema).column("visited_at").column("resolved_at").run()
     }
 
@@ -175,7 +175,7 @@ struct AddTicketPauseWaits: AsyncMigration {
         // One column per statement: SQLite adds one at a time.
         try await database.schema("tickets").field("pending_wait_on", .string).update()
         try await database.schema("tickets").field("pause_approval", .string).update()
-        try await (database as! any SQLDatabase).raw("UPDATE tickets SET pending_wait_on = 'reporter' WHERE status = 'pending'").run()
+        try await database.sql.raw("UPDATE tickets SET pending_wait_on = 'reporter' WHERE status = 'pending'").run()
     }
 
     func revert(on database: any Database) async throws {

@@ -8,7 +8,7 @@ import SQLKit
 /// behaves as one Fluent loaded (it exists, and saving it writes only what changed).
 extension Ticket {
     static func fetch(_ id: UUID, on db: any Database) async throws -> Ticket? {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         guard let row = try await sql.select().column("*").from(schema).where("id", .equal, id).first() else { return nil }
         return try Ticket(row: row)
     }
@@ -28,7 +28,7 @@ extension Ticket {
                     return nil
                 }
             }
-            try await (db as! any SQLDatabase).execute(sql: SQLRowsInsert(table: schema, columns: columns.map(\.description), rows: rows)) { _ in }
+            try await db.sql.execute(sql: SQLRowsInsert(table: schema, columns: columns.map(\.description), rows: rows)) { _ in }
             for ticket in chunk { ticket.$id.exists = true }
         }
     }
@@ -56,7 +56,7 @@ extension TicketEvent {
     /// A ticket's timeline events (optionally only some types, optionally without internal ones), oldest first,
     /// read as plain rows.
     static func of(_ ticketId: UUID, types: [String]? = nil, includeInternal: Bool = true, on db: any Database) async throws -> [TicketEvent] {
-        var query = (db as! any SQLDatabase).select().columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
+        var query = db.sql.select().columns("id", "ticket_id", "at", "actor_id", "type", "data", "internal")
             .from(schema).where("ticket_id", .equal, ticketId)
         if let types { query = query.where(SQLQuery.inList("type", types)) }
         if !includeInternal { query = query.where("internal", .equal, false) }

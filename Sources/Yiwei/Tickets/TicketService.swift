@@ -63,7 +63,7 @@ enum TicketService {
     /// loads of those before them in the group counted, the tickets and their first timeline events in one
     /// statement each, then notifications and audit rows. The same for one report alone.
     static func createTogether(_ writes: [CreateWrite], on db: any Database) async throws -> [UncheckedModel<Ticket>] {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         // Numbers: each day's counter per domain advanced once by the group's count.
         var byCounter: [String: [Int]] = [:]
         for (i, w) in writes.enumerated() {
@@ -134,7 +134,7 @@ enum TicketService {
             let rows = chunk.map { e -> [(any Encodable & Sendable)?] in
                 [UUID.timeOrdered(), e.ticketId, e.at, e.actor, e.type, AuditLog.json(e.data) ?? "{}", false]
             }
-            try await (db as! any SQLDatabase).execute(sql: SQLRowsInsert(table: TicketEvent.schema, columns: ["id", "ticket_id", "at", "actor_id", "type", "data", "internal"],
+            try await db.sql.execute(sql: SQLRowsInsert(table: TicketEvent.schema, columns: ["id", "ticket_id", "at", "actor_id", "type", "data", "internal"],
                                                                           rows: rows)) { _ in }
         }
     }
@@ -248,7 +248,7 @@ enum TicketService {
     static func nextNumber(domain: ServiceDomain, at now: Date, timeZone: TimeZone, on db: any Database) async throws -> String {
         let day = TicketNumber.day(of: now, in: timeZone)
         let key = TicketNumber.prefix(for: domain) + "-" + day
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         let row = try await sql.raw("""
             INSERT INTO ticket_counters (id, key, last) VALUES (\(bind: UUID()), \(bind: key), 1)
             ON CONFLICT (key) DO UPDATE SET last = ticket_counters.last + 1
@@ -518,7 +518,7 @@ enum TicketService {
     /// Read as plain rows (the ticket page reads comments, attachments, links and work logs on every visit).
     static func comments(of ticket: Ticket, user: CurrentUser, request: Request) async throws -> [CommentDTO] {
         let onlyPublic: SQLQueryString = user.seesInternal ? "" : " AND \"internal\" = \(bind: false)"
-        let rows = try await (request.db as! any SQLDatabase).raw("""
+        let rows = try await request.db.sql.raw("""
             SELECT id, author_id, body, "internal", created_at FROM ticket_comments WHERE ticket_id = \(bind: ticket.id!)\(onlyPublic) ORDER BY created_at
             """).all()
         let users = try await request.reference().users
@@ -567,7 +567,7 @@ enum TicketService {
         let id = try ticket.requireID()
         struct Link { var id: UUID; var ticketId: UUID; var targetId: UUID; var type: String }
         // Both directions in one statement, as plain rows: this ticket's links first, then those pointing at it.
-        let all = try await (db as! any SQLDatabase).raw("""
+        let all = try await db.sql.raw("""
             SELECT id, ticket_id, target_id, type FROM ticket_links WHERE ticket_id = \(bind: id) OR target_id = \(bind: id) ORDER BY created_at, id
             """).all().map { row in
                 Link(id: try row.decode(column: "id", as: UUID.self), ticketId: try row.decode(column: "ticket_id", as: UUID.self),
@@ -662,7 +662,7 @@ enum TicketService {
     }
 
     static func workLogs(of ticket: Ticket, request: Request) async throws -> [WorkLogDTO] {
-        let rows = try await (request.db as! any SQLDatabase).raw("""
+        let rows = try await request.db.sql.raw("""
             SELECT id, user_id, minutes, note, created_at FROM ticket_work_logs WHERE ticket_id = \(bind: ticket.id!) ORDER BY created_at
             """).all()
         let users = try await request.reference().users

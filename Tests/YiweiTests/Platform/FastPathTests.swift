@@ -42,7 +42,7 @@ struct FastPathTests {
             let before = UInt64(Date().timeIntervalSince1970 * 1000)
             let t = try await h.report()
             let after = UInt64(Date().timeIntervalSince1970 * 1000) + 1
-            let sql = env.app.db as! any SQLDatabase
+            let sql = env.app.db.sql
             let events = try await sql.select().column("id").from(TicketEvent.schema).where("ticket_id", .equal, t.id).all()
                 .map { try $0.decode(column: "id", as: UUID.self) }
             let audit = try await sql.select().column("id").from(AuditEntry.schema).where("entity_id", .equal, t.id.uuidString).all()
@@ -236,7 +236,7 @@ struct FastPathTests {
                     group.addTask {
                         do {
                             try await app.write(affectsReference: false) { db in
-                                try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                                try await db.sql.insert(into: "ticket_counters").columns("id", "key", "last")
                                     .values(SQLBind(UUID()), SQLBind("test-\(i)"), SQLBind(i)).run()
                                 try await AuditLog.append(on: db, at: Date(), actor: .system("test"), action: "test.write", entityType: "test",
                                                           entityId: String(i))
@@ -268,12 +268,12 @@ struct FastPathTests {
             // A write that breaks a constraint fails alone as well; the next one still commits.
             await #expect(throws: (any Error).self) {
                 try await app.write(affectsReference: false) { db in
-                    try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                    try await db.sql.insert(into: "ticket_counters").columns("id", "key", "last")
                         .values(SQLBind(UUID()), SQLBind("test-8"), SQLBind(0)).run()
                 }
             }
             try await app.write(affectsReference: false) { db in
-                try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                try await db.sql.insert(into: "ticket_counters").columns("id", "key", "last")
                     .values(SQLBind(UUID()), SQLBind("test-after"), SQLBind(1)).run()
             }
             #expect(try await env.db.select().column("key").from("ticket_counters").where("key", .equal, "test-after").first() != nil)
@@ -288,7 +288,7 @@ struct FastPathTests {
             /// Inserts the counters of `keys` and an audit row each; refuses key 13.
             @Sendable func insert(_ keys: [Int], _ db: any Database) async throws -> [any Sendable] {
                 for key in keys {
-                    try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                    try await db.sql.insert(into: "ticket_counters").columns("id", "key", "last")
                         .values(SQLBind(UUID()), SQLBind("group-\(key)"), SQLBind(key)).run()
                     try await AuditLog.append(on: db, at: Date(), actor: .system("test"), action: "test.group", entityType: "test", entityId: String(key))
                     if key == 13 { throw Refused() }
@@ -462,7 +462,7 @@ struct FastPathTests {
             guard env.app.yiwei.databaseKind == .sqlite else { return }
             let lane = try #require(env.app.yiwei.writeGate.lane)
             let onLane = try await env.app.write(affectsReference: false) { db in
-                try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                try await db.sql.insert(into: "ticket_counters").columns("id", "key", "last")
                     .values(SQLBind(UUID()), SQLBind("lane-test"), SQLBind(7)).run()
                 return db.eventLoop === lane.executor.loop && lane.executor.loop.inEventLoop
             }
@@ -531,7 +531,7 @@ struct FastPathTests {
             let slow = Task {
                 try await app.write(affectsReference: false) { db in
                     try await Task.sleep(for: .milliseconds(300))
-                    try await (db as! any SQLDatabase).insert(into: "ticket_counters").columns("id", "key", "last")
+                    try await db.sql.insert(into: "ticket_counters").columns("id", "key", "last")
                         .values(SQLBind(UUID()), SQLBind("close-test"), SQLBind(3)).run()
                     return 3
                 }

@@ -23,7 +23,7 @@ struct TestEnv: Sendable {
     let app: Application
     let clock: AppClock
 
-    var db: any SQLDatabase { app.db as! any SQLDatabase }
+    var db: any SQLDatabase { app.db.sql }
 
     /// Sends a request. `json` is encoded as the body; `raw` is sent verbatim (for malformed bodies).
     func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: (any Encodable & Sendable)? = nil,
