@@ -157,10 +157,10 @@ struct AccountPages: RouteCollection {
         let now = req.now
         let tokens = try await APIToken.query(on: req.db).filter(\.$userId == user.id).filter(\.$name != "login")
             .sort(\.$createdAt, .descending).limit(100).all()
-        let rows = tokens.map { token in
+        let rows = try tokens.map { token in
             let active = token.revokedAt == nil && token.expiresAt > now
             let status = token.revokedAt != nil ? base.t[text: "token_revoked"] : (token.expiresAt <= now ? base.t[text: "token_expired"] : base.t[text: "token_active"])
-            return TokensContext.Row(id: token.id!.uuidString, name: token.name, createdAt: DisplayTime.format(token.createdAt, req),
+            return TokensContext.Row(id: try token.requireID().uuidString, name: token.name, createdAt: DisplayTime.format(token.createdAt, req),
                                      expiresAt: DisplayTime.format(token.expiresAt, req), lastUsedAt: DisplayTime.format(token.lastUsedAt, req),
                                      status: status, active: active)
         }

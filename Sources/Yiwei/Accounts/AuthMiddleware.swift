@@ -35,7 +35,7 @@ struct AuthMiddleware: AsyncMiddleware {
         let generation = request.yiwei.reference.generation
         var entry = cache.token(digest, generation: generation, now: now)
         if entry == nil, let stored = try await APIToken.query(on: request.db).filter(\.$tokenHash == digest).first() {
-            entry = .init(id: stored.id!, userId: stored.userId, expiresAt: stored.expiresAt, revoked: stored.revokedAt != nil, lastUsedAt: stored.lastUsedAt)
+            entry = .init(id: try stored.requireID(), userId: stored.userId, expiresAt: stored.expiresAt, revoked: stored.revokedAt != nil, lastUsedAt: stored.lastUsedAt)
             cache.store(digest, token: entry!, generation: generation, at: now)
         }
         guard var found = entry, !found.revoked, found.expiresAt > now,
@@ -58,7 +58,7 @@ struct AuthMiddleware: AsyncMiddleware {
         let generation = request.yiwei.reference.generation
         var entry = cache.session(digest, generation: generation, now: now)
         if entry == nil, let stored = try await WebSession.query(on: request.db).filter(\.$secretHash == digest).first() {
-            entry = .init(id: stored.id!, userId: stored.userId, csrfToken: stored.csrfToken, lastSeenAt: stored.lastSeenAt)
+            entry = .init(id: try stored.requireID(), userId: stored.userId, csrfToken: stored.csrfToken, lastSeenAt: stored.lastSeenAt)
             cache.store(digest, session: entry!, generation: generation, at: now)
         }
         guard var session = entry else { return }

@@ -286,11 +286,11 @@ public enum DashboardService {
             GROUP BY assignee_id
             """).all()
         for row in rows { openCounts[try row.decode(column: "a", as: UUID.self)] = try row.decode(column: "n", as: Int.self) }
-        return teams.compactMap { team in
+        return try teams.compactMap { team in
             let engineers = members.filter { $0.teamId == team.id }.compactMap { m in
                 users[m.userId].map { DashboardEngineer(id: m.userId, name: $0, openTickets: openCounts[m.userId] ?? 0) }
             }.sorted { $0.name < $1.name }
-            return engineers.isEmpty ? nil : DashboardTeamDuty(teamId: team.id!, teamName: team.name, domain: team.domain, engineers: engineers)
+            return engineers.isEmpty ? nil : DashboardTeamDuty(teamId: try team.requireID(), teamName: team.name, domain: team.domain, engineers: engineers)
         }
     }
 

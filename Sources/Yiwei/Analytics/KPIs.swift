@@ -170,10 +170,10 @@ public enum KPIService {
         var names: [UUID: String] = [:]
         if !ids.isEmpty {
             switch groupBy {
-            case "team": for t in try await Team.query(on: db).filter(\.$id ~~ ids).all() { names[t.id!] = t.name }
-            case "engineer": for u in try await User.query(on: db).filter(\.$id ~~ ids).all() { names[u.id!] = u.displayName }
-            case "vendor": for v in try await Vendor.query(on: db).filter(\.$id ~~ ids).all() { names[v.id!] = v.name }
-            case "system": for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ ids).all() { names[s.id!] = s.name }
+            case "team": for t in try await Team.query(on: db).filter(\.$id ~~ ids).all() { names[try t.requireID()] = t.name }
+            case "engineer": for u in try await User.query(on: db).filter(\.$id ~~ ids).all() { names[try u.requireID()] = u.displayName }
+            case "vendor": for v in try await Vendor.query(on: db).filter(\.$id ~~ ids).all() { names[try v.requireID()] = v.name }
+            case "system": for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ ids).all() { names[try s.requireID()] = s.name }
             default: break
             }
         }

@@ -127,8 +127,8 @@ enum OutageService {
         let systemIds = Array(Set(outages.map(\.businessSystemId)))
         let ticketIds = Array(Set(outages.compactMap(\.ticketId)))
         var systems: [UUID: String] = [:], numbers: [UUID: String] = [:]
-        if !systemIds.isEmpty { for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ systemIds).all() { systems[s.id!] = s.name } }
-        if !ticketIds.isEmpty { for t in try await Ticket.query(on: db).filter(\.$id ~~ ticketIds).all() { numbers[t.id!] = t.number } }
+        if !systemIds.isEmpty { for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ systemIds).all() { systems[try s.requireID()] = s.name } }
+        if !ticketIds.isEmpty { for t in try await Ticket.query(on: db).filter(\.$id ~~ ticketIds).all() { numbers[try t.requireID()] = t.number } }
         return outages.map { dto($0, systemName: systems[$0.businessSystemId] ?? "", ticketNumber: $0.ticketId.flatMap { numbers[$0] }, now: now) }
     }
 

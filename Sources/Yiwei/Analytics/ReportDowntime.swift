@@ -84,10 +84,10 @@ enum DowntimeService {
                                                     limits: limits, timeZone: timeZone)
         var names: [UUID: String] = [:]
         let ids = Array(Set(records.map(\.businessSystemId)))
-        if !ids.isEmpty { for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ ids).all() { names[s.id!] = s.name } }
+        if !ids.isEmpty { for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ ids).all() { names[try s.requireID()] = s.name } }
         var numbers: [UUID: String] = [:]
         let ticketIds = Array(Set(records.compactMap(\.ticketId)))
-        if !ticketIds.isEmpty { for t in try await Ticket.query(on: db).filter(\.$id ~~ ticketIds).all() { numbers[t.id!] = t.number } }
+        if !ticketIds.isEmpty { for t in try await Ticket.query(on: db).filter(\.$id ~~ ticketIds).all() { numbers[try t.requireID()] = t.number } }
 
         func ref(_ o: Outage) -> DowntimeStats.RecordRef {
             .init(outageId: o.id!, ticketId: o.ticketId, ticketNumber: o.ticketId.flatMap { numbers[$0] })

@@ -293,9 +293,9 @@ enum ReportService {
         var systemIds = Set(systemCounts.map(\.0))
         for row in majorRows { if let id = row.business_system_id { systemIds.insert(id) } }
         var systemNames: [UUID: String] = [:], categoryNames: [UUID: String] = [:]
-        if !systemIds.isEmpty { for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ Array(systemIds)).all() { systemNames[s.id!] = s.name } }
+        if !systemIds.isEmpty { for s in try await BusinessSystem.query(on: db).filter(\.$id ~~ Array(systemIds)).all() { systemNames[try s.requireID()] = s.name } }
         let categoryIds = categoryCounts.map(\.0)
-        if !categoryIds.isEmpty { for c in try await Category.query(on: db).filter(\.$id ~~ categoryIds).all() { categoryNames[c.id!] = c.name } }
+        if !categoryIds.isEmpty { for c in try await Category.query(on: db).filter(\.$id ~~ categoryIds).all() { categoryNames[try c.requireID()] = c.name } }
 
         let rated = distribution.reduce(0, +)
         let overdue = overdueOpen.map { $0.ticket("overdue") }

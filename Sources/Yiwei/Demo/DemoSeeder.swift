@@ -77,7 +77,7 @@ public enum DemoSeeder {
                 let userId = try user.requireID()
                 for name in Set(seed.teamNames + seed.leadsTeams) {
                     guard let team = teams[name] else { continue }
-                    try await TeamMember(teamId: team.id!, userId: userId).create(on: db)
+                    try await TeamMember(teamId: try team.requireID(), userId: userId).create(on: db)
                     memberships += 1
                 }
                 for name in seed.leadsTeams {

@@ -244,17 +244,17 @@ struct DispatchRulePages: RouteCollection {
         var columns = [t[text: "field_name"], t[text: "dispatch_position"], t[text: "ticket_domain"], t[text: "ticket_category"], t[text: "ticket_system"], t[text: "field_campus"],
                        t[text: "col_priority"], t[text: "dispatch_team"], t[text: "col_status"]]
         if manage { columns.append("") }
-        let rows = rules.map { r -> [ListCell] in
+        let rows = try rules.map { r -> [ListCell] in
             var row = [ListCell(text: r.name), ListCell(text: String(r.position)), ListCell(text: labels.domain(r.domain), badge: r.domain),
                        ListCell(text: lookups.name(lookups.categories.map { ($0.0, $0.1) }, r.categoryId).nonEmpty ?? any),
                        ListCell(text: lookups.name(systems, r.businessSystemId).nonEmpty ?? any),
                        ListCell(text: lookups.name(lookups.campuses, r.campusId).nonEmpty ?? any),
                        ListCell(text: r.priority.map { labels.priority($0) } ?? any),
                        ListCell(text: lookups.name(lookups.teams.map { ($0.0, $0.1) }, r.teamId)),
-                       manage ? ListCell(text: r.isActive ? t[text: "sla_deactivate"] : t[text: "sla_activate"], postAction: "/admin/dispatch-rules/\(r.id!)/toggle",
+                       manage ? ListCell(text: r.isActive ? t[text: "sla_deactivate"] : t[text: "sla_activate"], postAction: "/admin/dispatch-rules/\(try r.requireID())/toggle",
                                          state: r.isActive ? t[text: "sla_active"] : t[text: "sla_inactive"], stateOn: r.isActive)
                               : ListCell(text: r.isActive ? t[text: "sla_active"] : t[text: "sla_inactive"], muted: !r.isActive)]
-            if manage { row.append(ListCell(text: t[text: "action_delete"], postAction: "/admin/dispatch-rules/\(r.id!)/delete")) }
+            if manage { row.append(ListCell(text: t[text: "action_delete"], postAction: "/admin/dispatch-rules/\(try r.requireID())/delete")) }
             return row
         }
         let f = FormValues(form)

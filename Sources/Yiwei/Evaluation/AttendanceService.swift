@@ -87,8 +87,8 @@ enum AttendanceService {
         // Active staff, and inactive ones who still have days this month.
         let staff = try await OnsiteStaff.query(on: db).filter(\.$vendorId == vendorId).sort(\.$createdAt).all()
             .filter { $0.isActive || byStaff[$0.id!] != nil }
-        let result = staff.map { s -> AttendanceStaffRow in
-            let mine = byStaff[s.id!] ?? []
+        let result = try staff.map { s -> AttendanceStaffRow in
+            let mine = byStaff[try s.requireID()] ?? []
             return AttendanceStaffRow(staff: staffDTO(s),
                                       days: Dictionary(uniqueKeysWithValues: mine.map { ($0.day, AttendanceDayDTO(status: $0.status, replacement: $0.replacement, note: $0.note)) }),
                                       scheduled: mine.count, present: mine.filter { AttendanceStatus(rawValue: $0.status)?.countsPresent == true }.count)
@@ -226,7 +226,7 @@ enum AttendanceService {
             try await saved.model.create(on: db)
             let dto = staffDTO(saved.model)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "onsite_staff.create", entityType: "onsite_staff",
-                                      entityId: saved.model.id!.uuidString, after: dto)
+                                      entityId: try saved.model.requireID().uuidString, after: dto)
             return dto
         }
     }

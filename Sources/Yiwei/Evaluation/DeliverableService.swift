@@ -83,11 +83,11 @@ enum DeliverableService {
                 events[e.deliverableId, default: []].append(DeliverableEventDTO(action: e.action, note: e.note, actorId: e.actorId, actor: names[e.actorId] ?? "", at: e.at))
             }
         }
-        return items.map { d in
-            DeliverableDTO(id: d.id!, vendorId: d.vendorId, vendor: vendors[d.vendorId] ?? "", type: d.type, title: d.title, period: d.period, dueDate: d.dueDate,
+        return try items.map { d in
+            DeliverableDTO(id: try d.requireID(), vendorId: d.vendorId, vendor: vendors[d.vendorId] ?? "", type: d.type, title: d.title, period: d.period, dueDate: d.dueDate,
                            status: d.status, firstSubmittedAt: d.firstSubmittedAt, lastSubmittedAt: d.lastSubmittedAt, onTime: d.onTime,
                            overdue: d.firstSubmittedAt == nil && now >= d.dueEndAt, returnedCount: d.returnedCount, returnReason: d.returnReason,
-                           acceptedAt: d.acceptedAt, createdAt: d.createdAt, files: (files[d.id!] ?? []).map(fileDTO), events: events[d.id!] ?? [])
+                           acceptedAt: d.acceptedAt, createdAt: d.createdAt, files: (files[try d.requireID()] ?? []).map(fileDTO), events: events[try d.requireID()] ?? [])
         }
     }
 
@@ -166,8 +166,8 @@ enum DeliverableService {
         let actor = request.auditActor, saved = UncheckedModel(d)
         try await request.write { db in
             try await saved.model.create(on: db)
-            try await event(saved.model.id!, "create", note: nil, actor: user.id, at: now, on: db)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "deliverable.create", entityType: "deliverable", entityId: saved.model.id!.uuidString,
+            try await event(try saved.model.requireID(), "create", note: nil, actor: user.id, at: now, on: db)
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "deliverable.create", entityType: "deliverable", entityId: try saved.model.requireID().uuidString,
                                       after: ["vendorId": saved.model.vendorId.uuidString, "type": saved.model.type, "title": saved.model.title,
                                               "dueDate": saved.model.dueDate])
         }
@@ -197,7 +197,7 @@ enum DeliverableService {
         let fileId = UUID()
         let (relative, path) = try await AttachmentStore.write(bytes, id: fileId, under: directory(request), at: now, request: request)
         let f = DeliverableFile()
-        f.id = fileId; f.deliverableId = d.id!; f.fileName = AttachmentStore.displayName(upload.fileName); f.contentType = type; f.size = bytes.count
+        f.id = fileId; f.deliverableId = try d.requireID(); f.fileName = AttachmentStore.displayName(upload.fileName); f.contentType = type; f.size = bytes.count
         f.sha256 = SHA256.hash(data: bytes).hexEncodedString(); f.storedPath = relative; f.uploaderId = user.id; f.createdAt = now
         let submits = d.status == DeliverableStatus.pending.rawValue || d.status == DeliverableStatus.returned.rawValue
         if submits {
@@ -211,9 +211,9 @@ enum DeliverableService {
             try await request.write { db in
                 try await savedFile.model.create(on: db)
                 try await saved.model.update(on: db)
-                try await event(saved.model.id!, submits ? "submit" : "file", note: savedFile.model.fileName, actor: user.id, at: now, on: db)
+                try await event(try saved.model.requireID(), submits ? "submit" : "file", note: savedFile.model.fileName, actor: user.id, at: now, on: db)
                 try await AuditLog.append(on: db, at: now, actor: actor, action: submits ? "deliverable.submit" : "deliverable.file", entityType: "deliverable",
-                                          entityId: saved.model.id!.uuidString,
+                                          entityId: try saved.model.requireID().uuidString,
                                           after: ["fileId": fileId.uuidString, "sha256": savedFile.model.sha256, "status": saved.model.status,
                                                   "onTime": saved.model.onTime.map { String($0) } ?? ""])
             }
@@ -254,9 +254,9 @@ enum DeliverableService {
         let actor = request.auditActor, saved = UncheckedModel(d)
         try await request.write { db in
             try await saved.model.update(on: db)
-            try await event(saved.model.id!, accept ? "accept" : "return", note: why, actor: user.id, at: now, on: db)
+            try await event(try saved.model.requireID(), accept ? "accept" : "return", note: why, actor: user.id, at: now, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: accept ? "deliverable.accept" : "deliverable.return", entityType: "deliverable",
-                                      entityId: saved.model.id!.uuidString,
+                                      entityId: try saved.model.requireID().uuidString,
                                       after: ["status": saved.model.status, "returnedCount": String(saved.model.returnedCount), "reason": why ?? ""])
         }
         return try await dtos([d], now: now, withEvents: true, on: request.db)[0]
@@ -268,7 +268,7 @@ enum DeliverableService {
         guard let fileId, let f = try await DeliverableFile.find(fileId, on: request.db), f.deliverableId == d.id else { throw AppError.notFound("file") }
         guard let data = try await AttachmentStore.read(directory(request) + "/" + f.storedPath, request: request) else { throw AppError.notFound("file") }
         try await request.auditRead("deliverable.download", entityType: "deliverable_file", entityId: fileId.uuidString,
-                                    details: ["deliverableId": d.id!.uuidString, "fileName": f.fileName])
+                                    details: ["deliverableId": try d.requireID().uuidString, "fileName": f.fileName])
         return AttachmentStore.serve(data, contentType: f.contentType, fileName: f.fileName)
     }
 
@@ -310,7 +310,7 @@ enum DeliverableService {
                 d.vendorId = vendor; d.type = type; d.title = title; d.period = period; d.dueDate = due; d.dueEndAt = end
                 d.status = DeliverableStatus.pending.rawValue; d.returnedCount = 0; d.createdBy = user.id; d.createdAt = now; d.updatedAt = now
                 try await d.create(on: db)
-                try await event(d.id!, "create", note: nil, actor: user.id, at: now, on: db)
+                try await event(try d.requireID(), "create", note: nil, actor: user.id, at: now, on: db)
             }
             try await AuditLog.append(on: db, at: now, actor: actor, action: "deliverable.generate", entityType: "vendor", entityId: vendor.uuidString,
                                       after: ["month": month!.description, "created": String(rows.count)])

@@ -26,11 +26,11 @@ enum EvaluationDemo {
         for (name, username, scores, comment) in answers {
             guard let department = try await Department.query(on: db).filter(\.$name == name).first()?.id else { continue }
             let asked = SurveyDepartment()
-            asked.surveyId = survey.id!; asked.departmentId = department
+            asked.surveyId = try survey.requireID(); asked.departmentId = department
             try await asked.create(on: db)
             guard let username, let user = try await User.query(on: db).filter(\.$username == username).first()?.id else { continue }
             let a = SurveyAnswer()
-            a.surveyId = survey.id!; a.departmentId = department; a.respondentId = user
+            a.surveyId = try survey.requireID(); a.departmentId = department; a.respondentId = user
             a.responseSpeed = scores[0]; a.serviceAttitude = scores[1]; a.technicalCompetence = scores[2]; a.communication = scores[3]
             a.resolutionEffect = scores[4]; a.comment = comment; a.submittedAt = now
             try await a.create(on: db)
@@ -57,7 +57,7 @@ enum EvaluationDemo {
             }
             try await d.create(on: db)
             let e = DeliverableEvent()
-            e.deliverableId = d.id!; e.action = "create"; e.actorId = lead; e.at = now
+            e.deliverableId = try d.requireID(); e.action = "create"; e.actorId = lead; e.at = now
             try await e.create(on: db)
         }
 
@@ -68,7 +68,7 @@ enum EvaluationDemo {
             let s = OnsiteStaff()
             s.vendorId = vendorId; s.userId = user; s.name = name; s.post = post; s.isActive = true; s.createdAt = now
             try await s.create(on: db)
-            staff.append(s.id!)
+            staff.append(try s.requireID())
         }
         var recorded = 0
         for (index, id) in staff.enumerated() {

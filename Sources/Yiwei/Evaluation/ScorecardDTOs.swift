@@ -157,7 +157,7 @@ enum ScorecardDTOs {
         let snapshot = PaymentSnapshot.decode(r.payment)
         let grade = r.isConfirmed ? r.grade.flatMap(AssessmentGrade.init(rawValue:)) : totals.card?.grade
         return ScorecardDTO(
-            id: r.id!, vendorId: r.vendorId, vendorName: vendorName, month: r.month, status: r.status, complete: totals.complete,
+            id: try r.requireID(), vendorId: r.vendorId, vendorName: vendorName, month: r.month, status: r.status, complete: totals.complete,
             total: Double(r.isConfirmed ? (r.totalTenths ?? totals.total.tenths) : totals.total.tenths) / 10,
             grade: grade?.rawValue, gradeName: grade.map { t["eval_grade_" + $0.rawValue] ?? $0.name }, gradeByScore: totals.card?.gradeByScore.rawValue,
             items: items,

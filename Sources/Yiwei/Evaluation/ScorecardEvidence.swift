@@ -58,7 +58,7 @@ enum ScorecardEvidence {
                 .sort(\.$createdAt).limit(1000).all()
             let noEffect = Set(inputs.noEffectTicketIds)
             for t in tickets {
-                let quiet = noEffect.contains(t.id!)
+                let quiet = noEffect.contains(try t.requireID())
                 var worst = OverrunClass.ordinary
                 var detail = ""
                 if let e = try await SLAService.evaluate(t, on: db, now: now) {
@@ -74,7 +74,7 @@ enum ScorecardEvidence {
                 }
                 if worst == .minor { minor += 1 }
                 if worst == .severe { severe += 1 }
-                overruns.append(TicketFact(id: t.id!, number: t.number, title: t.title, priority: t.priority, overrun: worst.rawValue,
+                overruns.append(TicketFact(id: try t.requireID(), number: t.number, title: t.title, priority: t.priority, overrun: worst.rawValue,
                                            detail: detail, noPerceptibleEffect: quiet))
             }
         }
@@ -113,7 +113,7 @@ enum ScorecardEvidence {
             let seconds = Int((repaired ?? now).timeIntervalSince(t.createdAt))
             guard SevereEvents.isRepairOverdue(priority: priority, repairSeconds: seconds) else { continue }
             let hours = String(format: "%.1f", Double(seconds) / 3600)
-            let fact = TicketFact(id: t.id!, number: t.number, title: t.title, priority: t.priority, overrun: nil,
+            let fact = TicketFact(id: try t.requireID(), number: t.number, title: t.title, priority: t.priority, overrun: nil,
                                   detail: repaired == nil ? "open:\(hours)" : hours)
             if priority == .p1 { p1.append(fact) } else { p2.append(fact) }
         }

@@ -76,15 +76,15 @@ struct ScorecardPages: RouteCollection {
         let byVendor = Dictionary(uniqueKeysWithValues: cards.map { ($0.vendorId, $0) })
         var rows: [ListRow] = []
         for vendor in vendors {
-            var card = byVendor[vendor.id!]
+            var card = byVendor[try vendor.requireID()]
             if case .vendor = scope, card?.isConfirmed != true { card = nil }
             // A vendor without a card that is no longer active is not listed.
             if card == nil && !vendor.isActive { continue }
             let year = VendorEvaluationService.serviceYear(containing: month, startMonth: VendorEvaluationService.serviceYearStartMonth(vendor))
-            let check = try await VendorEvaluationService.breachCheck(vendorId: vendor.id!, year: year, on: req.db)
+            let check = try await VendorEvaluationService.breachCheck(vendorId: try vendor.requireID(), year: year, on: req.db)
             let grade = card?.grade.flatMap(AssessmentGrade.init(rawValue:))
             rows.append(ListRow(
-                vendorName: vendor.name, vendorHref: "/evaluation/vendors/\(vendor.id!)", vendorId: vendor.id!.uuidString,
+                vendorName: vendor.name, vendorHref: "/evaluation/vendors/\(try vendor.requireID())", vendorId: try vendor.requireID().uuidString,
                 cardHref: card.map { "/evaluation/scorecards/\($0.id!)" },
                 status: card.map { t["eval_status_" + $0.status] ?? $0.status }, statusClass: card?.isConfirmed == true ? "badge-ok" : "badge-warn",
                 total: card?.totalTenths.map { ScorePoints(tenths: $0).description } ?? "—",
@@ -108,11 +108,11 @@ struct ScorecardPages: RouteCollection {
         let form = try req.content.decode(CreateForm.self)
         do {
             let record = try await ScorecardService.create(ScorecardCreate(vendorId: form.vendorId, month: form.month), request: req)
-            return req.redirect(to: "/evaluation/scorecards/\(record.id!)", flash: "saved")
+            return req.redirect(to: "/evaluation/scorecards/\(try record.requireID())", flash: "saved")
         } catch let error as AppError where error.status == .conflict {
             if let vendor = UUID(uuidString: form.vendorId ?? ""),
                let existing = try await ScorecardRecord.query(on: req.db).filter(\.$vendorId == vendor).filter(\.$month == (form.month ?? "")).first() {
-                return req.redirect(to: "/evaluation/scorecards/\(existing.id!)")
+                return req.redirect(to: "/evaluation/scorecards/\(try existing.requireID())")
             }
             throw error
         }
@@ -259,7 +259,7 @@ struct ScorecardPages: RouteCollection {
         let year = VendorEvaluationService.serviceYear(containing: month, startMonth: VendorEvaluationService.serviceYearStartMonth(vendor))
         let check = try await VendorEvaluationService.breachCheck(vendorId: record.vendorId, year: year, on: req.db)
         let context = CardContext(
-            page: base, id: record.id!.uuidString, vendorName: dto.vendorName, vendorHref: "/evaluation/vendors/\(record.vendorId)",
+            page: base, id: try record.requireID().uuidString, vendorName: dto.vendorName, vendorHref: "/evaluation/vendors/\(record.vendorId)",
             month: record.month, monthLabel: monthLabel(month, t), listHref: "/evaluation/scorecards?month=\(record.month)",
             isDraft: draft, canWrite: lead && draft, status: t["eval_status_" + record.status] ?? record.status, items: items,
             total: ScorePoints(tenths: Int((dto.total * 10).rounded())).description, complete: dto.complete,
@@ -440,7 +440,7 @@ struct ScorecardPages: RouteCollection {
 
     func recompute(req: Request) async throws -> Response {
         let record = try await ScorecardService.recompute(req.parameters.get("scorecardId", as: UUID.self), request: req)
-        return req.redirect(to: "/evaluation/scorecards/\(record.id!)", flash: "eval_recomputed")
+        return req.redirect(to: "/evaluation/scorecards/\(try record.requireID())", flash: "eval_recomputed")
     }
 
     // MARK: confirmation
@@ -467,7 +467,7 @@ struct ScorecardPages: RouteCollection {
     func confirmStep(req: Request) async throws -> Response {
         try req.require(.manageEvaluation)
         let record = try await ScorecardService.load(req.parameters.get("scorecardId", as: UUID.self), on: req.db)
-        if record.isConfirmed { return req.redirect(to: "/evaluation/scorecards/\(record.id!)") }
+        if record.isConfirmed { return req.redirect(to: "/evaluation/scorecards/\(try record.requireID())") }
         return try await Self.renderConfirm(req, record)
     }
 
@@ -498,8 +498,8 @@ struct ScorecardPages: RouteCollection {
         }
         let grade = totals.card?.grade
         return try await req.view.render("evaluation/scorecard_confirm", ConfirmContext(
-            page: base, id: record.id!.uuidString, vendorName: vendor?.name ?? "", monthLabel: monthLabel(month, t),
-            cardHref: "/evaluation/scorecards/\(record.id!)", total: totals.total.description,
+            page: base, id: try record.requireID().uuidString, vendorName: vendor?.name ?? "", monthLabel: monthLabel(month, t),
+            cardHref: "/evaluation/scorecards/\(try record.requireID())", total: totals.total.description,
             grade: grade.map { t["eval_grade_" + $0.rawValue] ?? $0.name }, gradeClass: gradeClass(grade?.rawValue), complete: totals.complete,
             missing: data.items.filter { $0.pointsTenths == nil }.compactMap { ScorecardItemKey(rawValue: $0.key)?.definition.name },
             payment: steps, noFee: fee == nil, vendorHref: "/evaluation/vendors/\(record.vendorId)", vendorSignatory: record.vendorSignatory ?? "",

@@ -308,7 +308,7 @@ enum ScorecardService {
 
     /// A change to a confirmed card: refused with 409, and the attempt is audited.
     static func refuseLocked(_ record: ScorecardRecord, _ action: String, request req: Request) async throws -> Never {
-        let actor = req.auditActor, now = req.now, id = record.id!.uuidString
+        let actor = req.auditActor, now = req.now, id = try record.requireID().uuidString
         let entity = ["vendorId": record.vendorId.uuidString, "month": record.month, "attempted": action]
         try? await req.write { db in
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.change_refused", entityType: "scorecard",
@@ -326,9 +326,9 @@ enum ScorecardService {
         guard let vendor = try await Vendor.find(vendorId, on: req.db) else { throw AppError.validation(["vendorId": "no such vendor"]) }
         let now = req.now, zone = req.yiwei.config.timeZone
         var data = emptyData()
-        try await compute(&data, vendorId: vendor.id!, month: month!, timeZone: zone, on: req.db, now: now)
+        try await compute(&data, vendorId: try vendor.requireID(), month: month!, timeZone: zone, on: req.db, now: now)
         let record = ScorecardRecord()
-        record.vendorId = vendor.id!
+        record.vendorId = try vendor.requireID()
         record.month = month!.description
         record.status = "draft"
         record.computedAt = now
@@ -344,7 +344,7 @@ enum ScorecardService {
             }
             try await saved.model.create(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.create", entityType: "scorecard",
-                                      entityId: saved.model.id!.uuidString, after: ["vendorId": vendor.id!.uuidString, "month": monthText])
+                                      entityId: try saved.model.requireID().uuidString, after: ["vendorId": try vendor.requireID().uuidString, "month": monthText])
         }
         return record
     }
@@ -400,7 +400,7 @@ enum ScorecardService {
             }
             try await saved.model.save(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: action, entityType: "scorecard",
-                                      entityId: saved.model.id!.uuidString, before: b, after: a)
+                                      entityId: try saved.model.requireID().uuidString, before: b, after: a)
         }
     }
 
@@ -464,7 +464,7 @@ enum ScorecardService {
             let beforeCheck = try await VendorEvaluationService.breachCheck(vendorId: saved.model.vendorId, year: year, on: db)
             try await saved.model.save(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.confirm", entityType: "scorecard",
-                                      entityId: saved.model.id!.uuidString, after: after)
+                                      entityId: try saved.model.requireID().uuidString, after: after)
             let afterCheck = try await VendorEvaluationService.breachCheck(vendorId: saved.model.vendorId, year: year, on: db)
             if (afterCheck.warning && !beforeCheck.warning) || (afterCheck.confirmed && !beforeCheck.confirmed) {
                 try await VendorEvaluationService.notifyBreach(vendorId: saved.model.vendorId, vendorName: vendorName, month: month,
@@ -500,7 +500,7 @@ enum ScorecardService {
         try await req.write { db in
             try await saved.model.save(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.revoke", entityType: "scorecard",
-                                      entityId: saved.model.id!.uuidString, before: before, after: ["status": "draft", "reason": reason ?? ""])
+                                      entityId: try saved.model.requireID().uuidString, before: before, after: ["status": "draft", "reason": reason ?? ""])
         }
         return record
     }

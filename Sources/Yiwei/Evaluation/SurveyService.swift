@@ -81,7 +81,7 @@ enum SurveyService {
         for d in departments {
             var label = d.name
             if counts[d.name, default: 0] > 1 { label += "（" + (d.campusId.flatMap { campuses[$0] } ?? String(d.id!.uuidString.prefix(8))) + "）" }
-            labels[d.id!] = label
+            labels[try d.requireID()] = label
         }
         return labels
     }
@@ -97,7 +97,7 @@ enum SurveyService {
 
     static func responseDTO(_ a: SurveyAnswer, department: String) throws -> SurveyResponseDTO {
         let r = try response(a, department: department)
-        return SurveyResponseDTO(id: a.id!, surveyId: a.surveyId, departmentId: a.departmentId, department: department, respondentId: a.respondentId,
+        return SurveyResponseDTO(id: try a.requireID(), surveyId: a.surveyId, departmentId: a.departmentId, department: department, respondentId: a.respondentId,
                                  scores: Dictionary(uniqueKeysWithValues: r.scores.map { ($0.key.rawValue, $0.value) }), subtotal: r.subtotal,
                                  score: r.score.decimalValue, grade: r.grade.rawValue, comment: a.comment, submittedAt: a.submittedAt)
     }
@@ -126,7 +126,7 @@ enum SurveyService {
         let visible = user.readsEvaluation ? answers : answers.filter { $0.departmentId == user.surveyDepartment }
         let responses = try visible.map { try responseDTO($0, department: labels[$0.departmentId] ?? "") }
         let averages = user.readsEvaluation ? try averages(try answers.map { try response($0, department: labels[$0.departmentId] ?? "") }) : nil
-        return SurveyDTO(id: s.id!, vendorId: s.vendorId, vendor: vendor, month: s.month, status: s.status, createdAt: s.createdAt, closedAt: s.closedAt,
+        return SurveyDTO(id: try s.requireID(), vendorId: s.vendorId, vendor: vendor, month: s.month, status: s.status, createdAt: s.createdAt, closedAt: s.closedAt,
                          departments: departments, answered: answered.count, pending: departments.count - answered.count,
                          averages: averages, responses: responses)
     }
@@ -242,11 +242,11 @@ enum SurveyService {
                 try await s.create(on: db)
                 for department in askedDepartments {
                     let d = SurveyDepartment()
-                    d.surveyId = s.id!; d.departmentId = department
+                    d.surveyId = try s.requireID(); d.departmentId = department
                     try await d.create(on: db)
                 }
-                ids.append(s.id!)
-                try await AuditLog.append(on: db, at: now, actor: actor, action: "survey.create", entityType: "survey", entityId: s.id!.uuidString,
+                ids.append(try s.requireID())
+                try await AuditLog.append(on: db, at: now, actor: actor, action: "survey.create", entityType: "survey", entityId: try s.requireID().uuidString,
                                           after: ["vendorId": vendorId.uuidString, "month": monthText,
                                                   "departmentIds": askedDepartments.map(\.uuidString).joined(separator: ",")])
             }

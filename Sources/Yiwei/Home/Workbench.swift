@@ -197,9 +197,9 @@ enum Workbench {
             title: t[text: "home_panel_security"],
             figures: [Figure(label: t[text: "home_locked_accounts"], value: String(locked), href: "/admin/users", tone: locked > 0 ? "warn" : ""),
                       Figure(label: t[text: "home_failed_logins"], value: String(failures), tone: failures > 0 ? "warn" : "")],
-            rows: administrators.map { u in
+            rows: try administrators.map { u in
                 Row(text: u.displayName + "（" + u.username + "）",
-                    meta: u.sortedRoles.map { t["role_" + $0.rawValue] ?? $0.rawValue }.joined(separator: "、"), href: "/admin/users/\(u.id!)")
+                    meta: u.sortedRoles.map { t["role_" + $0.rawValue] ?? $0.rawValue }.joined(separator: "、"), href: "/admin/users/\(try u.requireID())")
             },
             empty: nil, links: [Figure(label: t[text: "nav_users"], value: "", href: "/admin/users")])
     }

@@ -75,7 +75,7 @@ enum KnowledgeAttachments {
         let id = UUID()
         let (relative, path) = try await AttachmentStore.write(bytes, id: id, under: directory(request), at: now, request: request)
         let a = KBAttachment()
-        a.id = id; a.articleId = article.id!; a.fileName = AttachmentStore.displayName(fileName); a.contentType = type; a.size = bytes.count
+        a.id = id; a.articleId = try article.requireID(); a.fileName = AttachmentStore.displayName(fileName); a.contentType = type; a.size = bytes.count
         a.sha256 = SHA256.hash(data: bytes).hexEncodedString(); a.storedPath = relative; a.uploaderId = uploader; a.createdAt = now
         let saved = UncheckedModel(a), actor = request.auditActor
         do {
@@ -109,7 +109,7 @@ enum KnowledgeAttachments {
         guard let id, let a = try await KBAttachment.find(id, on: request.db), a.articleId == article.id else { throw AppError.notFound("attachment") }
         guard let data = try await AttachmentStore.read(directory(request) + "/" + a.storedPath, request: request) else { throw AppError.notFound("attachment") }
         try await request.auditRead("kb.attachment.download", entityType: "kb_attachment", entityId: id.uuidString,
-                                    details: ["articleId": article.id!.uuidString, "fileName": a.fileName])
+                                    details: ["articleId": try article.requireID().uuidString, "fileName": a.fileName])
         return AttachmentStore.serve(data, contentType: a.contentType, fileName: a.fileName)
     }
 }

@@ -141,7 +141,7 @@ struct KnowledgeController: RouteCollection {
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
-        guard let r = try await KnowledgeRevisions.pending(a.id!, on: req.db) else { throw AppError.notFound("pending revision") }
+        guard let r = try await KnowledgeRevisions.pending(try a.requireID(), on: req.db) else { throw AppError.notFound("pending revision") }
         let author = try await User.find(r.authorId, on: req.db)?.displayName
         return KBRevisionDiffDTO(revision: KnowledgeRevisions.dto(r, article: a, authorName: author), publishedVersion: a.version,
                                  comparison: KnowledgeRevisions.comparison(a, r))

@@ -271,10 +271,10 @@ struct KnowledgePages: RouteCollection {
 
     /// The panel of a pending revision, or nil when none is pending or the reader may not see it.
     func revisionPanel(_ a: KBArticle, _ access: KBAccess, _ t: [String: String], _ req: Request) async throws -> RevisionPanel? {
-        guard access.mayReadHistory(a), let r = try await KnowledgeRevisions.pending(a.id!, on: req.db) else { return nil }
+        guard access.mayReadHistory(a), let r = try await KnowledgeRevisions.pending(try a.requireID(), on: req.db) else { return nil }
         let author = try await User.find(r.authorId, on: req.db)?.displayName ?? ""
         let changed = KnowledgeRevisions.changes(KnowledgeRevisions.proposed(a, r), from: a).map { t[text: Self.fieldLabelKey[$0] ?? "kb_body"] }
-        return RevisionPanel(href: "/kb/articles/\(a.id!)/revision", author: author, at: DisplayTime.short(r.updatedAt, req), note: r.note ?? "",
+        return RevisionPanel(href: "/kb/articles/\(try a.requireID())/revision", author: author, at: DisplayTime.short(r.updatedAt, req), note: r.note ?? "",
                              changes: changed.joined(separator: "、"), canDecide: access.isReviewer && a.status == KBStatus.published.rawValue)
     }
 
@@ -337,7 +337,7 @@ struct KnowledgePages: RouteCollection {
             myVote: myVote, actions: actions,
             redactions: marks, redactedHTML: redactedHTML, sourceTicket: sourceTicket,
             files: try await KBAttachment.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$createdAt).all().map {
-                .init(url: "/kb/articles/\(a.id!)/attachments/\($0.id!)", name: $0.fileName, size: humanSize($0.size),
+                .init(url: "/kb/articles/\(try a.requireID())/attachments/\($0.id!)", name: $0.fileName, size: humanSize($0.size),
                       isImage: $0.contentType.hasPrefix("image/"))
             },
             revision: try await revisionPanel(a, access, t, req)))
@@ -378,7 +378,7 @@ struct KnowledgePages: RouteCollection {
         guard access.mayEdit(a) else { throw AppError.refused("kb_article_maintainer") }
         // An editor whose change goes to review continues the pending revision, if there is one.
         let goesToReview = a.status == KBStatus.published.rawValue && !access.isReviewer
-        let p = goesToReview ? KnowledgeRevisions.proposed(a, try await KnowledgeRevisions.pending(a.id!, on: req.db)) : a
+        let p = goesToReview ? KnowledgeRevisions.proposed(a, try await KnowledgeRevisions.pending(try a.requireID(), on: req.db)) : a
         let form = Form(title: p.title, body: p.body, categoryId: p.categoryId?.uuidString, businessSystemId: p.businessSystemId?.uuidString,
                         tags: p.tagList.joined(separator: "，"), visibility: p.visibility, teamId: p.teamId?.uuidString, departmentId: p.departmentId?.uuidString)
         return try await renderForm(req, article: a, form: form, errors: [:])
@@ -392,7 +392,7 @@ struct KnowledgePages: RouteCollection {
         let visibilities = KBVisibility.allCases.filter { $0 != .public || access.isReviewer || article?.visibility == KBVisibility.public.rawValue }
         var reviewNotice: String?
         if let a = article, a.status == KBStatus.published.rawValue, !access.isReviewer {
-            reviewNotice = try await KnowledgeRevisions.pending(a.id!, on: req.db) == nil ? t[text: "kb_edit_goes_to_review"] : t[text: "kb_edit_continues_revision"]
+            reviewNotice = try await KnowledgeRevisions.pending(try a.requireID(), on: req.db) == nil ? t[text: "kb_edit_goes_to_review"] : t[text: "kb_edit_continues_revision"]
         }
         let lookups = try await req.reference().lookups
         let categories = try await KnowledgeCategories.all(on: req.db)
@@ -422,7 +422,7 @@ struct KnowledgePages: RouteCollection {
         var files: [EditContext.File] = []
         if let a = article {
             files = try await KBAttachment.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$createdAt).all().map { f in
-                let url = "/kb/articles/\(a.id!)/attachments/\(f.id!)"
+                let url = "/kb/articles/\(try a.requireID())/attachments/\(try f.requireID())"
                 return EditContext.File(url: url, name: f.fileName, markdown: f.contentType.hasPrefix("image/") ? "![\(f.fileName)](\(url))" : "[\(f.fileName)](\(url))")
             }
         }
@@ -541,7 +541,7 @@ struct KnowledgePages: RouteCollection {
             HistoryContext.Revision(author: r.authorName ?? "", at: DisplayTime.short(r.updatedAt, req), note: r.note ?? "", status: r.status,
                                     statusLabel: t[text: "kb_revision_status_" + r.status],
                                     decided: r.decidedAt.map { DisplayTime.short($0, req) } ?? "", reason: r.reason ?? "",
-                                    href: r.status == KBRevisionStatus.pending.rawValue ? "/kb/articles/\(a.id!)/revision" : nil)
+                                    href: r.status == KBRevisionStatus.pending.rawValue ? "/kb/articles/\(try a.requireID())/revision" : nil)
         }
         return try await req.view.render("kb/history", HistoryContext(
             page: page, article: KnowledgeService.dto(a),
@@ -572,18 +572,18 @@ struct KnowledgePages: RouteCollection {
         let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
-        guard let r = try await KnowledgeRevisions.pending(a.id!, on: req.db) else { throw AppError.notFound("pending revision") }
+        guard let r = try await KnowledgeRevisions.pending(try a.requireID(), on: req.db) else { throw AppError.notFound("pending revision") }
         let p = KnowledgeRevisions.proposed(a, r)
         // Names for the fields other than the text, as the editor shows them.
         var names: [UUID: String] = [:]
         let ids = Set([a.categoryId, p.categoryId].compactMap { $0 })
-        if !ids.isEmpty { for c in try await KBCategory.query(on: req.db).filter(\.$id ~~ Array(ids)).all() { names[c.id!] = c.name } }
+        if !ids.isEmpty { for c in try await KBCategory.query(on: req.db).filter(\.$id ~~ Array(ids)).all() { names[try c.requireID()] = c.name } }
         let systems = Set([a.businessSystemId, p.businessSystemId].compactMap { $0 })
-        if !systems.isEmpty { for x in try await BusinessSystem.query(on: req.db).filter(\.$id ~~ Array(systems)).all() { names[x.id!] = x.name } }
+        if !systems.isEmpty { for x in try await BusinessSystem.query(on: req.db).filter(\.$id ~~ Array(systems)).all() { names[try x.requireID()] = x.name } }
         let teams = Set([a.teamId, p.teamId].compactMap { $0 })
-        if !teams.isEmpty { for x in try await Team.query(on: req.db).filter(\.$id ~~ Array(teams)).all() { names[x.id!] = x.name } }
+        if !teams.isEmpty { for x in try await Team.query(on: req.db).filter(\.$id ~~ Array(teams)).all() { names[try x.requireID()] = x.name } }
         let departments = Set([a.departmentId, p.departmentId].compactMap { $0 })
-        if !departments.isEmpty { for x in try await Department.query(on: req.db).filter(\.$id ~~ Array(departments)).all() { names[x.id!] = x.name } }
+        if !departments.isEmpty { for x in try await Department.query(on: req.db).filter(\.$id ~~ Array(departments)).all() { names[try x.requireID()] = x.name } }
         func value(_ field: String, _ x: KBArticle) -> String {
             switch field {
             case "tags": return x.tagList.joined(separator: "，")

@@ -97,7 +97,7 @@ enum KnowledgeRevisions {
     /// The article's DTO with its pending revision for those who maintain it or read every article.
     static func articleDTO(_ a: KBArticle, access: KBAccess, ownerName: String? = nil, on db: any Database) async throws -> KBArticleDTO {
         var dto = KnowledgeService.dto(a, ownerName: ownerName, includeRedactions: access.maintains(a))
-        if access.mayReadHistory(a), let r = try await pending(a.id!, on: db) {
+        if access.mayReadHistory(a), let r = try await pending(try a.requireID(), on: db) {
             dto.pendingRevision = Self.dto(r, article: a, authorName: try await User.find(r.authorId, on: db)?.displayName)
         }
         return dto
@@ -110,14 +110,14 @@ enum KnowledgeRevisions {
     /// An edit of a published article by an editor who does not review knowledge: stored as the pending revision
     /// (a new one, or the pending one updated); the article itself is not touched. `nil` when it changes nothing.
     static func propose(_ body: KBArticleBody, to a: KBArticle, by userId: UUID, access: KBAccess, request: Request) async throws -> KBRevisionDTO? {
-        let existing = try await pending(a.id!, on: request.db)
+        let existing = try await pending(try a.requireID(), on: request.db)
         let p = proposed(a, existing)
         var v = Validator()
         try await KnowledgeService.apply(body, to: p, creating: false, &v, on: request.db)
         if let note = body.note, note.count > 200 { v.add("note", "at most 200 characters") }
         try v.check()
         if existing == nil && changes(p, from: a).isEmpty { return nil }
-        let now = request.now, actor = request.auditActor, articleId = a.id!, version = a.version, note = body.note
+        let now = request.now, actor = request.auditActor, articleId = try a.requireID(), version = a.version, note = body.note
         let article = UncheckedModel(a), proposal = UncheckedModel(p)
         return try await request.write { db in
             let p = proposal.model
@@ -134,7 +134,7 @@ enum KnowledgeRevisions {
             let dto = dto(r, article: article.model)
             try await AuditLog.append(on: db, at: now, actor: actor, action: found == nil ? "kb.revision_propose" : "kb.revision_update",
                                       entityType: "kb_article", entityId: articleId.uuidString,
-                                      after: ["revisionId": r.id!.uuidString, "changes": dto.changes.joined(separator: ","), "visibility": r.visibility,
+                                      after: ["revisionId": try r.requireID().uuidString, "changes": dto.changes.joined(separator: ","), "visibility": r.visibility,
                                               "note": r.note ?? ""])
             return dto
         }
@@ -147,7 +147,7 @@ enum KnowledgeRevisions {
         guard a.status == KBStatus.published.rawValue else {
             throw AppError(.conflict, "invalid_transition", "cannot approve a revision of an article that is \(a.status)")
         }
-        guard let r = try await pending(a.id!, on: request.db) else { throw AppError(.conflict, "no_pending_revision", "the article has no pending revision") }
+        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, "no_pending_revision", "the article has no pending revision") }
         let before: [String: String] = ["version": String(a.version), "title": a.title, "visibility": a.visibility]
         let changed = changes(proposed(a, r), from: a)
         let now = request.now, actor = request.auditActor
@@ -162,9 +162,9 @@ enum KnowledgeRevisions {
             try await KnowledgeService.version(article.model, editor: revision.model.authorId, note: revision.model.note ?? "修订审核通过", at: now).create(on: db)
             try await KnowledgeSearch.index(article.model, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.approve_revision", entityType: "kb_article",
-                                      entityId: article.model.id!.uuidString, before: before,
+                                      entityId: try article.model.requireID().uuidString, before: before,
                                       after: ["version": String(article.model.version), "title": article.model.title, "visibility": article.model.visibility,
-                                              "revisionId": revision.model.id!.uuidString, "changes": changed.joined(separator: ",")])
+                                              "revisionId": try revision.model.requireID().uuidString, "changes": changed.joined(separator: ",")])
             return KnowledgeService.dto(article.model, includeRedactions: true)
         }
     }
@@ -175,15 +175,15 @@ enum KnowledgeRevisions {
         let reason = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty { throw AppError.validation(["reason": "say what needs to change"]) }
         if reason.count > 200 { throw AppError.validation(["reason": "at most 200 characters"]) }
-        guard let r = try await pending(a.id!, on: request.db) else { throw AppError(.conflict, "no_pending_revision", "the article has no pending revision") }
+        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, "no_pending_revision", "the article has no pending revision") }
         let now = request.now, actor = request.auditActor
         r.status = KBRevisionStatus.rejected.rawValue; r.decidedBy = reviewer; r.decidedAt = now; r.reason = reason
         let article = UncheckedModel(a), revision = UncheckedModel(r)
         return try await request.write { db in
             try await revision.model.update(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.reject_revision", entityType: "kb_article",
-                                      entityId: article.model.id!.uuidString,
-                                      after: ["version": String(article.model.version), "revisionId": revision.model.id!.uuidString, "reason": reason])
+                                      entityId: try article.model.requireID().uuidString,
+                                      after: ["version": String(article.model.version), "revisionId": try revision.model.requireID().uuidString, "reason": reason])
             return KnowledgeService.dto(article.model, includeRedactions: true)
         }
     }

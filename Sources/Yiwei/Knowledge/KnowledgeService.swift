@@ -269,7 +269,7 @@ enum KnowledgeService {
             try await version(saved.model, editor: userId, note: sourceTicket == nil ? "创建" : "由工单生成（已脱敏）", at: now).create(on: db)
             try await KnowledgeSearch.index(saved.model, on: db)
             let dto = dto(saved.model, includeRedactions: true)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.create", entityType: "kb_article", entityId: a.id!.uuidString,
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.create", entityType: "kb_article", entityId: try a.requireID().uuidString,
                                       after: ["title": dto.title, "visibility": dto.visibility, "sourceTicketId": sourceTicket?.uuidString ?? ""])
             return dto
         }
@@ -311,7 +311,7 @@ enum KnowledgeService {
                 try await version(saved.model, editor: userId, note: note, at: now).create(on: db)
                 try await KnowledgeSearch.index(saved.model, on: db)
             }
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.update", entityType: "kb_article", entityId: saved.model.id!.uuidString,
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.update", entityType: "kb_article", entityId: try saved.model.requireID().uuidString,
                                       after: ["version": String(saved.model.version), "note": note ?? ""])
             return (dto(saved.model, includeRedactions: true), false)
         }
@@ -354,7 +354,7 @@ enum KnowledgeService {
         let actor = request.auditActor, saved = UncheckedModel(a)
         return try await request.write { db in
             try await saved.model.update(on: db)
-            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.\(action)", entityType: "kb_article", entityId: saved.model.id!.uuidString,
+            try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.\(action)", entityType: "kb_article", entityId: try saved.model.requireID().uuidString,
                                       before: ["status": from], after: ["status": saved.model.status, "reason": body.reason ?? ""])
             return dto(saved.model)
         }
@@ -413,7 +413,7 @@ enum KnowledgeService {
                 }
             } else {
                 let f = KBFeedback()
-                f.articleId = saved.model.id!; f.userId = userId; f.helpful = helpful; f.at = now
+                f.articleId = try saved.model.requireID(); f.userId = userId; f.helpful = helpful; f.at = now
                 try await f.create(on: db)
                 if helpful { saved.model.helpful += 1 } else { saved.model.notHelpful += 1 }
             }

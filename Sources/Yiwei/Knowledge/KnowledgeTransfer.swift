@@ -130,14 +130,14 @@ enum KnowledgeTransfer {
                 let own = files.filter { $0.articleId == a.id }
                 var names: [String] = []
                 for f in own {
-                    let name = "attachments/\(a.id!)/\(f.id!)/\(f.fileName)"
+                    let name = "attachments/\(try a.requireID())/\(try f.requireID())/\(f.fileName)"
                     guard try await addFile(name, from: KnowledgeAttachments.directory(request) + "/" + f.storedPath) else { continue }
                     names.append(name)
                 }
                 let fm = FrontMatter(id: a.id, title: clean(a.title), category: pathOf(a.categoryId), tags: a.tagList, visibility: a.visibility, status: a.status,
                                      owner: users[a.ownerId], businessSystem: a.businessSystemId.flatMap { systems[$0] }, version: a.version,
                                      reviewDueAt: a.reviewDueAt, createdAt: a.createdAt, updatedAt: a.updatedAt, attachments: names.isEmpty ? nil : names)
-                try await add("articles/\(a.id!).md", Data(try render(fm, body: clean(a.body)).utf8))
+                try await add("articles/\(try a.requireID()).md", Data(try render(fm, body: clean(a.body)).utf8))
                 count += 1
             }
             offset += page.count
@@ -300,7 +300,7 @@ enum KnowledgeTransfer {
                         if let attachmentId, try await KBAttachment.find(attachmentId, on: db) != nil { continue }
                         guard let type = AttachmentStore.sniff(Array(bytes)), bytes.count <= AttachmentStore.maxBytes else { continue }
                         let f = KBAttachment()
-                        f.id = attachmentId ?? UUID(); f.articleId = a.id!; f.fileName = AttachmentStore.displayName(String(parts.last ?? "附件"))
+                        f.id = attachmentId ?? UUID(); f.articleId = try a.requireID(); f.fileName = AttachmentStore.displayName(String(parts.last ?? "附件"))
                         f.contentType = type; f.size = bytes.count; f.sha256 = SHA256.hash(data: bytes).hexEncodedString()
                         f.storedPath = "import/" + f.id!.uuidString.lowercased(); f.uploaderId = importer; f.createdAt = now
                         try FileManager.default.createDirectory(atPath: directory + "/import", withIntermediateDirectories: true)

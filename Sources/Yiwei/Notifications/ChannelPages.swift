@@ -57,7 +57,7 @@ struct ChannelPages: RouteCollection {
             },
             fields: fields, errorSummary: errors.isEmpty ? nil : t["form_has_errors"],
             messages: messages.map { m in
-                .init(id: m.id!.uuidString, at: DisplayTime.short(m.createdAt, req), channel: names[m.channelId] ?? "", title: m.title, status: m.status,
+                .init(id: try m.requireID().uuidString, at: DisplayTime.short(m.createdAt, req), channel: names[m.channelId] ?? "", title: m.title, status: m.status,
                       statusLabel: t["outbox_" + m.status] ?? m.status, attempts: m.attempts, error: m.lastError ?? "", retryable: m.status != "sent")
             }))
     }

@@ -142,7 +142,7 @@ public enum OutboxWorker {
               let channel = try await NotificationChannel.query(on: db).filter(\.$kind == "email").filter(\.$isActive == true).sort(\.$createdAt).first() else { return }
         for (user, address) in addresses {
             let m = OutboxMessage()
-            m.channelId = channel.id!; m.event = event; m.idempotencyKey = "\(group.uuidString):\(channel.id!.uuidString):\(user.uuidString)"
+            m.channelId = try channel.requireID(); m.event = event; m.idempotencyKey = "\(group.uuidString):\(try channel.requireID().uuidString):\(user.uuidString)"
             m.title = String(title.prefix(200)); m.body = String(body.prefix(1000)); m.ticketId = ticket?.id; m.recipient = address
             m.status = "pending"; m.attempts = 0; m.nextAttemptAt = now; m.createdAt = now
             try await m.create(on: db)
@@ -154,7 +154,7 @@ public enum OutboxWorker {
         let channels = try await NotificationChannel.query(on: db).filter(\.$isActive == true).all()
         for channel in channels where channel.takes(event, domain: ticket?.domain) {
             let m = OutboxMessage()
-            m.channelId = channel.id!; m.event = event; m.idempotencyKey = "\(group.uuidString):\(channel.id!.uuidString)"
+            m.channelId = try channel.requireID(); m.event = event; m.idempotencyKey = "\(group.uuidString):\(try channel.requireID().uuidString)"
             m.title = String(title.prefix(200)); m.body = String(body.prefix(1000)); m.ticketId = ticket?.id
             m.status = "pending"; m.attempts = 0; m.nextAttemptAt = now; m.createdAt = now
             try await m.create(on: db)

@@ -253,16 +253,16 @@ struct SubscriptionPages: RouteCollection {
         let any = t[text: "dispatch_any"]
         func eventLabel(_ e: String) -> String { t["event_name_" + e] ?? e }
         let columns = [t[text: "field_name"], t[text: "subscription_event"], t[text: "subscription_who"], t[text: "ticket_domain"], t[text: "subscription_delivery"], t[text: "col_status"], ""]
-        let rows = subscriptions.map { s -> [ListCell] in
+        let rows = try subscriptions.map { s -> [ListCell] in
             var who: [String] = []
             if let role = s.role { who.append(t["role_" + role] ?? role) }
             if let team = s.teamId { who.append(lookups.name(lookups.teams.map { ($0.0, $0.1) }, team)) }
             if s.ticketTeam { who.append(t[text: "subscription_ticket_team"]) }
             return [ListCell(text: s.name), ListCell(text: eventLabel(s.event)), ListCell(text: who.joined(separator: " ∩ ")),
                     ListCell(text: s.domain.map { labels.domain($0) } ?? any), ListCell(text: t["delivery_" + s.delivery] ?? s.delivery),
-                    ListCell(text: s.isActive ? t[text: "sla_deactivate"] : t[text: "sla_activate"], postAction: "/admin/subscriptions/\(s.id!)/toggle",
+                    ListCell(text: s.isActive ? t[text: "sla_deactivate"] : t[text: "sla_activate"], postAction: "/admin/subscriptions/\(try s.requireID())/toggle",
                              state: s.isActive ? t[text: "sla_active"] : t[text: "sla_inactive"], stateOn: s.isActive),
-                    ListCell(text: t[text: "action_delete"], postAction: "/admin/subscriptions/\(s.id!)/delete")]
+                    ListCell(text: t[text: "action_delete"], postAction: "/admin/subscriptions/\(try s.requireID())/delete")]
         }
         let f = FormValues(form)
         let fields = FormField.withErrors([

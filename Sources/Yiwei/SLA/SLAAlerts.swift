@@ -145,7 +145,7 @@ public enum SLAScheduler {
                     for point in alertPoints(evaluation, now: now) where point.at <= now {
                         if existing.contains(where: { $0.clock == point.kind.rawValue && $0.level == point.level && $0.targetMinutes == point.state.targetMinutes }) { continue }
                         let alert = SLAAlert()
-                        alert.ticketId = t.id!; alert.clock = point.kind.rawValue; alert.level = point.level; alert.at = now
+                        alert.ticketId = try t.requireID(); alert.clock = point.kind.rawValue; alert.level = point.level; alert.at = now
                         alert.targetMinutes = point.state.targetMinutes
                         alert.elapsedMinutes = (point.state.elapsedMinutes * 100).rounded() / 100
                         try await alert.create(on: db)

@@ -112,7 +112,7 @@ struct CreateSLAPolicies: AsyncMigration {
             try await sql.insert(into: SLAPolicyRecord.schema)
                 .columns("id", "name", "domain", "priority", "calendar_id", "business_time", "response_minutes", "start_minutes",
                          "resolve_minutes", "off_response_minutes", "off_start_minutes", "off_resolve_minutes", "is_active", "effective_from", "created_at")
-                .values(SQLBind(UUID()), SQLBind(name), SQLBind(domain), SQLBind(priority), SQLBind(calendar.id!), SQLBind(business),
+                .values(SQLBind(UUID()), SQLBind(name), SQLBind(domain), SQLBind(priority), SQLBind(try calendar.requireID()), SQLBind(business),
                         SQLBind(targets.0), SQLBind(targets.1), SQLBind(targets.2), SQLBind(off?.0), SQLBind(off?.1), SQLBind(off?.2),
                         SQLBind(true), SQLBind(epoch), SQLBind(epoch))
                 .run()

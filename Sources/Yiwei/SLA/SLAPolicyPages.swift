@@ -38,7 +38,7 @@ struct SLAPolicyPages: RouteCollection {
         }
         let columns = [t[text: "field_name"], t[text: "ticket_domain"], t[text: "col_priority"], t[text: "sla_scope"], t[text: "nav_calendars"], t[text: "sla_time_basis"],
                        t[text: "sla_targets"], t[text: "sla_off_targets"], t[text: "sla_escalation"], t[text: "sla_effective_from"], t[text: "col_status"]]
-        let rows = policies.map { p -> [ListCell] in
+        let rows = try policies.map { p -> [ListCell] in
             let scope = p.businessSystemId.flatMap { systems[$0] } ?? p.categoryId.flatMap { id in lookups.categories.first { $0.0 == id }?.1 } ?? t[text: "sla_scope_all"]
             let off = p.offResponseMinutes != nil || p.offStartMinutes != nil || p.offResolveMinutes != nil
             return [ListCell(text: p.name), ListCell(text: labels.domain(p.domain), badge: p.domain),
@@ -51,7 +51,7 @@ struct SLAPolicyPages: RouteCollection {
                                                        : SLAPolicyPages.describe(p.escalationChain, labels: labels, t: t)),
                     ListCell(text: p.effectiveFrom.timeIntervalSince1970 == 0 ? t[text: "sla_always"] : DisplayTime.short(p.effectiveFrom, req)),
                     manage ? ListCell(text: p.isActive ? t[text: "sla_deactivate"] : t[text: "sla_activate"],
-                                      postAction: "/admin/sla-policies/\(p.id!)/\(p.isActive ? "deactivate" : "activate")",
+                                      postAction: "/admin/sla-policies/\(try p.requireID())/\(p.isActive ? "deactivate" : "activate")",
                                       state: p.isActive ? t[text: "sla_active"] : t[text: "sla_inactive"], stateOn: p.isActive)
                            : ListCell(text: p.isActive ? t[text: "sla_active"] : t[text: "sla_inactive"], muted: !p.isActive)]
         }

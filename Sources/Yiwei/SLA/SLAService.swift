@@ -140,7 +140,7 @@ enum SLAService {
         if t.pausedSeconds == 0 && t.pendingSince == nil {
             return SLAHistory(createdAt: t.createdAt, acceptedAt: t.acknowledgedAt, startedAt: t.startedAt, resolvedAt: resolvedAt, pauses: [])
         }
-        let events = try await TicketEvent.of(t.id!, types: ["pend", "approve_pause", "resume", "cancel"], on: db)
+        let events = try await TicketEvent.of(try t.requireID(), types: ["pend", "approve_pause", "resume", "cancel"], on: db)
         var pauses: [(from: Date, to: Date?)] = []
         for e in events {
             let open = pauses.last.map { $0.to == nil } ?? false

@@ -65,7 +65,7 @@ enum AttachmentStore {
         let (relative, path) = try await write(bytes, id: attachmentId, under: directory(request), at: now, request: request)
         let attachment = TicketAttachment()
         attachment.id = attachmentId
-        attachment.ticketId = ticket.id!
+        attachment.ticketId = try ticket.requireID()
         attachment.uploaderId = user.id
         attachment.fileName = displayName(file.filename)
         attachment.contentType = type
@@ -117,9 +117,9 @@ enum AttachmentStore {
         let onlyPublic: SQLQueryString = user.seesInternal ? "" : " AND \"internal\" = \(bind: false)"
         return try await db.sql.raw("""
             SELECT id, uploader_id, file_name, content_type, size, sha256, "internal", created_at FROM ticket_attachments
-            WHERE ticket_id = \(bind: ticket.id!)\(onlyPublic) ORDER BY created_at
+            WHERE ticket_id = \(bind: try ticket.requireID())\(onlyPublic) ORDER BY created_at
             """).all().map { row in
-                AttachmentDTO(id: try row.decode(column: "id", as: UUID.self), ticketId: ticket.id!, fileName: try row.decode(column: "file_name", as: String.self),
+                AttachmentDTO(id: try row.decode(column: "id", as: UUID.self), ticketId: try ticket.requireID(), fileName: try row.decode(column: "file_name", as: String.self),
                               contentType: try row.decode(column: "content_type", as: String.self), size: try row.decode(column: "size", as: Int.self),
                               sha256: try row.decode(column: "sha256", as: String.self), internal: try row.decode(column: "internal", as: Bool.self),
                               uploaderId: try row.decode(column: "uploader_id", as: UUID.self), createdAt: try row.decode(column: "created_at", as: Date.self))

@@ -184,7 +184,7 @@ enum SavedFilterService {
         filter.userId = user.id; filter.name = name!; filter.query = normalized; filter.createdAt = request.now
         let saved = UncheckedModel(filter)
         try await request.write { db in try await saved.model.create(on: db) }
-        return SavedFilterDTO(id: filter.id!, name: filter.name, query: filter.query)
+        return SavedFilterDTO(id: try filter.requireID(), name: filter.name, query: filter.query)
     }
 
     static func delete(_ id: UUID?, request: Request) async throws {

@@ -104,10 +104,10 @@ enum TicketService {
             if let onBehalf = w.onBehalf { data["onBehalfOf"] = onBehalf.uuidString }
             if let reason = w.priorityReason { data["priorityReason"] = reason }
             if let team = ticket.teamId { data["teamId"] = team.uuidString }
-            events.append(.init(ticketId: ticket.id!, type: "created", data: data, actor: w.userId, at: w.now))
-            if !dispatch.reason.isEmpty { events.append(.init(ticketId: ticket.id!, type: "dispatch", data: dispatch.reason, actor: nil, at: w.now)) }
+            events.append(.init(ticketId: try ticket.requireID(), type: "created", data: data, actor: w.userId, at: w.now))
+            if !dispatch.reason.isEmpty { events.append(.init(ticketId: try ticket.requireID(), type: "dispatch", data: dispatch.reason, actor: nil, at: w.now)) }
             if let policy = evaluation?.policy {
-                events.append(.init(ticketId: ticket.id!, type: "sla", data: SLAService.eventData(ticket, policy: policy), actor: w.userId, at: w.now))
+                events.append(.init(ticketId: try ticket.requireID(), type: "sla", data: SLAService.eventData(ticket, policy: policy), actor: w.userId, at: w.now))
             }
         }
         try await Ticket.insertAll(writes.map(\.ticket), on: db)
@@ -368,13 +368,13 @@ enum TicketService {
                 ticket.categoryId = nil
             }
             if let team {
-                if ticket.teamId != team.id { data["fromTeamId"] = ticket.teamId?.uuidString ?? ""; data["teamId"] = team.id!.uuidString; data["teamName"] = team.name }
+                if ticket.teamId != team.id { data["fromTeamId"] = ticket.teamId?.uuidString ?? ""; data["teamId"] = try team.requireID().uuidString; data["teamName"] = team.name }
                 ticket.teamId = team.id
                 // A new team means the old assignee is no longer necessarily right.
                 if assignee == nil && action == .transfer { ticket.assigneeId = nil }
             }
             if let assignee {
-                data["assigneeId"] = assignee.id!.uuidString
+                data["assigneeId"] = try assignee.requireID().uuidString
                 data["assigneeName"] = assignee.displayName
                 ticket.assigneeId = assignee.id
                 if team == nil, let current = ticket.teamId,
@@ -501,12 +501,12 @@ enum TicketService {
             try await saved.model.create(on: db)
             target.model.updatedAt = now
             try await target.model.update(on: db)
-            try await appendEvent(target.model, "comment", ["commentId": saved.model.id!.uuidString, "excerpt": String(text!.prefix(80))],
+            try await appendEvent(target.model, "comment", ["commentId": try saved.model.requireID().uuidString, "excerpt": String(text!.prefix(80))],
                                   actor: user.id, at: now, internal: isInternal, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.comment", entityType: "ticket",
-                                      entityId: target.model.id?.uuidString, after: ["commentId": saved.model.id!.uuidString, "internal": String(isInternal)])
+                                      entityId: target.model.id?.uuidString, after: ["commentId": try saved.model.requireID().uuidString, "internal": String(isInternal)])
         }
-        return CommentDTO(id: comment.id!, authorId: user.id, authorName: user.displayName, body: comment.body, internal: isInternal, createdAt: now)
+        return CommentDTO(id: try comment.requireID(), authorId: user.id, authorName: user.displayName, body: comment.body, internal: isInternal, createdAt: now)
     }
 
     static func comments(_ id: UUID?, request: Request) async throws -> [CommentDTO] {
@@ -519,7 +519,7 @@ enum TicketService {
     static func comments(of ticket: Ticket, user: CurrentUser, request: Request) async throws -> [CommentDTO] {
         let onlyPublic: SQLQueryString = user.seesInternal ? "" : " AND \"internal\" = \(bind: false)"
         let rows = try await request.db.sql.raw("""
-            SELECT id, author_id, body, "internal", created_at FROM ticket_comments WHERE ticket_id = \(bind: ticket.id!)\(onlyPublic) ORDER BY created_at
+            SELECT id, author_id, body, "internal", created_at FROM ticket_comments WHERE ticket_id = \(bind: try ticket.requireID())\(onlyPublic) ORDER BY created_at
             """).all()
         let users = try await request.reference().users
         return try rows.map { row in
@@ -602,7 +602,7 @@ enum TicketService {
             else if target!.id == ticket.id { v.add("target", "a ticket cannot be linked to itself") }
         }
         try v.check()
-        let ticketId = ticket.id!, targetId = target!.id!
+        let ticketId = try ticket.requireID(), targetId = target!.id!
         let existing = try await TicketLink.query(on: request.db).group(.or) { or in
             or.group(.and) { $0.filter(\.$ticketId == ticketId).filter(\.$targetId == targetId) }
             or.group(.and) { $0.filter(\.$ticketId == targetId).filter(\.$targetId == ticketId) }
@@ -645,14 +645,14 @@ enum TicketService {
         try v.check()
         let now = request.now
         let log = TicketWorkLog()
-        log.ticketId = ticket.id!; log.userId = user.id; log.minutes = body.minutes!; log.note = note!; log.createdAt = now
+        log.ticketId = try ticket.requireID(); log.userId = user.id; log.minutes = body.minutes!; log.note = note!; log.createdAt = now
         let saved = UncheckedModel(log), source = UncheckedModel(ticket)
         try await request.write(affectsReference: false) { db in
             try await saved.model.create(on: db)
             try await appendEvent(source.model, "worklog", ["minutes": String(body.minutes!), "note": note!], actor: user.id, at: now,
                                   internal: true, on: db)
         }
-        return WorkLogDTO(id: log.id!, userId: user.id, userName: user.displayName, minutes: log.minutes, note: log.note, createdAt: now)
+        return WorkLogDTO(id: try log.requireID(), userId: user.id, userName: user.displayName, minutes: log.minutes, note: log.note, createdAt: now)
     }
 
     static func workLogs(_ id: UUID?, request: Request) async throws -> [WorkLogDTO] {
@@ -663,7 +663,7 @@ enum TicketService {
 
     static func workLogs(of ticket: Ticket, request: Request) async throws -> [WorkLogDTO] {
         let rows = try await request.db.sql.raw("""
-            SELECT id, user_id, minutes, note, created_at FROM ticket_work_logs WHERE ticket_id = \(bind: ticket.id!) ORDER BY created_at
+            SELECT id, user_id, minutes, note, created_at FROM ticket_work_logs WHERE ticket_id = \(bind: try ticket.requireID()) ORDER BY created_at
             """).all()
         let users = try await request.reference().users
         return try rows.map { row in
