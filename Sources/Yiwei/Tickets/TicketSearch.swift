@@ -281,7 +281,7 @@ enum TicketSearch {
             "SELECT \(unsafeRaw: columns) FROM tickets WHERE \(matching)\(order)\(limit)"
         }
         func directCount() -> SQLQueryString {
-            "SELECT count(*) AS n FROM (SELECT 1 FROM tickets WHERE \(matching) LIMIT \(bind: maxTotal))"
+            "SELECT count(*) AS n FROM (SELECT 1 FROM tickets WHERE \(matching) LIMIT \(bind: maxTotal)) AS m"
         }
         func count(_ query: SQLQueryString) async throws -> Int { try await PlainRow.all(query, on: sql).first?.int("n") ?? 0 }
 
@@ -306,7 +306,7 @@ enum TicketSearch {
             "SELECT \(unsafeRaw: columns) FROM (\(unsafeRaw: union)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching)\(order)\(limit)"
         }
         func candidateCount() -> SQLQueryString {
-            "SELECT count(*) AS n FROM (SELECT 1 FROM (\(unsafeRaw: union)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching) LIMIT \(bind: maxTotal))"
+            "SELECT count(*) AS n FROM (SELECT 1 FROM (\(unsafeRaw: union)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching) LIMIT \(bind: maxTotal)) AS m"
         }
         if filtered < limits.filtered {
             return (try await PlainRow.all(direct(), on: sql), try await count(directCount()))
