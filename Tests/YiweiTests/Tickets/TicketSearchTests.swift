@@ -215,9 +215,9 @@ struct TicketSearchTests {
             let reference = try await env.app.reference()
             let everything = TicketScope(all: true, userId: r.h.lead.id)
             let ways: [TicketSearch.Limits] = [
-                .init(),                                           // filters or candidates read whole
-                .init(candidates: 0, filtered: 0, probe: 1000),    // newest first, total among the candidates
-                .init(candidates: 0, filtered: 0, probe: 0),       // newest first, total among the newest tickets
+                .init(),                                           // the filters' tickets or the candidates read whole
+                .init(candidates: 1000, filtered: 0),              // the candidates read whole
+                .init(candidates: 0, filtered: 0),                 // newest first, the total among the candidates
             ]
             for q in ["机", "网", "打印", "his", "打印机", "心血管", String(r.his.number.prefix(11)), "1", "%", "测试erke", "无"] {
                 for status in [[], ["new"]] as [[String]] {
