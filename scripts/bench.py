@@ -209,6 +209,9 @@ def run(args, binary, work, data):
         if not rows:
             rows = json.loads(call(port, "GET", "/api/v1/tickets?per=1", token=lead)[1])["items"]
         ticket = rows[0]["id"]
+        # A day of tickets by number prefix (IT-20261206): the day of the newest IT ticket.
+        newest = json.loads(call(port, "GET", "/api/v1/tickets?domain=it&per=1", token=lead)[1])["items"]
+        day = newest[0]["number"][:11] if newest else "IT-2026"
         create = work / "create.lua"
         create.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                           'wrk.body = \'{"domain":"it","kind":"incident","title":"门诊收费窗口打印机无法打印","description":"打印时提示脱机",'
@@ -220,14 +223,22 @@ def run(args, binary, work, data):
         attachment = upload_attachment(port, lead, ticket)
         scenarios = [
             ("trivial route GET /healthz (reference)", "/healthz", [], None),
-            ("create ticket POST /api/v1/tickets", "/api/v1/tickets", [f"Authorization: Bearer {nurse}"], str(create)),
             ("agent queue page GET /desk (HTML)", "/desk", [f"Cookie: {cookies}"], None),
             ("ticket list API GET /api/v1/tickets (filters)", "/api/v1/tickets?status=in_progress&domain=it&per=50", [auth_lead], None),
             ("ticket page GET /tickets/{id} (HTML)", f"/tickets/{ticket}", [f"Cookie: {cookies}"], None),
             ("ticket's attachment list GET /api/v1/tickets/{id}/attachments (no audit)", f"/api/v1/tickets/{ticket}/attachments", [auth_lead], None),
             ("attachment download GET /api/v1/attachments/{id} (audited read)", f"/api/v1/attachments/{attachment}", [auth_lead], None),
+            ("ticket search, 3+ characters GET /api/v1/tickets?q=打印机", "/api/v1/tickets?q=" + urllib.parse.quote("打印机"), [auth_lead], None),
+            ("ticket search, 2 characters q=打印", "/api/v1/tickets?q=" + urllib.parse.quote("打印"), [auth_lead], None),
+            ("ticket search, 1 character q=网", "/api/v1/tickets?q=" + urllib.parse.quote("网"), [auth_lead], None),
+            (f"ticket search, number prefix q={day}", "/api/v1/tickets?q=" + day, [auth_lead], None),
+            ("ticket search, open tickets q=打印机&queue=open", "/api/v1/tickets?queue=open&q=" + urllib.parse.quote("打印机"), [auth_lead], None),
+            ("ticket search, a reporter's own q=打印", "/api/v1/tickets?q=" + urllib.parse.quote("打印"), [f"Authorization: Bearer {nurse}"], None),
+            ("ticket search, a word no ticket contains q=找不到的词", "/api/v1/tickets?q=" + urllib.parse.quote("找不到的词"), [auth_lead], None),
             ("knowledge search GET /api/v1/kb/search", "/api/v1/kb/search?q=" + urllib.parse.quote("打印机"), [auth_lead], None),
             ("KPIs for a month GET /api/v1/stats/kpis", "/api/v1/stats/kpis?from=2026-10-01&to=2026-11-01", [auth_lead], None),
+            # Last but one: each created ticket is the nurse's and matches the searches above.
+            ("create ticket POST /api/v1/tickets", "/api/v1/tickets", [f"Authorization: Bearer {nurse}"], str(create)),
             ("sign-in POST /api/v1/auth/login (bcrypt 12)", "/api/v1/auth/login", [], str(login)),
         ]
         only = [s for s in args.only.split(",") if s]

@@ -41,5 +41,6 @@ enum YiweiMigrations {
         CreateKBSelfSolved(),
         AddTicketPauseWaits(),
         CreateKBArticleRevisions(),
+        CreateTicketSearchIndexes(),
     ]
 }

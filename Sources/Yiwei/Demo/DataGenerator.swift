@@ -107,7 +107,7 @@ public enum DataGenerator {
     public static func run(_ app: Application, _ options: Options, log: (String) -> Void) async throws -> Summary {
         let started = Date()
         var summary = Summary()
-        let sql = app.db as! any SQLDatabase
+        let sql = app.db.sql
         if try await Department.query(on: app.db).first() == nil {
             let seeded = try await DemoSeeder.seedIfEmpty(app)
             log("组织数据 / organisation: \(seeded.summary)")
@@ -145,6 +145,19 @@ public enum DataGenerator {
                 .decode(column: "sql", as: String.self)
             : nil
         if ftsTrigger != nil { try await sql.raw("DROP TRIGGER tickets_fts_insert").run() }
+        // The same for the search indexes of the ticket list (`TicketSearch`).
+        var searchTriggers = false
+        if KnowledgeSearch.isSQLite(sql) {
+            searchTriggers = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'tickets_search_insert'").first() != nil
+        }
+        if searchTriggers { try await TicketSearch.dropTriggers(on: sql) }
+        func restoreSearch() async throws {
+            guard searchTriggers else { return }
+            let indexing = Date()
+            try await TicketSearch.fill(on: sql)
+            try await TicketSearch.createTriggers(on: sql)
+            log(String(format: "工单搜索索引 / ticket search indexes (%.0f s)", Date().timeIntervalSince(indexing)))
+        }
         // SQLite: a large page cache for the load (this process only), so the tickets' unique index on random ids stays in memory.
         if KnowledgeSearch.isSQLite(sql) {
             for loop in app.eventLoopGroup.makeIterator() {
@@ -164,6 +177,7 @@ public enum DataGenerator {
                                     summary: &summary, started: started, log: log)
         } catch {
             if let ftsTrigger { try? await sql.raw("\(unsafeRaw: ftsTrigger)").run() }
+            try? await restoreSearch()
             try? await restore()
             throw error
         }
@@ -174,6 +188,7 @@ public enum DataGenerator {
             try await sql.raw("INSERT INTO ticket_fts(rowid, title, resolution) SELECT rowid, title, resolution FROM tickets WHERE resolution IS NOT NULL").run()
             try await sql.raw("\(unsafeRaw: ftsTrigger)").run()
         }
+        try await restoreSearch()
         if options.articles > 0 {
             let owner = try await User.query(on: app.db).filter(\.$username == "liming").first()?.requireID() ?? admin
             _ = try await KnowledgeCorpus.bulkInsert(app, count: options.articles, seed: options.seed, owner: owner, now: now)
@@ -231,7 +246,7 @@ public enum DataGenerator {
         // Live numbering continues after the generated numbers of each day.
         for chunk in Array(counters).chunked(200) {
             try await app.db.transaction { db in
-                let sql = db as! any SQLDatabase
+                let sql = db.sql
                 for (key, last) in chunk {
                     try await sql.raw("""
                         INSERT INTO ticket_counters (id, key, last) VALUES (\(bind: UUID()), \(bind: key), \(bind: last))
@@ -509,7 +524,7 @@ public enum DataGenerator {
         tickets.rows.removeAll(keepingCapacity: true)
         events.rows.removeAll(keepingCapacity: true)
         try await app.db.transaction { db in
-            let sql = db as! any SQLDatabase
+            let sql = db.sql
             for chunk in ticketRows.chunked(400) {
                 var insert = sql.insert(into: Ticket.schema).columns(ticketColumns)
                 for row in chunk { insert = insert.values(row.values.map { SQLBind($0) }) }

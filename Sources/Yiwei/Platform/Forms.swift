@@ -133,8 +133,9 @@ struct ListPageContext: Encodable {
 }
 
 extension ListPageContext.Pager {
-    /// Keeps the other query parameters (filters) when moving between pages.
-    init(request: Request, page: Int, per: Int, total: Int) {
+    /// Keeps the other query parameters (filters) when moving between pages. `capped`: the total was counted only up
+    /// to its value (a search), shown as "1000+".
+    init(request: Request, page: Int, per: Int, total: Int, capped: Bool = false) {
         let t = request.yiwei.i18n.strings(request.locale.code)
         let pageCount = max(1, (total + per - 1) / per)
         func href(_ target: Int) -> String {
@@ -148,7 +149,7 @@ extension ListPageContext.Pager {
         self.init(page: page, pageCount: pageCount, total: total,
                   previousHref: page > 1 ? href(page - 1) : nil,
                   nextHref: page < pageCount ? href(page + 1) : nil,
-                  summary: (t["pager_total"] ?? "{n}").replacingOccurrences(of: "{n}", with: String(total)) + " · "
+                  summary: (t["pager_total"] ?? "{n}").replacingOccurrences(of: "{n}", with: String(total) + (capped ? "+" : "")) + " · "
                       + (t["pager_page"] ?? "{page}/{pages}").replacingOccurrences(of: "{page}", with: String(page))
                           .replacingOccurrences(of: "{pages}", with: String(pageCount)))
     }

@@ -165,6 +165,7 @@ extension Page: JSONWritable where Item: JSONWritable {
         json.field("page", page)
         json.field("per", per)
         json.field("total", total)
+        if let totalCapped { json.field("totalCapped", totalCapped) }
         json.closeObject()
     }
 }

@@ -28,12 +28,14 @@ struct PageRequest: Sendable {
     }
 }
 
-/// The list envelope of API.md: `{"items","page","per","total"}`.
+/// The list envelope of API.md: `{"items","page","per","total"}`, and `totalCapped` where a list counts its total
+/// only up to a limit (ticket search): true when there are at least that many.
 struct Page<Item: Content>: Content {
     var items: [Item]
     var page: Int
     var per: Int
     var total: Int
+    var totalCapped: Bool? = nil
 
     var pageCount: Int { max(1, (total + per - 1) / per) }
 }

@@ -56,7 +56,8 @@ enum OpenAPIDocument {
         return .o(p)
     }
     static func page(_ item: String) -> J {
-        object([("items", array(ref(item))), ("page", int(min: 1)), ("per", int(min: 1, max: 200)), ("total", int(min: 0))],
+        // totalCapped: only where the total is counted up to a limit (the ticket search).
+        object([("items", array(ref(item))), ("page", int(min: 1)), ("per", int(min: 1, max: 200)), ("total", int(min: 0)), ("totalCapped", bool)],
                required: ["items", "page", "per", "total"])
     }
 

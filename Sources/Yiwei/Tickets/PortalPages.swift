@@ -33,7 +33,7 @@ struct PortalPages: RouteCollection {
         let result = try await TicketQueries.list(filter, page: page, scope: scope, user: user, on: req.db, reference: try await req.reference(), now: req.now)
         return try await req.view.render("portal/index", IndexContext(
             page: base, rows: result.items.map { [now = req.now, zone = req.yiwei.config.timeZone] row in TicketRowView(row, labels: labels, now: now, timeZone: zone) },
-            pager: .init(request: req, page: result.page, per: result.per, total: result.total)))
+            pager: .init(request: req, page: result.page, per: result.per, total: result.total, capped: result.totalCapped == true)))
     }
 
     struct NewContext: Encodable {

@@ -67,7 +67,7 @@ struct TicketPages: RouteCollection {
         let html = DeskPageHTML.page(DeskPageHTML.Content(
             tabs: tabs, saved: saved, filters: filters,
             rows: result.items, rowsWriter: DeskRowsWriter(labels: labels, now: now, timeZone: timeZone),
-            pager: .init(request: req, page: result.page, per: result.per, total: result.total),
+            pager: .init(request: req, page: result.page, per: result.per, total: result.total, capped: result.totalCapped == true),
             query: c.percentEncodedQuery ?? "", activeQueue: active, engineers: engineers, message: message), base: base)
         return html.response(status: status)
     }

@@ -155,7 +155,7 @@ enum TicketQueries {
 
     static func list(_ f: Filter, page: PageRequest, scope: TicketScope, user: CurrentUser, on db: any Database,
                      reference: ReferenceData, now: Date) async throws -> Page<TicketRowDTO> {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         var conditions: [any SQLExpression] = []
         func add(_ column: String, _ op: SQLBinaryOperator, _ value: some Encodable & Sendable) {
             conditions.append(SQLQuery.compare(column, op, value))
@@ -201,32 +201,28 @@ enum TicketQueries {
         if let s = f.businessSystemId { add("business_system_id", .equal, s) }
         if let from = f.createdFrom { add("created_at", .greaterThanOrEqual, from) }
         if let to = f.createdTo { add("created_at", .lessThan, to) }
-        if let q = f.q {
-            // Number, title, description, and the names of the reporter, department and business system.
-            func matching<V>(_ items: [UUID: V], _ name: (V) -> String) -> [UUID] {
-                Array(items.filter { name($0.value).range(of: q, options: .caseInsensitive) != nil }.keys.sorted { $0.uuidString < $1.uuidString }.prefix(200))
-            }
-            let like = "%" + q + "%"
-            var any: [any SQLExpression] = [
-                SQLBinaryExpression(SQLIdentifier("number"), .like, SQLBind("%" + q.uppercased() + "%")),
-                SQLBinaryExpression(SQLIdentifier("title"), .like, SQLBind(like)),
-                SQLBinaryExpression(SQLIdentifier("description"), .like, SQLBind(like)),
-            ]
-            let users = matching(reference.users) { $0.displayName }
-            let departments = matching(reference.departments) { $0.name }
-            let systems = matching(reference.systems) { $0.name }
-            if !users.isEmpty { any.append(SQLQuery.inList("reporter_id", users)) }
-            if !departments.isEmpty { any.append(SQLQuery.inList("department_id", departments)) }
-            if !systems.isEmpty { any.append(SQLQuery.inList("business_system_id", systems)) }
-            conditions.append(SQLQuery.any(any))
-        }
         let predicate = SQLQuery.all(conditions)
-        let count = sql.select().column(SQLRaw(#"COUNT(*) AS "n""#)).from(SQLColumnName(Ticket.schema)).where(predicate)
-        let total = try await PlainRow.all(count.select, on: sql).first?.int("n") ?? 0
-        // The column list and the order written out once (SQLKit quotes each name anew for every query).
-        let select = sql.select().column(SQLRaw(Self.rowColumns)).from(SQLColumnName(Ticket.schema)).where(predicate)
-            .orderBy(SQLRaw(#""created_at" DESC, "number" DESC"#)).limit(page.per).offset(page.offset)
-        let items = try await PlainRow.all(select.select, on: sql).map { row -> TicketRowDTO in
+        let rows: [PlainRow], total: Int
+        var totalCapped: Bool?
+        if let q = f.q {
+            guard page.offset < TicketSearch.maxTotal else {
+                throw AppError(.badRequest, "invalid_query", "invalid pagination",
+                               fields: ["page": "a search serves its first \(TicketSearch.maxTotal) results; narrow it with filters"])
+            }
+            let found = try await TicketSearch.page(TicketSearch.Term(q, reference: reference), predicate: predicate,
+                                                    hasFilters: !conditions.isEmpty, page: page, columns: Self.rowColumns, on: sql)
+            rows = found.rows
+            total = found.total
+            totalCapped = total >= TicketSearch.maxTotal
+        } else {
+            let count = sql.select().column(SQLRaw(#"COUNT(*) AS "n""#)).from(SQLColumnName(Ticket.schema)).where(predicate)
+            total = try await PlainRow.all(count.select, on: sql).first?.int("n") ?? 0
+            // The column list and the order written out once (SQLKit quotes each name anew for every query).
+            let select = sql.select().column(SQLRaw(Self.rowColumns)).from(SQLColumnName(Ticket.schema)).where(predicate)
+                .orderBy(SQLRaw(#""created_at" DESC, "number" DESC"#)).limit(page.per).offset(page.offset)
+            rows = try await PlainRow.all(select.select, on: sql)
+        }
+        let items = try rows.map { row -> TicketRowDTO in
             guard let id = try row.uuid("id"), let number = try row.string("number"), let domain = try row.string("domain"),
                   let kind = try row.string("kind"), let title = try row.string("title"), let priority = try row.string("priority"),
                   let status = try row.string("status"), let createdAt = try row.date("created_at"), let updatedAt = try row.date("updated_at")
@@ -244,7 +240,7 @@ enum TicketQueries {
                 createdAt: createdAt, updatedAt: updatedAt,
                 nextDueAt: statusValue.isOpen && statusValue != .pending ? (responseDue ?? resolveDue) : nil)
         }
-        return Page(items: items, page: page.page, per: page.per, total: total)
+        return Page(items: items, page: page.page, per: page.per, total: total, totalCapped: totalCapped)
     }
 
     static func timeline(_ ticket: Ticket, user: CurrentUser, on db: any Database, reference: ReferenceData) async throws -> [TicketEventDTO] {
