@@ -99,7 +99,7 @@ struct APIPasswordChangeMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let user = request.currentUser, user.mustChangePassword, !Self.allowed.contains(request.url.path) {
-            throw AppError(.forbidden, "password_change_required", "choose a new password first: POST /api/v1/auth/password")
+            throw AppError(.forbidden, .passwordChangeRequired, "choose a new password first: POST /api/v1/auth/password")
         }
         return try await next.respond(to: request)
     }

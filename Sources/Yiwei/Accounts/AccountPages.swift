@@ -56,10 +56,10 @@ struct AccountPages: RouteCollection {
         } catch let error as AppError {
             let key: String
             switch error.code {
-            case "account_locked": key = "login_error_locked"
-            case "account_disabled": key = "login_error_disabled"
-            case "validation_failed": key = "login_error_missing"
-            case "too_many_attempts": key = "login_error_throttled"
+            case .accountLocked: key = "login_error_locked"
+            case .accountDisabled: key = "login_error_disabled"
+            case .validationFailed: key = "login_error_missing"
+            case .tooManyAttempts: key = "login_error_throttled"
             default: key = "login_error_invalid"
             }
             let minutes = String(Int((Double(error.retryAfter ?? 60) / 60).rounded(.up)))

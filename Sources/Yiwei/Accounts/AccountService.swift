@@ -42,7 +42,7 @@ enum AccountService {
                                           after: ["reason": "locked"])
             }
             let minutes = Int((user.lockedUntil!.timeIntervalSince(now) / 60).rounded(.up))
-            throw AppError(.locked, "account_locked", "too many failed sign-ins; the account is locked for another \(minutes) minutes")
+            throw AppError(.locked, .accountLocked, "too many failed sign-ins; the account is locked for another \(minutes) minutes")
         }
         let matches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
         if !matches {
@@ -61,7 +61,7 @@ enum AccountService {
                 return fresh.lockedUntil != nil
             }
             if lockedNow {
-                throw AppError(.locked, "account_locked", "too many failed sign-ins; the account is locked for \(lockout.lockMinutes) minutes")
+                throw AppError(.locked, .accountLocked, "too many failed sign-ins; the account is locked for \(lockout.lockMinutes) minutes")
             }
             throw invalidCredentials
         }
@@ -72,7 +72,7 @@ enum AccountService {
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,
                                           after: ["reason": "disabled"])
             }
-            throw AppError(.forbidden, "account_disabled", "this account is disabled")
+            throw AppError(.forbidden, .accountDisabled, "this account is disabled")
         }
         return try await request.write(affectsReference: false) { db in
             guard let fresh = try await User.find(userId, on: db) else { throw invalidCredentials }
@@ -86,7 +86,7 @@ enum AccountService {
         }
     }
 
-    static let invalidCredentials = AppError(.unauthorized, "invalid_credentials", "wrong username or password")
+    static let invalidCredentials = AppError(.unauthorized, .invalidCredentials, "wrong username or password")
 
     /// Issues a bearer token: returns the secret (shown once) and stores its digest.
     static func issueToken(for userId: UUID, name: String, lifetime: TimeInterval, on db: any Database, now: Date) async throws -> (String, APIToken) {

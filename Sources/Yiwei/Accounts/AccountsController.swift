@@ -90,7 +90,7 @@ struct AccountsController: RouteCollection {
         let role = v.oneOf("role", req.queryParameter("role"), Role.self, required: false)
         let department = v.uuid("departmentId", req.queryParameter("departmentId"))
         let q = v.text("q", req.queryParameter("q"), required: false, max: 50)
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return try await UserService.list(.init(q: q, role: role, departmentId: department), page: page, on: req.db, now: req.now)
     }
 

@@ -29,7 +29,7 @@ struct AuthMiddleware: AsyncMiddleware {
     // Both checks read the token or session and the user from memory when they were checked a moment ago
     // (`CredentialCache`, `ReferenceCache`): they run on every request.
     private func authenticate(token: String, request: Request, now: Date) async throws {
-        guard token.count <= 200 else { throw AppError(.unauthorized, "invalid_token", "the bearer token is unknown, expired or revoked") }
+        guard token.count <= 200 else { throw AppError(.unauthorized, .invalidToken, "the bearer token is unknown, expired or revoked") }
         let digest = Secrets.digest(token), cache = request.yiwei.credentials
         let reference = try await request.reference()
         let generation = request.yiwei.reference.generation
@@ -40,7 +40,7 @@ struct AuthMiddleware: AsyncMiddleware {
         }
         guard var found = entry, !found.revoked, found.expiresAt > now,
               let user = reference.users[found.userId], user.isActive else {
-            throw AppError(.unauthorized, "invalid_token", "the bearer token is unknown, expired or revoked")
+            throw AppError(.unauthorized, .invalidToken, "the bearer token is unknown, expired or revoked")
         }
         request.auth.login(CurrentUser(user, via: .token))
         if found.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
@@ -107,7 +107,7 @@ struct AuthMiddleware: AsyncMiddleware {
             presented = try? request.content.get(String.self, at: "_csrf")
         }
         guard let expected, !expected.isEmpty, let presented, constantTimeEquals(presented, expected) else {
-            throw AppError(.forbidden, "csrf_failed", "the form has expired or did not come from this site; reload the page and try again")
+            throw AppError(.forbidden, .csrfFailed, "the form has expired or did not come from this site; reload the page and try again")
         }
     }
 

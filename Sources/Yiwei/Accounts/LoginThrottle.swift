@@ -28,7 +28,7 @@ struct LoginThrottle {
             }
         }
         let minutes = Int((Double(wait) / 60).rounded(.up))
-        throw AppError(.tooManyRequests, "too_many_attempts",
+        throw AppError(.tooManyRequests, .tooManyAttempts,
                        "too many failed sign-ins from this address; try again in \(minutes) minutes", retryAfter: wait)
     }
 

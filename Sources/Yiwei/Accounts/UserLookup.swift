@@ -60,7 +60,7 @@ struct UserLookupController: RouteCollection {
         try req.require(.lookUpCallers)
         var v = Validator()
         let q = v.text("q", req.queryParameter("q"), max: 50)
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "give q, the start of a name, username or phone", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "give q, the start of a name, username or phone", fields: v.fields) }
         return try await UserLookup.search(q!, on: req.db)
     }
 }

@@ -160,7 +160,7 @@ enum UserService {
         }
         try v.check()
         if try await User.query(on: request.db).filter(\.$username == username!).first() != nil {
-            throw AppError.conflict("duplicate_username", "the username \(username!) is taken", field: "username")
+            throw AppError.conflict(.duplicateUsername, "the username \(username!) is taken", field: "username")
         }
         let hash = try await request.password.async.hash(body.password!)
         let now = request.now, actor = request.auditActor, locale = config.defaultLocale

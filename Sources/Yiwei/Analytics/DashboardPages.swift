@@ -64,7 +64,7 @@ struct DashboardPages: RouteCollection {
         let user = try req.require(.viewDashboard)
         let wall = req.queryParameter("view") == "wall"
         guard let (id, signals) = await hub.subscribe(userId: user.id) else {
-            throw AppError(.serviceUnavailable, "too_many_streams", "too many live dashboards are open; the page reloads instead")
+            throw AppError(.serviceUnavailable, .tooManyStreams, "too many live dashboards are open; the page reloads instead")
         }
         let hub = self.hub, strings = req.yiwei.i18n.strings(req.locale.code), zone = req.yiwei.config.timeZone
         let app = req.application, logger = req.logger

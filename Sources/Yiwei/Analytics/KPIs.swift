@@ -207,7 +207,7 @@ struct KPIController: RouteCollection {
         if let groupBy, !KPIService.groupings.contains(groupBy) { v.add("groupBy", "must be one of " + KPIService.groupings.joined(separator: ", ")) }
         if let from, let to, to <= from { v.add("to", "must be after from") }
         if let from, let to, to.timeIntervalSince(from) > 3 * 366 * 86_400 { v.add("to", "at most three years") }
-        guard v.isValid, let from, let to else { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        guard v.isValid, let from, let to else { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return try await KPIService.compute(from: from, to: to, domain: domain, teamId: teamId, groupBy: groupBy,
                                             timeZone: req.yiwei.config.timeZone, on: req.db)
     }

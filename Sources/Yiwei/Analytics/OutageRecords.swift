@@ -280,7 +280,7 @@ struct OutageController: RouteCollection {
         let systemId = v.uuid("businessSystemId", req.queryParameter("businessSystemId"))
         let ticketId = v.uuid("ticketId", req.queryParameter("ticketId"))
         if let from, let to, to <= from { v.add("to", "must be after from") }
-        guard v.isValid else { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        guard v.isValid else { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         let query = OutageService.overlapping(from: from, to: to, systemId: systemId, ticketId: ticketId, on: req.db)
         let total = try await query.copy().count()
         let rows = try await query.sort(\.$startedAt).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()

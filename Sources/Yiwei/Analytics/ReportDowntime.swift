@@ -210,7 +210,7 @@ enum ReportAccess {
             return DowntimeAccounting.month(containing: DowntimeService.seconds(req.now), timeZone: req.yiwei.config.timeZone).year
         }
         guard raw.count == 4, let year = Int(raw), (2000...2100).contains(year) else {
-            throw AppError(.badRequest, "invalid_query", "invalid year", fields: ["year": "must be a year between 2000 and 2100"])
+            throw AppError(.badRequest, .invalidQuery, "invalid year", fields: ["year": "must be a year between 2000 and 2100"])
         }
         return year
     }

@@ -235,7 +235,7 @@ struct ReportPages: RouteCollection {
         let period = try Self.period(req, kind)
         let part = req.queryParameter("part") ?? "summary"
         guard ReportCSV.parts.contains(part) else {
-            throw AppError(.badRequest, "invalid_query", "invalid part", fields: ["part": "must be one of " + ReportCSV.parts.joined(separator: ", ")])
+            throw AppError(.badRequest, .invalidQuery, "invalid part", fields: ["part": "must be one of " + ReportCSV.parts.joined(separator: ", ")])
         }
         let raw = try req.wantsRawExport()
         let t = req.yiwei.i18n.strings(req.locale.code)

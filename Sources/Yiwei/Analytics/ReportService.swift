@@ -91,7 +91,7 @@ struct ReportPeriod: Sendable, Equatable {
         switch kind {
         case .monthly:
             guard let month = YearMonth(raw), (2000...2100).contains(month.year) else {
-                throw AppError(.badRequest, "invalid_query", "invalid month", fields: ["month": "must be a month like 2026-11"])
+                throw AppError(.badRequest, .invalidQuery, "invalid month", fields: ["month": "must be a month like 2026-11"])
             }
             return .ofMonth(month, timeZone: timeZone)
         case .weekly:
@@ -99,7 +99,7 @@ struct ReportPeriod: Sendable, Equatable {
             guard raw.count == 10, v.date("week", raw) != nil, (2000...2100).contains(Int(raw.prefix(4)) ?? 0),
                   let day = v.dayOrInstant("week", raw, timeZone: timeZone), dayKey(day, timeZone: timeZone) == raw,
                   calendar(timeZone).component(.weekday, from: day) == 2 else {
-                throw AppError(.badRequest, "invalid_query", "invalid week", fields: ["week": "must be a Monday like 2026-11-16"])
+                throw AppError(.badRequest, .invalidQuery, "invalid week", fields: ["week": "must be a Monday like 2026-11-16"])
             }
             return .ofWeek(day, timeZone: timeZone)
         }

@@ -47,7 +47,7 @@ enum AuditQueries {
         f.entityId = v.text("entityId", req.queryParameter("entityId"), required: false, max: 64)
         f.from = v.dayOrInstant("from", req.queryParameter("from"), timeZone: req.yiwei.config.timeZone)
         f.to = v.dayOrInstant("to", req.queryParameter("to"), timeZone: req.yiwei.config.timeZone, endOfDay: true)
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return f
     }
 

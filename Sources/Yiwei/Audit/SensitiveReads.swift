@@ -18,7 +18,7 @@ extension Request {
         switch queryParameter("raw") {
         case nil, "", "false", "0": return false
         case "true", "1": return true
-        default: throw AppError(.badRequest, "invalid_query", "invalid raw", fields: ["raw": "must be true or false"])
+        default: throw AppError(.badRequest, .invalidQuery, "invalid raw", fields: ["raw": "must be true or false"])
         }
     }
 }

@@ -182,14 +182,14 @@ enum DeliverableService {
         let d = try await visible(id, user: user, on: request.db)
         guard user.managesEvaluation || user.deliverableVendor == d.vendorId else { throw AppError.refused("own_vendor_deliverable") }
         guard d.status != DeliverableStatus.accepted.rawValue else {
-            throw AppError(.conflict, "deliverable_accepted", "the deliverable has been accepted; no more files")
+            throw AppError(.conflict, .deliverableAccepted, "the deliverable has been accepted; no more files")
         }
         let upload = try request.uploadedFile()
         let bytes = upload.bytes
         guard !bytes.isEmpty else { throw AppError.validation(["file": "is empty"]) }
-        guard bytes.count <= AttachmentStore.maxBytes else { throw AppError(.payloadTooLarge, "payload_too_large", "files may be at most 10 MB") }
+        guard bytes.count <= AttachmentStore.maxBytes else { throw AppError(.payloadTooLarge, .payloadTooLarge, "files may be at most 10 MB") }
         guard let type = AttachmentStore.sniff(bytes) else {
-            throw AppError(.unsupportedMediaType, "unsupported_file_type", "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP (incl. Office documents) and text")
+            throw AppError(.unsupportedMediaType, .unsupportedFileType, "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP (incl. Office documents) and text")
         }
         let count = try await DeliverableFile.query(on: request.db).filter(\.$deliverableId == d.id!).count()
         guard count < 50 else { throw AppError.validation(["file": "a deliverable has at most 50 files"]) }
@@ -242,7 +242,7 @@ enum DeliverableService {
         let why = accept ? nil : v.text("reason", reason, max: 500)
         try v.check()
         guard d.status == DeliverableStatus.submitted.rawValue else {
-            throw AppError(.conflict, "deliverable_not_submitted", "only a submitted deliverable can be \(accept ? "accepted" : "returned")")
+            throw AppError(.conflict, .deliverableNotSubmitted, "only a submitted deliverable can be \(accept ? "accepted" : "returned")")
         }
         let now = request.now
         if accept {

@@ -41,7 +41,7 @@ struct EvaluationRegistersController: RouteCollection {
         let vendor = v.uuid("vendorId", req.queryParameter("vendorId"))
         let status = req.queryParameter("status").flatMap { $0.isEmpty ? nil : $0 }
         if let status, !["open", "closed"].contains(status) { v.add("status", "must be one of open, closed") }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return try await SurveyService.list(.init(month: month, vendorId: vendor, status: status), user: user, page: page, on: req.db)
     }
 
@@ -79,7 +79,7 @@ struct EvaluationRegistersController: RouteCollection {
         let overdue = req.queryParameter("overdue") ?? ""
         if !["", "true", "false"].contains(overdue) { v.add("overdue", "must be true or false") }
         filter.overdue = overdue == "true"
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return try await DeliverableService.list(filter, user: user, page: page, now: req.now, on: req.db)
     }
 
@@ -130,7 +130,7 @@ struct EvaluationRegistersController: RouteCollection {
         var v = Validator()
         let vendor = v.uuid("vendorId", req.queryParameter("vendorId"), required: true)
         let month = parseMonth(req.queryParameter("month"), v: &v)
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "give vendorId and month", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "give vendorId and month", fields: v.fields) }
         return try await AttendanceService.month(vendorId: vendor!, month: month!, on: req.db)
     }
 
@@ -148,7 +148,7 @@ struct EvaluationRegistersController: RouteCollection {
         _ = try req.require(.readEvaluation)
         var v = Validator()
         let vendor = v.uuid("vendorId", req.queryParameter("vendorId"))
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         var query = OnsiteStaff.query(on: req.db)
         if let vendor { query = query.filter(\.$vendorId == vendor) }
         return try await query.sort(\.$createdAt).all().map(AttendanceService.staffDTO)

@@ -22,7 +22,7 @@ struct ScorecardController: RouteCollection {
         let vendorId = v.uuid("vendorId", req.queryParameter("vendorId"))
         var month: YearMonth?
         if let raw = req.queryParameter("month"), !raw.isEmpty { month = ScorecardService.month("month", raw, &v) }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return ScorecardList(items: try await ScorecardQueries.rows(vendorId: vendorId, month: month, scope: scope, on: req.db))
     }
 

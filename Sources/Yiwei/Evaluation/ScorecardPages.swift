@@ -69,7 +69,7 @@ struct ScorecardPages: RouteCollection {
         var v = Validator()
         var month = Self.defaultMonth(req)
         if let raw = req.queryParameter("month"), !raw.isEmpty, let m = ScorecardService.month("month", raw, &v) { month = m }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         var vendors = try await Vendor.query(on: req.db).sort(\.$name).all()
         if case .vendor(let own) = scope { vendors = vendors.filter { $0.id == own } }
         let cards = try await ScorecardRecord.query(on: req.db).filter(\.$month == month.description).all()

@@ -314,7 +314,7 @@ enum ScorecardService {
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.change_refused", entityType: "scorecard",
                                       entityId: id, after: entity)
         }
-        throw AppError(.conflict, "scorecard_confirmed", "the scorecard was confirmed on \(record.confirmedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?") and is locked")
+        throw AppError(.conflict, .scorecardConfirmed, "the scorecard was confirmed on \(record.confirmedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?") and is locked")
     }
 
     static func create(_ body: ScorecardCreate, request req: Request) async throws -> ScorecardRecord {
@@ -340,7 +340,7 @@ enum ScorecardService {
         let monthText = month!.description
         try await req.write { db in
             if try await ScorecardRecord.query(on: db).filter(\.$vendorId == saved.model.vendorId).filter(\.$month == monthText).first() != nil {
-                throw AppError.conflict("scorecard_exists", "\(vendor.name) already has a scorecard for \(monthText)", field: "month")
+                throw AppError.conflict(.scorecardExists, "\(vendor.name) already has a scorecard for \(monthText)", field: "month")
             }
             try await saved.model.create(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.create", entityType: "scorecard",
@@ -396,7 +396,7 @@ enum ScorecardService {
         let (b, a) = (AuditSummary(before), AuditSummary(after))
         try await req.write { db in
             guard let current = try await ScorecardRecord.find(saved.model.id, on: db), !current.isConfirmed else {
-                throw AppError(.conflict, "scorecard_confirmed", "the scorecard was confirmed meanwhile and is locked")
+                throw AppError(.conflict, .scorecardConfirmed, "the scorecard was confirmed meanwhile and is locked")
             }
             try await saved.model.save(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: action, entityType: "scorecard",
@@ -458,7 +458,7 @@ enum ScorecardService {
         let startMonth = VendorEvaluationService.serviceYearStartMonth(vendor)
         try await req.write { db in
             guard let current = try await ScorecardRecord.find(saved.model.id, on: db), !current.isConfirmed else {
-                throw AppError(.conflict, "scorecard_confirmed", "the scorecard was confirmed meanwhile and is locked")
+                throw AppError(.conflict, .scorecardConfirmed, "the scorecard was confirmed meanwhile and is locked")
             }
             let year = VendorEvaluationService.serviceYear(containing: month, startMonth: startMonth)
             let beforeCheck = try await VendorEvaluationService.breachCheck(vendorId: saved.model.vendorId, year: year, on: db)
@@ -483,7 +483,7 @@ enum ScorecardService {
         var v = Validator()
         let reason = v.text("reason", body.reason, required: true, max: 500)
         try v.check()
-        guard record.isConfirmed else { throw AppError(.conflict, "scorecard_not_confirmed", "only a confirmed scorecard can be revoked") }
+        guard record.isConfirmed else { throw AppError(.conflict, .scorecardNotConfirmed, "only a confirmed scorecard can be revoked") }
         let now = req.now, actor = req.auditActor
         let before: [String: String] = ["status": record.status, "total": record.totalTenths.map { ScorePoints(tenths: $0).description } ?? "",
                                         "grade": record.grade ?? "", "payment": record.payment ?? "",

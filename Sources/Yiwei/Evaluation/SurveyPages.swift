@@ -227,9 +227,9 @@ struct SurveyPages: RouteCollection {
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "survey_answered")
         } catch let error as AppError where error.fields != nil {
             return try await renderShow(req, values: scores, comment: form.comment ?? "", errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
-        } catch let error as AppError where error.code == "already_answered" {
+        } catch let error as AppError where error.code == .alreadyAnswered {
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "error_survey_already_answered")
-        } catch let error as AppError where error.code == "survey_closed" {
+        } catch let error as AppError where error.code == .surveyClosed {
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "error_survey_closed")
         }
     }
@@ -239,7 +239,7 @@ struct SurveyPages: RouteCollection {
         do {
             _ = try await SurveyService.close(id, request: req)
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "survey_closed")
-        } catch let error as AppError where error.code == "survey_closed" {
+        } catch let error as AppError where error.code == .surveyClosed {
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "error_survey_closed")
         }
     }

@@ -221,7 +221,7 @@ enum SurveyService {
         let existing = try await SatisfactionSurveyRecord.query(on: db).filter(\.$vendorId ~~ vendorIds).filter(\.$month == month!.description).all()
         if !existing.isEmpty {
             let names = try await Vendor.query(on: db).filter(\.$id ~~ existing.map(\.vendorId)).all().map(\.name).sorted()
-            throw AppError(.conflict, "survey_exists", "a survey for \(month!) already exists for: \(names.joined(separator: ", "))",
+            throw AppError(.conflict, .surveyExists, "a survey for \(month!) already exists for: \(names.joined(separator: ", "))",
                            fields: ["vendorIds": "already has a survey for \(month!)"])
         }
         let vendorNames = Dictionary(uniqueKeysWithValues: try await Vendor.query(on: db).filter(\.$id ~~ vendorIds).all().map { ($0.id!, $0.name) })
@@ -278,7 +278,7 @@ enum SurveyService {
               try await SurveyDepartment.query(on: db).filter(\.$surveyId == surveyId).filter(\.$departmentId == department).first() != nil else {
             throw AppError.refused("survey_department", "only a user of a department asked by this survey may answer it")
         }
-        guard s.status == "open" else { throw AppError(.conflict, "survey_closed", "the survey is closed") }
+        guard s.status == "open" else { throw AppError(.conflict, .surveyClosed, "the survey is closed") }
         var v = Validator()
         var values: [SatisfactionDimension: Int] = [:]
         let given = body.scores ?? [:]
@@ -291,7 +291,7 @@ enum SurveyService {
         let comment = v.text("comment", body.comment, required: false, max: 500)
         try v.check()
         if try await SurveyAnswer.query(on: db).filter(\.$surveyId == surveyId).filter(\.$departmentId == department).first() != nil {
-            throw AppError(.conflict, "already_answered", "your department has already answered this survey")
+            throw AppError(.conflict, .alreadyAnswered, "your department has already answered this survey")
         }
         let a = SurveyAnswer()
         a.surveyId = surveyId; a.departmentId = department; a.respondentId = user.id
@@ -304,7 +304,7 @@ enum SurveyService {
             return try await request.write { db in
                 // Checked again inside the transaction: two colleagues pressing 提交 at once.
                 if try await SurveyAnswer.query(on: db).filter(\.$surveyId == surveyId).filter(\.$departmentId == department).first() != nil {
-                    throw AppError(.conflict, "already_answered", "your department has already answered this survey")
+                    throw AppError(.conflict, .alreadyAnswered, "your department has already answered this survey")
                 }
                 try await saved.model.create(on: db)
                 let dto = try responseDTO(saved.model, department: label)
@@ -317,7 +317,7 @@ enum SurveyService {
         } catch {
             // The unique index (survey, department) refused a concurrent second answer from another instance.
             if try await SurveyAnswer.query(on: db).filter(\.$surveyId == surveyId).filter(\.$departmentId == department).first() != nil {
-                throw AppError(.conflict, "already_answered", "your department has already answered this survey")
+                throw AppError(.conflict, .alreadyAnswered, "your department has already answered this survey")
             }
             throw error
         }
@@ -327,7 +327,7 @@ enum SurveyService {
         let user = try request.requireUser()
         guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         guard let id, let s = try await SatisfactionSurveyRecord.find(id, on: request.db) else { throw AppError.notFound("survey") }
-        guard s.status == "open" else { throw AppError(.conflict, "survey_closed", "the survey is already closed") }
+        guard s.status == "open" else { throw AppError(.conflict, .surveyClosed, "the survey is already closed") }
         s.status = "closed"; s.closedAt = request.now; s.closedBy = user.id
         let now = request.now, actor = request.auditActor, saved = UncheckedModel(s)
         try await request.write { db in

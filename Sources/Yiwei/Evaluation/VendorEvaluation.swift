@@ -202,7 +202,7 @@ struct VendorEvaluationController: RouteCollection {
         if let raw = req.queryParameter("year"), !raw.isEmpty {
             if let y = Int(raw), (2000...9999).contains(y) { year = y } else { v.add("year", "must be a year such as 2026") }
         }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return try await VendorEvaluationService.overview(vendorId: req.parameters.get("id", as: UUID.self), year: year, scope: scope,
                                                           on: req.db, now: req.now, timeZone: req.yiwei.config.timeZone)
     }

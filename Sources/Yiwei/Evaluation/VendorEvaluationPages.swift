@@ -63,7 +63,7 @@ struct VendorEvaluationPages: RouteCollection {
         if let raw = req.queryParameter("year"), !raw.isEmpty {
             if let y = Int(raw), (2000...9999).contains(y) { year = y } else { v.add("year", "must be a year such as 2026") }
         }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         let vendorId = req.parameters.get("vendorId", as: UUID.self)
         if case .vendor(let own) = scope, own != vendorId { throw AppError.notFound("vendor") }
         let o = try await VendorEvaluationService.overview(vendorId: vendorId, year: year, scope: scope, on: req.db, now: req.now,

@@ -81,7 +81,7 @@ struct ExternalGuardMiddleware: AsyncMiddleware {
         if path != "/healthz" && !path.hasPrefix("/static/"),
            let wait = request.yiwei.externalRequests.admit(request.remoteIP, limit: request.yiwei.config.externalRequestsPerMinute,
                                                            window: 60, now: request.now) {
-            throw AppError(.tooManyRequests, "too_many_requests", "too many requests from this address; try again in \(wait) seconds",
+            throw AppError(.tooManyRequests, .tooManyRequests, "too many requests from this address; try again in \(wait) seconds",
                            retryAfter: wait)
         }
         request.headers.remove(name: .authorization)

@@ -65,9 +65,9 @@ enum KnowledgeAttachments {
     /// Stores `bytes` for the article; the caller has checked that the user may edit it.
     static func store(bytes: [UInt8], fileName: String, article: KBArticle, uploader: UUID, request: Request) async throws -> KBAttachmentDTO {
         guard !bytes.isEmpty else { throw AppError.validation(["file": "is empty"]) }
-        guard bytes.count <= AttachmentStore.maxBytes else { throw AppError(.payloadTooLarge, "payload_too_large", "attachments may be at most 10 MB") }
+        guard bytes.count <= AttachmentStore.maxBytes else { throw AppError(.payloadTooLarge, .payloadTooLarge, "attachments may be at most 10 MB") }
         guard let type = AttachmentStore.sniff(bytes) else {
-            throw AppError(.unsupportedMediaType, "unsupported_file_type", "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP and text")
+            throw AppError(.unsupportedMediaType, .unsupportedFileType, "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP and text")
         }
         let count = try await KBAttachment.query(on: request.db).filter(\.$articleId == article.id!).count()
         guard count < 50 else { throw AppError.validation(["file": "an article has at most 50 attachments"]) }

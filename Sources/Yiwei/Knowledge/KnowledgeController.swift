@@ -49,7 +49,7 @@ struct KnowledgeController: RouteCollection {
         let user = try req.requireUser()
         guard user.worksTickets, !req.isExternal else { throw AppError.denied(.workTickets) }
         let q = (req.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
-        guard q.count <= 100 else { throw AppError(.badRequest, "invalid_query", "the query is too long", fields: ["q": "at most 100 characters"]) }
+        guard q.count <= 100 else { throw AppError(.badRequest, .invalidQuery, "the query is too long", fields: ["q": "at most 100 characters"]) }
         return try await Self.ticketSolutions(q, limit: 5, request: req)
     }
 
@@ -82,7 +82,7 @@ struct KnowledgeController: RouteCollection {
         let status = v.oneOf("status", req.queryParameter("status"), KBStatus.self, required: false)?.rawValue ?? KBStatus.published.rawValue
         let mine = req.queryParameter("mine") == "true"
         let reviewDue = req.queryParameter("reviewDue") == "true"
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         var conditions: [SQLExpression] = [SQLBinaryExpression(SQLColumn("status", table: "a"), .equal, SQLBind(status))]
         if status == KBStatus.published.rawValue {
             conditions.append(access.visibilitySQL())
@@ -180,7 +180,7 @@ struct KnowledgeController: RouteCollection {
         let from = req.query[Int.self, at: "from"] ?? max(1, to - 1)
         let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).filter(\.$version ~~ [from, to]).all()
         guard let old = versions.first(where: { $0.version == from }), let new = versions.first(where: { $0.version == to }) else {
-            throw AppError(.badRequest, "invalid_query", "no such version", fields: ["from": "1…\(a.version)", "to": "1…\(a.version)"])
+            throw AppError(.badRequest, .invalidQuery, "no such version", fields: ["from": "1…\(a.version)", "to": "1…\(a.version)"])
         }
         return DiffDTO(from: from, to: to, comparison: TextDiff.compare("# " + old.title + "\n\n" + old.body, "# " + new.title + "\n\n" + new.body))
     }
@@ -203,13 +203,13 @@ struct KnowledgeController: RouteCollection {
             if KBArticle.isValidTag(tag) { filters.tag = tag } else { v.add("tag", "not a tag") }
         }
         filters.businessSystemId = v.uuid("businessSystemId", req.queryParameter("businessSystemId").flatMap { $0.isEmpty ? nil : $0 })
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return filters
     }
 
     func search(req: Request) async throws -> KBSearchResultDTO {
         let q = (req.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
-        guard q.count <= 100 else { throw AppError(.badRequest, "invalid_query", "the query is too long", fields: ["q": "at most 100 characters"]) }
+        guard q.count <= 100 else { throw AppError(.badRequest, .invalidQuery, "the query is too long", fields: ["q": "at most 100 characters"]) }
         let page = try PageRequest(from: req)
         return try await KnowledgeService.search(q, filters: try await Self.filters(req), page: PageRequest(page: page.page, per: min(page.per, 50)), request: req)
     }

@@ -145,9 +145,9 @@ enum KnowledgeRevisions {
     static func approve(_ a: KBArticle, access: KBAccess, request: Request) async throws -> KBArticleDTO {
         guard let reviewer = access.userId, access.isReviewer else { throw AppError.denied(.reviewKnowledge) }
         guard a.status == KBStatus.published.rawValue else {
-            throw AppError(.conflict, "invalid_transition", "cannot approve a revision of an article that is \(a.status)")
+            throw AppError(.conflict, .invalidTransition, "cannot approve a revision of an article that is \(a.status)")
         }
-        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, "no_pending_revision", "the article has no pending revision") }
+        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, .noPendingRevision, "the article has no pending revision") }
         let before: [String: String] = ["version": String(a.version), "title": a.title, "visibility": a.visibility]
         let changed = changes(proposed(a, r), from: a)
         let now = request.now, actor = request.auditActor
@@ -175,7 +175,7 @@ enum KnowledgeRevisions {
         let reason = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty { throw AppError.validation(["reason": "say what needs to change"]) }
         if reason.count > 200 { throw AppError.validation(["reason": "at most 200 characters"]) }
-        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, "no_pending_revision", "the article has no pending revision") }
+        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, .noPendingRevision, "the article has no pending revision") }
         let now = request.now, actor = request.auditActor
         r.status = KBRevisionStatus.rejected.rawValue; r.decidedBy = reviewer; r.decidedAt = now; r.reason = reason
         let article = UncheckedModel(a), revision = UncheckedModel(r)

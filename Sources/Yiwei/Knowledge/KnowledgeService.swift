@@ -333,7 +333,7 @@ enum KnowledgeService {
         let allowed: [String: [String]] = ["submit": ["draft"], "publish": ["review", "draft"], "reject": ["review"], "archive": ["published", "draft", "review"],
                                            "restore": ["archived"], "confirm_review": ["published"]]
         guard allowed[action]!.contains(from) else {
-            throw AppError(.conflict, "invalid_transition", "cannot \(action) an article that is \(from)")
+            throw AppError(.conflict, .invalidTransition, "cannot \(action) an article that is \(from)")
         }
         if action == "reject", (body.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw AppError.validation(["reason": "say what needs to change"])
@@ -365,7 +365,7 @@ enum KnowledgeService {
         let (ticket, _, user) = try await request.visibleTicket(ticketId)
         guard user.worksTickets else { throw AppError.denied(.workTickets) }
         guard [TicketStatus.resolved, .closed].contains(ticket.statusValue) else {
-            throw AppError(.conflict, "not_resolved", "only a resolved or closed ticket becomes an article")
+            throw AppError(.conflict, .notResolved, "only a resolved or closed ticket becomes an article")
         }
         let comments = try await TicketComment.query(on: request.db).filter(\.$ticketId == ticket.id!).sort(\.$createdAt).all()
         var system: BusinessSystem?

@@ -176,7 +176,7 @@ enum KnowledgeTransfer {
         var total = 0
         for entry in archive where entry.type == .file {
             total += Int(entry.uncompressedSize)
-            guard total <= maxBytes else { throw AppError(.payloadTooLarge, "payload_too_large", "the archive unpacks to more than 200 MB") }
+            guard total <= maxBytes else { throw AppError(.payloadTooLarge, .payloadTooLarge, "the archive unpacks to more than 200 MB") }
             let path = entry.path
             if path.hasPrefix("__MACOSX/") { continue }
             var content = Data()

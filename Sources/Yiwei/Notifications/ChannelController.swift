@@ -78,7 +78,7 @@ enum ChannelService {
         if let raw = body.domain, !raw.isEmpty { domain = v.oneOf("domain", raw, ServiceDomain.self)?.rawValue }
         try v.check()
         if try await NotificationChannel.query(on: request.db).filter(\.$name == name!).first() != nil {
-            throw AppError.conflict("duplicate_name", "a channel named \(name!) already exists", field: "name")
+            throw AppError.conflict(.duplicateName, "a channel named \(name!) already exists", field: "name")
         }
         let c = NotificationChannel()
         c.name = name!; c.kind = kind!; c.url = url!; c.secret = secret; c.domain = domain; c.isActive = true; c.createdAt = request.now
@@ -98,7 +98,7 @@ enum ChannelService {
     /// Puts a dead (or pending) message back at the head of the queue.
     static func retry(_ id: UUID?, request: Request) async throws {
         guard let id, let m = try await OutboxMessage.find(id, on: request.db) else { throw AppError.notFound("message") }
-        guard m.status != "sent" else { throw AppError(.conflict, "already_sent", "the message was delivered") }
+        guard m.status != "sent" else { throw AppError(.conflict, .alreadySent, "the message was delivered") }
         let now = request.now, actor = request.auditActor, saved = UncheckedModel(m)
         try await request.write { db in
             saved.model.status = "pending"; saved.model.attempts = 0; saved.model.nextAttemptAt = now
@@ -133,7 +133,7 @@ struct ChannelController: RouteCollection {
         var query = OutboxMessage.query(on: req.db)
         if let status = req.queryParameter("status"), !status.isEmpty {
             guard ["pending", "sent", "dead"].contains(status) else {
-                throw AppError(.badRequest, "invalid_query", "invalid filter", fields: ["status": "must be one of pending, sent, dead"])
+                throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: ["status": "must be one of pending, sent, dead"])
             }
             query = query.filter(\.$status == status)
         }

@@ -20,7 +20,7 @@ enum OrgService<R: OrgResource> {
             }
         }
         query = R.filter(query, request: request, v: &v)
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         let total = try await query.count()
         let models = try await R.sort(query).range(page.offset..<(page.offset + page.per)).all()
         return Page(items: try await R.dtos(models, on: request.db), page: page.page, per: page.per, total: total)
@@ -85,7 +85,7 @@ enum OrgService<R: OrgResource> {
         var query = R.duplicates(of: model, on: db)
         if let id = model.id { query = query.filter(.path([FieldKey.id], schema: R.M.schema), .notEqual, .bind(id)) }
         if try await query.first() != nil {
-            throw AppError.conflict("duplicate_name", "a \(R.entity.replacingOccurrences(of: "_", with: " ")) named \(model.name) already exists", field: "name")
+            throw AppError.conflict(.duplicateName, "a \(R.entity.replacingOccurrences(of: "_", with: " ")) named \(model.name) already exists", field: "name")
         }
     }
 }

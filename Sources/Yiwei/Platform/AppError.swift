@@ -5,7 +5,7 @@ import YiweiCore
 /// rendered as `{"error":{"code","message","fields"?}}` (API) or as the error page (browser).
 public struct AppError: Error, Sendable {
     public var status: HTTPResponseStatus
-    public var code: String
+    public var code: ErrorCode
     public var message: String
     public var fields: [String: String]?
     /// For a refusal (403 `forbidden`): the permission or per-record rule that refused, written to the audit
@@ -14,7 +14,7 @@ public struct AppError: Error, Sendable {
     /// Seconds to wait before trying again (a 429), sent as `Retry-After`.
     public var retryAfter: Int?
 
-    public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, fields: [String: String]? = nil, retryAfter: Int? = nil) {
+    public init(_ status: HTTPResponseStatus, _ code: ErrorCode, _ message: String, fields: [String: String]? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
@@ -23,16 +23,16 @@ public struct AppError: Error, Sendable {
     }
 
     public static func notFound(_ what: String = "resource") -> AppError {
-        AppError(.notFound, "not_found", "\(what) not found")
+        AppError(.notFound, .notFound, "\(what) not found")
     }
     public static func validation(_ fields: [String: String], message: String = "some fields are invalid") -> AppError {
-        AppError(.unprocessableEntity, "validation_failed", message, fields: fields)
+        AppError(.unprocessableEntity, .validationFailed, message, fields: fields)
     }
-    public static func conflict(_ code: String, _ message: String, field: String? = nil) -> AppError {
+    public static func conflict(_ code: ErrorCode, _ message: String, field: String? = nil) -> AppError {
         AppError(.conflict, code, message, fields: field.map { [$0: "already exists"] })
     }
-    public static let unauthorized = AppError(.unauthorized, "unauthorized", "authentication required")
-    public static let forbidden = AppError(.forbidden, "forbidden", "you do not have permission for this action")
+    public static let unauthorized = AppError(.unauthorized, .unauthorized, "authentication required")
+    public static let forbidden = AppError(.forbidden, .forbidden, "you do not have permission for this action")
     /// A refusal because the user's roles lack a permission.
     public static func denied(_ permission: Permission, _ message: String? = nil) -> AppError {
         refused(permission.rawValue, message)
@@ -45,7 +45,7 @@ public struct AppError: Error, Sendable {
         return error
     }
     public static func badRequest(_ message: String, fields: [String: String]? = nil) -> AppError {
-        AppError(.badRequest, "bad_request", message, fields: fields)
+        AppError(.badRequest, .badRequest, message, fields: fields)
     }
 }
 
@@ -63,7 +63,7 @@ extension Request {
     /// API bodies are JSON: anything else is a 415, not a guess at another format.
     func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
         guard headers.mediaTypeName?.isJSON == true else {
-            throw AppError(.unsupportedMediaType, "unsupported_media_type", "send the request body as application/json")
+            throw AppError(.unsupportedMediaType, .unsupportedMediaType, "send the request body as application/json")
         }
         return try content.decode(T.self)
     }
@@ -73,7 +73,7 @@ extension Request {
     /// 415 unless the body is multipart/form-data.
     func requireMultipart(_ what: String = "the file") throws {
         guard headers.mediaTypeName?.isMultipart == true else {
-            throw AppError(.unsupportedMediaType, "unsupported_media_type", "send \(what) as multipart/form-data in the field \"file\"")
+            throw AppError(.unsupportedMediaType, .unsupportedMediaType, "send \(what) as multipart/form-data in the field \"file\"")
         }
     }
 

@@ -10,7 +10,7 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let appError = Self.appError(for: error, logger: request.logger)
-            if appError.status == .forbidden && appError.code == "forbidden" && request.currentUser != nil {
+            if appError.status == .forbidden && appError.code == .forbidden && request.currentUser != nil {
                 await Self.auditRefusal(appError, request: request)
             }
             if request.wantsHTML {
@@ -37,7 +37,7 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
     }
 
     static func jsonResponse(for error: AppError) -> Response {
-        let body = ErrorBody(error: .init(code: error.code, message: error.message, fields: error.fields))
+        let body = ErrorBody(error: .init(code: error.code.rawValue, message: error.message, fields: error.fields))
         let response = Response(status: error.status)
         try? response.content.encode(body, as: .json)
         if error.status == .unauthorized {
@@ -90,18 +90,18 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
         case let error as DecodingError:
             return decodingError(error)
         case let error as any AbortError:
-            let code: String
+            let code: ErrorCode
             switch error.status {
-            case .badRequest: code = "bad_request"
-            case .unauthorized: code = "unauthorized"
-            case .forbidden: code = "forbidden"
-            case .notFound: code = "not_found"
-            case .methodNotAllowed: code = "method_not_allowed"
-            case .payloadTooLarge: code = "payload_too_large"
-            case .unsupportedMediaType: code = "unsupported_media_type"
-            case .unprocessableEntity: code = "validation_failed"
-            case .tooManyRequests: code = "too_many_requests"
-            default: code = error.status.code >= 500 ? "internal_error" : "error"
+            case .badRequest: code = .badRequest
+            case .unauthorized: code = .unauthorized
+            case .forbidden: code = .forbidden
+            case .notFound: code = .notFound
+            case .methodNotAllowed: code = .methodNotAllowed
+            case .payloadTooLarge: code = .payloadTooLarge
+            case .unsupportedMediaType: code = .unsupportedMediaType
+            case .unprocessableEntity: code = .validationFailed
+            case .tooManyRequests: code = .tooManyRequests
+            default: code = error.status.code >= 500 ? .internalError : .error
             }
             if error.status.code >= 500 {
                 logger.error("server error: \(String(reflecting: error))")
@@ -111,7 +111,7 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
             return AppError(error.status, code, message)
         default:
             logger.error("unexpected error: \(String(reflecting: error))")
-            return AppError(.internalServerError, "internal_error", "internal error")
+            return AppError(.internalServerError, .internalError, "internal error")
         }
     }
 
@@ -131,11 +131,11 @@ struct YiweiErrorMiddleware: AsyncMiddleware {
             return .validation([path(context.codingPath): "must be \(jsonTypeName(type)), not null"])
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty {
-                return AppError(.badRequest, "invalid_json", "the request body is not valid JSON")
+                return AppError(.badRequest, .invalidJson, "the request body is not valid JSON")
             }
             return .validation([path(context.codingPath): "has an invalid value"])
         @unknown default:
-            return AppError(.badRequest, "invalid_json", "the request body could not be read")
+            return AppError(.badRequest, .invalidJson, "the request body could not be read")
         }
     }
 

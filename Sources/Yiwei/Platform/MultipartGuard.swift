@@ -23,7 +23,7 @@ struct MultipartGuardMiddleware: AsyncMiddleware {
         do {
             body = try await request.body.collect(max: Self.limit(for: request.url.path)).get() ?? ByteBuffer()
         } catch let error as Abort where error.status == .payloadTooLarge {
-            throw AppError(.payloadTooLarge, "payload_too_large", "the request body is too large")
+            throw AppError(.payloadTooLarge, .payloadTooLarge, "the request body is too large")
         }
         guard Self.headerNamesAreASCII(Array(body.readableBytesView), boundary: boundary) else {
             throw AppError.badRequest("malformed multipart body: a part's header name is not ASCII")

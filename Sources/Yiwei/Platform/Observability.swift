@@ -192,7 +192,7 @@ struct MetricsController: RouteCollection {
             // Compared as digests: the time the comparison takes says nothing about the token's characters.
             guard let presented = req.headers.bearerAuthorization?.token,
                   Secrets.digest(presented) == Secrets.digest(token) else {
-                throw AppError(.unauthorized, "unauthorized", "the metrics token is required")
+                throw AppError(.unauthorized, .unauthorized, "the metrics token is required")
             }
         } else if config.metricsOpen {
             // No peer address at all: a request made inside the process (the in-memory tester).
@@ -200,10 +200,10 @@ struct MetricsController: RouteCollection {
             // A loopback connection carrying a forwarding header came through a proxy on this host.
             let proxied = req.headers.contains(name: .xForwardedFor) || req.headers.contains(name: .forwarded)
             guard peer == "127.0.0.1" || peer == "::1", !proxied else {
-                throw AppError(.forbidden, "forbidden", "metrics are served to this server only unless YIWEI_METRICS_TOKEN is set")
+                throw AppError(.forbidden, .forbidden, "metrics are served to this server only unless YIWEI_METRICS_TOKEN is set")
             }
         } else {
-            throw AppError(.notFound, "not_found", "metrics are off: set YIWEI_METRICS_TOKEN (docs/observability.md)")
+            throw AppError(.notFound, .notFound, "metrics are off: set YIWEI_METRICS_TOKEN (docs/observability.md)")
         }
         let text = try await req.application.metrics.render(req.application)
         let response = Response(status: .ok, body: .init(string: text))

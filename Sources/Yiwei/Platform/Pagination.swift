@@ -24,7 +24,7 @@ struct PageRequest: Sendable {
         per = read("per", default: Self.defaultPer)
         if page < 1 || page > 1_000_000 { fields["page"] = fields["page"] ?? "must be between 1 and 1000000" }
         if per < 1 || per > Self.maxPer { fields["per"] = fields["per"] ?? "must be between 1 and \(Self.maxPer)" }
-        if !fields.isEmpty { throw AppError(.badRequest, "invalid_query", "invalid pagination", fields: fields) }
+        if !fields.isEmpty { throw AppError(.badRequest, .invalidQuery, "invalid pagination", fields: fields) }
     }
 }
 

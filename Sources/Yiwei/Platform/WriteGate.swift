@@ -62,7 +62,7 @@ public final class WriteGate: Sendable {
                 return .start
             }
             if turn == .closed {
-                continuation.resume(throwing: AppError(.serviceUnavailable, "shutting_down", "the server is shutting down; try again in a moment"))
+                continuation.resume(throwing: AppError(.serviceUnavailable, .shuttingDown, "the server is shutting down; try again in a moment"))
                 return
             }
             guard turn == .start else { return }
@@ -184,7 +184,7 @@ public final class WriteGate: Sendable {
         if batch.contains(where: \.affectsReference) { reference.invalidate() }
         count(batch, grouped: grouped.withLockedValue { $0 })
         for (job, result) in zip(batch, results.withLockedValue { $0 }) {
-            job.continuation.resume(with: result ?? .failure(AppError(.internalServerError, "write_lost", "the write was not run")))
+            job.continuation.resume(with: result ?? .failure(AppError(.internalServerError, .writeLost, "the write was not run")))
         }
     }
 }
@@ -217,7 +217,7 @@ extension WriteGate {
                     do {
                         let values = try await group.run(batch.map { $0.group!.payload }, tx)
                         guard values.count == batch.count else {
-                            throw AppError(.internalServerError, "write_group", "the group answered \(values.count) of \(batch.count) writes")
+                            throw AppError(.internalServerError, .writeGroup, "the group answered \(values.count) of \(batch.count) writes")
                         }
                         try await audit.flush(on: tx)
                         return values

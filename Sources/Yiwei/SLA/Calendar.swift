@@ -80,7 +80,7 @@ enum CalendarStore {
     static func calendar(_ r: CalendarRecord) throws -> BusinessCalendar {
         var v = Validator()
         guard let calendar = build(timeZone: r.timeZone, weekly: weekly(r), holidays: dates(r.holidays), workdays: dates(r.workdays), v: &v) else {
-            throw AppError(.internalServerError, "invalid_calendar", "the stored calendar is invalid")
+            throw AppError(.internalServerError, .invalidCalendar, "the stored calendar is invalid")
         }
         return calendar
     }

@@ -72,10 +72,10 @@ struct CalendarController: RouteCollection {
         if raw == nil { v.add("minutes", "required") } else if minutes == nil || !(0...5_256_000).contains(minutes!) {
             v.add("minutes", "must be a whole number between 0 and 5256000")
         }
-        guard v.isValid, let start, let minutes else { throw AppError(.badRequest, "invalid_query", "invalid calculator input", fields: v.fields) }
+        guard v.isValid, let start, let minutes else { throw AppError(.badRequest, .invalidQuery, "invalid calculator input", fields: v.fields) }
         let calendar = try CalendarStore.calendar(record)
         guard let due = calendar.due(start: start, minutes: minutes) else {
-            throw AppError(.unprocessableEntity, "no_working_time", "the calendar has no working time within ten years")
+            throw AppError(.unprocessableEntity, .noWorkingTime, "the calendar has no working time within ten years")
         }
         return DueDTO(due: CalendarStore.format(due, in: calendar.timeZone))
     }
@@ -96,7 +96,7 @@ struct CalendarController: RouteCollection {
         if let from, !Self.sensible(from) { v.add("from", "must be between 1970 and 2100") }
         if let to, !Self.sensible(to) { v.add("to", "must be between 1970 and 2100") }
         if let from, let to, to.timeIntervalSince(from) > 20 * 366 * 86400 { v.add("to", "at most 20 years after from") }
-        guard v.isValid, let from, let to else { throw AppError(.badRequest, "invalid_query", "invalid calculator input", fields: v.fields) }
+        guard v.isValid, let from, let to else { throw AppError(.badRequest, .invalidQuery, "invalid calculator input", fields: v.fields) }
         return BusinessMinutesDTO(minutes: try CalendarStore.calendar(record).businessMinutes(from: from, to: to))
     }
 }
@@ -113,7 +113,7 @@ enum CalendarService {
         var duplicate = CalendarRecord.query(on: request.db).filter(\.$name == name!)
         if let id = existing?.id { duplicate = duplicate.filter(\.$id != id) }
         if try await duplicate.first() != nil {
-            throw AppError.conflict("duplicate_name", "a calendar named \(name!) already exists", field: "name")
+            throw AppError.conflict(.duplicateName, "a calendar named \(name!) already exists", field: "name")
         }
         let record = existing ?? CalendarRecord()
         let before = existing.map(CalendarStore.dto)

@@ -379,7 +379,7 @@ struct SLAPolicyController: RouteCollection {
         var query = SLAPolicyRecord.query(on: req.db)
         if let d = v.oneOf("domain", req.queryParameter("domain"), ServiceDomain.self, required: false) { query = query.filter(\.$domain == d.rawValue) }
         if let p = v.oneOf("priority", req.queryParameter("priority"), Priority.self, required: false) { query = query.filter(\.$priority == p.rawValue) }
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         let total = try await query.count()
         let items = try await query.sort(\.$domain).sort(\.$priority).sort(\.$effectiveFrom, .descending)
             .range(page.offset..<(page.offset + page.per)).all()

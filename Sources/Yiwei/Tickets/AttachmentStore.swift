@@ -55,10 +55,10 @@ enum AttachmentStore {
         var buffer = file.data
         let size = buffer.readableBytes
         guard size > 0 else { throw AppError.validation(["file": "is empty"]) }
-        guard size <= maxBytes else { throw AppError(.payloadTooLarge, "payload_too_large", "attachments may be at most 10 MB") }
+        guard size <= maxBytes else { throw AppError(.payloadTooLarge, .payloadTooLarge, "attachments may be at most 10 MB") }
         let bytes = buffer.readBytes(length: size) ?? []
         guard let type = sniff(bytes) else {
-            throw AppError(.unsupportedMediaType, "unsupported_file_type", "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP and text logs")
+            throw AppError(.unsupportedMediaType, .unsupportedFileType, "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP and text logs")
         }
         let now = request.now
         let attachmentId = UUID()

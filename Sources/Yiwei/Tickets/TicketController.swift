@@ -130,7 +130,7 @@ struct TicketController: RouteCollection {
                 _ = try await TicketService.act(UUID(uuidString: raw), body.action!, request: req)
                 results.append(.init(id: raw, ok: true, error: nil))
             } catch let error as AppError {
-                results.append(.init(id: raw, ok: false, error: error.code))
+                results.append(.init(id: raw, ok: false, error: error.code.rawValue))
             }
         }
         return BulkResultDTO(results: results)
@@ -178,7 +178,7 @@ enum SavedFilterService {
         c.queryItems = items.filter { !($0.value ?? "").isEmpty }
         let normalized = String((c.percentEncodedQuery ?? "").prefix(500))
         if try await SavedFilter.query(on: request.db).filter(\.$userId == user.id).filter(\.$name == name!).first() != nil {
-            throw AppError.conflict("duplicate_name", "you already have a filter named \(name!)", field: "name")
+            throw AppError.conflict(.duplicateName, "you already have a filter named \(name!)", field: "name")
         }
         let filter = SavedFilter()
         filter.userId = user.id; filter.name = name!; filter.query = normalized; filter.createdAt = request.now

@@ -219,7 +219,7 @@ enum TicketImport {
         let now = request.now
         let (checked, problems, firstBad) = try await check(bodies, importer: user, now: now, reference: try await request.reference(), on: request.db)
         if let firstBad {
-            throw AppError(.unprocessableEntity, "import_invalid",
+            throw AppError(.unprocessableEntity, .importInvalid,
                            "tickets[\(firstBad)] is invalid; nothing was imported (\(Set(problems.keys.map { $0.prefix { $0 != "." } }).count) invalid in all)",
                            fields: problems)
         }
@@ -236,7 +236,7 @@ enum TicketImport {
                 } catch let error as AppError where error.status.code < 500 {
                     // A rule that needs the database (a team of another domain, an engineer outside the team …).
                     let fields = (error.fields ?? [:]).reduce(into: [String: String]()) { $0["tickets[\(item.index)].\($1.key)"] = $1.value }
-                    throw AppError(.unprocessableEntity, "import_invalid",
+                    throw AppError(.unprocessableEntity, .importInvalid,
                                    "tickets[\(item.index)] is invalid: \(error.message); nothing was imported", fields: fields.isEmpty ? nil : fields)
                 }
             }

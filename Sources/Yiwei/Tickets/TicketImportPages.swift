@@ -275,7 +275,7 @@ struct TicketImportPages: RouteCollection {
             let result = try await TicketImport.run(ImportRequest(tickets: parsed.rows.compactMap(\.body)), request: req)
             let numbers = try await Ticket.query(on: req.db).filter(\.$id ~~ result.ids).all().map(\.number).sorted()
             return try await render(req, parsed: nil, csv: nil, imported: numbers).encodeResponse(for: req)
-        } catch let error as AppError where error.code == "import_invalid" {
+        } catch let error as AppError where error.code == .importInvalid {
             var rows = parsed.rows
             LedgerCSV.attach(error.fields ?? [:], to: &rows)
             return try await render(req, parsed: LedgerCSV.Parsed(rows: rows, fileProblems: []), csv: nil, imported: nil)

@@ -142,7 +142,7 @@ enum TicketQueries {
         f.q = v.text("q", req.queryParameter("q"), required: false, max: 100)
         f.createdFrom = v.dayOrInstant("createdFrom", req.queryParameter("createdFrom"), timeZone: req.yiwei.config.timeZone)
         f.createdTo = v.dayOrInstant("createdTo", req.queryParameter("createdTo"), timeZone: req.yiwei.config.timeZone, endOfDay: true)
-        if !v.isValid { throw AppError(.badRequest, "invalid_query", "invalid filter", fields: v.fields) }
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
         return f
     }
 
@@ -206,7 +206,7 @@ enum TicketQueries {
         var totalCapped: Bool?
         if let q = f.q {
             guard page.offset < TicketSearch.maxTotal else {
-                throw AppError(.badRequest, "invalid_query", "invalid pagination",
+                throw AppError(.badRequest, .invalidQuery, "invalid pagination",
                                fields: ["page": "a search serves its first \(TicketSearch.maxTotal) results; narrow it with filters"])
             }
             let found = try await TicketSearch.page(TicketSearch.Term(q, reference: reference), predicate: predicate,
@@ -226,7 +226,7 @@ enum TicketQueries {
             guard let id = try row.uuid("id"), let number = try row.string("number"), let domain = try row.string("domain"),
                   let kind = try row.string("kind"), let title = try row.string("title"), let priority = try row.string("priority"),
                   let status = try row.string("status"), let createdAt = try row.date("created_at"), let updatedAt = try row.date("updated_at")
-            else { throw AppError(.internalServerError, "ticket_row", "a ticket row with a required column missing") }
+            else { throw AppError(.internalServerError, .ticketRow, "a ticket row with a required column missing") }
             let statusValue = TicketStatus(rawValue: status) ?? .new
             let responseDue = try row.date("response_due_at")
             let resolveDue = try row.date("resolve_due_at")

@@ -323,11 +323,11 @@ enum TicketService {
                       historical: Bool = false, on db: any Database) async throws {
         let from = ticket.statusValue
         guard let to = TicketStateMachine.next(from, action, pendedFrom: ticket.pendedFrom.flatMap(TicketStatus.init(rawValue:))) else {
-            throw AppError(.conflict, "invalid_transition", "\(action.rawValue) is not allowed while the ticket is \(from.rawValue)")
+            throw AppError(.conflict, .invalidTransition, "\(action.rawValue) is not allowed while the ticket is \(from.rawValue)")
         }
         // SLA-5: past the policy's limit the ticket goes no further until a lead has approved a written plan.
         if [.start, .resolve].contains(action), ticket.planRequiredAt != nil, ticket.planApprovedAt == nil {
-            throw AppError(.conflict, "plan_required", "a written workaround or plan, approved by a lead, is required before the ticket continues")
+            throw AppError(.conflict, .planRequired, "a written workaround or plan, approved by a lead, is required before the ticket continues")
         }
         var v = Validator()
         var data: [String: String] = ["from": from.rawValue, "to": to.rawValue]
@@ -403,7 +403,7 @@ enum TicketService {
             data["waitOn"] = wait!.rawValue
         case .approvePause, .rejectPause:
             guard ticket.pendingWaitOn == PauseWait.vendor.rawValue, ticket.pauseApproval == PauseApproval.requested.rawValue else {
-                throw AppError(.conflict, "no_pause_request", "the ticket has no pause waiting for a decision")
+                throw AppError(.conflict, .noPauseRequest, "the ticket has no pause waiting for a decision")
             }
             let note = v.text("note", body.note ?? body.reason, required: false, max: 500)
             try v.check()
@@ -453,7 +453,7 @@ enum TicketService {
             data["note"] = plan
         case .approvePlan:
             guard ticket.plan != nil else {
-                throw AppError(.conflict, "no_plan", "there is no written plan to approve yet")
+                throw AppError(.conflict, .noPlan, "there is no written plan to approve yet")
             }
             ticket.planApprovedAt = now
             ticket.planApprovedById = user.id
@@ -543,9 +543,9 @@ enum TicketService {
         let updated = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
             guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
             guard [.resolved, .closed].contains(ticket.statusValue) else {
-                throw AppError(.conflict, "not_resolved", "a ticket is rated after it is resolved")
+                throw AppError(.conflict, .notResolved, "a ticket is rated after it is resolved")
             }
-            guard ticket.ratingScore == nil else { throw AppError(.conflict, "already_rated", "this ticket has already been rated") }
+            guard ticket.ratingScore == nil else { throw AppError(.conflict, .alreadyRated, "this ticket has already been rated") }
             ticket.ratingScore = body.score
             ticket.ratingComment = comment
             ticket.ratedAt = now
@@ -607,7 +607,7 @@ enum TicketService {
             or.group(.and) { $0.filter(\.$ticketId == ticketId).filter(\.$targetId == targetId) }
             or.group(.and) { $0.filter(\.$ticketId == targetId).filter(\.$targetId == ticketId) }
         }.first()
-        if existing != nil { throw AppError.conflict("duplicate_link", "the two tickets are already linked") }
+        if existing != nil { throw AppError.conflict(.duplicateLink, "the two tickets are already linked") }
         let now = request.now, actor = request.auditActor
         let link = TicketLink()
         link.ticketId = ticketId; link.targetId = targetId; link.type = type!.rawValue; link.createdById = user.id; link.createdAt = now

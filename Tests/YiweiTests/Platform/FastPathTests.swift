@@ -545,7 +545,7 @@ struct FastPathTests {
                 try await app.write(affectsReference: false) { _ in }
                 Issue.record("a write after close was accepted")
             } catch let error as AppError {
-                #expect(error.status == .serviceUnavailable && error.code == "shutting_down")
+                #expect(error.status == .serviceUnavailable && error.code == .shuttingDown)
             }
         }
     }
