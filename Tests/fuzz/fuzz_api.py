@@ -95,8 +95,17 @@ def seed(port, tokens):
     # Links have no list of their own (they come with the ticket): bind the one made here.
     link = made[f"/api/v1/tickets/{tickets[0]['id']}/links"]
     link_id = (link[0] if isinstance(link, list) else link)["id"]
+    # An attachment to download (the demo tickets have none).
+    boundary = "----yiwei-fuzz"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"截图.png\"\r\nContent-Type: image/png\r\n\r\n").encode() \
+        + bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + bytes(64) + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/tickets/{tickets[0]['id']}/attachments", data=body, method="POST",
+                                 headers={"Authorization": f"Bearer {lead}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(req, timeout=20) as res:
+        attachment = json.loads(res.read())["id"]
     return {("/api/v1/tickets/{ticketId}/links/{linkId}", "ticketId"): [tickets[0]["id"]],
-            ("/api/v1/tickets/{ticketId}/links/{linkId}", "linkId"): [link_id]}
+            ("/api/v1/tickets/{ticketId}/links/{linkId}", "linkId"): [link_id],
+            ("/api/v1/attachments/{attachmentId}", "attachmentId"): [attachment]}
 
 
 def ids_in(payload):
