@@ -59,6 +59,7 @@ struct SecuritySettingsPages: RouteCollection {
             cancelHref: "/", errorSummary: errors.isEmpty ? nil : t["form_has_errors"],
             readOnly: !(req.currentUser?.can(.manageSecuritySettings) ?? false),
             facts: [Fact(label: t[text: "security_updated_at"], value: updated),
-                    Fact(label: t[text: "security_applies"], value: t[text: "security_applies_text"])]))
+                    Fact(label: t[text: "security_applies"], value: t[text: "security_applies_text"])],
+            backLabel: t[text: "action_back_home"]))
     }
 }

@@ -72,6 +72,8 @@ struct FormPageContext: Encodable {
     var errorSummary: String?
     var readOnly: Bool
     var facts: [Fact]
+    /// The head's back button, when it leads somewhere other than a list.
+    var backLabel: String? = nil
 }
 
 /// A read-only line shown beside a form (created, updated, who …).

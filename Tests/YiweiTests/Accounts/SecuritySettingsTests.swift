@@ -152,6 +152,7 @@ struct SecuritySettingsTests {
             let form = try await browser.get("/admin/security")
             #expect(form.status == .ok)
             #expect(form.body.string.contains("会话空闲超时"))
+            #expect(form.body.string.contains(">返回工作台</a>"), "the page has no list to go back to")
             let bad = try await browser.post("/admin/security", [("passwordMinLength", "6"), ("lockoutThreshold", "5"),
                                                                   ("lockoutMinutes", "15"), ("idleTimeoutMinutes", "abc")])
             #expect(bad.status == .unprocessableEntity)
