@@ -58,15 +58,18 @@ struct SecuritySettingsPatch: Content {
 enum SecuritySettingsService {
     static let key = "security_settings"
 
-    /// The saved policy, nil when none was saved (or the saved row cannot be read: then the defaults apply).
+    /// The saved row and its policy (nil when none was saved, or the row cannot be read: then the defaults apply).
+    private static func load(on db: any Database) async throws -> (record: SettingRecord?, settings: SecuritySettings?) {
+        let record = try await SettingRecord.query(on: db).filter(\.$key == key).first()
+        return (record, record.flatMap { try? JSONDecoder().decode(SecuritySettings.self, from: Data($0.value.utf8)) })
+    }
+
     static func saved(on db: any Database) async throws -> SecuritySettings? {
-        guard let record = try await SettingRecord.query(on: db).filter(\.$key == key).first() else { return nil }
-        return try? JSONDecoder().decode(SecuritySettings.self, from: Data(record.value.utf8))
+        try await load(on: db).settings
     }
 
     static func current(on db: any Database, defaults: SecuritySettings) async throws -> SecuritySettingsDTO {
-        let record = try await SettingRecord.query(on: db).filter(\.$key == key).first()
-        let saved = record.flatMap { try? JSONDecoder().decode(SecuritySettings.self, from: Data($0.value.utf8)) }
+        let (record, saved) = try await load(on: db)
         return SecuritySettingsDTO(saved ?? defaults, updatedAt: saved == nil ? nil : record?.updatedAt)
     }
 
@@ -79,8 +82,8 @@ enum SecuritySettingsService {
             throw AppError.validation([:], message: "give at least one of passwordMinLength, lockoutThreshold, lockoutMinutes, idleTimeoutMinutes")
         }
         return try await writer.write { db in
-            let record = try await SettingRecord.query(on: db).filter(\.$key == key).first()
-            let before = record.flatMap { try? JSONDecoder().decode(SecuritySettings.self, from: Data($0.value.utf8)) } ?? defaults
+            let (record, saved) = try await load(on: db)
+            let before = saved ?? defaults
             let after = patch.applied(to: before)
             let problems = after.problems().filter { field, _ in
                 // Only the fields being changed can be wrong: the others are what applies today.

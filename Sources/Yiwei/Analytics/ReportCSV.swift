@@ -16,7 +16,7 @@ enum ReportCSV {
     /// `raw`: ticket text as written; otherwise titles and downtime notes are de-identified (docs/deidentification.md).
     static func write(_ part: String, period: ReportPeriod, req: Request, t: [String: String], raw: Bool) async throws -> CSVWriter {
         func s(_ key: String) -> String { t[key] ?? key }
-        let clean = cleaner(raw: raw)
+        let clean = ExportText.cleaner(raw: raw)
         let zone = req.yiwei.config.timeZone
         let labels = TicketLabels(t: t)
         func time(_ date: Date?) -> String { DisplayTime.format(date, req) }
@@ -93,13 +93,6 @@ enum ReportCSV {
         }
     }
 
-    /// Patient data in free text replaced by placeholders, unless the export is raw.
-    static func cleaner(raw: Bool) -> @Sendable (String) -> String {
-        if raw { return { $0 } }
-        let deidentifier = Deidentifier()
-        return { deidentifier.deidentify($0).text }
-    }
-
     private struct TicketRow {
         var number: String
         var title: String
@@ -135,7 +128,7 @@ enum ReportCSV {
     /// Every ticket reported in the period (index on creation time), with names joined in.
     static func tickets(_ period: ReportPeriod, req: Request, t: [String: String], raw: Bool) async throws -> CSVWriter {
         func s(_ key: String) -> String { t[key] ?? key }
-        let clean = cleaner(raw: raw)
+        let clean = ExportText.cleaner(raw: raw)
         let labels = TicketLabels(t: t)
         let sql = req.db.sql
         let rows = try await sql.raw("""

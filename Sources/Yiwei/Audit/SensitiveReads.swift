@@ -1,4 +1,5 @@
 import Vapor
+import YiweiCore
 
 extension Request {
     /// Records a sensitive read (SEC-3) — an attachment downloaded, an export or a backup taken — naming the
@@ -20,5 +21,15 @@ extension Request {
         case "true", "1": return true
         default: throw AppError(.badRequest, .invalidQuery, "invalid raw", fields: ["raw": "must be true or false"])
         }
+    }
+}
+
+/// Ticket and article text as exports write it (docs/deidentification.md).
+enum ExportText {
+    /// Patient data in free text replaced by placeholders, unless the export is raw.
+    static func cleaner(raw: Bool) -> @Sendable (String) -> String {
+        if raw { return { $0 } }
+        let deidentifier = Deidentifier()
+        return { deidentifier.deidentify($0).text }
     }
 }

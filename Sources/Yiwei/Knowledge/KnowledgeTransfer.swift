@@ -84,7 +84,7 @@ enum KnowledgeTransfer {
     /// Writes the whole base to a ZIP file at `path`; returns the number of articles.
     /// `raw`: titles and bodies as written; otherwise patient data in them is replaced (docs/deidentification.md).
     static func export(to path: String, raw: Bool, request: Request) async throws -> Int {
-        let clean = ReportCSV.cleaner(raw: raw)
+        let clean = ExportText.cleaner(raw: raw)
         let db = request.db
         // Compressing (and reading attachments) runs on the thread pool, not on the event loop serving connections.
         final class Zip: @unchecked Sendable { // used by one task, one step at a time
