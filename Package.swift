@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "yiwei", targets: ["yiwei"]),
         .library(name: "Yiwei", targets: ["Yiwei"]),
         .library(name: "YiweiCore", targets: ["YiweiCore"]),
+        .library(name: "YiweiText", targets: ["YiweiText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -29,6 +30,10 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "YiweiText",
+            swiftSettings: strict
+        ),
+        .target(
             name: "YiweiCore",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -39,6 +44,7 @@ let package = Package(
             name: "Yiwei",
             dependencies: [
                 "YiweiCore",
+                "YiweiText",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -99,6 +105,11 @@ let package = Package(
             name: "YiweiCoreTests",
             dependencies: ["YiweiCore"],
             exclude: ["Resources"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "YiweiTextTests",
+            dependencies: ["YiweiText"],
             swiftSettings: strict
         ),
         .testTarget(

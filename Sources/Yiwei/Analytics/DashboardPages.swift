@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Vapor
 import YiweiCore
+import YiweiText
 
 // The dashboard asks `viewDashboard` (docs/permissions.md). Its figures are hospital-wide counts (no ticket
 // titles, reporters or departments), so they are shown whole to everyone allowed; the queues the numbers

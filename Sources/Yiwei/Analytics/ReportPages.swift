@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// 月度运维报告 (`/reports/monthly?month=2026-11`), 周报 (`/reports/weekly?week=2026-11-16`) and 停机统计
 /// (`/reports/downtime?year=2026`): printable A4 pages and their CSV exports. Leads, dispatchers and auditors.

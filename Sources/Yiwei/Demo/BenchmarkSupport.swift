@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import YiweiText
 
 /// What the benchmark executables (Benchmarks/) share: a temporary application on a fresh SQLite database
 /// with the clock frozen at the benchmarks' instant, a timer, percentiles and the result table.

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import YiweiCore
+import YiweiText
 
 /// The demo hospital's knowledge base: categories by system, department and problem type, and published
 /// articles written the way an IT department writes them (现象 / 原因 / 解决方法).

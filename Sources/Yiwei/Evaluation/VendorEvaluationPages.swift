@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// `/evaluation/vendors/{id}?year=`: a vendor's service year — months, trend, payments, the warning — and
 /// the service-fee form for leads.

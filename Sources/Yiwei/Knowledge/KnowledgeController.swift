@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// `/api/v1/kb/…`: articles, workflow, versions and diffs, search and suggestions, feedback, categories.
 struct KnowledgeController: RouteCollection {

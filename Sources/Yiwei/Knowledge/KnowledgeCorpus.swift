@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// A deterministic generator of realistic Chinese knowledge articles (fault patterns of the seed 001
 /// business systems), for benchmarks and `gen-data`: the same seed gives the same articles.

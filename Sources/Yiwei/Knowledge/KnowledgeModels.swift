@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// 知识分类: a tree by business system, department or problem type (KB-1).
 // @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.

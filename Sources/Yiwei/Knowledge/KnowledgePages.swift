@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// 知识库 pages: search and browse, the article (rendered Markdown, feedback, workflow), the editor,
 /// history with diffs, ticket → article, and the self-service "这解决了我的问题".

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// A pending (or decided) revision of a published article (KB-2).
 struct KBRevisionDTO: Content, Equatable {

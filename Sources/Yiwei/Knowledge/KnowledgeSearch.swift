@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// Chinese full-text search over the knowledge base (KB-5).
 ///

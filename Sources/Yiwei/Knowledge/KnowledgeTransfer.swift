@@ -4,6 +4,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 import ZIPFoundation
 
 /// Export and import of the whole knowledge base as a ZIP of Markdown files (KB-6; seed 000 §7.2: the base

@@ -1,5 +1,6 @@
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// HTML written in Swift where a template would be too slow: the rows of the busiest lists, SVG charts.
 enum HTML {

@@ -2,6 +2,7 @@ import Foundation
 import LeafKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// What every page's template needs: strings, the signed-in user, navigation, CSRF token and flash.
 struct PageBase: Encodable {

@@ -1,5 +1,6 @@
 import Foundation
 import YiweiCore
+import YiweiText
 
 /// Server-rendered SVG charts: no JavaScript draws them, they print, and they read in Chinese.
 ///

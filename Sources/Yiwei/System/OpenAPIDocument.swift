@@ -1,5 +1,6 @@
 import Foundation
 import YiweiCore
+import YiweiText
 
 /// The served OpenAPI 3.0 document. It is written next to the code it describes, and a test compares
 /// its operations with the router's routes, so it cannot drift from what the server really does.

@@ -1,5 +1,6 @@
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// The queue page (工作台) written in Swift: agents keep it open all day and reload it after every action, and
 /// the template engine cost more than the query behind it. Written as `SafeHTML` (every value escaped) into an `HTMLBuffer`.

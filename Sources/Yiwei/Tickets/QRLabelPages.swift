@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// QR labels (CMDB-4): a code per location, department, business system or asset that opens the phone
 /// report form pre-filled. Drawn on the server by Yiwei's own encoder (YiweiCore/QR), as SVG.

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// A legacy ledger (报修台账) as a spreadsheet: one row per ticket, its milestones as time columns.
 /// Each row becomes one ticket of `POST /api/v1/tickets/import`, its milestones the events replayed.

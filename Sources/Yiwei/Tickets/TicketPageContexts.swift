@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// Labels for ticket values in the page's language.
 struct TicketLabels {

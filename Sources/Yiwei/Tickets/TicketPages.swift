@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// The agent workbench (SD-8): queues with filters and bulk actions, the service-desk call form, and the
 /// ticket page with its actions, comments, attachments, links, work log and timeline.

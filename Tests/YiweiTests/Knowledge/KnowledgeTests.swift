@@ -333,6 +333,7 @@ struct KnowledgeAttachmentTests {
     }
 }
 
+import YiweiText
 import ZIPFoundation
 
 @Suite("Knowledge import and export (ZIP of Markdown)")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Yiwei
 import YiweiCore
+import YiweiText
 
 @Suite("SVG charts: escaping, scales, empty data, zero maximum")
 struct SVGChartTests {

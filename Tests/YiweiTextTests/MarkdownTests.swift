@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import YiweiCore
+@testable import YiweiText
 
 private let rel = #"rel="noopener noreferrer nofollow""#
 

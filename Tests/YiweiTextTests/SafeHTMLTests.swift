@@ -1,5 +1,5 @@
 import Testing
-@testable import YiweiCore
+@testable import YiweiText
 
 /// One escaping rule for every page, SVG and Markdown output (docs/architecture.md 「页面层」).
 @Suite("HTML escaping and SafeHTML")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import YiweiCore
+@testable import YiweiText
 
 private typealias L = TextDiff.Line
 private typealias S = TextDiff.Segment

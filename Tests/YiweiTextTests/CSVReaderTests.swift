@@ -1,5 +1,5 @@
 import Testing
-@testable import YiweiCore
+@testable import YiweiText
 
 @Suite("CSV reader: what Excel and WPS write")
 struct CSVReaderTests {

@@ -19,7 +19,7 @@
 // symbols differ from ours only in mask and format bits and are just as valid.
 
 import Testing
-@testable import YiweiCore
+@testable import YiweiText
 
 @Suite("QR code encoder")
 struct QRCodeTests {
