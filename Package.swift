@@ -66,9 +66,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "YiweiDemo",
+            dependencies: [
+                "Yiwei",
+                "YiweiCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "yiwei",
-            dependencies: ["Yiwei"],
+            dependencies: ["Yiwei", "YiweiDemo"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -79,25 +90,25 @@ let package = Package(
         ),
         .executableTarget(
             name: "scheduler-bench",
-            dependencies: ["Yiwei"],
+            dependencies: ["Yiwei", "YiweiDemo"],
             path: "Benchmarks/SchedulerBench",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "dashboard-bench",
-            dependencies: ["Yiwei"],
+            dependencies: ["Yiwei", "YiweiDemo"],
             path: "Benchmarks/DashboardBench",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "kb-bench",
-            dependencies: ["Yiwei"],
+            dependencies: ["Yiwei", "YiweiDemo"],
             path: "Benchmarks/KBBench",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "report-bench",
-            dependencies: ["Yiwei"],
+            dependencies: ["Yiwei", "YiweiDemo"],
             path: "Benchmarks/ReportBench",
             swiftSettings: strict
         ),
@@ -116,6 +127,7 @@ let package = Package(
             name: "YiweiTests",
             dependencies: [
                 "Yiwei",
+                "YiweiDemo",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -10,6 +10,7 @@ import Foundation
 import SQLKit
 import Vapor
 import Yiwei
+import YiweiDemo
 
 @main
 struct DashboardBench {

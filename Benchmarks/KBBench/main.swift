@@ -9,6 +9,7 @@ import Foundation
 import SQLKit
 import Vapor
 import Yiwei
+import YiweiDemo
 
 @main
 struct KBBench {

@@ -12,6 +12,7 @@ import NIOCore
 import SQLKit
 import Vapor
 import Yiwei
+import YiweiDemo
 
 @main
 struct ReportBench {

@@ -12,6 +12,7 @@ import Foundation
 import SQLKit
 import Vapor
 import Yiwei
+import YiweiDemo
 
 @main
 struct SchedulerBench {

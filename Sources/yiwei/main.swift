@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Vapor
 import Yiwei
+import YiweiDemo
 
 /// `yiwei serve [--demo] [--port N] [--data-dir DIR]`, `yiwei migrate`, `yiwei seed-demo`, `yiwei audit verify`,
 /// `yiwei backup --to DIR`, `yiwei restore --from DIR`, `yiwei doctor`, `yiwei gen-data …`; `yiwei --help` lists them.
@@ -50,6 +51,7 @@ enum Entrypoint {
         let app = try await Application.make(env)
         do {
             try await configure(app, config: config)
+            DemoCommands.register(app)
             let command = arguments.dropFirst().first ?? "serve"
             if command == "serve" || command.hasPrefix("-") {
                 try await announce(app, config: config)

@@ -4,47 +4,47 @@ import YiweiCore
 
 /// A person who signs in: hospital staff, engineers, vendor engineers, the service desk, auditors.
 // @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
-final class User: Model, @unchecked Sendable {
-    static let schema = "users"
+package final class User: Model, @unchecked Sendable {
+    package static let schema = "users"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "username") var username: String
-    @Field(key: "display_name") var displayName: String
-    @Field(key: "password_hash") var passwordHash: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "username") package var username: String
+    @Field(key: "display_name") package var displayName: String
+    @Field(key: "password_hash") package var passwordHash: String
     /// Role names joined with commas, in `Role.allCases` order (small, portable, indexable).
-    @Field(key: "roles") var rolesText: String
-    @OptionalField(key: "department_id") var departmentId: UUID?
-    @OptionalField(key: "vendor_id") var vendorId: UUID?
-    @OptionalField(key: "phone") var phone: String?
-    @OptionalField(key: "email") var email: String?
-    @Field(key: "locale") var locale: String
-    @Field(key: "is_active") var isActive: Bool
-    @Field(key: "failed_logins") var failedLogins: Int
-    @OptionalField(key: "locked_until") var lockedUntil: Date?
-    @Field(key: "must_change_password") var mustChangePassword: Bool
-    @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
-    @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    @Field(key: "roles") package var rolesText: String
+    @OptionalField(key: "department_id") package var departmentId: UUID?
+    @OptionalField(key: "vendor_id") package var vendorId: UUID?
+    @OptionalField(key: "phone") package var phone: String?
+    @OptionalField(key: "email") package var email: String?
+    @Field(key: "locale") package var locale: String
+    @Field(key: "is_active") package var isActive: Bool
+    @Field(key: "failed_logins") package var failedLogins: Int
+    @OptionalField(key: "locked_until") package var lockedUntil: Date?
+    @Field(key: "must_change_password") package var mustChangePassword: Bool
+    @OptionalField(key: "password_changed_at") package var passwordChangedAt: Date?
+    @OptionalField(key: "last_login_at") package var lastLoginAt: Date?
     /// The sign-in before the current one, shown on the home page ("上次登录").
-    @OptionalField(key: "previous_login_at") var previousLoginAt: Date?
-    @Field(key: "created_at") var createdAt: Date
-    @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "previous_login_at") package var previousLoginAt: Date?
+    @Field(key: "created_at") package var createdAt: Date
+    @Field(key: "updated_at") package var updatedAt: Date
 
-    init() {}
+    package init() {}
 
-    var roles: Set<Role> {
+    package var roles: Set<Role> {
         get { Set(rolesText.split(separator: ",").compactMap { Role(rawValue: String($0)) }) }
         set { rolesText = Role.allCases.filter(newValue.contains).map(\.rawValue).joined(separator: ",") }
     }
 
-    var sortedRoles: [Role] { Role.allCases.filter(roles.contains) }
+    package var sortedRoles: [Role] { Role.allCases.filter(roles.contains) }
 
     /// Whether the account's roles grant a permission (who to notify, who may be asked or assigned).
-    func holds(_ permission: Permission) -> Bool { RolePolicy.permissions(for: roles).contains(permission) }
+    package func holds(_ permission: Permission) -> Bool { RolePolicy.permissions(for: roles).contains(permission) }
 
     /// An account of a vendor's engineer (the vendor's on-site staff are linked to these).
-    var isVendorEngineer: Bool { roles.contains(.vendor) && vendorId != nil }
+    package var isVendorEngineer: Bool { roles.contains(.vendor) && vendorId != nil }
 
-    var lockoutState: LockoutPolicy.State {
+    package var lockoutState: LockoutPolicy.State {
         get { .init(failedCount: failedLogins, lockedUntil: lockedUntil) }
         set { failedLogins = newValue.failedCount; lockedUntil = newValue.lockedUntil }
     }

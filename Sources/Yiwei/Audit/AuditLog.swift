@@ -6,17 +6,17 @@ import Vapor
 import YiweiCore
 
 /// Who did something, as the audit log records it.
-struct AuditActor: Sendable {
-    var id: UUID?
-    var name: String
-    var ip: String
+package struct AuditActor: Sendable {
+    package var id: UUID?
+    package var name: String
+    package var ip: String
 
-    static func system(_ name: String = "system") -> AuditActor { AuditActor(id: nil, name: name, ip: "-") }
+    package static func system(_ name: String = "system") -> AuditActor { AuditActor(id: nil, name: name, ip: "-") }
 }
 
 /// Appends to the hash chain. Call it inside `Request.write` / `Application.write`, in the same
 /// transaction as the change it records, so a change and its audit row commit or fail together.
-enum AuditLog {
+package enum AuditLog {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -24,14 +24,14 @@ enum AuditLog {
         return encoder
     }()
 
-    static func json(_ value: (any Encodable)?) -> String? {
+    package static func json(_ value: (any Encodable)?) -> String? {
         // Timeline events' details and most audit rows are string maps: written directly, keys sorted, as `encoder` would.
         if let map = value as? [String: String] { return JSONWriter.sortedObject(map) }
         guard let value, let data = try? encoder.encode(value) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func append(on db: any Database, at now: Date, actor: AuditActor, action: String, entityType: String,
+    package static func append(on db: any Database, at now: Date, actor: AuditActor, action: String, entityType: String,
                        entityId: String? = nil, before: (any Encodable)? = nil, after: (any Encodable)? = nil) async throws {
         let entry = AuditBuffer.Entry(sequence: 0, atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded()), actorId: actor.id?.uuidString,
                                       actorName: String(actor.name.prefix(200)), ip: String(actor.ip.prefix(64)), action: action,
@@ -158,7 +158,7 @@ extension Application {
     /// (see `WriteGate`); returns after the commit. Unless the write says it
     /// changes only tickets and their records (`affectsReference: false`), the organisation in memory is
     /// read again afterwards (`ReferenceCache`).
-    func write<T: Sendable>(affectsReference: Bool = true, group: WriteGroup? = nil,
+    package func write<T: Sendable>(affectsReference: Bool = true, group: WriteGroup? = nil,
                             _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await yiwei.writeGate.run(on: db, reference: yiwei.reference, affectsReference: affectsReference, group: group, body)
     }

@@ -4,10 +4,8 @@ import Vapor
 
 func registerCommands(_ app: Application) {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
-    app.asyncCommands.use(SeedDemoCommand(), as: "seed-demo")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(BackupCommand(), as: "backup")
-    app.asyncCommands.use(GenDataCommand(), as: "gen-data")
     app.asyncCommands.use(DoctorCommand(), as: "doctor")
 }
 
@@ -29,19 +27,6 @@ struct MigrateCommand: AsyncCommand {
             }
             context.console.print("完整性检查通过 / integrity check: ok")
         }
-    }
-}
-
-/// `yiwei seed-demo`: loads the demo hospital into an empty database.
-struct SeedDemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-    var help: String { "Load the demo hospital (two campuses, departments, the 50 business systems of seed 001, teams, vendors, users)." }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        let result = try await DemoSeeder.seedIfEmpty(context.application)
-        context.console.print(result.seeded
-            ? "演示数据已导入 / demo data loaded: \(result.summary). 演示账号密码 / demo users' password: \(DemoSeeder.demoPassword)"
-            : "数据库中已有组织数据，未导入演示数据 / the database already has organisation data; nothing loaded")
     }
 }
 

@@ -18,7 +18,7 @@ extension CurrentUser {
     var surveyDepartment: UUID? { can(.answerSurveys) ? departmentId : nil }
 }
 
-enum DeliverableType: String, CaseIterable, Sendable {
+package enum DeliverableType: String, CaseIterable, Sendable {
     case weeklyReport = "weekly_report"
     case monthlyReport = "monthly_report"
     case inspectionReport = "inspection_report"
@@ -29,12 +29,12 @@ enum DeliverableType: String, CaseIterable, Sendable {
     case other
 }
 
-enum DeliverableStatus: String, CaseIterable, Sendable {
+package enum DeliverableStatus: String, CaseIterable, Sendable {
     case pending, submitted, returned, accepted
 }
 
 /// What happened on a scheduled person-day.
-enum AttendanceStatus: String, CaseIterable, Sendable {
+package enum AttendanceStatus: String, CaseIterable, Sendable {
     /// On the roster, not yet recorded.
     case scheduled
     case present

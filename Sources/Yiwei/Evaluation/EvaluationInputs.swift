@@ -32,9 +32,9 @@ enum EvaluationInputs {
 }
 
 /// Days and months as the registers store them: `YYYY-MM-DD` strings of the hospital's calendar.
-enum EvaluationCalendar {
+package enum EvaluationCalendar {
     /// Every day of the month, `2026-11-01` … `2026-11-30`.
-    static func days(of month: YearMonth) -> [String] {
+    package static func days(of month: YearMonth) -> [String] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let first = calendar.date(from: DateComponents(year: month.year, month: month.month, day: 1))!
@@ -43,7 +43,7 @@ enum EvaluationCalendar {
     }
 
     /// The instant a day of the hospital's calendar begins.
-    static func start(of day: String, timeZone: TimeZone) -> Date? {
+    package static func start(of day: String, timeZone: TimeZone) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.calendar = Calendar(identifier: .gregorian)
@@ -55,7 +55,7 @@ enum EvaluationCalendar {
     }
 
     /// The first instant after the day: the next day's midnight there (not "+ 24 h", which a DST zone would break).
-    static func end(of day: String, timeZone: TimeZone) -> Date? {
+    package static func end(of day: String, timeZone: TimeZone) -> Date? {
         guard let start = start(of: day, timeZone: timeZone) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -63,7 +63,7 @@ enum EvaluationCalendar {
     }
 
     /// The day (`YYYY-MM-DD`) an instant falls on there.
-    static func day(of instant: Date, timeZone: TimeZone) -> String {
+    package static func day(of instant: Date, timeZone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.calendar = Calendar(identifier: .gregorian)
@@ -73,12 +73,12 @@ enum EvaluationCalendar {
     }
 
     /// The month an instant falls in there.
-    static func month(of instant: Date, timeZone: TimeZone) -> YearMonth {
+    package static func month(of instant: Date, timeZone: TimeZone) -> YearMonth {
         YearMonth(String(day(of: instant, timeZone: timeZone).prefix(7)))!
     }
 
     /// 1 = Monday … 7 = Sunday.
-    static func weekday(of day: String) -> Int {
+    package static func weekday(of day: String) -> Int {
         guard let date = start(of: day, timeZone: TimeZone(identifier: "UTC")!) else { return 0 }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

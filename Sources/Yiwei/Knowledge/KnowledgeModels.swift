@@ -7,74 +7,74 @@ import YiweiText
 
 /// 知识分类: a tree by business system, department or problem type (KB-1).
 // @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
-final class KBCategory: Model, @unchecked Sendable {
-    static let schema = "kb_categories"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "name") var name: String
+package final class KBCategory: Model, @unchecked Sendable {
+    package static let schema = "kb_categories"
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "name") package var name: String
     /// `system`, `department` or `problem`
-    @Field(key: "kind") var kind: String
-    @OptionalField(key: "parent_id") var parentId: UUID?
-    @Field(key: "sort_order") var sortOrder: Int
-    @Field(key: "created_at") var createdAt: Date
-    init() {}
+    @Field(key: "kind") package var kind: String
+    @OptionalField(key: "parent_id") package var parentId: UUID?
+    @Field(key: "sort_order") package var sortOrder: Int
+    @Field(key: "created_at") package var createdAt: Date
+    package init() {}
 }
 
 /// 知识条目 (KB-2): Markdown with versions, a review workflow and a review-due date.
-final class KBArticle: Model, @unchecked Sendable {
-    static let schema = "kb_articles"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "title") var title: String
-    @Field(key: "body") var body: String
+package final class KBArticle: Model, @unchecked Sendable {
+    package static let schema = "kb_articles"
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "title") package var title: String
+    @Field(key: "body") package var body: String
     /// The body as plain text, for search and snippets (Markdown stripped).
-    @Field(key: "plain") var plain: String
+    @Field(key: "plain") package var plain: String
     /// Tags as ",a,b," so a tag matches exactly with LIKE '%,a,%'.
-    @Field(key: "tags") var tags: String
-    @OptionalField(key: "category_id") var categoryId: UUID?
-    @OptionalField(key: "business_system_id") var businessSystemId: UUID?
+    @Field(key: "tags") package var tags: String
+    @OptionalField(key: "category_id") package var categoryId: UUID?
+    @OptionalField(key: "business_system_id") package var businessSystemId: UUID?
     /// `public`, `internal`, `restricted`
-    @Field(key: "visibility") var visibility: String
+    @Field(key: "visibility") package var visibility: String
     /// `draft`, `review`, `published`, `archived`
-    @Field(key: "status") var status: String
-    @Field(key: "owner_id") var ownerId: UUID
-    @OptionalField(key: "reviewer_id") var reviewerId: UUID?
+    @Field(key: "status") package var status: String
+    @Field(key: "owner_id") package var ownerId: UUID
+    @OptionalField(key: "reviewer_id") package var reviewerId: UUID?
     /// The team that maintains it: its members may edit.
-    @OptionalField(key: "team_id") var teamId: UUID?
+    @OptionalField(key: "team_id") package var teamId: UUID?
     /// For `restricted`: the department whose staff may read it (besides the team, the owner and the leads).
-    @OptionalField(key: "department_id") var departmentId: UUID?
-    @OptionalField(key: "source_ticket_id") var sourceTicketId: UUID?
+    @OptionalField(key: "department_id") package var departmentId: UUID?
+    @OptionalField(key: "source_ticket_id") package var sourceTicketId: UUID?
     /// The de-identifier's replacements when drafted from a ticket, as JSON, for the reviewer.
-    @OptionalField(key: "redactions") var redactions: String?
-    @Field(key: "version") var version: Int
-    @OptionalField(key: "review_due_at") var reviewDueAt: Date?
-    @OptionalField(key: "published_at") var publishedAt: Date?
-    @Field(key: "views") var views: Int
-    @Field(key: "helpful") var helpful: Int
-    @Field(key: "not_helpful") var notHelpful: Int
+    @OptionalField(key: "redactions") package var redactions: String?
+    @Field(key: "version") package var version: Int
+    @OptionalField(key: "review_due_at") package var reviewDueAt: Date?
+    @OptionalField(key: "published_at") package var publishedAt: Date?
+    @Field(key: "views") package var views: Int
+    @Field(key: "helpful") package var helpful: Int
+    @Field(key: "not_helpful") package var notHelpful: Int
     /// Reports that this article solved before they became tickets (self-service deflection).
-    @Field(key: "solved") var solved: Int
-    @Field(key: "created_at") var createdAt: Date
-    @Field(key: "updated_at") var updatedAt: Date
-    init() {}
+    @Field(key: "solved") package var solved: Int
+    @Field(key: "created_at") package var createdAt: Date
+    @Field(key: "updated_at") package var updatedAt: Date
+    package init() {}
 
-    var tagList: [String] { tags.split(separator: ",").map(String.init).filter { !$0.isEmpty } }
-    static func encodeTags(_ tags: [String]) -> String { tags.isEmpty ? "" : "," + tags.joined(separator: ",") + "," }
+    package var tagList: [String] { tags.split(separator: ",").map(String.init).filter { !$0.isEmpty } }
+    package static func encodeTags(_ tags: [String]) -> String { tags.isEmpty ? "" : "," + tags.joined(separator: ",") + "," }
     /// A tag is at most 20 characters without , % _ \ or quotes (they would break the ",a,b," form or LIKE).
-    static func isValidTag(_ tag: String) -> Bool { tag.count <= 20 && !tag.contains(where: { ",%_\\\"'".contains($0) }) }
+    package static func isValidTag(_ tag: String) -> Bool { tag.count <= 20 && !tag.contains(where: { ",%_\\\"'".contains($0) }) }
 }
 
 /// One saved state of an article: every change of title, body or tags is a version.
-final class KBArticleVersion: Model, @unchecked Sendable {
-    static let schema = "kb_article_versions"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "article_id") var articleId: UUID
-    @Field(key: "version") var version: Int
-    @Field(key: "title") var title: String
-    @Field(key: "body") var body: String
-    @Field(key: "tags") var tags: String
-    @Field(key: "editor_id") var editorId: UUID
-    @OptionalField(key: "note") var note: String?
-    @Field(key: "created_at") var createdAt: Date
-    init() {}
+package final class KBArticleVersion: Model, @unchecked Sendable {
+    package static let schema = "kb_article_versions"
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "article_id") package var articleId: UUID
+    @Field(key: "version") package var version: Int
+    @Field(key: "title") package var title: String
+    @Field(key: "body") package var body: String
+    @Field(key: "tags") package var tags: String
+    @Field(key: "editor_id") package var editorId: UUID
+    @OptionalField(key: "note") package var note: String?
+    @Field(key: "created_at") package var createdAt: Date
+    package init() {}
 }
 
 /// "Was this helpful?" — one answer per reader, which they may change.

@@ -14,8 +14,8 @@ import YiweiText
 /// token, a one-character query a token prefix — exact, and still through an index.
 /// PostgreSQL: `pg_trgm` with a GIN index on the same text, queried with ILIKE.
 /// Newer articles (updated within 180 days) rank a little higher.
-enum KnowledgeSearch {
-    static func isSQLite(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "sqlite" }
+package enum KnowledgeSearch {
+    package static func isSQLite(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "sqlite" }
 
     static func createIndexes(on sql: any SQLDatabase) async throws {
         if isSQLite(sql) {
@@ -86,7 +86,7 @@ enum KnowledgeSearch {
     /// The text as tokens for the pair index: every two neighbouring CJK characters, the last character of
     /// each CJK run alone (so a one-character prefix query finds characters at the end of a run), and other
     /// words lower-cased as they are. 「HIS登录失败」→ "his 登录 录失 失败 败".
-    static func grams(_ text: String) -> String {
+    package static func grams(_ text: String) -> String {
         var out: [String] = []
         var run: [Character] = []
         var word = ""
@@ -113,7 +113,7 @@ enum KnowledgeSearch {
     }
 
     /// Keeps the pair index in step with an article (SQLite; the trigram index follows by triggers).
-    static func index(_ article: KBArticle, on db: any Database) async throws {
+    package static func index(_ article: KBArticle, on db: any Database) async throws {
         let sql = db.sql
         guard isSQLite(sql), let id = article.id else { return }
         let rowid = try await sql.raw("SELECT rowid AS r FROM kb_articles WHERE id = \(bind: id)").first()?.decode(column: "r", as: Int.self)
@@ -124,18 +124,19 @@ enum KnowledgeSearch {
 
     // MARK: - Queries
 
-    struct Filters {
-        var categoryIds: [UUID]?
-        var tag: String?
-        var businessSystemId: UUID?
+    package struct Filters {
+        package var categoryIds: [UUID]?
+        package var tag: String?
+        package var businessSystemId: UUID?
+        package init() {}
     }
 
-    struct Hit {
-        var id: UUID
-        var title: String
-        var plain: String
-        var tags: String
-        var updatedAt: Date
+    package struct Hit {
+        package var id: UUID
+        package var title: String
+        package var plain: String
+        package var tags: String
+        package var updatedAt: Date
     }
 
     /// Terms of a query: whitespace-separated, at most 8, each at most 50 characters.
@@ -168,7 +169,7 @@ enum KnowledgeSearch {
     static let maxTotal = 1000
 
     /// Ranked hits for `q` among the articles `visibility` admits. `anyTerm`: suggestions — any term may match.
-    static func search(_ q: String, visibility: SQLExpression, filters: Filters, limit: Int, offset: Int = 0, anyTerm: Bool = false,
+    package static func search(_ q: String, visibility: SQLExpression, filters: Filters, limit: Int, offset: Int = 0, anyTerm: Bool = false,
                        countTotal: Bool = true, now: Date, on db: any Database) async throws -> (hits: [Hit], total: Int) {
         let sql = db.sql
         let words = terms(q)

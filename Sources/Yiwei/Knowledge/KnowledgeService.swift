@@ -101,7 +101,7 @@ struct KBCategoryBody: Content {
 struct KBFeedbackBody: Content { var helpful: Bool? }
 
 enum KBVisibility: String, CaseIterable { case `public`, `internal`, restricted }
-enum KBStatus: String, CaseIterable { case draft, review, published, archived }
+package enum KBStatus: String, CaseIterable { case draft, review, published, archived }
 
 /// Who may read and change knowledge articles (KB-3), from the permissions of docs/permissions.md.
 ///
@@ -173,8 +173,8 @@ struct KBAccess: Sendable {
     }
 }
 
-enum KnowledgeService {
-    static let reviewInterval: TimeInterval = 182 * 86_400 // at least every six months (seed 004)
+package enum KnowledgeService {
+    package static let reviewInterval: TimeInterval = 182 * 86_400 // at least every six months (seed 004)
 
     static func dto(_ a: KBArticle, ownerName: String? = nil, includeRedactions: Bool = false) -> KBArticleDTO {
         var redactions: [Redaction]?
@@ -244,7 +244,7 @@ enum KnowledgeService {
         a.plain = Markdown.plainText(a.body)
     }
 
-    static func version(_ a: KBArticle, editor: UUID, note: String?, at now: Date) -> KBArticleVersion {
+    package static func version(_ a: KBArticle, editor: UUID, note: String?, at now: Date) -> KBArticleVersion {
         let version = KBArticleVersion()
         version.articleId = a.id!; version.version = a.version; version.title = a.title; version.body = a.body; version.tags = a.tags
         version.editorId = editor; version.note = note; version.createdAt = now
@@ -483,7 +483,7 @@ enum KnowledgeService {
     }
 
     /// Suggestions while a reporter types (KB-5): the text's three-character pieces, any of which may match.
-    static func suggestionQuery(_ text: String) -> String {
+    package static func suggestionQuery(_ text: String) -> String {
         let chars = Array(text.filter { c in
             !c.isWhitespace && !c.isPunctuation && !c.isSymbol && !c.unicodeScalars.contains { $0.properties.generalCategory == .control }
         })

@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// A model with the bookkeeping every organisation record has.
-protocol OrgModel: Model where IDValue == UUID {
+package protocol OrgModel: Model where IDValue == UUID {
     var name: String { get set }
     var isActive: Bool { get set }
     var createdAt: Date { get set }

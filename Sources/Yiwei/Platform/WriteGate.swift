@@ -247,7 +247,7 @@ extension WriteGate {
 /// instead of one each. `run` gets the payloads of consecutive writes of the kind in one transaction and
 /// returns one result per payload, in order; if it throws, the group is rolled back and every write runs
 /// alone through its own body.
-struct WriteGroup: Sendable {
+package struct WriteGroup: Sendable {
     let key: String
     let payload: any Sendable
     let run: @Sendable ([any Sendable], any Database) async throws -> [any Sendable]

@@ -7,22 +7,22 @@ import YiweiCore
 /// A stored business calendar (工作日历). Weekly hours, holidays and make-up days are kept as JSON text:
 /// small, read whole, and the same on SQLite and PostgreSQL.
 // @unchecked Sendable: Fluent models are mutable classes; each instance is used by one request at a time.
-final class CalendarRecord: Model, @unchecked Sendable {
-    static let schema = "calendars"
+package final class CalendarRecord: Model, @unchecked Sendable {
+    package static let schema = "calendars"
 
-    @ID(key: .id) var id: UUID?
-    @Field(key: "name") var name: String
-    @Field(key: "time_zone") var timeZone: String
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "name") package var name: String
+    @Field(key: "time_zone") package var timeZone: String
     /// `{"mon":[["08:00","12:00"],["14:30","17:30"]], …}`
-    @Field(key: "weekly_hours") var weeklyHours: String
+    @Field(key: "weekly_hours") package var weeklyHours: String
     /// `["2026-10-01", …]`
-    @Field(key: "holidays") var holidays: String
-    @Field(key: "workdays") var workdays: String
-    @Field(key: "is_active") var isActive: Bool
-    @Field(key: "created_at") var createdAt: Date
-    @Field(key: "updated_at") var updatedAt: Date
+    @Field(key: "holidays") package var holidays: String
+    @Field(key: "workdays") package var workdays: String
+    @Field(key: "is_active") package var isActive: Bool
+    @Field(key: "created_at") package var createdAt: Date
+    @Field(key: "updated_at") package var updatedAt: Date
 
-    init() {}
+    package init() {}
 }
 
 enum Weekday: String, CaseIterable, Sendable {
@@ -60,7 +60,7 @@ struct CalendarDatesBody: Content {
 struct DueDTO: Content { var due: String }
 struct BusinessMinutesDTO: Content { var minutes: Double }
 
-enum CalendarStore {
+package enum CalendarStore {
     static let decoder = JSONDecoder()
 
     static func weekly(_ record: CalendarRecord) -> [String: [[String]]] {
@@ -77,7 +77,7 @@ enum CalendarStore {
     }
 
     /// The calculator for a stored calendar.
-    static func calendar(_ r: CalendarRecord) throws -> BusinessCalendar {
+    package static func calendar(_ r: CalendarRecord) throws -> BusinessCalendar {
         var v = Validator()
         guard let calendar = build(timeZone: r.timeZone, weekly: weekly(r), holidays: dates(r.holidays), workdays: dates(r.workdays), v: &v) else {
             throw AppError(.internalServerError, .invalidCalendar, "the stored calendar is invalid")

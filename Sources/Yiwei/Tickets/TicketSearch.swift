@@ -25,7 +25,7 @@ import Vapor
 ///
 /// PostgreSQL: `pg_trgm` GIN indexes on the number and on title || description, and a GIN index on the text's
 /// characters and character pairs (`yiwei_ticket_pairs`) for 1–2-character terms; the planner chooses.
-enum TicketSearch {
+package enum TicketSearch {
     /// Totals of a search are counted up to this many (`totalCapped` says when there are more), and only this many
     /// results are served page by page: a longer list is for a narrower search, not for reading.
     static let maxTotal = 1000
@@ -101,7 +101,7 @@ enum TicketSearch {
 
     /// SQLite: the triggers that keep the three indexes (the bulk loader drops them for a load and fills the
     /// indexes once afterwards).
-    static func createTriggers(on sql: any SQLDatabase) async throws {
+    package static func createTriggers(on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
               INSERT INTO ticket_text(rowid, title, description) VALUES (new.rowid, new.title, new.description);
@@ -128,12 +128,12 @@ enum TicketSearch {
             """).run()
     }
 
-    static func dropTriggers(on sql: any SQLDatabase) async throws {
+    package static func dropTriggers(on sql: any SQLDatabase) async throws {
         for trigger in sqliteTriggers { try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run() }
     }
 
     /// SQLite: the three indexes made anew from the tickets (a migration, or after a bulk load without the triggers).
-    static func fill(on sql: any SQLDatabase) async throws {
+    package static func fill(on sql: any SQLDatabase) async throws {
         try await sql.raw("INSERT INTO ticket_text(ticket_text) VALUES ('rebuild')").run()
         try await sql.raw("INSERT INTO ticket_numbers(ticket_numbers) VALUES ('delete-all')").run()
         try await sql.raw("INSERT INTO ticket_pairs(ticket_pairs) VALUES ('delete-all')").run()

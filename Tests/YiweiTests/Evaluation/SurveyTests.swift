@@ -3,6 +3,7 @@ import Testing
 import VaporTesting
 import YiweiCore
 @testable import Yiwei
+@testable import YiweiDemo
 
 @Suite("Satisfaction survey (seed 002 annex 2): departments answer once, leads see the averages")
 struct SurveyTests {

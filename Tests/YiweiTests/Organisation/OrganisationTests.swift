@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VaporTesting
 @testable import Yiwei
+@testable import YiweiDemo
 
 @Suite("Organisation: campuses, departments, teams, vendors, categories, business systems")
 struct OrganisationTests {

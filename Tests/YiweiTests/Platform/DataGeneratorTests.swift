@@ -3,6 +3,7 @@ import SQLKit
 import Testing
 import VaporTesting
 @testable import Yiwei
+@testable import YiweiDemo
 
 @Suite("gen-data: a generated hospital is deterministic for a seed and consistent with the ticket rules")
 struct DataGeneratorTests {

@@ -1,4 +1,5 @@
 import Foundation
+import Yiwei
 
 /// The demo hospital loaded by `yiwei seed-demo` and `yiwei serve --demo`.
 ///

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Yiwei
 import YiweiCore
 import YiweiText
 

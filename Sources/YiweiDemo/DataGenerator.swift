@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SQLKit
 import Vapor
+import Yiwei
 import YiweiCore
 
 /// `yiwei gen-data`: a realistic hospital's history for benchmarks and trials — the demo organisation (the
@@ -536,13 +537,6 @@ public enum DataGenerator {
                 try await insert.run()
             }
         }
-    }
-}
-
-extension Array {
-    /// The array in consecutive pieces of at most `size` elements.
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
 

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Vapor
+import Yiwei
 import YiweiCore
 
 /// Loads `DemoData` into an empty database in one transaction.
@@ -131,5 +132,18 @@ public enum DemoSeeder {
         model.isActive = true
         model.createdAt = now
         model.updatedAt = now
+    }
+}
+
+/// `yiwei seed-demo`: loads the demo hospital into an empty database.
+struct SeedDemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Load the demo hospital (two campuses, departments, the 50 business systems of seed 001, teams, vendors, users)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let result = try await DemoSeeder.seedIfEmpty(context.application)
+        context.console.print(result.seeded
+            ? "演示数据已导入 / demo data loaded: \(result.summary). 演示账号密码 / demo users' password: \(DemoSeeder.demoPassword)"
+            : "数据库中已有组织数据，未导入演示数据 / the database already has organisation data; nothing loaded")
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Yiwei
 import YiweiCore
 
 /// A little of each register for the demo hospital: last month's satisfaction survey of the on-site vendor

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SQLKit
 import Vapor
+import Yiwei
 import YiweiCore
 import YiweiText
 

@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import Yiwei
 import YiweiText
 
 /// What the benchmark executables (Benchmarks/) share: a temporary application on a fresh SQLite database
