@@ -8,8 +8,8 @@ import YiweiCore
 /// The organisation as requests read it — people, departments, teams, categories, business systems,
 /// calendars, SLA policies, the priority matrix, dispatch rules — loaded once and kept in memory.
 ///
-/// Every request used to read these tables again (the names on a list, the scope of a user, the policy of a
-/// ticket); at a million tickets those lookups, not the tickets, were most of a request's time. The snapshot
+/// Read from the tables on every request, these lookups (the names on a list, the scope of a user, the policy of a
+/// ticket) would be most of a request's time at a million tickets (docs/PERFORMANCE.md). The snapshot
 /// is replaced after every committed write that may change it (`Request.write` bumps the generation unless
 /// the write is declared ticket-only) and, as a safety net for other instances on one PostgreSQL database
 /// and for changes made outside the application, is at most `maxAge` seconds old.
