@@ -188,20 +188,6 @@ enum DowntimeService {
     }
 }
 
-/// `GET /api/v1/stats/downtime?year=2026` — leads, dispatchers, auditors.
-struct DowntimeController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("stats", "downtime", use: stats)
-    }
-
-    func stats(req: Request) async throws -> DowntimeStats {
-        _ = try req.require(.readReports)
-        let year = try ReportAccess.year(req)
-        return try await DowntimeService.compute(firstMonth: YearMonth(year: year, month: 1)!, months: 12, now: req.now,
-                                                 timeZone: req.yiwei.config.timeZone, on: req.db).stats
-    }
-}
-
 /// The report year parameter (reading reports asks `readReports`).
 enum ReportAccess {
     /// `?year=2026` (default: the current year in the hospital's zone); 2000–2100.

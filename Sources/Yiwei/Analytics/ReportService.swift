@@ -381,25 +381,6 @@ enum ReportService {
     }
 }
 
-/// `GET /api/v1/reports/monthly?month=2026-11` and `GET /api/v1/reports/weekly?week=2026-11-16` — the figures of
-/// the generated reports, for leads, dispatchers and auditors.
-struct ReportController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("reports", "monthly", use: monthly)
-        routes.get("reports", "weekly", use: weekly)
-    }
-
-    func monthly(req: Request) async throws -> OpsReport { try await report(req, .monthly, "month") }
-    func weekly(req: Request) async throws -> OpsReport { try await report(req, .weekly, "week") }
-
-    private func report(_ req: Request, _ kind: ReportPeriod.Kind, _ parameter: String) async throws -> OpsReport {
-        _ = try req.require(.readReports)
-        let zone = req.yiwei.config.timeZone
-        let period = try ReportPeriod.parse(kind, req.queryParameter(parameter), now: req.now, timeZone: zone)
-        return try await ReportService.compute(period, now: req.now, timeZone: zone, on: req.db)
-    }
-}
-
 /// The reports' computations as the pages run them, for Benchmarks/ReportBench (nothing skipped or cached).
 public enum ReportBenchmark {
     /// The monthly report of `month` ("2026-10"); returns the tickets it covered.
