@@ -4,41 +4,6 @@ import SQLKit
 import Vapor
 import YiweiCore
 
-/// The indexes the dashboard reads through (ANA-1), so no figure scans the tickets table:
-/// - `idx_tickets_board`: the open tickets by status, domain and priority with their due times and SLA
-///   outcome — the counts and "breached" come from this index alone, and "at risk" seeks in it by due time;
-/// - `idx_tickets_board_response` (partial: tickets with a response due time): the same for the response clock;
-/// - `idx_tickets_created_kind_system`: the 30-day trend of reports and the top business systems;
-/// - `idx_tickets_updated`, `idx_tickets_imported`: the live-update fingerprint (two `max()` probes).
-struct AddDashboardIndexes: AsyncMigration {
-    static let indexes: [(String, [String])] = [
-        ("idx_tickets_board", ["status", "domain", "priority", "resolve_due_at", "response_due_at", "response_breached", "resolve_breached", "id"]),
-        ("idx_tickets_created_kind_system", ["created_at", "kind", "business_system_id"]),
-        ("idx_tickets_updated", ["updated_at"]),
-        ("idx_tickets_imported", ["imported_at"]),
-    ]
-
-    func prepare(on database: any Database) async throws {
-        let sql = database.sql
-        for (name, columns) in Self.indexes {
-            var builder = sql.create(index: SQLIdentifier(name)).on(Ticket.schema)
-            for column in columns { builder = builder.column(column) }
-            try await builder.run()
-        }
-        // Only tickets not yet answered have a response due time: a small partial index serves "at risk" on that clock.
-        try await sql.raw("""
-            CREATE INDEX idx_tickets_board_response ON tickets (status, domain, priority, response_due_at, response_breached, resolve_breached, id)
-            WHERE response_due_at IS NOT NULL
-            """).run()
-    }
-
-    func revert(on database: any Database) async throws {
-        let sql = database.sql
-        for (name, _) in Self.indexes { try await sql.drop(index: SQLIdentifier(name)).run() }
-        try await sql.drop(index: "idx_tickets_board_response").run()
-    }
-}
-
 /// One count under a key (a status, domain or priority as API.md spells it).
 public struct DashboardCount: Content, Equatable {
     public var key: String

@@ -4,20 +4,6 @@ import SQLKit
 import Vapor
 import YiweiCore
 
-/// Columns the KPIs read: the SLA outcome per ticket (tickets are already indexed by creation time).
-struct AddKPIColumns: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Ticket.schema).field("response_breached", .bool).update()
-        try await database.schema(Ticket.schema).field("resolve_breached", .bool).update()
-    }
-
-    func revert(on database: any Database) async throws {
-        for column in ["response_breached", "resolve_breached"] {
-            try await database.schema(Ticket.schema).deleteField(FieldKey(stringLiteral: column)).update()
-        }
-    }
-}
-
 /// One set of figures, exactly as ../shared/API.md defines them (docs/kpis.md has the worked examples).
 public struct KPIFigures: Content, Equatable {
     var created: Int

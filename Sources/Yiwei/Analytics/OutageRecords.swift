@@ -36,38 +36,6 @@ final class Outage: Model, @unchecked Sendable {
     }
 }
 
-struct CreateOutages: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Outage.schema)
-            .id()
-            .field("business_system_id", .uuid, .required, .references(BusinessSystem.schema, .id))
-            .field("ticket_id", .uuid, .references(Ticket.schema, .id))
-            .field("kind", .string, .required)
-            .field("hospital_wide", .bool, .required)
-            .field("started_at", .datetime, .required)
-            .field("ended_at", .datetime)
-            .field("department_ids", .string, .required)
-            .field("scope", .string)
-            .field("description", .string, .required)
-            .field("created_by_id", .uuid, .required, .references(User.schema, .id))
-            .field("created_at", .datetime, .required)
-            .field("updated_at", .datetime, .required)
-            .create()
-        let sql = database.sql
-        try await sql.create(index: "idx_outages_started").on(Outage.schema).column("started_at").run()
-        try await sql.create(index: "idx_outages_system_started").on(Outage.schema).column("business_system_id").column("started_at").run()
-        try await sql.create(index: "idx_outages_ticket").on(Outage.schema).column("ticket_id").run()
-        // The reports' open risks: open tickets whose resolution target has passed (docs/reports.md).
-        try await sql.create(index: "idx_tickets_status_resolve_due").on(Ticket.schema).column("status").column("resolve_due_at").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        let sql = database.sql
-        try await sql.drop(index: "idx_tickets_status_resolve_due").run()
-        try await database.schema(Outage.schema).delete()
-    }
-}
-
 struct OutageDTO: Content, Equatable {
     var id: UUID
     var businessSystemId: UUID

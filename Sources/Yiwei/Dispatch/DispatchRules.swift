@@ -25,28 +25,6 @@ final class DispatchRule: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateDispatchRules: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(DispatchRule.schema)
-            .id()
-            .field("position", .int, .required)
-            .field("name", .string, .required)
-            .field("domain", .string, .required)
-            .field("category_id", .uuid, .references(Category.schema, .id))
-            .field("business_system_id", .uuid, .references(BusinessSystem.schema, .id))
-            .field("campus_id", .uuid, .references(Campus.schema, .id))
-            .field("priority", .string)
-            .field("team_id", .uuid, .required, .references(Team.schema, .id))
-            .field("is_active", .bool, .required)
-            .field("created_at", .datetime, .required)
-            .create()
-        let sql = database.sql
-        try await sql.create(index: "idx_dispatch_rules_domain").on(DispatchRule.schema).column("domain").column("position").run()
-    }
-
-    func revert(on database: any Database) async throws { try await database.schema(DispatchRule.schema).delete() }
-}
-
 struct DispatchRuleDTO: Content, Equatable {
     var id: UUID
     var position: Int

@@ -20,27 +20,6 @@ final class UserNotification: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateUserNotifications: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(UserNotification.schema)
-            .id()
-            .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
-            .field("event", .string, .required)
-            .field("title", .string, .required)
-            .field("body", .string, .required)
-            .field("ticket_id", .uuid, .references(Ticket.schema, .id))
-            .field("created_at", .datetime, .required)
-            .field("read_at", .datetime)
-            .create()
-        let sql = database.sql
-        // The bell counts unread ones and the inbox lists the newest: both served by this index.
-        try await sql.create(index: "idx_user_notifications_inbox").on(UserNotification.schema)
-            .column("user_id").column("read_at").column("created_at").run()
-    }
-
-    func revert(on database: any Database) async throws { try await database.schema(UserNotification.schema).delete() }
-}
-
 struct NotificationDTO: Content, Equatable {
     var id: UUID
     var event: String

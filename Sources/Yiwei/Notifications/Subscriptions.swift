@@ -26,33 +26,6 @@ final class NotificationSubscription: Model, @unchecked Sendable {
     init() {}
 }
 
-struct AddEmailAndSubscriptions: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(NotificationChannel.schema).field("sender", .string).update()
-        try await database.schema(NotificationChannel.schema).field("recipients", .string).update()
-        try await database.schema(OutboxMessage.schema).field("recipient", .string).update()
-        try await database.schema(NotificationSubscription.schema)
-            .id()
-            .field("name", .string, .required)
-            .field("event", .string, .required)
-            .field("role", .string)
-            .field("team_id", .uuid, .references(Team.schema, .id))
-            .field("ticket_team", .bool, .required)
-            .field("domain", .string)
-            .field("delivery", .string, .required)
-            .field("is_active", .bool, .required)
-            .field("created_at", .datetime, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(NotificationSubscription.schema).delete()
-        try await database.schema(OutboxMessage.schema).deleteField("recipient").update()
-        try await database.schema(NotificationChannel.schema).deleteField("recipients").update()
-        try await database.schema(NotificationChannel.schema).deleteField("sender").update()
-    }
-}
-
 struct SubscriptionDTO: Content, Equatable {
     var id: UUID
     var name: String

@@ -15,19 +15,6 @@ final class SettingRecord: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateSettings: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(SettingRecord.schema)
-            .id()
-            .field("key", .string, .required)
-            .field("value", .string, .required)
-            .field("updated_at", .datetime, .required)
-            .unique(on: "key")
-            .create()
-    }
-    func revert(on database: any Database) async throws { try await database.schema(SettingRecord.schema).delete() }
-}
-
 /// The matrix as the API shows it: urgency → impact → priority, with API.md's spellings.
 struct PriorityMatrixDTO: Content, Equatable {
     var cells: [String: [String: String]]

@@ -3,17 +3,6 @@ import Foundation
 import Vapor
 import YiweiCore
 
-/// Adds `tickets.imported_at`: when a ticket was brought over from a legacy ledger.
-struct AddTicketImportedAt: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Ticket.schema).field("imported_at", .datetime).update()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Ticket.schema).deleteField("imported_at").update()
-    }
-}
-
 // MARK: Request bodies
 
 /// One event of an imported ticket: an action of API.md with its fields, when it happened and who did it.
