@@ -302,7 +302,7 @@ extension ScorecardPages {
     }
 
     func save(req: Request) async throws -> Response {
-        try req.require(.manageEvaluation)
+        let user = try req.require(.manageEvaluation)
         let id = req.parameters.get("scorecardId", as: UUID.self)
         let form = try req.content.decode(SaveForm.self)
         var errors: [String: String] = [:]
@@ -318,7 +318,8 @@ extension ScorecardPages {
         }
         do {
             if !errors.isEmpty { throw AppError.validation(errors) }
-            _ = try await ScorecardService.patch(id, patch, request: req)
+            _ = try await ScorecardService.patch(id, patch, by: user, actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                 on: req.db, writer: req.application)
             return req.redirect(to: "/evaluation/scorecards/\(id!)", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             let record = try await ScorecardService.load(id, on: req.db)
@@ -327,7 +328,9 @@ extension ScorecardPages {
     }
 
     func recompute(req: Request) async throws -> Response {
-        let record = try await ScorecardService.recompute(req.parameters.get("scorecardId", as: UUID.self), request: req)
+        try req.require(.manageEvaluation)
+        let record = try await ScorecardService.recompute(req.parameters.get("scorecardId", as: UUID.self), actor: req.auditActor, now: req.now,
+                                                          timeZone: req.yiwei.config.timeZone, on: req.db, writer: req.application)
         return req.redirect(to: "/evaluation/scorecards/\(try record.requireID())", flash: "eval_recomputed")
     }
 }

@@ -104,10 +104,12 @@ struct ScorecardPages: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try req.require(.manageEvaluation)
+        let user = try req.require(.manageEvaluation)
         let form = try req.content.decode(CreateForm.self)
         do {
-            let record = try await ScorecardService.create(ScorecardCreate(vendorId: form.vendorId, month: form.month), request: req)
+            let record = try await ScorecardService.create(ScorecardCreate(vendorId: form.vendorId, month: form.month), by: user,
+                                                           actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                           on: req.db, writer: req.application)
             return req.redirect(to: "/evaluation/scorecards/\(try record.requireID())", flash: "saved")
         } catch let error as AppError where error.status == .conflict {
             if let vendor = UUID(uuidString: form.vendorId ?? ""),
@@ -187,7 +189,7 @@ struct ScorecardPages: RouteCollection {
     }
 
     func confirm(req: Request) async throws -> Response {
-        try req.require(.manageEvaluation)
+        let user = try req.require(.manageEvaluation)
         let id = req.parameters.get("scorecardId", as: UUID.self)
         let form = try req.content.decode(ConfirmForm.self)
         let record = try await ScorecardService.load(id, on: req.db)
@@ -196,7 +198,8 @@ struct ScorecardPages: RouteCollection {
             return try await Self.renderConfirm(req, record, error: t["eval_confirm_check_required"], status: .unprocessableEntity)
         }
         do {
-            _ = try await ScorecardService.confirm(id, ScorecardConfirm(vendorSignatory: form.vendorSignatory), request: req)
+            _ = try await ScorecardService.confirm(id, ScorecardConfirm(vendorSignatory: form.vendorSignatory), by: user, actor: req.auditActor,
+                                                   now: req.now, on: req.db, writer: req.application)
         } catch let error as AppError where error.fields != nil {
             let message = (error.fields ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)：\(ProblemText.localize($0.value, locale: req.locale.code))" }
                 .joined(separator: "；")
@@ -214,7 +217,8 @@ struct ScorecardPages: RouteCollection {
         let id = req.parameters.get("scorecardId", as: UUID.self)
         let form = try req.content.decode(RevokeForm.self)
         do {
-            _ = try await ScorecardService.revoke(id, ScorecardRevoke(reason: form.reason), request: req)
+            _ = try await ScorecardService.revoke(id, ScorecardRevoke(reason: form.reason), actor: req.auditActor, now: req.now, on: req.db,
+                                                  writer: req.application)
         } catch let error as AppError where error.fields != nil {
             let record = try await ScorecardService.load(id, on: req.db)
             return try await Self.render(req, record, errors: (error.fields ?? [:]).reduce(into: [:]) { $0["revoke." + $1.key] = $1.value },
