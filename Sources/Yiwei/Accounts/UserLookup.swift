@@ -3,16 +3,6 @@ import Foundation
 import SQLKit
 import Vapor
 
-struct UserLookupDTO: Content, Equatable {
-    var id: UUID
-    var displayName: String
-    var username: String
-    var phone: String?
-    var department: String?
-    /// What the type-ahead shows and the form sends back: `陈静（chenjing）`.
-    var label: String
-}
-
 /// Finding a caller by name, username or phone while the service desk is on the phone (`lookUpCallers`):
 /// at most 20 active accounts. What is typed is matched literally — `%` and `_` are characters, not
 /// wildcards that would list every account.

@@ -23,18 +23,6 @@ final class KBAttachment: Model, @unchecked Sendable {
     init() {}
 }
 
-struct KBAttachmentDTO: Content, Equatable {
-    var id: UUID
-    var articleId: UUID
-    var fileName: String
-    var contentType: String
-    var size: Int
-    var sha256: String
-    var createdAt: Date
-    /// Where it is served; paste into the body as `![说明](url)` for an image.
-    var url: String
-}
-
 enum KnowledgeAttachments {
     static func directory(_ request: Request) -> String { request.yiwei.config.dataDirectory + "/kb-attachments" }
 

@@ -278,12 +278,3 @@ enum TicketSolutionSearch {
         return try rows.map { try $0.decode(column: "id", as: UUID.self) }
     }
 }
-
-struct TicketSolutionDTO: Content, Equatable {
-    var id: UUID
-    var number: String
-    var title: String
-    /// HTML: the resolution around the match, escaped, matches in <mark>.
-    var snippet: String
-    var resolvedAt: Date?
-}

@@ -20,16 +20,6 @@ final class UserNotification: Model, @unchecked Sendable {
     init() {}
 }
 
-struct NotificationDTO: Content, Equatable {
-    var id: UUID
-    var event: String
-    var title: String
-    var body: String
-    var ticketId: UUID?
-    var createdAt: Date
-    var read: Bool
-}
-
 /// Who hears about what (NTF-2), in Chinese — the language of the hospital's staff.
 enum Notifier {
     /// Writes notifications for `users` (duplicates and the actor removed) inside the caller's transaction.

@@ -26,29 +26,6 @@ final class NotificationSubscription: Model, @unchecked Sendable {
     init() {}
 }
 
-struct SubscriptionDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var event: String
-    var role: String?
-    var teamId: UUID?
-    var ticketTeam: Bool
-    var domain: String?
-    var delivery: String
-    var isActive: Bool
-    var createdAt: Date
-}
-
-struct SubscriptionBody: Content {
-    var name: String?
-    var event: String?
-    var role: String?
-    var teamId: String?
-    var ticketTeam: Bool?
-    var domain: String?
-    var delivery: String?
-}
-
 enum SubscriptionService {
     /// The events a subscription may name (a prefix of one of them).
     static let events = ["ticket.p1", "ticket.assigned", "sla.warning", "sla.breach", "sla.escalate", "sla.plan_required"]

@@ -31,35 +31,6 @@ enum Weekday: String, CaseIterable, Sendable {
     var number: Int { Weekday.allCases.firstIndex(of: self)! + 1 }
 }
 
-struct CalendarDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var timeZone: String
-    var weeklyHours: [String: [[String]]]
-    var holidays: [String]
-    var workdays: [String]
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
-struct CalendarBody: Content {
-    var name: String?
-    var timeZone: String?
-    var weeklyHours: [String: [[String]]]?
-    var holidays: [String]?
-    var workdays: [String]?
-    var isActive: Bool?
-}
-
-struct CalendarDatesBody: Content {
-    var holidays: [String]?
-    var workdays: [String]?
-}
-
-struct DueDTO: Content { var due: String }
-struct BusinessMinutesDTO: Content { var minutes: Double }
-
 enum CalendarStore {
     static let decoder = JSONDecoder()
 

@@ -15,11 +15,6 @@ final class SettingRecord: Model, @unchecked Sendable {
     init() {}
 }
 
-/// The matrix as the API shows it: urgency → impact → priority, with API.md's spellings.
-struct PriorityMatrixDTO: Content, Equatable {
-    var cells: [String: [String: String]]
-}
-
 /// The hospital's impact × urgency → priority matrix (SD-5); API.md's default until an admin changes it.
 enum PriorityMatrixStore {
     static let key = "priority_matrix"
