@@ -99,3 +99,13 @@ extension APIToken {
         TokenDTO(id: id!, name: name, createdAt: createdAt, expiresAt: expiresAt, revokedAt: revokedAt, lastUsedAt: lastUsedAt)
     }
 }
+
+struct UserLookupDTO: Content, Equatable {
+    var id: UUID
+    var displayName: String
+    var username: String
+    var phone: String?
+    var department: String?
+    /// What the type-ahead shows and the form sends back: `陈静（chenjing）`.
+    var label: String
+}

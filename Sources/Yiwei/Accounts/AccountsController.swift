@@ -114,3 +114,18 @@ struct AccountsController: RouteCollection {
         return try await UserService.update(id, body, request: req)
     }
 }
+
+/// `GET /api/v1/users/lookup?q=` for the service desk and leads taking a call.
+struct UserLookupController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("users", "lookup", use: lookup)
+    }
+
+    func lookup(req: Request) async throws -> [UserLookupDTO] {
+        try req.require(.lookUpCallers)
+        var v = Validator()
+        let q = v.text("q", req.queryParameter("q"), max: 50)
+        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "give q, the start of a name, username or phone", fields: v.fields) }
+        return try await UserLookup.search(q!, on: req.db)
+    }
+}

@@ -3,14 +3,14 @@ import SQLKit
 
 struct CreateUsers: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(User.schema)
+        try await database.schema("users")
             .id()
             .field("username", .string, .required)
             .field("display_name", .string, .required)
             .field("password_hash", .string, .required)
             .field("roles", .string, .required)
-            .field("department_id", .uuid, .references(Department.schema, .id))
-            .field("vendor_id", .uuid, .references(Vendor.schema, .id))
+            .field("department_id", .uuid, .references("departments", .id))
+            .field("vendor_id", .uuid, .references("vendors", .id))
             .field("phone", .string)
             .field("email", .string)
             .field("locale", .string, .required)
@@ -25,31 +25,31 @@ struct CreateUsers: AsyncMigration {
             .unique(on: "username")
             .create()
         let sql = database.sql
-        try await sql.create(index: "idx_users_department").on(User.schema).column("department_id").run()
-        try await sql.create(index: "idx_users_vendor").on(User.schema).column("vendor_id").run()
-        try await sql.create(index: "idx_users_display_name").on(User.schema).column("display_name").run()
+        try await sql.create(index: "idx_users_department").on("users").column("department_id").run()
+        try await sql.create(index: "idx_users_vendor").on("users").column("vendor_id").run()
+        try await sql.create(index: "idx_users_display_name").on("users").column("display_name").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(User.schema).delete()
+        try await database.schema("users").delete()
     }
 }
 
 struct AddUserPreviousLogin: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(User.schema).field("previous_login_at", .datetime).update()
+        try await database.schema("users").field("previous_login_at", .datetime).update()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(User.schema).deleteField("previous_login_at").update()
+        try await database.schema("users").deleteField("previous_login_at").update()
     }
 }
 
 struct CreateAPITokens: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(APIToken.schema)
+        try await database.schema("api_tokens")
             .id()
-            .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references("users", .id, onDelete: .cascade))
             .field("name", .string, .required)
             .field("token_hash", .string, .required)
             .field("created_at", .datetime, .required)
@@ -59,19 +59,19 @@ struct CreateAPITokens: AsyncMigration {
             .unique(on: "token_hash")
             .create()
         let sql = database.sql
-        try await sql.create(index: "idx_api_tokens_user").on(APIToken.schema).column("user_id").run()
+        try await sql.create(index: "idx_api_tokens_user").on("api_tokens").column("user_id").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(APIToken.schema).delete()
+        try await database.schema("api_tokens").delete()
     }
 }
 
 struct CreateWebSessions: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(WebSession.schema)
+        try await database.schema("web_sessions")
             .id()
-            .field("user_id", .uuid, .required, .references(User.schema, .id, onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references("users", .id, onDelete: .cascade))
             .field("secret_hash", .string, .required)
             .field("csrf_token", .string, .required)
             .field("created_at", .datetime, .required)
@@ -81,11 +81,11 @@ struct CreateWebSessions: AsyncMigration {
             .unique(on: "secret_hash")
             .create()
         let sql = database.sql
-        try await sql.create(index: "idx_web_sessions_user").on(WebSession.schema).column("user_id").run()
-        try await sql.create(index: "idx_web_sessions_last_seen").on(WebSession.schema).column("last_seen_at").run()
+        try await sql.create(index: "idx_web_sessions_user").on("web_sessions").column("user_id").run()
+        try await sql.create(index: "idx_web_sessions_last_seen").on("web_sessions").column("last_seen_at").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(WebSession.schema).delete()
+        try await database.schema("web_sessions").delete()
     }
 }

@@ -3,16 +3,6 @@ import Foundation
 import SQLKit
 import Vapor
 
-struct UserLookupDTO: Content, Equatable {
-    var id: UUID
-    var displayName: String
-    var username: String
-    var phone: String?
-    var department: String?
-    /// What the type-ahead shows and the form sends back: `陈静（chenjing）`.
-    var label: String
-}
-
 /// Finding a caller by name, username or phone while the service desk is on the phone (`lookUpCallers`):
 /// at most 20 active accounts. What is typed is matched literally — `%` and `_` are characters, not
 /// wildcards that would list every account.
@@ -47,20 +37,5 @@ enum UserLookup {
         if let user = try await User.query(on: db).filter(\.$username == username).filter(\.$isActive == true).first() { return user.id }
         let byName = try await User.query(on: db).filter(\.$displayName == text).filter(\.$isActive == true).limit(2).all()
         return byName.count == 1 ? byName[0].id : nil
-    }
-}
-
-/// `GET /api/v1/users/lookup?q=` for the service desk and leads taking a call.
-struct UserLookupController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("users", "lookup", use: lookup)
-    }
-
-    func lookup(req: Request) async throws -> [UserLookupDTO] {
-        try req.require(.lookUpCallers)
-        var v = Validator()
-        let q = v.text("q", req.queryParameter("q"), max: 50)
-        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "give q, the start of a name, username or phone", fields: v.fields) }
-        return try await UserLookup.search(q!, on: req.db)
     }
 }

@@ -8,18 +8,6 @@ import YiweiText
 // titles, reporters or departments), so they are shown whole to everyone allowed; the queues the numbers
 // link to still show each user only the tickets `TicketScope` lets them see.
 
-/// `GET /api/v1/stats/dashboard`: every figure of the dashboard as JSON.
-struct DashboardController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("stats", "dashboard", use: figures)
-    }
-
-    func figures(req: Request) async throws -> DashboardFigures {
-        try req.require(.viewDashboard)
-        return try await DashboardService.compute(now: req.now, timeZone: req.yiwei.config.timeZone, on: req.db)
-    }
-}
-
 /// 运维看板: `/dashboard` in the app shell, `/dashboard/wall` for the wall screen, and
 /// `/dashboard/events` — the Server-Sent Events stream both pages listen to.
 struct DashboardPages: RouteCollection {

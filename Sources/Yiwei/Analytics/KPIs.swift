@@ -4,60 +4,6 @@ import SQLKit
 import Vapor
 import YiweiCore
 
-/// Columns the KPIs read: the SLA outcome per ticket (tickets are already indexed by creation time).
-struct AddKPIColumns: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Ticket.schema).field("response_breached", .bool).update()
-        try await database.schema(Ticket.schema).field("resolve_breached", .bool).update()
-    }
-
-    func revert(on database: any Database) async throws {
-        for column in ["response_breached", "resolve_breached"] {
-            try await database.schema(Ticket.schema).deleteField(FieldKey(stringLiteral: column)).update()
-        }
-    }
-}
-
-/// One set of figures, exactly as ../shared/API.md defines them (docs/kpis.md has the worked examples).
-public struct KPIFigures: Content, Equatable {
-    var created: Int
-    var resolved: Int
-    var closed: Int
-    var closureRate: Double
-    var meanResponseMinutes: Double?
-    var meanResolveMinutes: Double?
-    var slaResponseRate: Double?
-    var slaResolveRate: Double?
-    var reopenRate: Double?
-    var satisfaction: Double?
-}
-
-public struct KPIGroup: Content, Equatable {
-    var key: String
-    var label: String
-    var kpis: KPIFigures
-}
-
-public struct KPIResult: Content, Equatable {
-    var from: Date
-    var to: Date
-    var domain: String?
-    var teamId: UUID?
-    /// The figures for the whole range, with the fields of API.md at the top level.
-    var created: Int
-    var resolved: Int
-    var closed: Int
-    var closureRate: Double
-    var meanResponseMinutes: Double?
-    var meanResolveMinutes: Double?
-    var slaResponseRate: Double?
-    var slaResolveRate: Double?
-    var reopenRate: Double?
-    var satisfaction: Double?
-    var groupBy: String?
-    var groups: [KPIGroup]?
-}
-
 /// `GET /api/v1/stats/kpis?from=&to=&domain=&teamId=&groupBy=` (ANA-2).
 ///
 /// Over the tickets **created** in [from, to): created, resolved (now resolved or closed), closed, closure
@@ -182,33 +128,5 @@ public enum KPIService {
             if let id = UUID(uuidString: g.key) { g.label = names[id] ?? g.key } else if g.key.isEmpty { g.label = "未分配" }
             return g
         }
-    }
-}
-
-/// KPIs ask `readReports`: the people a month's figures are for.
-struct KPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("stats", "kpis", use: kpis)
-    }
-
-    func kpis(req: Request) async throws -> KPIResult {
-        try req.require(.readReports)
-        var v = Validator()
-        // [from, to): a day means its start in the hospital's time zone, so November is from=2026-11-01&to=2026-12-01.
-        let zone = req.yiwei.config.timeZone
-        let from = v.dayOrInstant("from", req.queryParameter("from"), timeZone: zone)
-        let to = v.dayOrInstant("to", req.queryParameter("to"), timeZone: zone)
-        if (req.queryParameter("from") ?? "").isEmpty { v.add("from", "required") }
-        if (req.queryParameter("to") ?? "").isEmpty { v.add("to", "required") }
-        var domain: String?
-        if let raw = req.queryParameter("domain"), !raw.isEmpty { domain = v.oneOf("domain", raw, ServiceDomain.self)?.rawValue }
-        let teamId = v.uuid("teamId", req.queryParameter("teamId").flatMap { $0.isEmpty ? nil : $0 })
-        let groupBy = req.queryParameter("groupBy").flatMap { $0.isEmpty ? nil : $0 }
-        if let groupBy, !KPIService.groupings.contains(groupBy) { v.add("groupBy", "must be one of " + KPIService.groupings.joined(separator: ", ")) }
-        if let from, let to, to <= from { v.add("to", "must be after from") }
-        if let from, let to, to.timeIntervalSince(from) > 3 * 366 * 86_400 { v.add("to", "at most three years") }
-        guard v.isValid, let from, let to else { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
-        return try await KPIService.compute(from: from, to: to, domain: domain, teamId: teamId, groupBy: groupBy,
-                                            timeZone: req.yiwei.config.timeZone, on: req.db)
     }
 }

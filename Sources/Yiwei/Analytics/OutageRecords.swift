@@ -36,73 +36,6 @@ final class Outage: Model, @unchecked Sendable {
     }
 }
 
-struct CreateOutages: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Outage.schema)
-            .id()
-            .field("business_system_id", .uuid, .required, .references(BusinessSystem.schema, .id))
-            .field("ticket_id", .uuid, .references(Ticket.schema, .id))
-            .field("kind", .string, .required)
-            .field("hospital_wide", .bool, .required)
-            .field("started_at", .datetime, .required)
-            .field("ended_at", .datetime)
-            .field("department_ids", .string, .required)
-            .field("scope", .string)
-            .field("description", .string, .required)
-            .field("created_by_id", .uuid, .required, .references(User.schema, .id))
-            .field("created_at", .datetime, .required)
-            .field("updated_at", .datetime, .required)
-            .create()
-        let sql = database.sql
-        try await sql.create(index: "idx_outages_started").on(Outage.schema).column("started_at").run()
-        try await sql.create(index: "idx_outages_system_started").on(Outage.schema).column("business_system_id").column("started_at").run()
-        try await sql.create(index: "idx_outages_ticket").on(Outage.schema).column("ticket_id").run()
-        // The reports' open risks: open tickets whose resolution target has passed (docs/reports.md).
-        try await sql.create(index: "idx_tickets_status_resolve_due").on(Ticket.schema).column("status").column("resolve_due_at").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        let sql = database.sql
-        try await sql.drop(index: "idx_tickets_status_resolve_due").run()
-        try await database.schema(Outage.schema).delete()
-    }
-}
-
-struct OutageDTO: Content, Equatable {
-    var id: UUID
-    var businessSystemId: UUID
-    var businessSystemName: String
-    var ticketId: UUID?
-    var ticketNumber: String?
-    var kind: String
-    var hospitalWide: Bool
-    var startedAt: Date
-    var endedAt: Date?
-    /// Whole minutes, a started minute counting as one; up to now while ongoing.
-    var minutes: Int
-    var ongoing: Bool
-    var departmentIds: [UUID]
-    var scope: String?
-    var description: String
-    var createdById: UUID
-    var createdAt: Date
-    var updatedAt: Date
-}
-
-/// The body of `POST` and `PATCH /api/v1/outages`. Times are RFC 3339; in a PATCH, `endedAt: ""` clears the end
-/// (the outage is ongoing again) and `ticketId: ""` unlinks the ticket.
-struct OutageBody: Content {
-    var businessSystemId: String?
-    var ticketId: String?
-    var kind: String?
-    var hospitalWide: Bool?
-    var startedAt: String?
-    var endedAt: String?
-    var departmentIds: [String]?
-    var scope: String?
-    var description: String?
-}
-
 /// Who may change a recorded outage: downtime decides penalties and payment, so correcting a finished
 /// outage and deleting one are for those who manage outages (leads); while an outage is ongoing, those who
 /// record outages may complete it (its end, scope, description) — the shift that sees the system recover.
@@ -257,53 +190,5 @@ enum OutageService {
             try await AuditLog.append(on: db, at: now, actor: actor, action: "outage.delete", entityType: "outage", entityId: before.id.uuidString,
                                       before: before)
         }
-    }
-}
-
-/// `GET/POST /api/v1/outages`, `GET/PATCH/DELETE /api/v1/outages/{outageId}`.
-struct OutageController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("outages", use: list)
-        routes.post("outages", use: create)
-        routes.get("outages", ":outageId", use: get)
-        routes.patch("outages", ":outageId", use: patch)
-        routes.delete("outages", ":outageId", use: delete)
-    }
-
-    func list(req: Request) async throws -> Page<OutageDTO> {
-        try req.require(.readOutages)
-        let paging = try PageRequest(from: req)
-        var v = Validator()
-        let zone = req.yiwei.config.timeZone
-        let from = v.dayOrInstant("from", req.queryParameter("from"), timeZone: zone)
-        let to = v.dayOrInstant("to", req.queryParameter("to"), timeZone: zone)
-        let systemId = v.uuid("businessSystemId", req.queryParameter("businessSystemId"))
-        let ticketId = v.uuid("ticketId", req.queryParameter("ticketId"))
-        if let from, let to, to <= from { v.add("to", "must be after from") }
-        guard v.isValid else { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
-        let query = OutageService.overlapping(from: from, to: to, systemId: systemId, ticketId: ticketId, on: req.db)
-        let total = try await query.copy().count()
-        let rows = try await query.sort(\.$startedAt).sort(\.$id).range(paging.offset..<(paging.offset + paging.per)).all()
-        return Page(items: try await OutageService.dtos(rows, on: req.db, now: req.now), page: paging.page, per: paging.per, total: total)
-    }
-
-    func create(req: Request) async throws -> Response {
-        try req.require(.recordOutages)
-        return try await OutageService.create(try req.decodeJSON(OutageBody.self), request: req).encodeResponse(status: .created, for: req)
-    }
-
-    func get(req: Request) async throws -> OutageDTO {
-        try req.require(.readOutages)
-        let o = try await OutageService.find(req.parameters.get("outageId", as: UUID.self), on: req.db)
-        return try await OutageService.dtos([o], on: req.db, now: req.now)[0]
-    }
-
-    func patch(req: Request) async throws -> OutageDTO {
-        return try await OutageService.patch(req.parameters.get("outageId", as: UUID.self), try req.decodeJSON(OutageBody.self), request: req)
-    }
-
-    func delete(req: Request) async throws -> HTTPStatus {
-        try await OutageService.delete(req.parameters.get("outageId", as: UUID.self), request: req)
-        return .noContent
     }
 }

@@ -4,66 +4,6 @@ import SQLKit
 import Vapor
 import YiweiCore
 
-/// Downtime per business system per month and year against the limits of seed 003 (ANA-4). The rules are
-/// YiweiCore's `DowntimeAccounting.report` with `DowntimeLimits.seed003`; this file only loads the records,
-/// names the systems and links each breach back to its records and tickets.
-struct DowntimeStats: Content, Equatable {
-    struct Limits: Content, Equatable {
-        var outageMinutesPerMonth: Int
-        var outagesPerYear: Int
-        var minutesPerOutage: Int
-        var departmentImpactsPerMonth: Int
-        var departmentImpactsPerYear: Int
-        var minutesPerDepartmentImpact: Int
-        var hospitalWideOutagesPerYear: Int
-    }
-    struct Month: Content, Equatable {
-        var month: String
-        var outageMinutes: Int
-        var outages: Int
-        var departmentImpactMinutes: Int
-        var departmentImpacts: Int
-    }
-    struct System: Content, Equatable {
-        var businessSystemId: UUID
-        var name: String
-        var months: [Month]
-        var outageMinutes: Int
-        var outages: Int
-        var departmentImpacts: Int
-        var breaches: Int
-    }
-    struct RecordRef: Content, Equatable {
-        var outageId: UUID
-        var ticketId: UUID?
-        var ticketNumber: String?
-    }
-    struct Breach: Content, Equatable {
-        var businessSystemId: UUID
-        var systemName: String
-        /// The clause of seed 003: 2.5, 2.6 or 4.1.
-        var clause: String
-        /// monthly_outage_time | outage_too_long | too_many_outages | too_many_hospital_wide_outages |
-        /// department_impact_too_long | too_many_department_impacts_in_month | too_many_department_impacts_in_year
-        var code: String
-        /// YiweiCore's Chinese wording of the finding.
-        var text: String
-        var month: String
-        /// The start of the interruption it concerns (nil for a month's total).
-        var startedAt: Date?
-        var minutes: Int?
-        var ordinal: Int?
-        var records: [RecordRef]
-    }
-    var from: Date
-    var to: Date
-    var firstMonth: String
-    var months: Int
-    var limits: Limits
-    var systems: [System]
-    var breaches: [Breach]
-}
-
 enum DowntimeService {
     static let limits = DowntimeLimits.seed003
 
@@ -185,20 +125,6 @@ enum DowntimeService {
         guard let month = YearMonth(b.month) else { return false }
         let lo = DowntimeAccounting.monthStart(month, timeZone: timeZone), hi = DowntimeAccounting.monthStart(month.next, timeZone: timeZone)
         return lo < seconds(to) && hi > seconds(from)
-    }
-}
-
-/// `GET /api/v1/stats/downtime?year=2026` — leads, dispatchers, auditors.
-struct DowntimeController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("stats", "downtime", use: stats)
-    }
-
-    func stats(req: Request) async throws -> DowntimeStats {
-        _ = try req.require(.readReports)
-        let year = try ReportAccess.year(req)
-        return try await DowntimeService.compute(firstMonth: YearMonth(year: year, month: 1)!, months: 12, now: req.now,
-                                                 timeZone: req.yiwei.config.timeZone, on: req.db).stats
     }
 }
 

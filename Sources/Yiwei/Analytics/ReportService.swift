@@ -106,78 +106,6 @@ struct ReportPeriod: Sendable, Equatable {
     }
 }
 
-/// The figures of a generated report (ANA-3); docs/reports.md says how each one is computed.
-struct OpsReport: Content, Equatable {
-    struct Day: Content, Equatable { var day: String; var created: Int; var resolved: Int }
-    struct DomainKind: Content, Equatable { var domain: String; var kind: String; var created: Int }
-    struct Count: Content, Equatable { var id: UUID?; var name: String; var count: Int }
-    struct Satisfaction: Content, Equatable {
-        var mean: Double?
-        var rated: Int
-        /// Ratings 1…5: how many of each.
-        var distribution: [Int]
-    }
-    struct MajorIncident: Content, Equatable {
-        var id: UUID
-        var number: String
-        var title: String
-        var priority: String
-        var status: String
-        var businessSystemName: String?
-        var createdAt: Date
-        var acknowledgedAt: Date?
-        var resolvedAt: Date?
-        var resolveDueAt: Date?
-        /// met | missed | open (not decided yet) | none (no SLA policy)
-        var resolution: String
-    }
-    struct RiskTicket: Content, Equatable {
-        var id: UUID
-        var number: String
-        var title: String
-        var priority: String
-        var status: String
-        var createdAt: Date
-        var resolveDueAt: Date?
-        var pendingSince: Date?
-        /// overdue (open at the period's end with its resolution target passed) | pending (pending for more than 72 h)
-        var reason: String
-    }
-    struct Inspections: Content, Equatable {
-        /// false: there is no inspection module yet, so there is no figure (not zero).
-        var available: Bool
-    }
-    struct Risks: Content, Equatable {
-        var overdue: [RiskTicket]
-        var overdueTotal: Int
-        var longPending: [RiskTicket]
-        var longPendingTotal: Int
-        var downtimeBreaches: [DowntimeStats.Breach]
-    }
-
-    var kind: String
-    var period: String
-    var from: Date
-    var to: Date
-    var previousPeriod: String
-    var generatedAt: Date
-    /// false while the period is still running: the figures are up to `generatedAt`.
-    var complete: Bool
-    var kpis: KPIFigures
-    var previous: KPIFigures
-    var daily: [Day]
-    var byDomain: [KPIGroup]
-    var byDomainAndKind: [DomainKind]
-    var slaByPriority: [KPIGroup]
-    var satisfaction: Satisfaction
-    var topCategories: [Count]
-    var topSystems: [Count]
-    var majorIncidents: [MajorIncident]
-    var downtime: [DowntimeStats.System]
-    var inspections: Inspections
-    var risks: Risks
-}
-
 enum ReportService {
     static let openStatuses = ["new", "accepted", "in_progress", "pending"]
     /// A ticket pending longer than this at the period's end is an open risk.
@@ -378,25 +306,6 @@ enum ReportService {
             .init(id: id, number: number, title: title, priority: priority, status: status, createdAt: created_at, resolveDueAt: resolve_due_at,
                   pendingSince: pending_since, reason: reason)
         }
-    }
-}
-
-/// `GET /api/v1/reports/monthly?month=2026-11` and `GET /api/v1/reports/weekly?week=2026-11-16` — the figures of
-/// the generated reports, for leads, dispatchers and auditors.
-struct ReportController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("reports", "monthly", use: monthly)
-        routes.get("reports", "weekly", use: weekly)
-    }
-
-    func monthly(req: Request) async throws -> OpsReport { try await report(req, .monthly, "month") }
-    func weekly(req: Request) async throws -> OpsReport { try await report(req, .weekly, "week") }
-
-    private func report(_ req: Request, _ kind: ReportPeriod.Kind, _ parameter: String) async throws -> OpsReport {
-        _ = try req.require(.readReports)
-        let zone = req.yiwei.config.timeZone
-        let period = try ReportPeriod.parse(kind, req.queryParameter(parameter), now: req.now, timeZone: zone)
-        return try await ReportService.compute(period, now: req.now, timeZone: zone, on: req.db)
     }
 }
 

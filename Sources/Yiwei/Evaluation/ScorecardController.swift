@@ -35,35 +35,41 @@ struct ScorecardController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try req.require(.manageEvaluation)
+        let user = try req.require(.manageEvaluation)
         let body = try req.decodeJSON(ScorecardCreate.self)
-        let record = try await ScorecardService.create(body, request: req)
+        let record = try await ScorecardService.create(body, by: user, actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                       on: req.db, writer: req.application)
         return try await ScorecardQueries.dto(record, request: req).encodeResponse(status: .created, for: req)
     }
 
     func patch(req: Request) async throws -> ScorecardDTO {
-        try req.require(.manageEvaluation)
+        let user = try req.require(.manageEvaluation)
         let body = try req.decodeJSON(ScorecardPatch.self)
-        let record = try await ScorecardService.patch(req.parameters.get("scorecardId", as: UUID.self), body, request: req)
+        let record = try await ScorecardService.patch(req.parameters.get("scorecardId", as: UUID.self), body, by: user, actor: req.auditActor,
+                                                      now: req.now, timeZone: req.yiwei.config.timeZone, on: req.db, writer: req.application)
         return try await ScorecardQueries.dto(record, request: req)
     }
 
     func recompute(req: Request) async throws -> ScorecardDTO {
-        let record = try await ScorecardService.recompute(req.parameters.get("scorecardId", as: UUID.self), request: req)
+        try req.require(.manageEvaluation)
+        let record = try await ScorecardService.recompute(req.parameters.get("scorecardId", as: UUID.self), actor: req.auditActor, now: req.now,
+                                                          timeZone: req.yiwei.config.timeZone, on: req.db, writer: req.application)
         return try await ScorecardQueries.dto(record, request: req)
     }
 
     func confirm(req: Request) async throws -> ScorecardDTO {
-        try req.require(.manageEvaluation)
+        let user = try req.require(.manageEvaluation)
         let body = req.body.data == nil ? ScorecardConfirm() : try req.decodeJSON(ScorecardConfirm.self)
-        let record = try await ScorecardService.confirm(req.parameters.get("scorecardId", as: UUID.self), body, request: req)
+        let record = try await ScorecardService.confirm(req.parameters.get("scorecardId", as: UUID.self), body, by: user, actor: req.auditActor,
+                                                        now: req.now, on: req.db, writer: req.application)
         return try await ScorecardQueries.dto(record, request: req)
     }
 
     func revoke(req: Request) async throws -> ScorecardDTO {
         try req.require(.manageEvaluation)
         let body = try req.decodeJSON(ScorecardRevoke.self)
-        let record = try await ScorecardService.revoke(req.parameters.get("scorecardId", as: UUID.self), body, request: req)
+        let record = try await ScorecardService.revoke(req.parameters.get("scorecardId", as: UUID.self), body, actor: req.auditActor, now: req.now,
+                                                       on: req.db, writer: req.application)
         return try await ScorecardQueries.dto(record, request: req)
     }
 }

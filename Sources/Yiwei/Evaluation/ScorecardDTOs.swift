@@ -191,3 +191,64 @@ enum ScorecardDTOs {
                         total: r.totalTenths.map { Double($0) / 10 }, grade: r.grade, payableFen: r.payableFen, confirmedAt: r.confirmedAt)
     }
 }
+
+// The request bodies (ScorecardService reads them).
+
+/// A score as the API receives it: a JSON number (`84.5`) or a string (`"84.5"`); at most one decimal.
+struct ScoreInput: Codable, Sendable, Equatable {
+    var text: String
+
+    init(_ text: String) { self.text = text }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { text = s; return }
+        // A JSON number arrives as a binary double: 17.4 is 17.399999…; take it to the tenth it was written as,
+        // and keep more decimals (8.25) visible so that they are refused.
+        if let d = try? c.decode(Double.self), d.isFinite, abs(d) < 1e12 {
+            let tenths = (d * 10).rounded()
+            text = abs(d * 10 - tenths) < 1e-6 ? ScorePoints(tenths: Int(tenths)).description : String(d)
+            return
+        }
+        if let d = try? c.decode(Double.self) { text = String(d); return }  // out of any range: refused by the validation
+        throw DecodingError.dataCorruptedError(in: c, debugDescription: "a score is a number such as 7 or 7.5")
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+}
+
+/// `PATCH /api/v1/scorecards/{id}`: any of these; items by key.
+struct ScorecardPatch: Content, Sendable {
+    struct Item: Content, Sendable {
+        var points: ScoreInput?
+        var comment: String?
+    }
+    struct Inputs: Content, Sendable {
+        var informalComplaints: Int?
+        var formalComplaints: Int?
+        var records: String?
+        var noEffectTicketIds: [UUID]?
+        var recoveredDataLosses: Int?
+        var securityIncidents: Int?
+        var severeEventNote: String?
+    }
+    var items: [String: Item]?
+    var inputs: Inputs?
+    var vendorSignatory: String?
+}
+
+struct ScorecardCreate: Content, Sendable {
+    var vendorId: String?
+    var month: String?
+}
+
+struct ScorecardConfirm: Content, Sendable {
+    var vendorSignatory: String?
+}
+
+struct ScorecardRevoke: Content, Sendable {
+    var reason: String?
+}

@@ -51,47 +51,6 @@ final class VendorServiceFee: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateScorecards: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(ScorecardRecord.schema)
-            .id()
-            .field("vendor_id", .uuid, .required, .references(Vendor.schema, .id))
-            .field("month", .string, .required)
-            .field("status", .string, .required)
-            .field("data", .string, .required)
-            .field("total_tenths", .int)
-            .field("grade", .string)
-            .field("payment", .string)
-            .field("payable_fen", .int)
-            .field("vendor_signatory", .string)
-            .field("confirmed_at", .datetime)
-            .field("confirmed_by_id", .uuid, .references(User.schema, .id))
-            .field("confirmed_by_name", .string)
-            .field("computed_at", .datetime, .required)
-            .field("created_by_id", .uuid, .required, .references(User.schema, .id))
-            .field("created_at", .datetime, .required)
-            .field("updated_at", .datetime, .required)
-            .unique(on: "vendor_id", "month")
-            .create()
-        // The list by month serves from this index; a vendor's year from the unique (vendor_id, month).
-        try await database.sql.create(index: "idx_scorecards_month").on(ScorecardRecord.schema).column("month").run()
-        try await database.schema(VendorServiceFee.schema)
-            .id()
-            .field("vendor_id", .uuid, .required, .references(Vendor.schema, .id))
-            .field("monthly_fee_fen", .int64, .required)
-            .field("contract_total_fen", .int64, .required)
-            .field("updated_at", .datetime, .required)
-            .field("updated_by_id", .uuid, .references(User.schema, .id))
-            .unique(on: "vendor_id")
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(VendorServiceFee.schema).delete()
-        try await database.schema(ScorecardRecord.schema).delete()
-    }
-}
-
 // MARK: - The JSON held in `scorecards.data`
 
 /// A link to the records an item was computed from.

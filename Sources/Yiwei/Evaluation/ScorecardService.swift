@@ -38,65 +38,6 @@ enum ItemSource: String, Codable, Sendable {
     }
 }
 
-/// A score as the API receives it: a JSON number (`84.5`) or a string (`"84.5"`); at most one decimal.
-struct ScoreInput: Codable, Sendable, Equatable {
-    var text: String
-
-    init(_ text: String) { self.text = text }
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let s = try? c.decode(String.self) { text = s; return }
-        // A JSON number arrives as a binary double: 17.4 is 17.399999…; take it to the tenth it was written as,
-        // and keep more decimals (8.25) visible so that they are refused.
-        if let d = try? c.decode(Double.self), d.isFinite, abs(d) < 1e12 {
-            let tenths = (d * 10).rounded()
-            text = abs(d * 10 - tenths) < 1e-6 ? ScorePoints(tenths: Int(tenths)).description : String(d)
-            return
-        }
-        if let d = try? c.decode(Double.self) { text = String(d); return }  // out of any range: refused by the validation
-        throw DecodingError.dataCorruptedError(in: c, debugDescription: "a score is a number such as 7 or 7.5")
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(text)
-    }
-}
-
-/// `PATCH /api/v1/scorecards/{id}`: any of these; items by key.
-struct ScorecardPatch: Content, Sendable {
-    struct Item: Content, Sendable {
-        var points: ScoreInput?
-        var comment: String?
-    }
-    struct Inputs: Content, Sendable {
-        var informalComplaints: Int?
-        var formalComplaints: Int?
-        var records: String?
-        var noEffectTicketIds: [UUID]?
-        var recoveredDataLosses: Int?
-        var securityIncidents: Int?
-        var severeEventNote: String?
-    }
-    var items: [String: Item]?
-    var inputs: Inputs?
-    var vendorSignatory: String?
-}
-
-struct ScorecardCreate: Content, Sendable {
-    var vendorId: String?
-    var month: String?
-}
-
-struct ScorecardConfirm: Content, Sendable {
-    var vendorSignatory: String?
-}
-
-struct ScorecardRevoke: Content, Sendable {
-    var reason: String?
-}
-
 /// Drafting, scoring, recomputing, confirming and revoking monthly scorecards. Every change is one
 /// transaction with its audit row; a confirmed card refuses every change (409, itself audited).
 enum ScorecardService {
@@ -307,26 +248,25 @@ enum ScorecardService {
     }
 
     /// A change to a confirmed card: refused with 409, and the attempt is audited.
-    static func refuseLocked(_ record: ScorecardRecord, _ action: String, request req: Request) async throws -> Never {
-        let actor = req.auditActor, now = req.now, id = try record.requireID().uuidString
+    static func refuseLocked(_ record: ScorecardRecord, _ action: String, actor: AuditActor, now: Date, writer: Application) async throws -> Never {
+        let id = try record.requireID().uuidString
         let entity = ["vendorId": record.vendorId.uuidString, "month": record.month, "attempted": action]
-        try? await req.write { db in
+        try? await writer.write { db in
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.change_refused", entityType: "scorecard",
                                       entityId: id, after: entity)
         }
         throw AppError(.conflict, .scorecardConfirmed, "the scorecard was confirmed on \(record.confirmedAt.map { ISO8601DateFormatter().string(from: $0) } ?? "?") and is locked")
     }
 
-    static func create(_ body: ScorecardCreate, request req: Request) async throws -> ScorecardRecord {
-        let user = try req.require(.manageEvaluation)
+    static func create(_ body: ScorecardCreate, by user: CurrentUser, actor: AuditActor, now: Date, timeZone zone: TimeZone,
+                       on db: any Database, writer: Application) async throws -> ScorecardRecord {
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
         let month = Self.month("month", body.month, &v)
         try v.check()
-        guard let vendor = try await Vendor.find(vendorId, on: req.db) else { throw AppError.validation(["vendorId": "no such vendor"]) }
-        let now = req.now, zone = req.yiwei.config.timeZone
+        guard let vendor = try await Vendor.find(vendorId, on: db) else { throw AppError.validation(["vendorId": "no such vendor"]) }
         var data = emptyData()
-        try await compute(&data, vendorId: try vendor.requireID(), month: month!, timeZone: zone, on: req.db, now: now)
+        try await compute(&data, vendorId: try vendor.requireID(), month: month!, timeZone: zone, on: db, now: now)
         let record = ScorecardRecord()
         record.vendorId = try vendor.requireID()
         record.month = month!.description
@@ -336,9 +276,9 @@ enum ScorecardService {
         record.createdAt = now
         record.updatedAt = now
         try store(data, in: record)
-        let saved = UncheckedModel(record), actor = req.auditActor
+        let saved = UncheckedModel(record)
         let monthText = month!.description
-        try await req.write { db in
+        try await writer.write { db in
             if try await ScorecardRecord.query(on: db).filter(\.$vendorId == saved.model.vendorId).filter(\.$month == monthText).first() != nil {
                 throw AppError.conflict(.scorecardExists, "\(vendor.name) already has a scorecard for \(monthText)", field: "month")
             }
@@ -349,12 +289,11 @@ enum ScorecardService {
         return record
     }
 
-    static func patch(_ id: UUID?, _ patch: ScorecardPatch, request req: Request) async throws -> ScorecardRecord {
-        let user = try req.require(.manageEvaluation)
-        let record = try await load(id, on: req.db)
-        if record.isConfirmed { try await refuseLocked(record, "update", request: req) }
+    static func patch(_ id: UUID?, _ patch: ScorecardPatch, by user: CurrentUser, actor: AuditActor, now: Date, timeZone zone: TimeZone,
+                      on db: any Database, writer: Application) async throws -> ScorecardRecord {
+        let record = try await load(id, on: db)
+        if record.isConfirmed { try await refuseLocked(record, "update", actor: actor, now: now, writer: writer) }
         guard let month = YearMonth(record.month) else { throw AppError.notFound("scorecard") }
-        let now = req.now, zone = req.yiwei.config.timeZone
         let before = try ScorecardData.decode(record.data)
         var data = before
         try validate(patch, into: &data, by: user, at: now)
@@ -364,37 +303,37 @@ enum ScorecardService {
             signatory = v.text("vendorSignatory", s, required: false, max: 50)
             try v.check()
         }
-        try await compute(&data, vendorId: record.vendorId, month: month, timeZone: zone, on: req.db, now: now)
+        try await compute(&data, vendorId: record.vendorId, month: month, timeZone: zone, on: db, now: now)
         try applyItems(patch, into: &data, by: user, at: now)
         try store(data, in: record)
         record.vendorSignatory = signatory
         record.computedAt = now
         record.updatedAt = now
-        try await save(record, action: "scorecard.update", before: before, after: data, request: req)
+        try await save(record, action: "scorecard.update", before: before, after: data, actor: actor, now: now, writer: writer)
         return record
     }
 
-    static func recompute(_ id: UUID?, request req: Request) async throws -> ScorecardRecord {
-        try req.require(.manageEvaluation)
-        let record = try await load(id, on: req.db)
-        if record.isConfirmed { try await refuseLocked(record, "recompute", request: req) }
+    static func recompute(_ id: UUID?, actor: AuditActor, now: Date, timeZone: TimeZone, on db: any Database,
+                          writer: Application) async throws -> ScorecardRecord {
+        let record = try await load(id, on: db)
+        if record.isConfirmed { try await refuseLocked(record, "recompute", actor: actor, now: now, writer: writer) }
         guard let month = YearMonth(record.month) else { throw AppError.notFound("scorecard") }
-        let now = req.now
         let before = try ScorecardData.decode(record.data)
         var data = before
-        try await compute(&data, vendorId: record.vendorId, month: month, timeZone: req.yiwei.config.timeZone, on: req.db, now: now)
+        try await compute(&data, vendorId: record.vendorId, month: month, timeZone: timeZone, on: db, now: now)
         try store(data, in: record)
         record.computedAt = now
         record.updatedAt = now
-        try await save(record, action: "scorecard.recompute", before: before, after: data, request: req)
+        try await save(record, action: "scorecard.recompute", before: before, after: data, actor: actor, now: now, writer: writer)
         return record
     }
 
     /// Saves a draft, checking inside the transaction that nobody confirmed it meanwhile.
-    private static func save(_ record: ScorecardRecord, action: String, before: ScorecardData, after: ScorecardData, request req: Request) async throws {
-        let saved = UncheckedModel(record), actor = req.auditActor, now = req.now
+    private static func save(_ record: ScorecardRecord, action: String, before: ScorecardData, after: ScorecardData, actor: AuditActor,
+                             now: Date, writer: Application) async throws {
+        let saved = UncheckedModel(record)
         let (b, a) = (AuditSummary(before), AuditSummary(after))
-        try await req.write { db in
+        try await writer.write { db in
             guard let current = try await ScorecardRecord.find(saved.model.id, on: db), !current.isConfirmed else {
                 throw AppError(.conflict, .scorecardConfirmed, "the scorecard was confirmed meanwhile and is locked")
             }
@@ -420,10 +359,10 @@ enum ScorecardService {
         }
     }
 
-    static func confirm(_ id: UUID?, _ body: ScorecardConfirm, request req: Request) async throws -> ScorecardRecord {
-        let user = try req.require(.manageEvaluation)
-        let record = try await load(id, on: req.db)
-        if record.isConfirmed { try await refuseLocked(record, "confirm", request: req) }
+    static func confirm(_ id: UUID?, _ body: ScorecardConfirm, by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database,
+                        writer: Application) async throws -> ScorecardRecord {
+        let record = try await load(id, on: db)
+        if record.isConfirmed { try await refuseLocked(record, "confirm", actor: actor, now: now, writer: writer) }
         var v = Validator()
         var signatory = record.vendorSignatory
         if let s = body.vendorSignatory { signatory = v.text("vendorSignatory", s, required: false, max: 50) }
@@ -431,8 +370,7 @@ enum ScorecardService {
         for item in data.items where item.pointsTenths == nil { v.add("items.\(item.key).points", "not scored yet") }
         try v.check()
         guard let card = totals(data).card, let month = YearMonth(record.month) else { throw AppError.validation(["items": "incomplete"]) }
-        let now = req.now
-        let fee = try await VendorServiceFee.query(on: req.db).filter(\.$vendorId == record.vendorId).first()
+        let fee = try await VendorServiceFee.query(on: db).filter(\.$vendorId == record.vendorId).first()
         var snapshot: PaymentSnapshot?
         if let fee {
             let contractTotal = Money(fen: fee.contractTotalFen)
@@ -450,13 +388,13 @@ enum ScorecardService {
         record.totalTenths = card.total.tenths
         record.grade = card.grade.rawValue
         record.updatedAt = now
-        let vendor = try await Vendor.find(record.vendorId, on: req.db)
-        let saved = UncheckedModel(record), actor = req.auditActor
+        let vendor = try await Vendor.find(record.vendorId, on: db)
+        let saved = UncheckedModel(record)
         let after: [String: String] = ["total": card.total.description, "grade": card.grade.rawValue,
                                        "payableFen": snapshot.map { String($0.payableFen) } ?? "", "vendorSignatory": signatory ?? ""]
         let vendorName = vendor?.name ?? ""
         let startMonth = VendorEvaluationService.serviceYearStartMonth(vendor)
-        try await req.write { db in
+        try await writer.write { db in
             guard let current = try await ScorecardRecord.find(saved.model.id, on: db), !current.isConfirmed else {
                 throw AppError(.conflict, .scorecardConfirmed, "the scorecard was confirmed meanwhile and is locked")
             }
@@ -477,14 +415,13 @@ enum ScorecardService {
     /// 撤销确认: a lead reopens a confirmed card with a reason (a P1 found late, a typing error). The card
     /// returns to draft; its payment is withdrawn until it is confirmed again; the audit log keeps the
     /// confirmed state and the reason.
-    static func revoke(_ id: UUID?, _ body: ScorecardRevoke, request req: Request) async throws -> ScorecardRecord {
-        try req.require(.manageEvaluation)
-        let record = try await load(id, on: req.db)
+    static func revoke(_ id: UUID?, _ body: ScorecardRevoke, actor: AuditActor, now: Date, on db: any Database,
+                       writer: Application) async throws -> ScorecardRecord {
+        let record = try await load(id, on: db)
         var v = Validator()
         let reason = v.text("reason", body.reason, required: true, max: 500)
         try v.check()
         guard record.isConfirmed else { throw AppError(.conflict, .scorecardNotConfirmed, "only a confirmed scorecard can be revoked") }
-        let now = req.now, actor = req.auditActor
         let before: [String: String] = ["status": record.status, "total": record.totalTenths.map { ScorePoints(tenths: $0).description } ?? "",
                                         "grade": record.grade ?? "", "payment": record.payment ?? "",
                                         "confirmedBy": record.confirmedByName ?? "",
@@ -497,7 +434,7 @@ enum ScorecardService {
         record.payableFen = nil
         record.updatedAt = now
         let saved = UncheckedModel(record)
-        try await req.write { db in
+        try await writer.write { db in
             try await saved.model.save(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "scorecard.revoke", entityType: "scorecard",
                                       entityId: try saved.model.requireID().uuidString, before: before, after: ["status": "draft", "reason": reason ?? ""])

@@ -23,37 +23,6 @@ final class KBAttachment: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateKBAttachments: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(KBAttachment.schema)
-            .id()
-            .field("article_id", .uuid, .required, .references(KBArticle.schema, .id, onDelete: .cascade))
-            .field("file_name", .string, .required)
-            .field("content_type", .string, .required)
-            .field("size", .int, .required)
-            .field("sha256", .string, .required)
-            .field("stored_path", .string, .required)
-            .field("uploader_id", .uuid, .required, .references(User.schema, .id))
-            .field("created_at", .datetime, .required)
-            .create()
-        try await database.sql.create(index: "idx_kb_attachments_article").on(KBAttachment.schema).column("article_id").run()
-    }
-
-    func revert(on database: any Database) async throws { try await database.schema(KBAttachment.schema).delete() }
-}
-
-struct KBAttachmentDTO: Content, Equatable {
-    var id: UUID
-    var articleId: UUID
-    var fileName: String
-    var contentType: String
-    var size: Int
-    var sha256: String
-    var createdAt: Date
-    /// Where it is served; paste into the body as `![说明](url)` for an image.
-    var url: String
-}
-
 enum KnowledgeAttachments {
     static func directory(_ request: Request) -> String { request.yiwei.config.dataDirectory + "/kb-attachments" }
 

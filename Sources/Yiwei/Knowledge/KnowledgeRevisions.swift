@@ -4,44 +4,6 @@ import Vapor
 import YiweiCore
 import YiweiText
 
-/// A pending (or decided) revision of a published article (KB-2).
-struct KBRevisionDTO: Content, Equatable {
-    var id: UUID
-    var articleId: UUID
-    /// The published version it was first written against.
-    var baseVersion: Int
-    /// `pending`, `approved`, `rejected`
-    var status: String
-    var title: String
-    var body: String
-    var tags: [String]
-    var categoryId: UUID?
-    var businessSystemId: UUID?
-    var visibility: String
-    var teamId: UUID?
-    var departmentId: UUID?
-    var note: String?
-    var authorId: UUID
-    var authorName: String?
-    var editorId: UUID
-    var createdAt: Date
-    var updatedAt: Date
-    var decidedBy: UUID?
-    var decidedAt: Date?
-    var reason: String?
-    /// The article version it became (approved ones).
-    var version: Int?
-    /// For a pending revision: the fields it would change in the published article.
-    var changes: [String]
-}
-
-/// A pending revision with its line diff against the published text (`# title`, blank line, body).
-struct KBRevisionDiffDTO: Content {
-    var revision: KBRevisionDTO
-    var publishedVersion: Int
-    var comparison: TextDiff.Comparison
-}
-
 /// 修订审核 (KB-2, KB-3): editors who do not review knowledge change a published article through a revision that a
 /// reviewer approves or rejects; until then readers, search and the external listener see the published version.
 /// A second edit while one is pending updates it (one pending revision per article); reviewers' own edits apply

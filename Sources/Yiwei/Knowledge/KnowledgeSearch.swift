@@ -17,60 +17,12 @@ import YiweiText
 package enum KnowledgeSearch {
     package static func isSQLite(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "sqlite" }
 
-    static func createIndexes(on sql: any SQLDatabase) async throws {
-        if isSQLite(sql) {
-            try await sql.raw("""
-                CREATE VIRTUAL TABLE kb_fts USING fts5(title, tags, plain, content='kb_articles', content_rowid='rowid', tokenize='trigram')
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER kb_articles_fts_insert AFTER INSERT ON kb_articles BEGIN
-                  INSERT INTO kb_fts(rowid, title, tags, plain) VALUES (new.rowid, new.title, new.tags, new.plain);
-                END
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER kb_articles_fts_delete AFTER DELETE ON kb_articles BEGIN
-                  INSERT INTO kb_fts(kb_fts, rowid, title, tags, plain) VALUES ('delete', old.rowid, old.title, old.tags, old.plain);
-                END
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER kb_articles_fts_update AFTER UPDATE OF title, tags, plain ON kb_articles BEGIN
-                  INSERT INTO kb_fts(kb_fts, rowid, title, tags, plain) VALUES ('delete', old.rowid, old.title, old.tags, old.plain);
-                  INSERT INTO kb_fts(rowid, title, tags, plain) VALUES (new.rowid, new.title, new.tags, new.plain);
-                END
-                """).run()
-            try await sql.raw("CREATE VIRTUAL TABLE kb_grams USING fts5(grams, content='', contentless_delete=1, tokenize='unicode61')").run()
-        } else {
-            if try await trigramSchema(on: sql) == nil {
-                do { try await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").run() } catch {
-                    // Another migration created it at the same moment: fine if it exists now.
-                    guard try await trigramSchema(on: sql) != nil else { throw error }
-                }
-            }
-            let opclass = (try await trigramSchema(on: sql) ?? "public") + ".gin_trgm_ops"
-            try await sql.raw("""
-                CREATE INDEX idx_kb_articles_trgm ON kb_articles USING gin ((title || ' ' || tags || ' ' || plain) \(unsafeRaw: opclass))
-                """).run()
-        }
-    }
-
     /// PostgreSQL: the schema pg_trgm lives in. An extension is installed once per database (public unless
     /// made elsewhere); its operator class is named with that schema, so databases with several schemas work.
     static func trigramSchema(on sql: any SQLDatabase) async throws -> String? {
         try await sql.raw("""
             SELECT n.nspname AS s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'
             """).first()?.decode(column: "s", as: String.self)
-    }
-
-    static func dropIndexes(on sql: any SQLDatabase) async throws {
-        if isSQLite(sql) {
-            for trigger in ["kb_articles_fts_insert", "kb_articles_fts_delete", "kb_articles_fts_update"] {
-                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
-            }
-            try await sql.raw("DROP TABLE IF EXISTS kb_fts").run()
-            try await sql.raw("DROP TABLE IF EXISTS kb_grams").run()
-        } else {
-            try await sql.raw("DROP INDEX IF EXISTS idx_kb_articles_trgm").run()
-        }
     }
 
     // MARK: - Character pairs
@@ -302,48 +254,6 @@ package enum KnowledgeSearch {
 /// SQLite a trigram FTS5 index holds the title and resolution of every ticket that has a resolution (kept
 /// by triggers, so creating a ticket costs nothing extra); on PostgreSQL a pg_trgm index on the same text.
 enum TicketSolutionSearch {
-    static func createIndexes(on sql: any SQLDatabase) async throws {
-        if KnowledgeSearch.isSQLite(sql) {
-            try await sql.raw("""
-                CREATE VIRTUAL TABLE ticket_fts USING fts5(title, resolution, content='tickets', content_rowid='rowid', tokenize='trigram')
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets WHEN new.resolution IS NOT NULL BEGIN
-                  INSERT INTO ticket_fts(rowid, title, resolution) VALUES (new.rowid, new.title, new.resolution);
-                END
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER tickets_fts_update AFTER UPDATE OF title, resolution ON tickets BEGIN
-                  INSERT INTO ticket_fts(ticket_fts, rowid, title, resolution) SELECT 'delete', old.rowid, old.title, old.resolution WHERE old.resolution IS NOT NULL;
-                  INSERT INTO ticket_fts(rowid, title, resolution) SELECT new.rowid, new.title, new.resolution WHERE new.resolution IS NOT NULL;
-                END
-                """).run()
-            try await sql.raw("""
-                CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets WHEN old.resolution IS NOT NULL BEGIN
-                  INSERT INTO ticket_fts(ticket_fts, rowid, title, resolution) VALUES ('delete', old.rowid, old.title, old.resolution);
-                END
-                """).run()
-            // Tickets resolved before this index existed.
-            try await sql.raw("INSERT INTO ticket_fts(rowid, title, resolution) SELECT rowid, title, resolution FROM tickets WHERE resolution IS NOT NULL").run()
-        } else {
-            let schema = try await KnowledgeSearch.trigramSchema(on: sql) ?? "public"
-            try await sql.raw("""
-                CREATE INDEX idx_tickets_solution_trgm ON tickets USING gin ((title || ' ' || resolution) \(unsafeRaw: schema).gin_trgm_ops) WHERE resolution IS NOT NULL
-                """).run()
-        }
-    }
-
-    static func dropIndexes(on sql: any SQLDatabase) async throws {
-        if KnowledgeSearch.isSQLite(sql) {
-            for trigger in ["tickets_fts_insert", "tickets_fts_update", "tickets_fts_delete"] {
-                try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: trigger)").run()
-            }
-            try await sql.raw("DROP TABLE IF EXISTS ticket_fts").run()
-        } else {
-            try await sql.raw("DROP INDEX IF EXISTS idx_tickets_solution_trgm").run()
-        }
-    }
-
     /// Ids of up to `limit` resolved or closed tickets whose title or resolution contains every word of `q`
     /// (words of 3+ characters; shorter words are ignored here): among the newest 500 matches, title hits
     /// first, then the most recently resolved.
@@ -369,18 +279,4 @@ enum TicketSolutionSearch {
         }
         return try rows.map { try $0.decode(column: "id", as: UUID.self) }
     }
-}
-
-struct TicketSolutionDTO: Content, Equatable {
-    var id: UUID
-    var number: String
-    var title: String
-    /// HTML: the resolution around the match, escaped, matches in <mark>.
-    var snippet: String
-    var resolvedAt: Date?
-}
-
-struct CreateTicketSolutionIndex: AsyncMigration {
-    func prepare(on database: any Database) async throws { try await TicketSolutionSearch.createIndexes(on: database.sql) }
-    func revert(on database: any Database) async throws { try await TicketSolutionSearch.dropIndexes(on: database.sql) }
 }

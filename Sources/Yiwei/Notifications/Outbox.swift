@@ -63,47 +63,6 @@ final class OutboxMessage: Model, @unchecked Sendable {
     init() {}
 }
 
-struct CreateOutbox: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(NotificationChannel.schema)
-            .id()
-            .field("name", .string, .required)
-            .field("kind", .string, .required)
-            .field("url", .string, .required)
-            .field("secret", .string)
-            .field("events", .string, .required)
-            .field("domain", .string)
-            .field("is_active", .bool, .required)
-            .field("created_at", .datetime, .required)
-            .unique(on: "name")
-            .create()
-        try await database.schema(OutboxMessage.schema)
-            .id()
-            .field("channel_id", .uuid, .required, .references(NotificationChannel.schema, .id))
-            .field("event", .string, .required)
-            .field("idempotency_key", .string, .required)
-            .field("title", .string, .required)
-            .field("body", .string, .required)
-            .field("ticket_id", .uuid)
-            .field("status", .string, .required)
-            .field("attempts", .int, .required)
-            .field("next_attempt_at", .datetime, .required)
-            .field("last_error", .string)
-            .field("created_at", .datetime, .required)
-            .field("sent_at", .datetime)
-            .unique(on: "idempotency_key")
-            .create()
-        let sql = database.sql
-        try await sql.create(index: "idx_outbox_due").on(OutboxMessage.schema).column("status").column("next_attempt_at").run()
-        try await sql.create(index: "idx_outbox_created").on(OutboxMessage.schema).column("created_at").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(OutboxMessage.schema).delete()
-        try await database.schema(NotificationChannel.schema).delete()
-    }
-}
-
 /// The message bodies exactly as the platforms document them.
 enum RobotMessage {
     /// WeCom group robot: `{"msgtype":"markdown","markdown":{"content":…}}`.

@@ -4,19 +4,6 @@ import YiweiCore
 
 extension BusinessSystem: OrgModel {}
 
-struct BusinessSystemDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var code: String?
-    var ownerDepartmentId: UUID?
-    var vendorId: UUID?
-    var criticality: String
-    var description: String?
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
 struct BusinessSystemBody: OrgBody {
     var name: String?
     var code: String?

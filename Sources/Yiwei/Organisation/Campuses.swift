@@ -3,16 +3,6 @@ import Vapor
 
 extension Campus: OrgModel {}
 
-struct CampusDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var code: String?
-    var address: String?
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
 struct CampusBody: OrgBody {
     var name: String?
     var code: String?

@@ -4,18 +4,6 @@ import YiweiCore
 
 extension Category: OrgModel {}
 
-struct CategoryDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var domain: String
-    var parentId: UUID?
-    var defaultTeamId: UUID?
-    var sortOrder: Int
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
 struct CategoryBody: OrgBody {
     var name: String?
     var domain: String?

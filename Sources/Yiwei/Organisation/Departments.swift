@@ -3,20 +3,6 @@ import Vapor
 
 extension Department: OrgModel {}
 
-struct DepartmentDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var campusId: UUID?
-    /// The campus's name (API.md's `campus`).
-    var campus: String?
-    var location: String?
-    var phone: String?
-    var reportersSeeDepartment: Bool
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
 struct DepartmentBody: OrgBody {
     var name: String?
     var campusId: String?

@@ -4,22 +4,6 @@ import YiweiCore
 
 extension Team: OrgModel {}
 
-struct TeamDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var domain: String
-    var leadId: UUID?
-    var vendorId: UUID?
-    var description: String?
-    var memberIds: [UUID]
-    /// Members on duty now; automatic dispatch picks among them.
-    var onDutyIds: [UUID]
-    var autoAssign: Bool
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
 struct TeamBody: OrgBody {
     var name: String?
     var domain: String?

@@ -3,20 +3,6 @@ import Vapor
 
 extension Vendor: OrgModel {}
 
-struct VendorDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var contractNo: String?
-    var contractStart: String?
-    var contractEnd: String?
-    var contactName: String?
-    var contactPhone: String?
-    var serviceScope: String?
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
 struct VendorBody: OrgBody {
     var name: String?
     var contractNo: String?

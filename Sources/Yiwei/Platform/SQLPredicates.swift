@@ -118,29 +118,6 @@ struct SQLColumnName: SQLExpression {
     }
 }
 
-/// A partial index of the open tickets by assignee, newest first: the queue page's default tab ("my open tickets")
-/// read the assignee's tickets of every open status through `idx_tickets_assignee_status` and sorted them for
-/// every visit; with this index it reads the first fifty in order and counts the rest from the index alone. New
-/// reports are not assigned yet and stay out of it, so reporting costs nothing more.
-///
-/// The predicate is written here as it shipped: a migration that read `SQLQuery.openStatusSQL` would build a
-/// different index on new installations the day the open statuses changed. The queries must name the same
-/// statuses for SQLite to use the index; `FastPathTests.openTicketIndex` checks that they still do.
-struct AddOpenTicketIndexes: AsyncMigration {
-    static let predicate = "status IN ('new', 'accepted', 'in_progress', 'pending')"
-
-    func prepare(on database: any Database) async throws {
-        try await database.sql.raw("""
-            CREATE INDEX idx_tickets_assignee_open ON tickets (assignee_id, created_at, number)
-            WHERE assignee_id IS NOT NULL AND \(unsafeRaw: Self.predicate)
-            """).run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.sql.drop(index: "idx_tickets_assignee_open").run()
-    }
-}
-
 /// The rows of a query as plain values, for the lists read most (the queue page, the ticket list): on SQLite straight
 /// from SQLiteNIO's rows — SQLiteKit's `SQLRow` decodes every column through the `Decoder` machinery, and fifty rows
 /// of sixteen columns cost more than the query — elsewhere through `SQLRow`.

@@ -31,35 +31,6 @@ enum Weekday: String, CaseIterable, Sendable {
     var number: Int { Weekday.allCases.firstIndex(of: self)! + 1 }
 }
 
-struct CalendarDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var timeZone: String
-    var weeklyHours: [String: [[String]]]
-    var holidays: [String]
-    var workdays: [String]
-    var isActive: Bool
-    var createdAt: Date
-    var updatedAt: Date
-}
-
-struct CalendarBody: Content {
-    var name: String?
-    var timeZone: String?
-    var weeklyHours: [String: [[String]]]?
-    var holidays: [String]?
-    var workdays: [String]?
-    var isActive: Bool?
-}
-
-struct CalendarDatesBody: Content {
-    var holidays: [String]?
-    var workdays: [String]?
-}
-
-struct DueDTO: Content { var due: String }
-struct BusinessMinutesDTO: Content { var minutes: Double }
-
 package enum CalendarStore {
     static let decoder = JSONDecoder()
 
@@ -144,39 +115,5 @@ package enum CalendarStore {
         f.timeZone = zone
         f.formatOptions = [.withInternetDateTime]
         return f.string(from: date)
-    }
-}
-
-struct CreateCalendars: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(CalendarRecord.schema)
-            .id()
-            .field("name", .string, .required)
-            .field("time_zone", .string, .required)
-            .field("weekly_hours", .string, .required)
-            .field("holidays", .string, .required)
-            .field("workdays", .string, .required)
-            .field("is_active", .bool, .required)
-            .field("created_at", .datetime, .required)
-            .field("updated_at", .datetime, .required)
-            .unique(on: "name")
-            .create()
-        // The presets every hospital starts with.
-        let now = Date()
-        for (name, calendar) in [("法定工作日 2026（8:00–18:00）", CalendarPresets.statutory2026),
-                                 ("办公时间 2026（8:00–12:00，14:30–17:30）", CalendarPresets.office2026),
-                                 ("7×24 全天候", CalendarPresets.allDay)] {
-            let record = CalendarRecord()
-            record.name = name
-            CalendarStore.store(calendar, in: record)
-            record.isActive = true
-            record.createdAt = now
-            record.updatedAt = now
-            try await record.create(on: database)
-        }
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(CalendarRecord.schema).delete()
     }
 }

@@ -18,52 +18,6 @@ final class SLAAlert: Model, @unchecked Sendable {
     init() {}
 }
 
-/// SLA-5 fields: the policy's limit and the ticket's plan; the seed 003 presets get their 8 hours.
-struct AddWrittenPlan: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(SLAPolicyRecord.schema).field("plan_after_minutes", .int).update()
-        for column in ["plan_required_at", "plan_approved_at"] {
-            try await database.schema(Ticket.schema).field(FieldKey(stringLiteral: column), .datetime).update()
-        }
-        try await database.schema(Ticket.schema).field("plan", .string).update()
-        for column in ["plan_by_id", "plan_approved_by_id"] {
-            try await database.schema(Ticket.schema).field(FieldKey(stringLiteral: column), .uuid).update()
-        }
-        try await SLAPolicyRecord.query(on: database).filter(\.$name ~~ "种子003").set(\.$planAfterMinutes, to: 480).update()
-    }
-
-    func revert(on database: any Database) async throws {
-        for column in ["plan_required_at", "plan_approved_at", "plan", "plan_by_id", "plan_approved_by_id"] {
-            try await database.schema(Ticket.schema).deleteField(FieldKey(stringLiteral: column)).update()
-        }
-        try await database.schema(SLAPolicyRecord.schema).deleteField("plan_after_minutes").update()
-    }
-}
-
-struct CreateSLAAlerts: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(SLAAlert.schema)
-            .id()
-            .field("ticket_id", .uuid, .required, .references(Ticket.schema, .id))
-            .field("clock", .string, .required)
-            .field("level", .string, .required)
-            .field("at", .datetime, .required)
-            .field("target_minutes", .int, .required)
-            .field("elapsed_minutes", .double, .required)
-            .unique(on: "ticket_id", "clock", "level", "target_minutes")
-            .create()
-        try await database.schema(Ticket.schema).field("next_alert_at", .datetime).update()
-        let sql = database.sql
-        try await sql.create(index: "idx_tickets_next_alert").on(Ticket.schema).column("next_alert_at").run()
-        try await sql.create(index: "idx_sla_alerts_at").on(SLAAlert.schema).column("at").run()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Ticket.schema).deleteField("next_alert_at").update()
-        try await database.schema(SLAAlert.schema).delete()
-    }
-}
-
 /// Finds the tickets whose clocks cross 75 % of a target or the target itself, through the index on the
 /// next alert instant — never by scanning the open tickets — and records each warning and breach once,
 /// with a timeline event. On PostgreSQL the candidate rows are taken with `FOR UPDATE SKIP LOCKED`, so

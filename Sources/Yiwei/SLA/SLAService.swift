@@ -3,77 +3,6 @@ import Foundation
 import Vapor
 import YiweiCore
 
-struct SLAClockDTO: Content, Equatable {
-    var kind: String
-    var targetMinutes: Int
-    var dueAt: Date?
-    var elapsedMinutes: Double
-    var pausedMinutes: Double
-    var stoppedAt: Date?
-    var breached: Bool
-    var paused: Bool
-    /// True: this clock counts the calendar's working time; false: the wall clock.
-    var businessTime: Bool
-}
-
-struct EscalationStepDTO: Content, Equatable {
-    var clock: String
-    var percent: Int
-    var notify: [String]
-    var userIds: [UUID]?
-}
-
-struct SLAPolicyDTO: Content, Equatable {
-    var id: UUID
-    var name: String
-    var domain: String
-    var priority: String
-    var categoryId: UUID?
-    var businessSystemId: UUID?
-    var calendarId: UUID
-    var businessTime: Bool
-    var responseMinutes: Int?
-    var startMinutes: Int?
-    var resolveMinutes: Int?
-    var offHoursResponseMinutes: Int?
-    var offHoursStartMinutes: Int?
-    var offHoursResolveMinutes: Int?
-    /// Per-clock time basis (each defaults to `businessTime`).
-    var responseBusinessTime: Bool
-    var startBusinessTime: Bool
-    var resolveBusinessTime: Bool
-    var planAfterMinutes: Int?
-    var escalation: [EscalationStepDTO]
-    var isActive: Bool
-    var effectiveFrom: Date
-}
-
-struct SLAPolicyBody: Content {
-    var name: String?
-    var domain: String?
-    var priority: String?
-    var categoryId: String?
-    var businessSystemId: String?
-    var calendarId: String?
-    var businessTime: Bool?
-    var responseMinutes: Int?
-    var startMinutes: Int?
-    var resolveMinutes: Int?
-    var offHoursResponseMinutes: Int?
-    var offHoursStartMinutes: Int?
-    var offHoursResolveMinutes: Int?
-    var responseBusinessTime: Bool?
-    var startBusinessTime: Bool?
-    var resolveBusinessTime: Bool?
-    var planAfterMinutes: Int?
-    var escalation: [EscalationStepDTO]?
-    var effectiveFrom: String?
-}
-
-struct SLAPolicyPatch: Content {
-    var isActive: Bool?
-}
-
 /// Which policy a ticket follows, and where its clocks stand.
 enum SLAService {
     struct Evaluation {
@@ -354,41 +283,5 @@ extension SLAService {
                                       entityType: "sla_policy", entityId: id.uuidString, before: before, after: after)
             return after
         }
-    }
-}
-
-/// `GET/POST /api/v1/sla-policies`, `PATCH /api/v1/sla-policies/{id}` (on/off).
-struct SLAPolicyController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("sla-policies", use: list)
-        routes.post("sla-policies", use: create)
-        routes.patch("sla-policies", ":policyId", use: patch)
-    }
-
-    /// Only switching a policy on or off: its targets are never edited, a change is a new policy.
-    func patch(req: Request) async throws -> SLAPolicyDTO {
-        try req.require(.manageOrganisation)
-        let body = try req.decodeJSON(SLAPolicyPatch.self)
-        return try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), body.isActive, request: req)
-    }
-
-    func list(req: Request) async throws -> Page<SLAPolicyDTO> {
-        try req.require(.readOrganisation)
-        let page = try PageRequest(from: req)
-        var v = Validator()
-        var query = SLAPolicyRecord.query(on: req.db)
-        if let d = v.oneOf("domain", req.queryParameter("domain"), ServiceDomain.self, required: false) { query = query.filter(\.$domain == d.rawValue) }
-        if let p = v.oneOf("priority", req.queryParameter("priority"), Priority.self, required: false) { query = query.filter(\.$priority == p.rawValue) }
-        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
-        let total = try await query.count()
-        let items = try await query.sort(\.$domain).sort(\.$priority).sort(\.$effectiveFrom, .descending)
-            .range(page.offset..<(page.offset + page.per)).all()
-        return Page(items: items.map(SLAService.dto), page: page.page, per: page.per, total: total)
-    }
-
-    func create(req: Request) async throws -> Response {
-        try req.require(.manageOrganisation)
-        let body = try req.decodeJSON(SLAPolicyBody.self)
-        return try await SLAService.create(body, request: req).encodeResponse(status: .created, for: req)
     }
 }

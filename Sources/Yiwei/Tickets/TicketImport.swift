@@ -3,85 +3,7 @@ import Foundation
 import Vapor
 import YiweiCore
 
-/// Adds `tickets.imported_at`: when a ticket was brought over from a legacy ledger.
-struct AddTicketImportedAt: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(Ticket.schema).field("imported_at", .datetime).update()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(Ticket.schema).deleteField("imported_at").update()
-    }
-}
-
-// MARK: Request bodies
-
-/// One event of an imported ticket: an action of API.md with its fields, when it happened and who did it.
-struct ImportEventBody: Decodable, Sendable {
-    var at: String?
-    var actorId: String?
-    var action: TicketActionRequest
-
-    enum Keys: String, CodingKey { case at, actorId }
-
-    init(at: String?, actorId: String?, action: TicketActionRequest) {
-        self.at = at
-        self.actorId = actorId
-        self.action = action
-    }
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Keys.self)
-        at = try c.decodeIfPresent(String.self, forKey: .at)
-        actorId = try c.decodeIfPresent(String.self, forKey: .actorId)
-        action = try TicketActionRequest(from: decoder)
-    }
-}
-
-struct ImportRatingBody: Codable, Sendable {
-    var score: Int?
-    var comment: String?
-    var at: String?
-}
-
-/// One ticket of an import: a create body (API.md) plus `number`, `createdAt`, `events` and `rating`.
-struct ImportTicketBody: Decodable, Sendable {
-    var create: CreateTicketRequest
-    var number: String?
-    var createdAt: String?
-    var events: [ImportEventBody]?
-    var rating: ImportRatingBody?
-
-    enum Keys: String, CodingKey { case number, createdAt, events, rating }
-
-    init(create: CreateTicketRequest, number: String?, createdAt: String?, events: [ImportEventBody]?, rating: ImportRatingBody?) {
-        self.create = create
-        self.number = number
-        self.createdAt = createdAt
-        self.events = events
-        self.rating = rating
-    }
-
-    init(from decoder: any Decoder) throws {
-        create = try CreateTicketRequest(from: decoder)
-        let c = try decoder.container(keyedBy: Keys.self)
-        number = try c.decodeIfPresent(String.self, forKey: .number)
-        createdAt = try c.decodeIfPresent(String.self, forKey: .createdAt)
-        events = try c.decodeIfPresent([ImportEventBody].self, forKey: .events)
-        rating = try c.decodeIfPresent(ImportRatingBody.self, forKey: .rating)
-    }
-}
-
-struct ImportRequest: Decodable, Sendable {
-    var tickets: [ImportTicketBody]?
-}
-
-struct ImportResultDTO: Content, Equatable {
-    var imported: Int
-    var ids: [UUID]
-}
-
-// MARK: The import
+// The request bodies are in TicketImportDTOs.swift.
 
 /// `POST /api/v1/tickets/import` (API.md): tickets from spreadsheets and old systems, each replayed through
 /// the same state machine and SLA rules as a live ticket, so KPIs over imported history are computed exactly
@@ -290,22 +212,5 @@ enum TicketImport {
         // The import's moment: an open ticket's clocks run on to now (it may be overdue already).
         try await SLAService.refreshAndRecord(ticket, actor: nil, on: db, now: now)
         return try ticket.requireID()
-    }
-}
-
-struct TicketImportController: RouteCollection {
-    /// Enough for 5,000 tickets with their events.
-    static let maxBody = 32 * 1_048_576
-
-    func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "tickets", "import", body: .collect(maxSize: ByteCount(value: Self.maxBody)), use: importTickets)
-    }
-
-    func importTickets(req: Request) async throws -> Response {
-        let user = try req.requireUser()
-        guard user.can(.importTickets) else { throw AppError.denied(.importTickets, "only an administrator imports tickets") }
-        let body = try req.decodeJSON(ImportRequest.self)
-        let result = try await TicketImport.run(body, request: req)
-        return try await result.encodeResponse(status: .created, for: req)
     }
 }

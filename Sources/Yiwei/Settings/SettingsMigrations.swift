@@ -1,0 +1,18 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import YiweiCore
+
+struct CreateSettings: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("settings")
+            .id()
+            .field("key", .string, .required)
+            .field("value", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "key")
+            .create()
+    }
+    func revert(on database: any Database) async throws { try await database.schema("settings").delete() }
+}
