@@ -182,7 +182,11 @@ enum Workbench {
         let health = try await SystemHealth.quick(req.application)
         return Panel(
             title: t[text: "home_panel_health"],
-            rows: health.map { Row(text: $0.name, meta: $0.detail, href: nil, tone: $0.outcome == .ok ? "good" : $0.outcome == .warning ? "warn" : "bad") },
+            rows: health.map { check in
+                let detail = check.values.reduce(t[text: check.page + "_detail"]) { $0.filling($1.0, with: $1.1) }
+                return Row(text: t[text: check.page], meta: detail, href: nil,
+                           tone: check.outcome == .ok ? "good" : check.outcome == .warning ? "warn" : "bad")
+            },
             empty: nil, links: [])
     }
 

@@ -56,6 +56,7 @@ struct LocaleKeysTests {
         keys.formUnion(Weekday.allCases.flatMap { ["weekday_" + $0.rawValue, "weekday_short_" + $0.rawValue] })
         keys.formUnion(SubscriptionService.deliveries.map { "delivery_" + $0 })
         keys.formUnion((1...5).map { "rating_\($0)" })
+        keys.formUnion(SystemHealth.pageKeys.flatMap { [$0, $0 + "_detail"] })
         return keys
     }
 

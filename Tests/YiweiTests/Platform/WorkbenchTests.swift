@@ -41,6 +41,10 @@ struct WorkbenchTests {
 
             let admin = try await home(env, "admin", adminPassword)
             #expect(admin.contains("系统状态") && admin.contains("数据库连接") && admin.contains("消息推送"))
+            // The checks read in Chinese on the page (the command line keeps its bilingual names).
+            let migrations = YiweiMigrations.all.count
+            #expect(admin.contains("已执行 \(migrations) / \(migrations) 项迁移") && admin.contains("待发送 0 条，已放弃 0 条"))
+            #expect(!admin.contains("database connection") && !admin.contains("migrations applied"))
             #expect(!admin.contains("我的待办") && !admin.contains("最近的敏感事件"))
 
             let security = try await home(env, "security", securityPassword)
