@@ -35,6 +35,7 @@ func routes(_ app: Application) throws {
     try api.register(collection: OutageController())
     try api.register(collection: DowntimeController())
     try api.register(collection: ReportController())
+    try api.register(collection: DutyController())
 
     try app.register(collection: AccountPages())
     let pages = app.grouped(PasswordChangeMiddleware(), UnreadCountMiddleware())

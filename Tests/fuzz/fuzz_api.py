@@ -70,7 +70,7 @@ def login(port, username, password):
 
 def seed(port, tokens):
     """Records the demo hospital lacks, so the operations on them are reached: downtime, a ticket link, a saved
-    filter, a subscription and the notification it sends, a scorecard draft, a vendor's service fee."""
+    filter, a subscription and the notification it sends, a scorecard draft, a vendor's service fee, a duty shift."""
     lead, admin, nurse = tokens["liuzhiyuan"], tokens["admin"], tokens["zhangwei"]
     first = lambda path, token: json.loads(call(port, path, token)[1])["items"][0]
     system, vendor = first("/api/v1/business-systems", lead)["id"], first("/api/v1/vendors", lead)["id"]
@@ -92,6 +92,16 @@ def seed(port, tokens):
         if status >= 300:
             raise RuntimeError(f"seeding {method} {path}: {status} {answer[:300]}")
         made[path] = json.loads(answer)
+    # A roster entry to list and delete: a shift type and one future shift of a demo team's member.
+    team = next(t for t in json.loads(call(port, "/api/v1/teams?per=50", lead)[1])["items"] if t.get("memberIds"))
+    status, answer = call(port, "/api/v1/duty/shift-types", lead, method="POST",
+                          body={"name": "夜班", "start": "17:30", "end": "08:00", "level": "primary"})
+    if status >= 300:
+        raise RuntimeError(f"seeding a shift type: {status} {answer[:300]}")
+    status, answer = call(port, "/api/v1/duty/shifts", lead, method="POST",
+                          body={"teamId": team["id"], "userId": team["memberIds"][0], "shiftTypeId": json.loads(answer)["id"], "date": "2027-06-15"})
+    if status >= 300:
+        raise RuntimeError(f"seeding a shift: {status} {answer[:300]}")
     # Links have no list of their own (they come with the ticket): bind the one made here.
     link = made[f"/api/v1/tickets/{tickets[0]['id']}/links"]
     link_id = (link[0] if isinstance(link, list) else link)["id"]

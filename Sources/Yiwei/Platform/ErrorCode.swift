@@ -10,6 +10,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case deliverableAccepted = "deliverable_accepted"
     case deliverableNotSubmitted = "deliverable_not_submitted"
     case duplicateLink = "duplicate_link"
+    case dutyConflict = "duty_conflict"
     case duplicateName = "duplicate_name"
     case duplicateUsername = "duplicate_username"
     case error
@@ -35,6 +36,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case scorecardConfirmed = "scorecard_confirmed"
     case scorecardExists = "scorecard_exists"
     case scorecardNotConfirmed = "scorecard_not_confirmed"
+    case shiftInPast = "shift_in_past"
+    case shiftStarted = "shift_started"
     case shuttingDown = "shutting_down"
     case surveyClosed = "survey_closed"
     case surveyExists = "survey_exists"

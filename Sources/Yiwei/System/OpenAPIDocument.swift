@@ -92,6 +92,7 @@ enum OpenAPIDocument {
       + scorecardSchemas
       + registerSchemas
       + outageSchemas + reportSchemas
+      + dutySchemas
 
     struct Operation: Sendable {
         var method: String
@@ -108,6 +109,8 @@ enum OpenAPIDocument {
         var binary: Bool = false
         /// The media type of a binary response (default application/octet-stream).
         var binaryType: String = "application/octet-stream"
+        /// A body-less operation that a record's state may refuse (409), beside the POST actions that always may.
+        var conflict: Bool = false
     }
 
     static let operations: [Operation] = [
@@ -125,6 +128,7 @@ enum OpenAPIDocument {
     + registerOperations
     + outageOperations + reportOperations
     + businessSystemOperations
+    + dutyOperations
 
     static func errorResponse(_ description: String) -> J {
         .o([("description", .s(description)), ("content", .o([("application/json", .o([("schema", ref("Error"))]))]))])
@@ -163,7 +167,7 @@ enum OpenAPIDocument {
             if !op.pathParams.isEmpty || query.contains(where: { $0.0.hasSuffix("Id") }) {
                 responses.append(("404", errorResponse("No such record (in the path or named by an id in the query)")))
             }
-            if op.body == nil && op.method == "post" && !op.pathParams.isEmpty {
+            if op.body == nil && (op.method == "post" && !op.pathParams.isEmpty || op.conflict) {
                 responses.append(("409", errorResponse("Not possible in the record's current state")))
             }
             if op.body != nil {

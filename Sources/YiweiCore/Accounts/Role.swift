@@ -109,6 +109,12 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageKnowledgeCategories
     /// Rate an article useful or not, mark it as having solved one's problem.
     case giveKnowledgeFeedback
+
+    // 值班 (DUTY)
+    /// See the duty rosters and who is on duty.
+    case readDuty
+    /// Keep the rosters: shift types, shifts.
+    case manageDuty
 }
 
 public enum RolePolicy {
@@ -124,27 +130,27 @@ public enum RolePolicy {
         case .auditor:
             [.readOrganisation, .viewSettingsPages, .readUsers, .readAudit, .readSecuritySettings, .readAllTickets,
              .readInternalNotes, .viewDashboard, .readReports, .readOutages, .readEvaluation,
-             .readKnowledge, .readInternalKnowledge, .readAllKnowledge]
+             .readKnowledge, .readInternalKnowledge, .readAllKnowledge, .readDuty]
         case .lead:
             [.readOrganisation, .viewSettingsPages, .readUsers, .lookUpCallers, .reportTickets, .reportOnBehalf,
              .readAllTickets, .readInternalNotes, .workTickets, .dispatchTickets, .returnVisits, .approveTickets,
              .viewDashboard, .readReports, .readOutages, .recordOutages, .manageOutages,
              .readEvaluation, .manageEvaluation, .answerSurveys,
              .readKnowledge, .readInternalKnowledge, .readAllKnowledge, .writeKnowledge, .reviewKnowledge,
-             .manageKnowledgeCategories, .giveKnowledgeFeedback]
+             .manageKnowledgeCategories, .giveKnowledgeFeedback, .readDuty, .manageDuty]
         case .dispatcher:
             [.readOrganisation, .viewSettingsPages, .readUsers, .lookUpCallers, .reportTickets, .reportOnBehalf,
              .readAllTickets, .readInternalNotes, .workTickets, .dispatchTickets, .returnVisits,
              .viewDashboard, .readReports, .readOutages, .recordOutages, .answerSurveys,
-             .readKnowledge, .readInternalKnowledge, .writeKnowledge, .giveKnowledgeFeedback]
+             .readKnowledge, .readInternalKnowledge, .writeKnowledge, .giveKnowledgeFeedback, .readDuty]
         case .agent:
             [.readOrganisation, .viewSettingsPages, .readUsers, .reportTickets, .readTeamTickets, .readDomainTickets, .readInternalNotes,
              .workTickets, .dispatchTickets, .viewDashboard, .readOutages, .recordOutages, .answerSurveys,
-             .readKnowledge, .readInternalKnowledge, .writeKnowledge, .giveKnowledgeFeedback]
+             .readKnowledge, .readInternalKnowledge, .writeKnowledge, .giveKnowledgeFeedback, .readDuty]
         case .vendor:
             [.readOrganisation, .readTeamTickets, .readInternalNotes, .workTickets,
              .readOwnVendorEvaluation, .submitDeliverables,
-             .readKnowledge, .readInternalKnowledge, .writeKnowledge, .giveKnowledgeFeedback]
+             .readKnowledge, .readInternalKnowledge, .writeKnowledge, .giveKnowledgeFeedback, .readDuty]
         case .reporter:
             [.readOrganisation, .reportTickets, .readDepartmentTickets, .answerSurveys,
              .readKnowledge, .giveKnowledgeFeedback]

@@ -48,7 +48,7 @@ struct PermissionModelTests {
         #expect(!security.contains(.manageUsers) && !security.contains(.readAudit))
         let writes: Set<Permission> = [.manageOrganisation, .manageUsers, .grantAdministratorRoles,
                                        .reportTickets, .workTickets, .dispatchTickets, .recordOutages, .manageOutages,
-                                       .manageEvaluation, .writeKnowledge, .reviewKnowledge, .giveKnowledgeFeedback, .answerSurveys]
+                                       .manageEvaluation, .writeKnowledge, .reviewKnowledge, .giveKnowledgeFeedback, .answerSurveys, .manageDuty]
         #expect(auditor.isDisjoint(with: writes), "the auditor changes nothing")
         for role in [Role.admin, .security] {
             #expect(RolePolicy.permissions(for: role).isDisjoint(with: [.readAllTickets, .readTeamTickets, .readDomainTickets, .workTickets, .reportTickets]))
@@ -117,6 +117,9 @@ struct PermissionModelTests {
               table: "kb_categories"),
         Probe(permission: .giveKnowledgeFeedback, method: .POST, path: "/api/v1/kb/articles/{article}/feedback", body: #"{"helpful":true}"#,
               table: "kb_feedback"),
+        Probe(permission: .readDuty, path: "/api/v1/duty/shift-types"),
+        Probe(permission: .manageDuty, method: .POST, path: "/api/v1/duty/shift-types",
+              body: #"{"name":"白班{n}","start":"08:00","end":"17:30","level":"primary"}"#, table: "duty_shift_types"),
     ]
 
     /// Permissions that are not one route's gate but a per-record rule, and where that rule is tested.
