@@ -61,6 +61,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: ChannelPages())
     try pages.register(collection: DispatchRulePages())
     try pages.register(collection: SubscriptionPages())
+    try pages.register(collection: DutyPages())
     try pages.register(collection: SurveyPages())
     try pages.register(collection: DeliverablePages())
     try pages.register(collection: AttendancePages())

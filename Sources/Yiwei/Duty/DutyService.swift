@@ -82,7 +82,7 @@ enum DutyService {
     /// team's or a shared one, and the shift not over yet (a past roster is a record). Refused with 409
     /// `duty_conflict` when the person already has an overlapping shift, or too little rest after a night.
     static func createShift(_ body: DutyShiftBody, actor: AuditActor, now: Date, timeZone: TimeZone, rules: DutyRules,
-                            writer: Application) async throws -> DutyShiftDTO {
+                            chinese: Bool = false, writer: Application) async throws -> DutyShiftDTO {
         var v = Validator()
         let teamId = v.uuid("teamId", body.teamId, required: true)
         let userId = v.uuid("userId", body.userId, required: true)
@@ -125,7 +125,8 @@ enum DutyService {
                                isNight: s.isNight)
             }
             if let conflict = rules.conflicts(adding: candidate, existing: existing).first {
-                throw AppError.conflict(.dutyConflict, describe(conflict, username: user.username, timeZone: timeZone))
+                throw AppError.conflict(.dutyConflict, describe(conflict, who: chinese ? user.displayName : user.username, timeZone: timeZone,
+                                                                chinese: chinese))
             }
             let shift = DutyShift()
             shift.teamId = teamId; shift.userId = userId; shift.shiftTypeId = typeId; shift.date = date.description
@@ -140,18 +141,21 @@ enum DutyService {
         }
     }
 
-    /// Why a shift was refused, in words a lead can act on.
-    static func describe(_ conflict: DutyConflict<UUID, UUID>, username: String, timeZone: TimeZone) -> String {
+    /// Why a shift was refused, in words a lead can act on (the API's English, or the page's Chinese).
+    static func describe(_ conflict: DutyConflict<UUID, UUID>, who: String, timeZone: TimeZone, chinese: Bool = false) -> String {
         func span(_ a: DutyAssignment<UUID, UUID>) -> String {
             let start = CivilDate.local(a.interval.start, in: timeZone), end = CivilDate.local(a.interval.end, in: timeZone)
-            return "\(start.date) \(ShiftHours.text(start.second / 60))–\(ShiftHours.text(end.second / 60))"
+            let next = end.date != start.date ? (chinese ? "次日" : "") : ""
+            return "\(start.date) \(ShiftHours.text(start.second / 60))–\(next)\(ShiftHours.text(end.second / 60))"
         }
         switch conflict {
-        case .overlapping(let other): return "\(username) already has a shift \(span(other)) that overlaps this one"
+        case .overlapping(let other):
+            return chinese ? "\(who) 已有 \(span(other)) 的班次，与本班次重叠" : "\(who) already has a shift \(span(other)) that overlaps this one"
         case .restAfterNight(let other, let minutes):
-            return "\(username) needs \(minutes / 60) h \(minutes % 60) min of rest around the night shift \(span(other))"
-        case .onLeave(let day): return "\(username) is on leave on \(day)"
-        case .unqualified(let q): return "\(username) lacks the qualification \(q)"
+            let rest = chinese ? "\(minutes / 60) 小时" + (minutes % 60 > 0 ? "\(minutes % 60) 分钟" : "") : "\(minutes / 60) h \(minutes % 60) min"
+            return chinese ? "\(who) 在夜班 \(span(other)) 前后须休息 \(rest)" : "\(who) needs \(rest) of rest around the night shift \(span(other))"
+        case .onLeave(let day): return chinese ? "\(who) \(day) 请假" : "\(who) is on leave on \(day)"
+        case .unqualified(let q): return chinese ? "\(who) 不具备「\(q)」资质" : "\(who) lacks the qualification \(q)"
         }
     }
 

@@ -134,6 +134,7 @@ struct PageBase: Encodable {
             add("nav_desk_new", "/desk/new", "main", when: user.can(.reportOnBehalf))
             add("nav_portal", "/portal", "main", when: user.can(.reportTickets))
             add("nav_kb", "/kb", "main")
+            add("nav_duty", "/duty", "main", when: user.can(.readDuty))
             add("nav_dashboard", "/dashboard", "analytics", when: user.can(.viewDashboard))
             add("nav_reports", "/reports/monthly", "analytics", when: user.can(.readReports))
             add("nav_downtime", "/reports/downtime", "analytics", when: user.can(.readReports))
