@@ -42,5 +42,6 @@ enum YiweiMigrations {
         AddTicketPauseWaits(),
         CreateKBArticleRevisions(),
         CreateTicketSearchIndexes(),
+        AddTicketSearchWriterInsert(),
     ]
 }
