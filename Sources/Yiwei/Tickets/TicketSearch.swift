@@ -365,26 +365,19 @@ enum TicketSearch {
             return try await count("SELECT count(*) AS n FROM (\(parts.joined(separator: " UNION ")) LIMIT \(bind: maxTotal)) AS m")
         }
 
-        /// Every match among `rows`, read once: the total, and the page's rows read again by rowid.
+        /// The matches among `rows`, read once: SQLite sorts them and keeps the first `maxTotal` (or to the end of the
+        /// page), whose count is the total; the page's rows are read again by rowid.
         func collect(_ rows: SQLQueryString) async throws -> (rows: [PlainRow], total: Int) {
+            let keep = max(maxTotal, page.offset + page.per)
             let read: SQLQueryString = """
-                SELECT tickets.rowid AS r, "created_at", "number" FROM (\(rows)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching)
+                SELECT tickets.rowid AS r FROM (\(rows)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching)\(order) LIMIT \(bind: keep)
                 """
-            let keys = try await PlainRow.all(read, on: sql)
-            var matches: [(r: Int, at: Date, number: String)] = []
-            matches.reserveCapacity(keys.count)
-            for key in keys {
-                guard let r = try key.int("r"), let at = try key.date("created_at"), let number = try key.string("number") else { continue }
-                matches.append((r, at, number))
-            }
-            // Newest first, then the number descending, as SQLite's ORDER BY (BINARY: by bytes).
-            matches.sort { a, b in a.at != b.at ? a.at > b.at : b.number.utf8.lexicographicallyPrecedes(a.number.utf8) }
-            let onPage = matches.dropFirst(page.offset).prefix(page.per).map(\.r)
+            let matches = try await PlainRow.all(read, on: sql).compactMap { try $0.int("r") }
+            let onPage = matches.dropFirst(page.offset).prefix(page.per)
             guard !onPage.isEmpty else { return ([], min(matches.count, maxTotal)) }
             let list = onPage.map(String.init).joined(separator: ", ")
             let byRowid: SQLQueryString = "SELECT \(unsafeRaw: columns) FROM tickets WHERE rowid IN (\(unsafeRaw: list))\(order)"
-            let rows = try await PlainRow.all(byRowid, on: sql)
-            return (rows, min(matches.count, maxTotal))
+            return (try await PlainRow.all(byRowid, on: sql), min(matches.count, maxTotal))
         }
 
         let fewFiltered = hasFilters && filtered < limits.filtered
