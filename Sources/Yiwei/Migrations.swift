@@ -42,6 +42,7 @@ enum YiweiMigrations {
         AddTicketPauseWaits(),
         CreateKBArticleRevisions(),
         CreateTicketSearchIndexes(),
+        AddTicketSearchWriterInsert(),
         CreateDutyRosters(),
     ]
 }

@@ -38,6 +38,12 @@ package enum TicketSearch {
         /// directly: reading and checking 50,000 rows costs tens of milliseconds, while walking a common term's
         /// index for a filter it rarely meets (one reporter's tickets, the open ones) cost seconds at a million.
         var filtered = 50_000
+        /// When the candidates are few, the newest tickets down to this many are checked first: a term of recent
+        /// tickets (today's numbers, a new fault) fills its page there without reading every candidate.
+        var newest = 1000
+        /// Totals counted from the indexes alone where an index answers a term exactly (tests turn it off to
+        /// compare with the checked count).
+        var indexOnlyTotals = true
     }
 
     // MARK: - Indexes
@@ -78,7 +84,7 @@ package enum TicketSearch {
                 CREATE VIRTUAL TABLE ticket_pairs USING fts5(pairs, content='', contentless_delete=1, detail='none', prefix='1',
                   tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'")
                 """).run()
-            try await createTriggers(on: sql)
+            try await createShippedTriggers(on: sql)
             try await fill(on: sql)
         } else {
             let schema = try await KnowledgeSearch.trigramSchema(on: sql) ?? "public"
@@ -99,9 +105,16 @@ package enum TicketSearch {
         }
     }
 
-    /// SQLite: the triggers that keep the three indexes (the bulk loader drops them for a load and fills the
-    /// indexes once afterwards).
+    /// SQLite: the triggers that keep the three indexes, as they are now (the bulk loader drops them for a load and
+    /// fills the indexes once afterwards): the insert trigger stands aside for the writer (`AddTicketSearchWriterInsert`).
     package static func createTriggers(on sql: any SQLDatabase) async throws {
+        try await createShippedTriggers(on: sql)
+        try await sql.raw("DROP TRIGGER tickets_search_insert").run()
+        try await sql.raw("\(unsafeRaw: AddTicketSearchWriterInsert.insertTrigger)").run()
+    }
+
+    /// The triggers as `CreateTicketSearchIndexes` shipped them.
+    private static func createShippedTriggers(on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets BEGIN
               INSERT INTO ticket_text(rowid, title, description) VALUES (new.rowid, new.title, new.description);
@@ -203,6 +216,21 @@ package enum TicketSearch {
             return text
         }
 
+        /// The indexes hold this term's characters exactly as the row check reads them: no character has a case
+        /// (the tokenizers fold case throughout Unicode, `LIKE` only for Latin letters), none is a space, control,
+        /// format or private-use character (separators for the pair index, the number index's marker), and all are
+        /// in the Basic Multilingual Plane. Then a pair-index token, or a trigram of a 3-character term, matches
+        /// exactly the tickets whose text contains the term, and the index alone can count them.
+        var indexExact: Bool {
+            scalars.allSatisfy { s in
+                guard s.value < 0x10000, !s.properties.isCased, !s.properties.changesWhenCaseMapped else { return false }
+                switch s.properties.generalCategory {
+                case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .surrogate, .privateUse, .unassigned: return false
+                default: return true
+                }
+            }
+        }
+
         /// The term's trigrams, each once, as an FTS5 AND expression.
         var trigramExpression: String {
             var seen = Set<String>(), parts: [String] = []
@@ -242,31 +270,43 @@ package enum TicketSearch {
         }
 
         /// SQLite: the statements that give the rowids of a superset of the matching tickets (nil: no index answers
-        /// this term, and the tickets are read in order and checked one by one).
-        func sqliteCandidates() -> [String]? {
-            var sources: [String] = []
+        /// this term, and the tickets are read in order and checked one by one). `exact`: every rowid it gives is a
+        /// match and none of its matches is missing, so its rowids can be counted without reading the tickets.
+        func sqliteCandidates() -> [Source]? {
+            var sources: [Source] = []
             if scalars.count >= 3 {
                 let grams = trigramExpression
-                sources.append("SELECT rowid AS r FROM ticket_text WHERE ticket_text MATCH \(KnowledgeSearch.quotedLiteral(grams))")
+                let single = scalars.count == 3 && indexExact
+                sources.append(Source(sql: "SELECT rowid AS r FROM ticket_text WHERE ticket_text MATCH \(KnowledgeSearch.quotedLiteral(grams))", exact: single))
                 if startsLikeNumber {
                     let prefix = numberPrefix
-                    sources.append("SELECT rowid AS r FROM tickets WHERE number >= \(KnowledgeSearch.quotedLiteral(prefix)) AND number < \(KnowledgeSearch.quotedLiteral(prefix + "~"))")
+                    // Every number in this range starts with the term (upper case), and every live number holding it is here.
+                    sources.append(Source(sql: "SELECT rowid AS r FROM tickets WHERE number >= \(KnowledgeSearch.quotedLiteral(prefix)) AND number < \(KnowledgeSearch.quotedLiteral(prefix + "~"))", exact: true))
                     let marker = KnowledgeSearch.quoted("\u{E000}\u{E000}\u{E000}")
-                    sources.append("SELECT rowid AS r FROM ticket_numbers WHERE ticket_numbers MATCH \(KnowledgeSearch.quotedLiteral(marker + " AND " + grams))")
+                    sources.append(Source(sql: "SELECT rowid AS r FROM ticket_numbers WHERE ticket_numbers MATCH \(KnowledgeSearch.quotedLiteral(marker + " AND " + grams))", exact: false))
                 } else {
-                    sources.append("SELECT rowid AS r FROM ticket_numbers WHERE ticket_numbers MATCH \(KnowledgeSearch.quotedLiteral(grams))")
+                    sources.append(Source(sql: "SELECT rowid AS r FROM ticket_numbers WHERE ticket_numbers MATCH \(KnowledgeSearch.quotedLiteral(grams))", exact: single))
                 }
             } else if let token = pairToken {
                 let expression = KnowledgeSearch.quoted(token) + (scalars.count == 1 ? " *" : "")
-                sources.append("SELECT rowid AS r FROM ticket_pairs WHERE ticket_pairs MATCH \(KnowledgeSearch.quotedLiteral(expression))")
+                sources.append(Source(sql: "SELECT rowid AS r FROM ticket_pairs WHERE ticket_pairs MATCH \(KnowledgeSearch.quotedLiteral(expression))", exact: indexExact))
             } else {
                 return nil
             }
             for (column, ids) in [("reporter_id", reporterIds), ("department_id", departmentIds), ("business_system_id", systemIds)] where !ids.isEmpty {
-                sources.append("SELECT rowid AS r FROM tickets WHERE \(column) IN (" + ids.map { KnowledgeSearch.quotedLiteral($0.uuidString) }.joined(separator: ", ") + ")")
+                let list = ids.map { KnowledgeSearch.quotedLiteral($0.uuidString) }.joined(separator: ", ")
+                sources.append(Source(sql: "SELECT rowid AS r FROM tickets WHERE \(column) IN (\(list))", exact: true))
             }
             return sources
         }
+    }
+
+    /// One index's proposal for a term (SQLite).
+    struct Source {
+        /// A statement giving rowids as `r`.
+        let sql: String
+        /// Its rowids are exactly the tickets matching the term through it (see `Term.sqliteCandidates`).
+        let exact: Bool
     }
 
     /// One page of the tickets matching `predicate` and the term, newest first, with the total counted up to `maxTotal`.
@@ -293,7 +333,7 @@ package enum TicketSearch {
         // to a limit, in one statement: whichever is small is read whole; otherwise the term is common and the
         // newest tickets are read in order and checked until the page is full.
         let cap = max(limits.candidates, 1)
-        let probes = sources.enumerated().map { "(SELECT count(*) FROM (\($1) LIMIT \(cap))) AS s\($0)" }.joined(separator: ", ")
+        let probes = sources.enumerated().map { "(SELECT count(*) FROM (\($1.sql) LIMIT \(cap))) AS s\($0)" }.joined(separator: ", ")
         // The filters' tickets are always read by their own query, then joined: SQLite's statistics know only the
         // average number of tickets per status, domain…, and asked for open tickets together with the term's check
         // it scanned the whole table (1.9 s at a million tickets).
@@ -305,23 +345,59 @@ package enum TicketSearch {
         let counts = try sources.indices.map { try probed?.int("s\($0)") ?? 0 }
         let filtered = hasFilters ? (try probed?.int("f") ?? 0) : limits.filtered
         let found = zip(sources, counts).filter { $0.1 > 0 }.map(\.0)
+        guard !found.isEmpty else { return ([], 0) }
+        let candidates = counts.reduce(0, +)
 
-        func via(_ rows: SQLQueryString) -> SQLQueryString {
-            "SELECT \(unsafeRaw: columns) FROM (\(rows)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching)\(order)\(limit)"
-        }
         func countVia(_ rows: SQLQueryString) -> SQLQueryString {
             "SELECT count(*) AS n FROM (SELECT 1 FROM (\(rows)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching) LIMIT \(bind: maxTotal)) AS m"
         }
-        let union: SQLQueryString = found.isEmpty ? "SELECT rowid AS r FROM tickets WHERE 1 = 0" : "\(unsafeRaw: found.joined(separator: " UNION "))"
-        if filtered < limits.filtered {
-            return (try await PlainRow.all(via(filteredRows), on: sql), try await count(countVia(filteredRows)))
+        let union: SQLQueryString = "\(unsafeRaw: found.map(\.sql).joined(separator: " UNION "))"
+        /// The total, up to `maxTotal`. Without filters, the rowids of the indexes that answer the term exactly are
+        /// counted as they are (no ticket read: 1,000 rowids of one index in well under a millisecond, against
+        /// milliseconds for reading the tickets) and only the other candidates are checked.
+        func total() async throws -> Int {
+            guard !hasFilters, limits.indexOnlyTotals, found.contains(where: \.exact) else { return try await count(countVia(union)) }
+            var parts: [SQLQueryString] = found.filter(\.exact).map { SQLQueryString($0.sql) }
+            let inexact = found.filter { !$0.exact }.map(\.sql)
+            if !inexact.isEmpty {
+                parts.append("SELECT c.r AS r FROM (\(unsafeRaw: inexact.joined(separator: " UNION "))) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching)")
+            }
+            return try await count("SELECT count(*) AS n FROM (\(parts.joined(separator: " UNION ")) LIMIT \(bind: maxTotal)) AS m")
         }
-        if counts.reduce(0, +) < limits.candidates {
-            return (try await PlainRow.all(via(union), on: sql), try await count(countVia(union)))
+
+        /// The matches among `rows`, read once: SQLite sorts them and keeps the first `maxTotal` (or to the end of the
+        /// page), whose count is the total; the page's rows are read again by rowid.
+        func collect(_ rows: SQLQueryString) async throws -> (rows: [PlainRow], total: Int) {
+            let keep = max(maxTotal, page.offset + page.per)
+            let read: SQLQueryString = """
+                SELECT tickets.rowid AS r FROM (\(rows)) c CROSS JOIN tickets ON tickets.rowid = c.r WHERE \(matching)\(order) LIMIT \(bind: keep)
+                """
+            let matches = try await PlainRow.all(read, on: sql).compactMap { try $0.int("r") }
+            let onPage = matches.dropFirst(page.offset).prefix(page.per)
+            guard !onPage.isEmpty else { return ([], min(matches.count, maxTotal)) }
+            let list = onPage.map(String.init).joined(separator: ", ")
+            let byRowid: SQLQueryString = "SELECT \(unsafeRaw: columns) FROM tickets WHERE rowid IN (\(unsafeRaw: list))\(order)"
+            return (try await PlainRow.all(byRowid, on: sql), min(matches.count, maxTotal))
         }
-        // The total among the candidates, which stop being read at the 1,000th match: one index streams its matches
-        // as they come; several are merged first.
-        return (try await PlainRow.all(direct(), on: sql), try await count(countVia(union)))
+
+        let fewFiltered = hasFilters && filtered < limits.filtered
+        let fewCandidates = candidates < limits.candidates
+        if fewCandidates && candidates >= page.offset + page.per && limits.newest > 0 && !(fewFiltered && filtered < candidates) {
+            // The newest tickets first (by the index on the creation time, down to the `newest`-th newest): if they
+            // hold the whole page it is the page, since every other match is older.
+            let recent: SQLQueryString = """
+                SELECT \(unsafeRaw: columns) FROM tickets WHERE "created_at" >= coalesce((SELECT "created_at" FROM tickets ORDER BY "created_at" DESC \
+                LIMIT 1 OFFSET \(bind: limits.newest - 1)), -1e300) AND \(matching)\(order)\(limit)
+                """
+            let rows = try await PlainRow.all(recent, on: sql)
+            if rows.count == page.per { return (rows, try await total()) }
+        }
+        if fewFiltered || fewCandidates {
+            // The smaller set read whole, once: each match's time and number, sorted here for the total and the page.
+            return try await collect(fewFiltered && (!fewCandidates || filtered <= candidates) ? filteredRows : union)
+        }
+        // A common term: the newest tickets read in order and checked until the page is full.
+        return (try await PlainRow.all(direct(), on: sql), try await total())
     }
 }
 

@@ -111,7 +111,7 @@ enum TicketService {
                 events.append(.init(ticketId: try ticket.requireID(), type: "sla", data: SLAService.eventData(ticket, policy: policy), actor: w.userId, at: w.now))
             }
         }
-        try await Ticket.insertAll(writes.map(\.ticket), on: db)
+        try await TicketSearch.insertIndexed(writes.map(\.ticket), on: db)
         try await appendEvents(events, on: db)
         for w in writes {
             try await Notifier.ticketCreated(w.ticket, actor: w.userId, on: db, now: w.now)

@@ -218,8 +218,11 @@ struct TicketSearchTests {
                 .init(),                                           // the filters' tickets or the candidates read whole
                 .init(candidates: 1000, filtered: 0),              // the candidates read whole
                 .init(candidates: 0, filtered: 0),                 // newest first, the total among the candidates
+                .init(candidates: 1000, filtered: 0, newest: 2),   // the two newest first, then the candidates
+                .init(candidates: 1000, filtered: 0, newest: 0, indexOnlyTotals: false), // totals always checked row by row
+                .init(candidates: 0, filtered: 0, indexOnlyTotals: false),
             ]
-            for q in ["机", "网", "打印", "his", "打印机", "心血管", String(r.his.number.prefix(11)), "1", "%", "测试erke", "无"] {
+            for q in ["机", "网", "打印", "his", "打印机", "心血管", String(r.his.number.prefix(11)), "1", "%", "测试erke", "无", "调", "100", "T-2", "找不到"] {
                 for status in [[], ["new"]] as [[String]] {
                     var results: [[String]] = [], totals: [Int] = []
                     for limits in ways {
@@ -254,6 +257,91 @@ struct TicketSearchTests {
             #expect(try await env.send(.GET, "/api/v1/tickets?q=x&page=20&per=50", token: h.lead.token).status == .ok)
             // Without a term every page can be asked for.
             #expect(try await env.send(.GET, "/api/v1/tickets?page=21&per=50", token: h.lead.token).status == .ok)
+        }
+    }
+
+    @Test("the writer's own index rows for new reports are the rows the SQL of the triggers makes")
+    func writerIndexRows() async throws {
+        try await withYiwei { env in
+            guard KnowledgeSearch.isSQLite(env.db) else { return }
+            let r = try await Reports.make(env)
+            // Reports of several at once go through the group insert too.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<6 {
+                    group.addTask { _ = try await r.h.report(r.h.nurse.token, title: "同时报修\(i)号 Ａｂ😀", domain: "it", extra: ["description": "e\u{301}第\(i)台"]) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await env.db.raw("SELECT count(*) AS n FROM ticket_search_writer").first()?.decode(column: "n", as: Int.self) == 0)
+            // An import-like insert through Fluent goes through the trigger.
+            let copy = try Ticket(row: try #require(try await env.db.raw("SELECT * FROM tickets WHERE id = \(bind: r.pacs.id)").first()))
+            copy.id = UUID()
+            copy.number = "旧-2019/7"
+            copy.$id.exists = false
+            try await copy.create(on: env.app.db)
+
+            func vocabulary(_ table: String) async throws -> [String] {
+                // Not a temporary table: the next statement may run on another of the pool's connections.
+                try await env.db.raw("DROP TABLE IF EXISTS vocabulary").run()
+                try await env.db.raw("CREATE VIRTUAL TABLE vocabulary USING fts5vocab(\(unsafeRaw: table), row)").run()
+                return try await env.db.raw("SELECT term, doc FROM vocabulary ORDER BY term").all().map {
+                    try $0.decode(column: "term", as: String.self) + "×" + String(try $0.decode(column: "doc", as: Int.self))
+                }
+            }
+            var written: [String: [String]] = [:]
+            for table in ["ticket_text", "ticket_numbers", "ticket_pairs"] { written[table] = try await vocabulary(table) }
+            // The same indexes made anew from the tickets by the SQL of the migration.
+            try await TicketSearch.fill(on: env.db)
+            for table in ["ticket_text", "ticket_numbers", "ticket_pairs"] {
+                let rebuilt = try await vocabulary(table)
+                #expect(written[table] == rebuilt, "\(table)")
+                #expect(rebuilt.count > 20, "\(table)")
+            }
+            // The Swift forms of the pair and number texts against the triggers' SQL, for awkward text.
+            for text in ["IT-20261207-0001 打印机 卡纸", "a", "", "e\u{301}😀Ｂ \t x", "OLD-IT-2019-7", "IT-20261207-0001", "it-20261207-0001", "IT-2026120７-0001"] {
+                let sqlPairs = try await env.db.raw("""
+                    SELECT group_concat(substr(s.t, p.n, 2), ' ') AS g FROM (SELECT \(bind: text) AS t) s JOIN ticket_search_positions p ON p.n <= length(s.t)
+                    """).first()?.decode(column: "g", as: String?.self) ?? ""
+                #expect(TicketSearch.indexedPairs(text).split(separator: " ", omittingEmptySubsequences: false).sorted()
+                        == sqlPairs.split(separator: " ", omittingEmptySubsequences: false).sorted(), "\(text)")
+                let sqlNumber = try await env.db.raw("""
+                    SELECT \(bind: text) || CASE WHEN \(bind: text) GLOB '[A-Z][A-Z]-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]' \
+                    THEN '' ELSE ' ' || char(57344, 57344, 57344) END AS n
+                    """).first()?.decode(column: "n", as: String.self)
+                #expect(TicketSearch.indexedNumber(text) == sqlNumber, "\(text)")
+            }
+        }
+    }
+
+    @Test("new reports are found at once, newest first; a deleted one leaves the indexes")
+    func newAndDeleted() async throws {
+        try await withYiwei { env in
+            let r = try await Reports.make(env)
+            func numbers(_ q: String) async throws -> [String] { try await Self.search(env, r.h.lead.token, q).items.map(\.number) }
+            env.clock.set(env.clock.now().addingTimeInterval(60))
+            let newer = try await r.h.report(r.h.nurse.token, title: "打印机又卡纸", domain: "it", extra: ["description": "网络打印机"])
+            #expect(try await numbers("打印机") == [newer.number, r.printer.number])
+            #expect(try await numbers("打印") == [newer.number, r.printer.number])
+            #expect(try await numbers("网") == [newer.number, r.network.number])
+            #expect(try await numbers(newer.number) == [newer.number])
+            #expect(try await Self.search(env, r.h.lead.token, "卡纸").total == 2)
+            try await env.db.raw("DELETE FROM ticket_events WHERE ticket_id = \(bind: newer.id)").run()
+            try await env.db.raw("DELETE FROM tickets WHERE id = \(bind: newer.id)").run()
+            #expect(try await numbers("打印机") == [r.printer.number])
+            #expect(try await numbers("网") == [r.network.number])
+            #expect(try await numbers(newer.number).isEmpty)
+            #expect(try await Self.search(env, r.h.lead.token, "卡纸").total == 1)
+        }
+    }
+
+    @Test("which terms the indexes answer exactly (their totals need no ticket read)")
+    func indexExactTerms() async throws {
+        try await withYiwei { env in
+            let reference = try await env.app.reference()
+            func exact(_ q: String) -> Bool { TicketSearch.Term(q, reference: reference).indexExact }
+            for q in ["网", "打印", "打印机", "1207", "%_", "-2"] { #expect(exact(q), "\(q)") }
+            // Letters with case (the indexes fold them throughout Unicode, the check only Latin), spaces, private use, astral.
+            for q in ["pacs", "IT-2026", "科 PACS", "é", "Ａ", "\u{E000}ab", "😀", "a\tb"] { #expect(!exact(q), "\(q)") }
         }
     }
 }
