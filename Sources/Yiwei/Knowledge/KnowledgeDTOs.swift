@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 struct KBArticleDTO: Content, Equatable {
     var id: UUID

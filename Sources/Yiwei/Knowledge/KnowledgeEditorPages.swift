@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// 知识库 pages for writing: the editor and the workflow buttons, feedback and "这解决了我的问题", history with diffs,
 /// the review of a pending revision, and ticket → article.

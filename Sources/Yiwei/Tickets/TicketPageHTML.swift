@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 import YiweiCore
+import YiweiText
 
 /// The ticket page written in Swift rather than with a template: engineers open it dozens of times a day, and the
 /// template engine cost more than its seven queries (each action form alone asked it about seven flags twice).
