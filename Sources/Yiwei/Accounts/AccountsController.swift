@@ -99,9 +99,11 @@ struct AccountsController: RouteCollection {
     }
 
     func createUser(req: Request) async throws -> Response {
-        try UserService.requireAnyKeeper(req)
+        let me = try UserService.requireAnyKeeper(try req.requireUser())
         let body = try req.decodeJSON(CreateUserRequest.self)
-        return try await UserService.create(body, request: req).encodeResponse(status: .created, for: req)
+        return try await UserService.create(body, by: me, passwordPolicy: try await req.securitySettings().passwordPolicy,
+                                            defaultLocale: req.yiwei.config.defaultLocale,
+                                            actor: req.auditActor, now: req.now, on: req.db, writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func getUser(req: Request) async throws -> UserDTO {
@@ -112,10 +114,11 @@ struct AccountsController: RouteCollection {
     }
 
     func updateUser(req: Request) async throws -> UserDTO {
-        try UserService.requireAnyKeeper(req)
+        let me = try UserService.requireAnyKeeper(try req.requireUser())
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
         let body = try req.decodeJSON(UpdateUserRequest.self)
-        return try await UserService.update(id, body, request: req)
+        return try await UserService.update(id, body, by: me, passwordPolicy: try await req.securitySettings().passwordPolicy, actor: req.auditActor, now: req.now,
+                                            on: req.db, writer: req.application)
     }
 }
 
