@@ -46,7 +46,9 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func createSurveys(req: Request) async throws -> Response {
-        try await SurveyService.create(try req.decodeJSON(SurveyCreateBody.self), request: req).encodeResponse(status: .created, for: req)
+        let body = try req.decodeJSON(SurveyCreateBody.self)
+        return try await SurveyService.create(body, by: try req.requireUser(), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                              on: req.db, writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func survey(req: Request) async throws -> SurveyDTO {
@@ -56,12 +58,14 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func answer(req: Request) async throws -> Response {
-        try await SurveyService.answer(req.parameters.get("surveyId", as: UUID.self), try req.decodeJSON(SurveyAnswerBody.self), request: req)
-            .encodeResponse(status: .created, for: req)
+        let body = try req.decodeJSON(SurveyAnswerBody.self)
+        return try await SurveyService.answer(req.parameters.get("surveyId", as: UUID.self), body, by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                              on: req.db, writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func close(req: Request) async throws -> SurveyDTO {
-        try await SurveyService.close(req.parameters.get("surveyId", as: UUID.self), request: req)
+        try await SurveyService.close(req.parameters.get("surveyId", as: UUID.self), by: try req.requireUser(), actor: req.auditActor, now: req.now, on: req.db,
+                                      writer: req.application)
     }
 
     // MARK: deliverables
