@@ -146,13 +146,15 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func putAttendance(req: Request) async throws -> AttendanceMonthDTO {
-        _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.put(try req.decodeJSON(AttendancePutBody.self), request: req)
+        let user = try req.require(.manageEvaluation)
+        return try await AttendanceService.put(try req.decodeJSON(AttendancePutBody.self), by: user, actor: req.auditActor, now: req.now,
+                                               timeZone: req.yiwei.config.timeZone, on: req.db, writer: req.application)
     }
 
     func roster(req: Request) async throws -> AttendanceMonthDTO {
-        _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.roster(try req.decodeJSON(RosterBody.self), request: req)
+        let user = try req.require(.manageEvaluation)
+        return try await AttendanceService.roster(try req.decodeJSON(RosterBody.self), by: user, actor: req.auditActor, now: req.now, on: req.db,
+                                                  writer: req.application)
     }
 
     func listStaff(req: Request) async throws -> [OnsiteStaffDTO] {
@@ -167,12 +169,14 @@ struct EvaluationRegistersController: RouteCollection {
 
     func createStaff(req: Request) async throws -> Response {
         _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.createStaff(try req.decodeJSON(OnsiteStaffBody.self), request: req).encodeResponse(status: .created, for: req)
+        return try await AttendanceService.createStaff(try req.decodeJSON(OnsiteStaffBody.self), actor: req.auditActor, now: req.now, on: req.db,
+                                                       writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func patchStaff(req: Request) async throws -> OnsiteStaffDTO {
         _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.patchStaff(req.parameters.get("staffId", as: UUID.self), try req.decodeJSON(OnsiteStaffBody.self), request: req)
+        return try await AttendanceService.patchStaff(req.parameters.get("staffId", as: UUID.self), try req.decodeJSON(OnsiteStaffBody.self), actor: req.auditActor,
+                                                      now: req.now, on: req.db, writer: req.application)
     }
 }
 
