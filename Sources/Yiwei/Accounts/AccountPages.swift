@@ -49,9 +49,13 @@ struct AccountPages: RouteCollection {
         let form = try req.content.decode(LoginForm.self)
         let next = Self.safeNext(form.next)
         do {
-            let user = try await AccountService.authenticate(username: form.username ?? "", password: form.password ?? "", request: req)
+            let user = try await AccountService.authenticate(username: form.username ?? "", password: form.password ?? "", ip: req.remoteIP, now: req.now,
+                                                             lockout: try await req.securitySettings().lockout, on: req.db, writer: req.application)
             let response = req.redirect(to: user.mustChangePassword ? "/account/password" : next)
-            try await AccountService.startSession(for: user, request: req, response: response)
+            let secret = try await AccountService.startSession(for: user, ip: req.remoteIP, userAgent: req.headers.first(name: .userAgent) ?? "",
+                                                               idleTimeoutMinutes: try await req.securitySettings().idleTimeoutMinutes, now: req.now,
+                                                               writer: req.application)
+            response.cookies[Cookies.session] = Cookies.sessionValue(secret, secure: req.yiwei.config.secureCookies)
             return response
         } catch let error as AppError {
             let key: String
@@ -74,7 +78,8 @@ struct AccountPages: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         let response = req.redirect(to: "/login", flash: "logged_out")
-        try await AccountService.endSession(request: req, response: response)
+        try await AccountService.endSession(of: req.currentUser, actor: req.auditActor, now: req.now, writer: req.application)
+        response.cookies[Cookies.session] = Cookies.endedSession
         return response
     }
 
@@ -112,7 +117,7 @@ struct AccountPages: RouteCollection {
     }
 
     func changePassword(req: Request) async throws -> Response {
-        _ = try req.requireUser()
+        let me = try req.requireUser()
         let form = try req.content.decode(PasswordForm.self)
         guard let new = form.newPassword, !new.isEmpty else {
             return try await passwordPage(req, errors: ["newPassword": "required"]).encodeResponse(status: .unprocessableEntity, for: req)
@@ -122,7 +127,8 @@ struct AccountPages: RouteCollection {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         do {
-            try await AccountService.changeOwnPassword(request: req, current: form.currentPassword ?? "", new: new)
+            try await AccountService.changeOwnPassword(me, current: form.currentPassword ?? "", new: new, policy: try await req.securitySettings().passwordPolicy,
+                                                       actor: req.auditActor, now: req.now, config: req.yiwei.config, on: req.db, writer: req.application)
             return req.redirect(to: "/", flash: "password_changed")
         } catch let error as AppError where error.fields != nil {
             return try await passwordPage(req, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -175,7 +181,9 @@ struct AccountPages: RouteCollection {
     func createToken(req: Request) async throws -> Response {
         let form = try req.content.decode(TokenForm.self)
         do {
-            let (secret, _) = try await AccountService.createPersonalToken(name: form.name, days: form.expiresInDays.flatMap { Int($0) }, request: req)
+            let (secret, _) = try await AccountService.createPersonalToken(name: form.name, days: form.expiresInDays.flatMap { Int($0) }, by: try req.requireUser(),
+                                                                           maxDays: req.yiwei.config.tokenLifetimeDays, actor: req.auditActor, now: req.now,
+                                                                           writer: req.application)
             return try await tokensPage(req, newToken: secret, error: nil).encodeResponse(status: .created, for: req)
         } catch let error as AppError where error.fields != nil {
             return try await tokensPage(req, newToken: nil, error: req.locale.text("token_form_invalid"))
@@ -184,7 +192,8 @@ struct AccountPages: RouteCollection {
     }
 
     func revokeToken(req: Request) async throws -> Response {
-        try await AccountService.revokePersonalToken(req.parameters.get("tokenId", as: UUID.self), request: req)
+        try await AccountService.revokePersonalToken(req.parameters.get("tokenId", as: UUID.self), by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                                     writer: req.application)
         return req.redirect(to: "/account/tokens", flash: "token_revoked")
     }
 

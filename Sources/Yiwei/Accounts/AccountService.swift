@@ -12,21 +12,20 @@ enum AccountService {
     /// Checks a username and password with lock-out per account and a limit of failures per client address
     /// (`LoginThrottle`). Every checked attempt for an existing account is audited, success or not; unknown usernames
     /// and throttled attempts once per address and window (docs/security.md), and all of them in /metrics.
-    static func authenticate(username rawUsername: String, password: String, request: Request) async throws -> User {
+    static func authenticate(username rawUsername: String, password: String, ip: String, now: Date, lockout: LockoutPolicy,
+                             on db: any Database, writer: Application) async throws -> User {
         let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
-        let lockout = try await request.securitySettings().lockout
-        let now = request.now
-        let actor = AuditActor(id: nil, name: String(username.prefix(64)), ip: request.remoteIP)
+        let actor = AuditActor(id: nil, name: String(username.prefix(64)), ip: ip)
         guard !username.isEmpty, !password.isEmpty, username.count <= 64, password.count <= 256 else {
             throw AppError.validation([username.isEmpty ? "username" : "password": "required"], message: "username and password are required")
         }
-        let throttle = try await LoginThrottle.check(request, address: actor.ip, actor: actor)
-        guard let user = try await User.query(on: request.db).filter(\.$username == username).first() else {
+        let throttle = try await LoginThrottle.check(writer, address: actor.ip, actor: actor, now: now)
+        guard let user = try await User.query(on: db).filter(\.$username == username).first() else {
             // Spend the same time as a real check, so response times do not reveal which usernames exist.
-            _ = try? await request.password.async.hash(password)
+            _ = try? await writer.password.async.hash(password)
             throttle.failed(reason: "unknown_user")
             if throttle.firstInWindow("unknown_user") {
-                try await request.write(affectsReference: false) { db in
+                try await writer.write(affectsReference: false) { db in
                     try await AuditLog.append(on: db, at: now, actor: actor, action: "login.failure", entityType: "user",
                                               after: ["reason": "unknown_user"])
                 }
@@ -36,7 +35,7 @@ enum AccountService {
         let userId = user.id
         if lockout.isLocked(user.lockoutState, now: now) {
             throttle.failed(reason: "locked")
-            try await request.write(affectsReference: false) { db in
+            try await writer.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,
                                           after: ["reason": "locked"])
@@ -44,10 +43,10 @@ enum AccountService {
             let minutes = Int((user.lockedUntil!.timeIntervalSince(now) / 60).rounded(.up))
             throw AppError(.locked, .accountLocked, "too many failed sign-ins; the account is locked for another \(minutes) minutes")
         }
-        let matches = (try? await request.password.async.verify(password, created: user.passwordHash)) ?? false
+        let matches = (try? await writer.password.async.verify(password, created: user.passwordHash)) ?? false
         if !matches {
             throttle.failed(reason: "wrong_password")
-            let lockedNow = try await request.write(affectsReference: false) { db -> Bool in
+            let lockedNow = try await writer.write(affectsReference: false) { db -> Bool in
                 guard let fresh = try await User.find(userId, on: db) else { return false }
                 fresh.lockoutState = lockout.afterFailure(fresh.lockoutState, now: now)
                 try await fresh.update(on: db)
@@ -66,15 +65,15 @@ enum AccountService {
             throw invalidCredentials
         }
         guard user.isActive else {
-            request.application.metrics.loginFailed(reason: "disabled")
-            try await request.write(affectsReference: false) { db in
+            writer.metrics.loginFailed(reason: "disabled")
+            try await writer.write(affectsReference: false) { db in
                 try await AuditLog.append(on: db, at: now, actor: AuditActor(id: userId, name: username, ip: actor.ip),
                                           action: "login.failure", entityType: "user", entityId: userId?.uuidString,
                                           after: ["reason": "disabled"])
             }
             throw AppError(.forbidden, .accountDisabled, "this account is disabled")
         }
-        return try await request.write(affectsReference: false) { db in
+        return try await writer.write(affectsReference: false) { db in
             guard let fresh = try await User.find(userId, on: db) else { throw invalidCredentials }
             fresh.lockoutState = lockout.afterSuccess()
             fresh.previousLoginAt = fresh.lastLoginAt
@@ -102,17 +101,15 @@ enum AccountService {
     }
 
     /// Creates a named personal token for the signed-in user (API and page). Returns the secret, shown once.
-    static func createPersonalToken(name rawName: String?, days: Int?, request: Request) async throws -> (String, APIToken) {
-        let user = try request.requireUser()
-        let maxDays = request.yiwei.config.tokenLifetimeDays
+    static func createPersonalToken(name rawName: String?, days: Int?, by user: CurrentUser, maxDays: Int, actor: AuditActor, now: Date,
+                                    writer: Application) async throws -> (String, APIToken) {
         var v = Validator()
         let name = v.text("name", rawName, max: 50)
         if name == "login" { v.add("name", "already exists") }
         let lifetime = days ?? maxDays
         if lifetime < 1 || lifetime > maxDays { v.add("expiresInDays", "must be between 1 and \(maxDays)") }
         try v.check()
-        let now = request.now, actor = request.auditActor
-        return try await request.write { db in
+        return try await writer.write { db in
             let issued = try await issueToken(for: user.id, name: name!, lifetime: Double(lifetime) * 86400, on: db, now: now)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "token.create", entityType: "api_token",
                                       entityId: issued.1.id?.uuidString, after: issued.1.dto)
@@ -121,11 +118,9 @@ enum AccountService {
     }
 
     /// Revokes one of the signed-in user's tokens; another user's token is "not found".
-    static func revokePersonalToken(_ id: UUID?, request: Request) async throws {
-        let user = try request.requireUser()
+    static func revokePersonalToken(_ id: UUID?, by user: CurrentUser, actor: AuditActor, now: Date, writer: Application) async throws {
         guard let id else { throw AppError.notFound("token") }
-        let now = request.now, actor = request.auditActor
-        try await request.write { db in
+        try await writer.write { db in
             guard let token = try await APIToken.find(id, on: db), token.userId == user.id else { throw AppError.notFound("token") }
             guard token.revokedAt == nil else { return }
             token.revokedAt = now
@@ -135,38 +130,35 @@ enum AccountService {
         }
     }
 
-    /// Starts a browser session and sets its cookie (HttpOnly, SameSite=Lax, Secure when configured).
-    static func startSession(for user: User, request: Request, response: Response) async throws {
+    /// Starts a browser session (sweeping those already idle longer than `idleTimeoutMinutes`) and returns its secret,
+    /// which the handler sets as the session cookie (`Cookies.sessionValue`).
+    static func startSession(for user: User, ip: String, userAgent: String, idleTimeoutMinutes: Int, now: Date, writer: Application) async throws -> String {
         let secret = Secrets.make()
         let session = WebSession()
         session.userId = try user.requireID()
         session.secretHash = Secrets.digest(secret)
         session.csrfToken = Secrets.make()
-        session.createdAt = request.now
-        session.lastSeenAt = request.now
-        session.ip = request.remoteIP
-        session.userAgent = String((request.headers.first(name: .userAgent) ?? "").prefix(200))
-        let idleCutoff = request.now.addingTimeInterval(-Double(try await request.securitySettings().idleTimeoutMinutes) * 60)
-        try await request.write(affectsReference: false) { db in
+        session.createdAt = now
+        session.lastSeenAt = now
+        session.ip = ip
+        session.userAgent = String(userAgent.prefix(200))
+        let idleCutoff = now.addingTimeInterval(-Double(idleTimeoutMinutes) * 60)
+        try await writer.write(affectsReference: false) { db in
             // Sweep sessions that have already timed out, so the table only holds live ones.
             try await WebSession.query(on: db).filter(\.$lastSeenAt < idleCutoff).delete()
             try await session.create(on: db)
         }
-        response.cookies[Cookies.session] = HTTPCookies.Value(
-            string: secret, expires: nil, maxAge: nil, domain: nil, path: "/",
-            isSecure: request.yiwei.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        return secret
     }
 
-    static func endSession(request: Request, response: Response) async throws {
-        if let user = request.currentUser, let sessionId = user.sessionId {
-            let actor = request.auditActor, now = request.now
-            try await request.write { db in
+    /// Ends the browser session the user signed in with, if any (the handler clears the cookie: `Cookies.endedSession`).
+    static func endSession(of user: CurrentUser?, actor: AuditActor, now: Date, writer: Application) async throws {
+        if let user, let sessionId = user.sessionId {
+            try await writer.write { db in
                 try await WebSession.query(on: db).filter(\.$id == sessionId).delete()
                 try await AuditLog.append(on: db, at: now, actor: actor, action: "logout", entityType: "user", entityId: user.id.uuidString)
             }
         }
-        response.cookies[Cookies.session] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0,
-                                                              path: "/", isHTTPOnly: true, sameSite: .lax)
     }
 
     /// Password policy problems as field messages (English for the API; pages translate the codes).
@@ -184,22 +176,22 @@ enum AccountService {
     }
 
     /// Changes one's own password: the current one must be given; other sessions and tokens end.
-    static func changeOwnPassword(request: Request, current: String, new: String) async throws {
-        let me = try request.requireUser()
-        guard let user = try await User.find(me.id, on: request.db) else { throw AppError.unauthorized }
-        let currentOK = (try? await request.password.async.verify(current, created: user.passwordHash)) ?? false
+    static func changeOwnPassword(_ me: CurrentUser, current: String, new: String, policy: PasswordPolicy, actor: AuditActor, now: Date,
+                                  config: AppConfig, on db: any Database, writer: Application) async throws {
+        guard let user = try await User.find(me.id, on: db) else { throw AppError.unauthorized }
+        let currentOK = (try? await writer.password.async.verify(current, created: user.passwordHash)) ?? false
         guard currentOK else {
             throw AppError.validation(["currentPassword": "is wrong"], message: "the current password is wrong")
         }
-        if let problem = passwordProblems(new, username: user.username, policy: try await request.securitySettings().passwordPolicy) {
+        if let problem = passwordProblems(new, username: user.username, policy: policy) {
             throw AppError.validation(["newPassword": problem], message: "the new password does not meet the password policy")
         }
         if new == current {
             throw AppError.validation(["newPassword": "must differ from the current password"])
         }
-        let hash = try await request.password.async.hash(new)
-        let now = request.now, actor = request.auditActor, userId = me.id, keepSession = me.sessionId
-        try await request.write { db in
+        let hash = try await writer.password.async.hash(new)
+        let userId = me.id, keepSession = me.sessionId
+        try await writer.write { db in
             guard let fresh = try await User.find(userId, on: db) else { return }
             fresh.passwordHash = hash
             fresh.passwordChangedAt = now
@@ -214,6 +206,6 @@ enum AccountService {
             try await AuditLog.append(on: db, at: now, actor: actor, action: "user.password_changed", entityType: "user",
                                       entityId: userId.uuidString)
         }
-        if ["admin", "security"].contains(user.username) { Bootstrap.forgetGeneratedPassword(request.yiwei.config, username: user.username) }
+        if ["admin", "security"].contains(user.username) { Bootstrap.forgetGeneratedPassword(config, username: user.username) }
     }
 }

@@ -23,7 +23,8 @@ struct AccountsController: RouteCollection {
 
     func login(req: Request) async throws -> Response {
         let body = try req.decodeJSON(LoginRequest.self)
-        let user = try await AccountService.authenticate(username: body.username, password: body.password, request: req)
+        let user = try await AccountService.authenticate(username: body.username, password: body.password, ip: req.remoteIP, now: req.now,
+                                                         lockout: try await req.securitySettings().lockout, on: req.db, writer: req.application)
         let userId = try user.requireID(), now = req.now
         let (secret, token) = try await req.write { db in
             try await AccountService.issueToken(for: userId, name: "login", lifetime: AccountService.loginTokenHours * 3600, on: db, now: now)
@@ -45,8 +46,7 @@ struct AccountsController: RouteCollection {
                 try await AuditLog.append(on: db, at: now, actor: actor, action: "logout", entityType: "user", entityId: user.id.uuidString)
             }
         } else {
-            let response = Response()
-            try await AccountService.endSession(request: req, response: response)
+            try await AccountService.endSession(of: user, actor: actor, now: now, writer: req.application)
         }
         return .noContent
     }
@@ -57,9 +57,10 @@ struct AccountsController: RouteCollection {
     }
 
     func changePassword(req: Request) async throws -> HTTPStatus {
-        _ = try req.requireUser()
+        let me = try req.requireUser()
         let body = try req.decodeJSON(ChangePasswordRequest.self)
-        try await AccountService.changeOwnPassword(request: req, current: body.currentPassword, new: body.newPassword)
+        try await AccountService.changeOwnPassword(me, current: body.currentPassword, new: body.newPassword, policy: try await req.securitySettings().passwordPolicy,
+                                                   actor: req.auditActor, now: req.now, config: req.yiwei.config, on: req.db, writer: req.application)
         return .noContent
     }
 
@@ -74,12 +75,15 @@ struct AccountsController: RouteCollection {
 
     func createToken(req: Request) async throws -> Response {
         let body = try req.decodeJSON(CreateTokenRequest.self)
-        let (secret, token) = try await AccountService.createPersonalToken(name: body.name, days: body.expiresInDays, request: req)
+        let (secret, token) = try await AccountService.createPersonalToken(name: body.name, days: body.expiresInDays, by: try req.requireUser(),
+                                                                           maxDays: req.yiwei.config.tokenLifetimeDays, actor: req.auditActor, now: req.now,
+                                                                           writer: req.application)
         return try await CreatedTokenDTO(token: secret, info: token.dto).encodeResponse(status: .created, for: req)
     }
 
     func revokeToken(req: Request) async throws -> HTTPStatus {
-        try await AccountService.revokePersonalToken(req.parameters.get("tokenId", as: UUID.self), request: req)
+        try await AccountService.revokePersonalToken(req.parameters.get("tokenId", as: UUID.self), by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                                     writer: req.application)
         return .noContent
     }
 
@@ -95,9 +99,11 @@ struct AccountsController: RouteCollection {
     }
 
     func createUser(req: Request) async throws -> Response {
-        try UserService.requireAnyKeeper(req)
+        let me = try UserService.requireAnyKeeper(try req.requireUser())
         let body = try req.decodeJSON(CreateUserRequest.self)
-        return try await UserService.create(body, request: req).encodeResponse(status: .created, for: req)
+        return try await UserService.create(body, by: me, passwordPolicy: try await req.securitySettings().passwordPolicy,
+                                            defaultLocale: req.yiwei.config.defaultLocale,
+                                            actor: req.auditActor, now: req.now, on: req.db, writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func getUser(req: Request) async throws -> UserDTO {
@@ -108,10 +114,11 @@ struct AccountsController: RouteCollection {
     }
 
     func updateUser(req: Request) async throws -> UserDTO {
-        try UserService.requireAnyKeeper(req)
+        let me = try UserService.requireAnyKeeper(try req.requireUser())
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
         let body = try req.decodeJSON(UpdateUserRequest.self)
-        return try await UserService.update(id, body, request: req)
+        return try await UserService.update(id, body, by: me, passwordPolicy: try await req.securitySettings().passwordPolicy, actor: req.auditActor, now: req.now,
+                                            on: req.db, writer: req.application)
     }
 }
 

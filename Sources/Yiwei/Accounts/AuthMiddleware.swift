@@ -8,6 +8,16 @@ enum Cookies {
     static let csrf = "yiwei_csrf"
     static let flash = "yiwei_flash"
     static let locale = "yiwei_locale"
+
+    /// The session cookie for a session's secret (HttpOnly, SameSite=Lax, Secure when configured).
+    static func sessionValue(_ secret: String, secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: secret, expires: nil, maxAge: nil, domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// The session cookie removed (sign-out).
+    static var endedSession: HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isHTTPOnly: true, sameSite: .lax)
+    }
 }
 
 /// Resolves the user of every request from `Authorization: Bearer …` or the session cookie, enforces the

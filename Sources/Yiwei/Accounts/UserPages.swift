@@ -107,7 +107,7 @@ struct UserPages: RouteCollection {
     }
 
     func newForm(req: Request) async throws -> View {
-        try UserService.requireAnyKeeper(req)
+        try UserService.requireAnyKeeper(try req.requireUser())
         return try await render(req, values: FormValues(), id: nil, errors: [:])
     }
 
@@ -118,10 +118,12 @@ struct UserPages: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try UserService.requireAnyKeeper(req)
+        let me = try UserService.requireAnyKeeper(try req.requireUser())
         let body = try req.content.decode(CreateUserRequest.self)
         do {
-            _ = try await UserService.create(body, request: req)
+            _ = try await UserService.create(body, by: me, passwordPolicy: try await req.securitySettings().passwordPolicy,
+                                             defaultLocale: req.yiwei.config.defaultLocale, actor: req.auditActor, now: req.now, on: req.db,
+                                             writer: req.application)
             return req.redirect(to: "/admin/users", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             var echo = body
@@ -131,12 +133,13 @@ struct UserPages: RouteCollection {
     }
 
     func update(req: Request) async throws -> Response {
-        try UserService.requireAnyKeeper(req)
+        let me = try UserService.requireAnyKeeper(try req.requireUser())
         guard let id = req.parameters.get("userId", as: UUID.self) else { throw AppError.notFound("user") }
         var body = try req.content.decode(UpdateUserRequest.self)
         if body.password?.isEmpty == true { body.password = nil }
         do {
-            _ = try await UserService.update(id, body, request: req)
+            _ = try await UserService.update(id, body, by: me, passwordPolicy: try await req.securitySettings().passwordPolicy, actor: req.auditActor,
+                                             now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/admin/users", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             var echo = body

@@ -133,15 +133,14 @@ enum UserService {
 
     /// Who may open the account forms at all: a keeper of either kind.
     @discardableResult
-    static func requireAnyKeeper(_ request: Request) throws -> CurrentUser {
-        let me = try request.requireUser()
+    static func requireAnyKeeper(_ me: CurrentUser) throws -> CurrentUser {
         guard me.keepsAccounts else { throw AppError.denied(.manageUsers) }
         return me
     }
 
-    static func create(_ body: CreateUserRequest, request: Request) async throws -> UserDTO {
-        let me = try requireAnyKeeper(request)
-        let config = request.yiwei.config
+    static func create(_ body: CreateUserRequest, by me: CurrentUser, passwordPolicy: PasswordPolicy, defaultLocale locale: String, actor: AuditActor,
+                       now: Date, on db: any Database, writer: Application) async throws -> UserDTO {
+        try requireAnyKeeper(me)
         var v = Validator()
         let username = v.text("username", body.username?.lowercased(), max: 32)
         if let username, username.range(of: usernamePattern, options: .regularExpression) == nil {
@@ -149,22 +148,21 @@ enum UserService {
         }
         let fields = try await validate(displayName: body.displayName, roles: body.roles, departmentId: body.departmentId,
                                         vendorId: body.vendorId, teamIds: body.teamIds, phone: body.phone, email: body.email,
-                                        locale: body.locale, creating: true, v: &v, db: request.db)
+                                        locale: body.locale, creating: true, v: &v, db: db)
         try requireKeeper(of: fields.roles ?? [], me)
         if let password = body.password, !password.isEmpty {
-            if let problem = AccountService.passwordProblems(password, username: username ?? "", policy: try await request.securitySettings().passwordPolicy) {
+            if let problem = AccountService.passwordProblems(password, username: username ?? "", policy: passwordPolicy) {
                 v.add("password", problem)
             }
         } else {
             v.add("password", "required")
         }
         try v.check()
-        if try await User.query(on: request.db).filter(\.$username == username!).first() != nil {
+        if try await User.query(on: db).filter(\.$username == username!).first() != nil {
             throw AppError.conflict(.duplicateUsername, "the username \(username!) is taken", field: "username")
         }
-        let hash = try await request.password.async.hash(body.password!)
-        let now = request.now, actor = request.auditActor, locale = config.defaultLocale
-        let id = try await request.write { db -> UUID in
+        let hash = try await writer.password.async.hash(body.password!)
+        let id = try await writer.write { db -> UUID in
             let user = User()
             user.username = username!
             user.displayName = fields.displayName!
@@ -188,19 +186,20 @@ enum UserService {
                                       after: dto(user, teamIds: fields.teamIds ?? [], now: now))
             return id
         }
-        return try await load(id, on: request.db, now: now)
+        return try await load(id, on: db, now: now)
     }
 
-    static func update(_ id: UUID, _ body: UpdateUserRequest, request: Request) async throws -> UserDTO {
-        let me = try requireAnyKeeper(request)
-        guard let existing = try await User.find(id, on: request.db) else { throw AppError.notFound("user") }
+    static func update(_ id: UUID, _ body: UpdateUserRequest, by me: CurrentUser, passwordPolicy: PasswordPolicy, actor: AuditActor, now: Date,
+                       on db: any Database, writer: Application) async throws -> UserDTO {
+        try requireAnyKeeper(me)
+        guard let existing = try await User.find(id, on: db) else { throw AppError.notFound("user") }
         var v = Validator()
         let fields = try await validate(displayName: body.displayName, roles: body.roles, departmentId: body.departmentId,
                                         vendorId: body.vendorId, teamIds: body.teamIds, phone: body.phone, email: body.email,
-                                        locale: body.locale, creating: false, v: &v, db: request.db)
+                                        locale: body.locale, creating: false, v: &v, db: db)
         try requireKeeper(of: existing.roles.union(fields.roles ?? []), me)
         if let password = body.password {
-            if let problem = AccountService.passwordProblems(password, username: existing.username, policy: try await request.securitySettings().passwordPolicy) {
+            if let problem = AccountService.passwordProblems(password, username: existing.username, policy: passwordPolicy) {
                 v.add("password", problem)
             }
         }
@@ -210,10 +209,9 @@ enum UserService {
         }
         try v.check()
         var newHash: String?
-        if let password = body.password { newHash = try await request.password.async.hash(password) }
+        if let password = body.password { newHash = try await writer.password.async.hash(password) }
         let hash = newHash
-        let now = request.now, actor = request.auditActor
-        try await request.write { db in
+        try await writer.write { db in
             guard let user = try await User.find(id, on: db) else { throw AppError.notFound("user") }
             let beforeTeams = try await teamIds(of: [id], on: db)[id] ?? []
             let before = dto(user, teamIds: beforeTeams, now: now)
@@ -246,7 +244,7 @@ enum UserService {
             try await AuditLog.append(on: db, at: now, actor: actor, action: hash != nil ? "user.password_reset" : "user.update",
                                       entityType: "user", entityId: id.uuidString, before: before, after: after)
         }
-        return try await load(id, on: request.db, now: now)
+        return try await load(id, on: db, now: now)
     }
 }
 

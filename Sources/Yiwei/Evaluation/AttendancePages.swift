@@ -136,7 +136,9 @@ struct AttendancePages: RouteCollection {
             }
         }
         do {
-            _ = try await AttendanceService.put(AttendancePutBody(vendorId: vendorRaw, month: monthRaw, replace: false, entries: entries), request: req)
+            _ = try await AttendanceService.put(AttendancePutBody(vendorId: vendorRaw, month: monthRaw, replace: false, entries: entries),
+                                                by: try req.require(.manageEvaluation), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                on: req.db, writer: req.application)
             return back(req, vendorId: vendorRaw, month: monthRaw, flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await render(req, vendorRaw: vendorRaw, monthRaw: monthRaw, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -150,7 +152,9 @@ struct AttendancePages: RouteCollection {
         do {
             _ = try await AttendanceService.put(AttendancePutBody(vendorId: f.vendorId, month: month, replace: false,
                                                                   entries: [AttendanceEntryBody(staffId: f.staffId, day: f.day, status: f.status,
-                                                                                                replacement: f.replacement, note: f.note)]), request: req)
+                                                                                                replacement: f.replacement, note: f.note)]),
+                                                by: try req.require(.manageEvaluation), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                on: req.db, writer: req.application)
             return back(req, vendorId: f.vendorId, month: month, flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await render(req, vendorRaw: f.vendorId, monthRaw: month, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -161,7 +165,8 @@ struct AttendancePages: RouteCollection {
         struct F: Content { var vendorId: String?; var month: String? }
         let f = try req.content.decode(F.self)
         do {
-            _ = try await AttendanceService.roster(RosterBody(vendorId: f.vendorId, month: f.month, weekdays: nil), request: req)
+            _ = try await AttendanceService.roster(RosterBody(vendorId: f.vendorId, month: f.month, weekdays: nil), by: try req.require(.manageEvaluation),
+                                                   actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
             return back(req, vendorId: f.vendorId, month: f.month, flash: "attendance_rostered")
         } catch let error as AppError where error.fields != nil {
             return try await render(req, vendorRaw: f.vendorId, monthRaw: f.month, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -172,7 +177,9 @@ struct AttendancePages: RouteCollection {
         struct F: Content { var vendorId: String?; var month: String?; var userId: String?; var name: String?; var post: String? }
         let f = try req.content.decode(F.self)
         do {
-            _ = try await AttendanceService.createStaff(OnsiteStaffBody(vendorId: f.vendorId, userId: f.userId, name: f.name, post: f.post), request: req)
+            try req.require(.manageEvaluation)
+            _ = try await AttendanceService.createStaff(OnsiteStaffBody(vendorId: f.vendorId, userId: f.userId, name: f.name, post: f.post), actor: req.auditActor,
+                                                        now: req.now, on: req.db, writer: req.application)
             return back(req, vendorId: f.vendorId, month: f.month, flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await render(req, vendorRaw: f.vendorId, monthRaw: f.month, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -183,7 +190,9 @@ struct AttendancePages: RouteCollection {
         struct F: Content { var month: String? }
         let f = try req.content.decode(F.self)
         guard let id = req.parameters.get("staffId", as: UUID.self), let s = try await OnsiteStaff.find(id, on: req.db) else { throw AppError.notFound("onsite_staff") }
-        _ = try await AttendanceService.patchStaff(id, OnsiteStaffBody(isActive: !s.isActive), request: req)
+        try req.require(.manageEvaluation)
+        _ = try await AttendanceService.patchStaff(id, OnsiteStaffBody(isActive: !s.isActive), actor: req.auditActor, now: req.now, on: req.db,
+                                                   writer: req.application)
         return back(req, vendorId: s.vendorId.uuidString, month: f.month, flash: "saved")
     }
 }

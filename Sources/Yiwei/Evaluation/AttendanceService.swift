@@ -31,9 +31,8 @@ enum AttendanceService {
     }
 
     /// Records days (or the whole grid) in one transaction, audited; any invalid entry and nothing changes.
-    static func put(_ body: AttendancePutBody, request: Request) async throws -> AttendanceMonthDTO {
-        let user = try request.require(.manageEvaluation)
-        let db = request.db, tz = request.yiwei.config.timeZone
+    static func put(_ body: AttendancePutBody, by user: CurrentUser, actor: AuditActor, now: Date, timeZone tz: TimeZone, on db: any Database,
+                    writer: Application) async throws -> AttendanceMonthDTO {
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
         if let vendorId, try await Vendor.find(vendorId, on: db) == nil { v.add("vendorId", "no such vendor") }
@@ -41,7 +40,7 @@ enum AttendanceService {
         let entries = body.entries ?? []
         if entries.count > 31 * 100 { v.add("entries", "at most 3100 entries") }
         let staff = vendorId == nil ? [:] : Dictionary(uniqueKeysWithValues: try await OnsiteStaff.query(on: db).filter(\.$vendorId == vendorId!).all().map { ($0.id!, $0) })
-        let today = EvaluationCalendar.day(of: request.now, timeZone: tz)
+        let today = EvaluationCalendar.day(of: now, timeZone: tz)
         let monthDays = month.map { Set(EvaluationCalendar.days(of: $0)) } ?? []
         struct Change: Sendable { var staffId: UUID; var day: String; var status: String?; var replacement: String?; var note: String? }
         var changes: [Change] = []
@@ -64,8 +63,8 @@ enum AttendanceService {
         }
         try v.check()
         let vendor = vendorId!, days = EvaluationCalendar.days(of: month!), replace = body.replace == true
-        let now = request.now, actor = request.auditActor, list = changes
-        try await request.write { db in
+        let list = changes
+        try await writer.write { db in
             let existing = try await AttendanceDay.query(on: db).filter(\.$vendorId == vendor)
                 .filter(\.$day >= days.first!).filter(\.$day <= days.last!).all()
             var byKey = Dictionary(uniqueKeysWithValues: existing.map { ($0.staffId.uuidString + $0.day, $0) })
@@ -98,19 +97,19 @@ enum AttendanceService {
 
     /// 按工作日排班: puts every active engineer of the vendor on the roster for the chosen weekdays of the month,
     /// leaving days already on the roster as they are.
-    static func roster(_ body: RosterBody, request: Request) async throws -> AttendanceMonthDTO {
-        let user = try request.require(.manageEvaluation)
+    static func roster(_ body: RosterBody, by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database,
+                       writer: Application) async throws -> AttendanceMonthDTO {
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
-        if let vendorId, try await Vendor.find(vendorId, on: request.db) == nil { v.add("vendorId", "no such vendor") }
+        if let vendorId, try await Vendor.find(vendorId, on: db) == nil { v.add("vendorId", "no such vendor") }
         let month = parseMonth(body.month, v: &v)
         let weekdays = Set(body.weekdays ?? [1, 2, 3, 4, 5])
         if weekdays.isEmpty || !weekdays.isSubset(of: 1...7) { v.add("weekdays", "must be days 1 (Monday) to 7 (Sunday)") }
         try v.check()
-        let staff = try await OnsiteStaff.query(on: request.db).filter(\.$vendorId == vendorId!).filter(\.$isActive == true).all().compactMap(\.id)
+        let staff = try await OnsiteStaff.query(on: db).filter(\.$vendorId == vendorId!).filter(\.$isActive == true).all().compactMap(\.id)
         let days = EvaluationCalendar.days(of: month!).filter { weekdays.contains(EvaluationCalendar.weekday(of: $0)) }
-        let vendor = vendorId!, now = request.now, actor = request.auditActor, all = EvaluationCalendar.days(of: month!)
-        try await request.write { db in
+        let vendor = vendorId!, all = EvaluationCalendar.days(of: month!)
+        try await writer.write { db in
             let existing = Set(try await AttendanceDay.query(on: db).filter(\.$vendorId == vendor)
                 .filter(\.$day >= all.first!).filter(\.$day <= all.last!).all().map { $0.staffId.uuidString + $0.day })
             var added = 0
@@ -126,13 +125,10 @@ enum AttendanceService {
             try await AuditLog.append(on: db, at: now, actor: actor, action: "attendance.roster", entityType: "vendor", entityId: vendor.uuidString,
                                       after: ["month": month!.description, "added": String(added)])
         }
-        return try await self.month(vendorId: vendor, month: month!, on: request.db)
+        return try await self.month(vendorId: vendor, month: month!, on: db)
     }
 
-    static func createStaff(_ body: OnsiteStaffBody, request: Request) async throws -> OnsiteStaffDTO {
-        let user = try request.require(.manageEvaluation)
-        _ = user
-        let db = request.db
+    static func createStaff(_ body: OnsiteStaffBody, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> OnsiteStaffDTO {
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
         if let vendorId, try await Vendor.find(vendorId, on: db) == nil { v.add("vendorId", "no such vendor") }
@@ -150,9 +146,9 @@ enum AttendanceService {
         let post = v.text("post", body.post, required: false, max: 50)
         try v.check()
         let s = OnsiteStaff()
-        s.vendorId = vendorId!; s.userId = userId; s.name = name!; s.post = post; s.isActive = true; s.createdAt = request.now
-        let now = request.now, actor = request.auditActor, saved = UncheckedModel(s)
-        return try await request.write { db in
+        s.vendorId = vendorId!; s.userId = userId; s.name = name!; s.post = post; s.isActive = true; s.createdAt = now
+        let saved = UncheckedModel(s)
+        return try await writer.write { db in
             try await saved.model.create(on: db)
             let dto = staffDTO(saved.model)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "onsite_staff.create", entityType: "onsite_staff",
@@ -161,9 +157,9 @@ enum AttendanceService {
         }
     }
 
-    static func patchStaff(_ id: UUID?, _ body: OnsiteStaffBody, request: Request) async throws -> OnsiteStaffDTO {
-        _ = try request.require(.manageEvaluation)
-        guard let id, let s = try await OnsiteStaff.find(id, on: request.db) else { throw AppError.notFound("onsite_staff") }
+    static func patchStaff(_ id: UUID?, _ body: OnsiteStaffBody, actor: AuditActor, now: Date, on db: any Database,
+                           writer: Application) async throws -> OnsiteStaffDTO {
+        guard let id, let s = try await OnsiteStaff.find(id, on: db) else { throw AppError.notFound("onsite_staff") }
         var v = Validator()
         let before = staffDTO(s)
         if let name = body.name { s.name = v.text("name", name, max: 50) ?? s.name }
@@ -171,8 +167,8 @@ enum AttendanceService {
         if let active = body.isActive { s.isActive = active }
         if body.name == nil && body.post == nil && body.isActive == nil { v.add("isActive", "give name, post or isActive") }
         try v.check()
-        let now = request.now, actor = request.auditActor, saved = UncheckedModel(s)
-        return try await request.write { db in
+        let saved = UncheckedModel(s)
+        return try await writer.write { db in
             try await saved.model.update(on: db)
             let after = staffDTO(saved.model)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "onsite_staff.update", entityType: "onsite_staff",

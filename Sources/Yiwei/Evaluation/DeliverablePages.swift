@@ -133,7 +133,9 @@ struct DeliverablePages: RouteCollection {
         let form = try req.content.decode(Form.self)
         do {
             let d = try await DeliverableService.create(DeliverableCreateBody(vendorId: form.vendorId, type: form.type, title: form.title, period: form.period,
-                                                                              dueDate: form.dueDate), request: req)
+                                                                              dueDate: form.dueDate),
+                                                        by: try req.requireUser(), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                        on: req.db, writer: req.application)
             return req.redirect(to: "/evaluation/deliverables/\(d.id)", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await renderIndex(req, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -148,7 +150,8 @@ struct DeliverablePages: RouteCollection {
             let vendor = v.uuid("vendorId", form.vendorId, required: true)
             let month = parseMonth(form.month, v: &v)
             try v.check()
-            let created = try await DeliverableService.generate(vendorId: vendor, month: month, request: req)
+            let created = try await DeliverableService.generate(vendorId: vendor, month: month, by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                                                timeZone: req.yiwei.config.timeZone, on: req.db, writer: req.application)
             return req.redirect(to: "/evaluation/deliverables?vendorId=\(vendor!)&month=\(month!)", flash: created > 0 ? "deliverables_generated" : "deliverables_none_generated")
         } catch let error as AppError where error.fields != nil {
             return req.redirect(to: "/evaluation/deliverables", flash: "error_deliverables_generate")
@@ -174,7 +177,7 @@ struct DeliverablePages: RouteCollection {
 
     func show(req: Request) async throws -> View {
         let user = try req.requireUser()
-        let d = try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), request: req)
+        let d = try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), user: user, now: req.now, on: req.db)
         let base = try PageBase.make(for: req, title: d.title)
         let t = base.t
         let (status, badge) = Self.statusLabel(d, t)
@@ -199,7 +202,7 @@ struct DeliverablePages: RouteCollection {
     func upload(req: Request) async throws -> Response {
         let id = req.parameters.get("deliverableId", as: UUID.self)
         do {
-            _ = try await DeliverableService.upload(id, request: req)
+            _ = try await EvaluationRegistersController.receiveDeliverableFile(id, request: req)
             return req.redirect(to: "/evaluation/deliverables/\(id?.uuidString ?? "")", flash: "deliverable_uploaded")
         } catch let error as AppError where [.unsupportedMediaType, .payloadTooLarge, .unprocessableEntity].contains(error.status) {
             return req.redirect(to: "/evaluation/deliverables/\(id?.uuidString ?? "")",
@@ -208,12 +211,13 @@ struct DeliverablePages: RouteCollection {
     }
 
     func download(req: Request) async throws -> Response {
-        try await DeliverableService.download(req.parameters.get("deliverableId", as: UUID.self), req.parameters.get("fileId", as: UUID.self), request: req)
+        try await EvaluationRegistersController.serveDeliverableFile(req.parameters.get("deliverableId", as: UUID.self), req.parameters.get("fileId", as: UUID.self),
+                                                                     request: req)
     }
 
     func accept(req: Request) async throws -> Response {
         let id = req.parameters.get("deliverableId", as: UUID.self)
-        _ = try await DeliverableService.accept(id, request: req)
+        _ = try await DeliverableService.accept(id, by: try req.requireUser(), actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
         return req.redirect(to: "/evaluation/deliverables/\(id?.uuidString ?? "")", flash: "deliverable_accepted")
     }
 
@@ -221,7 +225,8 @@ struct DeliverablePages: RouteCollection {
         struct R: Content { var reason: String? }
         let id = req.parameters.get("deliverableId", as: UUID.self)
         do {
-            _ = try await DeliverableService.return(id, DeliverableReturnBody(reason: try req.content.decode(R.self).reason), request: req)
+            let body = DeliverableReturnBody(reason: try req.content.decode(R.self).reason)
+            _ = try await DeliverableService.return(id, body, by: try req.requireUser(), actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/evaluation/deliverables/\(id?.uuidString ?? "")", flash: "deliverable_returned")
         } catch let error as AppError where error.fields != nil {
             return req.redirect(to: "/evaluation/deliverables/\(id?.uuidString ?? "")", flash: "error_return_reason")

@@ -6,7 +6,7 @@ import Vapor
 import YiweiCore
 
 enum DeliverableService {
-    static func directory(_ request: Request) -> String { request.yiwei.config.dataDirectory + "/deliverables" }
+    static func directory(_ config: AppConfig) -> String { config.dataDirectory + "/deliverables" }
 
     static func fileDTO(_ f: DeliverableFile) -> DeliverableFileDTO {
         DeliverableFileDTO(id: f.id!, fileName: f.fileName, contentType: f.contentType, size: f.size, sha256: f.sha256, uploaderId: f.uploaderId,
@@ -69,10 +69,9 @@ enum DeliverableService {
         return Page(items: try await dtos(items, now: now, on: db), page: page.page, per: page.per, total: total)
     }
 
-    static func detail(_ id: UUID?, request: Request) async throws -> DeliverableDTO {
-        let user = try request.requireUser()
-        let d = try await visible(id, user: user, on: request.db)
-        return try await dtos([d], now: request.now, withEvents: true, on: request.db)[0]
+    static func detail(_ id: UUID?, user: CurrentUser, now: Date, on db: any Database) async throws -> DeliverableDTO {
+        let d = try await visible(id, user: user, on: db)
+        return try await dtos([d], now: now, withEvents: true, on: db)[0]
     }
 
     static func event(_ d: UUID, _ action: String, note: String?, actor: UUID, at: Date, on db: any Database) async throws {
@@ -82,10 +81,9 @@ enum DeliverableService {
     }
 
     /// The IT department registers what a vendor owes and by when.
-    static func create(_ body: DeliverableCreateBody, request: Request) async throws -> DeliverableDTO {
-        let user = try request.requireUser()
+    static func create(_ body: DeliverableCreateBody, by user: CurrentUser, actor: AuditActor, now: Date, timeZone tz: TimeZone, on db: any Database,
+                       writer: Application) async throws -> DeliverableDTO {
         guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
-        let db = request.db, tz = request.yiwei.config.timeZone
         var v = Validator()
         let vendorId = v.uuid("vendorId", body.vendorId, required: true)
         if let vendorId {
@@ -102,12 +100,11 @@ enum DeliverableService {
             if dueEnd == nil { v.add("dueDate", "must be a date like 2026-01-31") }
         } else { v.add("dueDate", "required") }
         try v.check()
-        let now = request.now
         let d = Deliverable()
         d.vendorId = vendorId!; d.type = type!.rawValue; d.title = title!; d.period = period; d.dueDate = body.dueDate!; d.dueEndAt = dueEnd!
         d.status = DeliverableStatus.pending.rawValue; d.returnedCount = 0; d.createdBy = user.id; d.createdAt = now; d.updatedAt = now
-        let actor = request.auditActor, saved = UncheckedModel(d)
-        try await request.write { db in
+        let saved = UncheckedModel(d)
+        try await writer.write { db in
             try await saved.model.create(on: db)
             try await event(try saved.model.requireID(), "create", note: nil, actor: user.id, at: now, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "deliverable.create", entityType: "deliverable", entityId: try saved.model.requireID().uuidString,
@@ -117,30 +114,35 @@ enum DeliverableService {
         return try await dtos([d], now: now, withEvents: true, on: db)[0]
     }
 
-    /// A file from the vendor (or the lead on its behalf): the first file of a pending or returned deliverable
-    /// submits it; the first submission decides on-time, once and for good.
-    static func upload(_ id: UUID?, request: Request) async throws -> DeliverableDTO {
-        try request.requireMultipart()
-        let user = try request.requireUser()
-        let d = try await visible(id, user: user, on: request.db)
+    /// The deliverable `user` may add a file to (before the file is read): visible, their vendor's (or a lead's), not accepted.
+    static func uploadTarget(_ id: UUID?, by user: CurrentUser, on db: any Database) async throws -> Deliverable {
+        let d = try await visible(id, user: user, on: db)
         guard user.managesEvaluation || user.deliverableVendor == d.vendorId else { throw AppError.refused("own_vendor_deliverable") }
         guard d.status != DeliverableStatus.accepted.rawValue else {
             throw AppError(.conflict, .deliverableAccepted, "the deliverable has been accepted; no more files")
         }
-        let upload = try request.uploadedFile()
-        let bytes = upload.bytes
+        return d
+    }
+
+    /// The file's content type, if `d` may take it: not empty, at most 10 MB, a type we keep, at most 50 files a deliverable.
+    static func fileType(_ bytes: [UInt8], for d: Deliverable, on db: any Database) async throws -> String {
         guard !bytes.isEmpty else { throw AppError.validation(["file": "is empty"]) }
         guard bytes.count <= AttachmentStore.maxBytes else { throw AppError(.payloadTooLarge, .payloadTooLarge, "files may be at most 10 MB") }
         guard let type = AttachmentStore.sniff(bytes) else {
             throw AppError(.unsupportedMediaType, .unsupportedFileType, "allowed: images (PNG, JPEG, GIF, WebP), PDF, ZIP (incl. Office documents) and text")
         }
-        let count = try await DeliverableFile.query(on: request.db).filter(\.$deliverableId == d.id!).count()
+        let count = try await DeliverableFile.query(on: db).filter(\.$deliverableId == d.id!).count()
         guard count < 50 else { throw AppError.validation(["file": "a deliverable has at most 50 files"]) }
-        let now = request.now
-        let fileId = UUID()
-        let (relative, path) = try await AttachmentStore.write(bytes, id: fileId, under: directory(request), at: now, request: request)
+        return type
+    }
+
+    /// A file from the vendor (or the lead on its behalf), already checked (`uploadTarget`, `fileType`) and stored at
+    /// `path` (`relative` under `directory`): the first file of a pending or returned deliverable submits it; the first
+    /// submission decides on-time, once and for good. If the rows do not commit, the stored file is removed.
+    static func addFile(_ bytes: [UInt8], fileName: String, type: String, id fileId: UUID, storedAt relative: String, path: String, to d: Deliverable,
+                        by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> DeliverableDTO {
         let f = DeliverableFile()
-        f.id = fileId; f.deliverableId = try d.requireID(); f.fileName = AttachmentStore.displayName(upload.fileName); f.contentType = type; f.size = bytes.count
+        f.id = fileId; f.deliverableId = try d.requireID(); f.fileName = AttachmentStore.displayName(fileName); f.contentType = type; f.size = bytes.count
         f.sha256 = SHA256.hash(data: bytes).hexEncodedString(); f.storedPath = relative; f.uploaderId = user.id; f.createdAt = now
         let submits = d.status == DeliverableStatus.pending.rawValue || d.status == DeliverableStatus.returned.rawValue
         if submits {
@@ -149,9 +151,9 @@ enum DeliverableService {
             d.status = DeliverableStatus.submitted.rawValue
         }
         d.updatedAt = now
-        let actor = request.auditActor, savedFile = UncheckedModel(f), saved = UncheckedModel(d)
+        let savedFile = UncheckedModel(f), saved = UncheckedModel(d)
         do {
-            try await request.write { db in
+            try await writer.write { db in
                 try await savedFile.model.create(on: db)
                 try await saved.model.update(on: db)
                 try await event(try saved.model.requireID(), submits ? "submit" : "file", note: savedFile.model.fileName, actor: user.id, at: now, on: db)
@@ -165,21 +167,23 @@ enum DeliverableService {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
-        return try await dtos([d], now: now, withEvents: true, on: request.db)[0]
+        return try await dtos([d], now: now, withEvents: true, on: db)[0]
     }
 
-    static func accept(_ id: UUID?, request: Request) async throws -> DeliverableDTO {
-        try await review(id, accept: true, reason: nil, request: request)
+    static func accept(_ id: UUID?, by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database,
+                       writer: Application) async throws -> DeliverableDTO {
+        try await review(id, accept: true, reason: nil, by: user, actor: actor, now: now, on: db, writer: writer)
     }
 
-    static func `return`(_ id: UUID?, _ body: DeliverableReturnBody, request: Request) async throws -> DeliverableDTO {
-        try await review(id, accept: false, reason: body.reason, request: request)
+    static func `return`(_ id: UUID?, _ body: DeliverableReturnBody, by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database,
+                         writer: Application) async throws -> DeliverableDTO {
+        try await review(id, accept: false, reason: body.reason, by: user, actor: actor, now: now, on: db, writer: writer)
     }
 
     /// 验收 or 退回修改: only a submitted deliverable, only by a lead; a return needs its reason and counts.
-    private static func review(_ id: UUID?, accept: Bool, reason: String?, request: Request) async throws -> DeliverableDTO {
-        let user = try request.requireUser()
-        let d = try await visible(id, user: user, on: request.db)
+    private static func review(_ id: UUID?, accept: Bool, reason: String?, by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database,
+                               writer: Application) async throws -> DeliverableDTO {
+        let d = try await visible(id, user: user, on: db)
         guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         var v = Validator()
         let why = accept ? nil : v.text("reason", reason, max: 500)
@@ -187,45 +191,34 @@ enum DeliverableService {
         guard d.status == DeliverableStatus.submitted.rawValue else {
             throw AppError(.conflict, .deliverableNotSubmitted, "only a submitted deliverable can be \(accept ? "accepted" : "returned")")
         }
-        let now = request.now
         if accept {
             d.status = DeliverableStatus.accepted.rawValue; d.acceptedAt = now; d.acceptedBy = user.id
         } else {
             d.status = DeliverableStatus.returned.rawValue; d.returnedCount += 1; d.returnReason = why
         }
         d.updatedAt = now
-        let actor = request.auditActor, saved = UncheckedModel(d)
-        try await request.write { db in
+        let saved = UncheckedModel(d)
+        try await writer.write { db in
             try await saved.model.update(on: db)
             try await event(try saved.model.requireID(), accept ? "accept" : "return", note: why, actor: user.id, at: now, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: accept ? "deliverable.accept" : "deliverable.return", entityType: "deliverable",
                                       entityId: try saved.model.requireID().uuidString,
                                       after: ["status": saved.model.status, "returnedCount": String(saved.model.returnedCount), "reason": why ?? ""])
         }
-        return try await dtos([d], now: now, withEvents: true, on: request.db)[0]
-    }
-
-    static func download(_ id: UUID?, _ fileId: UUID?, request: Request) async throws -> Response {
-        let user = try request.requireUser()
-        let d = try await visible(id, user: user, on: request.db)
-        guard let fileId, let f = try await DeliverableFile.find(fileId, on: request.db), f.deliverableId == d.id else { throw AppError.notFound("file") }
-        guard let data = try await AttachmentStore.read(directory(request) + "/" + f.storedPath, request: request) else { throw AppError.notFound("file") }
-        try await request.auditRead("deliverable.download", entityType: "deliverable_file", entityId: fileId.uuidString,
-                                    details: ["deliverableId": try d.requireID().uuidString, "fileName": f.fileName])
-        return AttachmentStore.serve(data, contentType: f.contentType, fileName: f.fileName)
+        return try await dtos([d], now: now, withEvents: true, on: db)[0]
     }
 
     /// 按月生成: the weekly reports due every Monday of the month and the monthly report due on the 5th, for one
     /// vendor — skipping any that are already registered (same type and due date).
-    static func generate(vendorId: UUID?, month: YearMonth?, request: Request) async throws -> Int {
-        let user = try request.requireUser()
+    static func generate(vendorId: UUID?, month: YearMonth?, by user: CurrentUser, actor: AuditActor, now: Date, timeZone tz: TimeZone,
+                         on db: any Database, writer: Application) async throws -> Int {
         guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
         var v = Validator()
         if vendorId == nil { v.add("vendorId", "required") }
         if month == nil { v.add("month", "required") }
-        if let vendorId, try await Vendor.find(vendorId, on: request.db) == nil { v.add("vendorId", "no such vendor") }
+        if let vendorId, try await Vendor.find(vendorId, on: db) == nil { v.add("vendorId", "no such vendor") }
         try v.check()
-        let days = EvaluationCalendar.days(of: month!), tz = request.yiwei.config.timeZone
+        let days = EvaluationCalendar.days(of: month!)
         var wanted: [(DeliverableType, String, String, String)] = []
         // A Monday's weekly report covers the seven days before it (Monday to Sunday).
         var calendar = Calendar(identifier: .gregorian)
@@ -243,11 +236,11 @@ enum DeliverableService {
         }
         let previous = month!.advanced(by: -1)
         wanted.append((.monthlyReport, "月运维报告（\(previous.year)年\(previous.month)月）", previous.description, days[4]))
-        let existing = Set(try await Deliverable.query(on: request.db).filter(\.$vendorId == vendorId!)
+        let existing = Set(try await Deliverable.query(on: db).filter(\.$vendorId == vendorId!)
             .filter(\.$dueDate >= days.first!).filter(\.$dueDate <= days.last!).all().map { $0.type + "|" + $0.dueDate })
-        let now = request.now, actor = request.auditActor, vendor = vendorId!
+        let vendor = vendorId!
         let rows = wanted.filter { !existing.contains($0.0.rawValue + "|" + $0.3) }.map { ($0.0.rawValue, $0.1, $0.2, $0.3, EvaluationCalendar.end(of: $0.3, timeZone: tz)!) }
-        try await request.write { db in
+        try await writer.write { db in
             for (type, title, period, due, end) in rows {
                 let d = Deliverable()
                 d.vendorId = vendor; d.type = type; d.title = title; d.period = period; d.dueDate = due; d.dueEndAt = end

@@ -46,7 +46,9 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func createSurveys(req: Request) async throws -> Response {
-        try await SurveyService.create(try req.decodeJSON(SurveyCreateBody.self), request: req).encodeResponse(status: .created, for: req)
+        let body = try req.decodeJSON(SurveyCreateBody.self)
+        return try await SurveyService.create(body, by: try req.requireUser(), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                              on: req.db, writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func survey(req: Request) async throws -> SurveyDTO {
@@ -56,12 +58,14 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func answer(req: Request) async throws -> Response {
-        try await SurveyService.answer(req.parameters.get("surveyId", as: UUID.self), try req.decodeJSON(SurveyAnswerBody.self), request: req)
-            .encodeResponse(status: .created, for: req)
+        let body = try req.decodeJSON(SurveyAnswerBody.self)
+        return try await SurveyService.answer(req.parameters.get("surveyId", as: UUID.self), body, by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                              on: req.db, writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func close(req: Request) async throws -> SurveyDTO {
-        try await SurveyService.close(req.parameters.get("surveyId", as: UUID.self), request: req)
+        try await SurveyService.close(req.parameters.get("surveyId", as: UUID.self), by: try req.requireUser(), actor: req.auditActor, now: req.now, on: req.db,
+                                      writer: req.application)
     }
 
     // MARK: deliverables
@@ -84,7 +88,9 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func createDeliverable(req: Request) async throws -> Response {
-        try await DeliverableService.create(try req.decodeJSON(DeliverableCreateBody.self), request: req).encodeResponse(status: .created, for: req)
+        let body = try req.decodeJSON(DeliverableCreateBody.self)
+        return try await DeliverableService.create(body, by: try req.requireUser(), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                   on: req.db, writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     struct GenerateBody: Content { var vendorId: String?; var month: String? }
@@ -96,31 +102,36 @@ struct EvaluationRegistersController: RouteCollection {
         let vendor = v.uuid("vendorId", body.vendorId, required: true)
         let month = parseMonth(body.month, v: &v)
         try v.check()
-        return GenerateResult(created: try await DeliverableService.generate(vendorId: vendor, month: month, request: req))
+        return GenerateResult(created: try await DeliverableService.generate(vendorId: vendor, month: month, by: try req.requireUser(), actor: req.auditActor,
+                                                                             now: req.now, timeZone: req.yiwei.config.timeZone, on: req.db,
+                                                                             writer: req.application))
     }
 
     func deliverable(req: Request) async throws -> DeliverableDTO {
-        try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), request: req)
+        try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), user: try req.requireUser(), now: req.now, on: req.db)
     }
 
     func files(req: Request) async throws -> [DeliverableFileDTO] {
-        try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), request: req).files
+        try await DeliverableService.detail(req.parameters.get("deliverableId", as: UUID.self), user: try req.requireUser(), now: req.now, on: req.db).files
     }
 
     func upload(req: Request) async throws -> Response {
-        try await DeliverableService.upload(req.parameters.get("deliverableId", as: UUID.self), request: req).encodeResponse(status: .created, for: req)
+        try await Self.receiveDeliverableFile(req.parameters.get("deliverableId", as: UUID.self), request: req).encodeResponse(status: .created, for: req)
     }
 
     func download(req: Request) async throws -> Response {
-        try await DeliverableService.download(req.parameters.get("deliverableId", as: UUID.self), req.parameters.get("fileId", as: UUID.self), request: req)
+        try await Self.serveDeliverableFile(req.parameters.get("deliverableId", as: UUID.self), req.parameters.get("fileId", as: UUID.self), request: req)
     }
 
     func accept(req: Request) async throws -> DeliverableDTO {
-        try await DeliverableService.accept(req.parameters.get("deliverableId", as: UUID.self), request: req)
+        try await DeliverableService.accept(req.parameters.get("deliverableId", as: UUID.self), by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                            on: req.db, writer: req.application)
     }
 
     func returnForRevision(req: Request) async throws -> DeliverableDTO {
-        try await DeliverableService.return(req.parameters.get("deliverableId", as: UUID.self), try req.decodeJSON(DeliverableReturnBody.self), request: req)
+        let body = try req.decodeJSON(DeliverableReturnBody.self)
+        return try await DeliverableService.return(req.parameters.get("deliverableId", as: UUID.self), body, by: try req.requireUser(), actor: req.auditActor,
+                                                   now: req.now, on: req.db, writer: req.application)
     }
 
     // MARK: attendance
@@ -135,13 +146,15 @@ struct EvaluationRegistersController: RouteCollection {
     }
 
     func putAttendance(req: Request) async throws -> AttendanceMonthDTO {
-        _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.put(try req.decodeJSON(AttendancePutBody.self), request: req)
+        let user = try req.require(.manageEvaluation)
+        return try await AttendanceService.put(try req.decodeJSON(AttendancePutBody.self), by: user, actor: req.auditActor, now: req.now,
+                                               timeZone: req.yiwei.config.timeZone, on: req.db, writer: req.application)
     }
 
     func roster(req: Request) async throws -> AttendanceMonthDTO {
-        _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.roster(try req.decodeJSON(RosterBody.self), request: req)
+        let user = try req.require(.manageEvaluation)
+        return try await AttendanceService.roster(try req.decodeJSON(RosterBody.self), by: user, actor: req.auditActor, now: req.now, on: req.db,
+                                                  writer: req.application)
     }
 
     func listStaff(req: Request) async throws -> [OnsiteStaffDTO] {
@@ -156,11 +169,45 @@ struct EvaluationRegistersController: RouteCollection {
 
     func createStaff(req: Request) async throws -> Response {
         _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.createStaff(try req.decodeJSON(OnsiteStaffBody.self), request: req).encodeResponse(status: .created, for: req)
+        return try await AttendanceService.createStaff(try req.decodeJSON(OnsiteStaffBody.self), actor: req.auditActor, now: req.now, on: req.db,
+                                                       writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func patchStaff(req: Request) async throws -> OnsiteStaffDTO {
         _ = try req.require(.manageEvaluation)
-        return try await AttendanceService.patchStaff(req.parameters.get("staffId", as: UUID.self), try req.decodeJSON(OnsiteStaffBody.self), request: req)
+        return try await AttendanceService.patchStaff(req.parameters.get("staffId", as: UUID.self), try req.decodeJSON(OnsiteStaffBody.self), actor: req.auditActor,
+                                                      now: req.now, on: req.db, writer: req.application)
+    }
+}
+
+/// The HTTP side of a deliverable's files, for the API and the pages: the multipart body in, the stored file out.
+extension EvaluationRegistersController {
+    /// Checks the deliverable before reading the file (`DeliverableService.uploadTarget`), then the file, stores it
+    /// and records it (`DeliverableService.addFile`).
+    static func receiveDeliverableFile(_ id: UUID?, request req: Request) async throws -> DeliverableDTO {
+        try req.requireMultipart()
+        let user = try req.requireUser()
+        let d = try await DeliverableService.uploadTarget(id, by: user, on: req.db)
+        let upload = try req.uploadedFile()
+        let bytes = upload.bytes
+        let type = try await DeliverableService.fileType(bytes, for: d, on: req.db)
+        let now = req.now
+        let fileId = UUID()
+        let (relative, path) = try await AttachmentStore.write(bytes, id: fileId, under: DeliverableService.directory(req.yiwei.config), at: now, request: req)
+        return try await DeliverableService.addFile(bytes, fileName: upload.fileName, type: type, id: fileId, storedAt: relative, path: path, to: d, by: user,
+                                                    actor: req.auditActor, now: now, on: req.db, writer: req.application)
+    }
+
+    /// A deliverable's file, to those who see the deliverable; every download is audited.
+    static func serveDeliverableFile(_ id: UUID?, _ fileId: UUID?, request: Request) async throws -> Response {
+        let user = try request.requireUser()
+        let d = try await DeliverableService.visible(id, user: user, on: request.db)
+        guard let fileId, let f = try await DeliverableFile.find(fileId, on: request.db), f.deliverableId == d.id else { throw AppError.notFound("file") }
+        guard let data = try await AttachmentStore.read(DeliverableService.directory(request.yiwei.config) + "/" + f.storedPath, request: request) else {
+            throw AppError.notFound("file")
+        }
+        try await request.auditRead("deliverable.download", entityType: "deliverable_file", entityId: fileId.uuidString,
+                                    details: ["deliverableId": try d.requireID().uuidString, "fileName": f.fileName])
+        return AttachmentStore.serve(data, contentType: f.contentType, fileName: f.fileName)
     }
 }

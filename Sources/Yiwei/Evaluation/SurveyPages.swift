@@ -124,7 +124,8 @@ struct SurveyPages: RouteCollection {
         do {
             let created = try await SurveyService.create(SurveyCreateBody(month: form.month, vendorIds: all ? [] : (form.vendorIds ?? []).filter { !$0.isEmpty },
                                                                           allActiveVendors: all, departmentIds: (form.departmentIds ?? []).filter { !$0.isEmpty }),
-                                                         request: req)
+                                                         by: try req.requireUser(), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                         on: req.db, writer: req.application)
             return req.redirect(to: created.count == 1 ? "/surveys/\(created[0].id)" : "/surveys", flash: "survey_started")
         } catch let error as AppError where error.fields != nil {
             return try await renderIndex(req, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -223,7 +224,8 @@ struct SurveyPages: RouteCollection {
         for (key, value) in raw { if let value, let n = Int(value) { scores[key] = n } }
         let id = req.parameters.get("surveyId", as: UUID.self)
         do {
-            _ = try await SurveyService.answer(id, SurveyAnswerBody(scores: scores, comment: form.comment), request: req)
+            _ = try await SurveyService.answer(id, SurveyAnswerBody(scores: scores, comment: form.comment), by: try req.requireUser(), actor: req.auditActor,
+                                               now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "survey_answered")
         } catch let error as AppError where error.fields != nil {
             return try await renderShow(req, values: scores, comment: form.comment ?? "", errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -237,10 +239,25 @@ struct SurveyPages: RouteCollection {
     func close(req: Request) async throws -> Response {
         let id = req.parameters.get("surveyId", as: UUID.self)
         do {
-            _ = try await SurveyService.close(id, request: req)
+            _ = try await SurveyService.close(id, by: try req.requireUser(), actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "survey_closed")
         } catch let error as AppError where error.code == .surveyClosed {
             return req.redirect(to: "/surveys/\(id?.uuidString ?? "")", flash: "error_survey_closed")
         }
+    }
+}
+
+/// 「待填问卷」 in a department user's navigation only while their department has an open survey to answer.
+struct PendingSurveysKey: StorageKey { typealias Value = Bool }
+
+enum SurveyNav {
+    /// The department whose pending surveys the sidebar offers to this user, if any.
+    static func department(of user: CurrentUser) -> UUID? {
+        user.readsEvaluation ? nil : user.surveyDepartment
+    }
+
+    static func prepare(_ request: Request) async throws {
+        guard request.storage[PendingSurveysKey.self] == nil, let user = request.currentUser, let department = department(of: user) else { return }
+        request.storage[PendingSurveysKey.self] = try await SurveyService.pendingCount(department: department, on: request.db) > 0
     }
 }

@@ -123,13 +123,12 @@ enum SurveyService {
 
     /// Starts one survey per vendor for the month, asks the departments (in the app, and on the group robots and
     /// e-mail subscriptions that take `survey.request`), all in one transaction.
-    static func create(_ body: SurveyCreateBody, request: Request) async throws -> [SurveyDTO] {
-        let user = try request.requireUser()
+    static func create(_ body: SurveyCreateBody, by user: CurrentUser, actor: AuditActor, now: Date, timeZone tz: TimeZone, on db: any Database,
+                       writer: Application) async throws -> [SurveyDTO] {
         guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
-        let db = request.db, tz = request.yiwei.config.timeZone
         var v = Validator()
         let month = parseMonth(body.month, v: &v)
-        if let month, month > EvaluationCalendar.month(of: request.now, timeZone: tz) { v.add("month", "must not be in the future") }
+        if let month, month > EvaluationCalendar.month(of: now, timeZone: tz) { v.add("month", "must not be in the future") }
         var vendorIds: [UUID] = []
         if body.allActiveVendors == true {
             if !(body.vendorIds ?? []).isEmpty { v.add("vendorIds", "give vendorIds or allActiveVendors, not both") }
@@ -168,9 +167,9 @@ enum SurveyService {
         where u.holds(.answerSurveys) {
             if let d = u.departmentId, let id = u.id { members[d, default: []].insert(id) }
         }
-        let now = request.now, actor = request.auditActor, monthText = month!.description
+        let monthText = month!.description
         let askedVendors = vendorIds, askedDepartments = departmentIds, recipients = members
-        let ids: [UUID] = try await request.write { db in
+        let ids: [UUID] = try await writer.write { db in
             var ids: [UUID] = []
             for vendorId in askedVendors {
                 let s = SatisfactionSurveyRecord()
@@ -206,9 +205,8 @@ enum SurveyService {
 
     /// A department's one answer: final once saved (audited), refused when the survey is closed, when the user's
     /// department was not asked, or when the department has already answered.
-    static func answer(_ surveyId: UUID?, _ body: SurveyAnswerBody, request: Request) async throws -> SurveyResponseDTO {
-        let user = try request.requireUser()
-        let db = request.db
+    static func answer(_ surveyId: UUID?, _ body: SurveyAnswerBody, by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database,
+                       writer: Application) async throws -> SurveyResponseDTO {
         guard let surveyId, let s = try await SatisfactionSurveyRecord.find(surveyId, on: db) else { throw AppError.notFound("survey") }
         guard let department = user.surveyDepartment,
               try await SurveyDepartment.query(on: db).filter(\.$surveyId == surveyId).filter(\.$departmentId == department).first() != nil else {
@@ -233,11 +231,11 @@ enum SurveyService {
         a.surveyId = surveyId; a.departmentId = department; a.respondentId = user.id
         a.responseSpeed = values[.responseSpeed]!; a.serviceAttitude = values[.serviceAttitude]!; a.technicalCompetence = values[.technicalCompetence]!
         a.communication = values[.communication]!; a.resolutionEffect = values[.resolutionEffect]!
-        a.comment = comment; a.submittedAt = request.now
+        a.comment = comment; a.submittedAt = now
         let label = try await departmentLabels([department], on: db)[department] ?? ""
-        let now = request.now, actor = request.auditActor, saved = UncheckedModel(a)
+        let saved = UncheckedModel(a)
         do {
-            return try await request.write { db in
+            return try await writer.write { db in
                 // Checked again inside the transaction: two colleagues pressing 提交 at once.
                 if try await SurveyAnswer.query(on: db).filter(\.$surveyId == surveyId).filter(\.$departmentId == department).first() != nil {
                     throw AppError(.conflict, .alreadyAnswered, "your department has already answered this survey")
@@ -259,33 +257,17 @@ enum SurveyService {
         }
     }
 
-    static func close(_ id: UUID?, request: Request) async throws -> SurveyDTO {
-        let user = try request.requireUser()
+    static func close(_ id: UUID?, by user: CurrentUser, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> SurveyDTO {
         guard user.managesEvaluation else { throw AppError.denied(.manageEvaluation) }
-        guard let id, let s = try await SatisfactionSurveyRecord.find(id, on: request.db) else { throw AppError.notFound("survey") }
+        guard let id, let s = try await SatisfactionSurveyRecord.find(id, on: db) else { throw AppError.notFound("survey") }
         guard s.status == "open" else { throw AppError(.conflict, .surveyClosed, "the survey is already closed") }
-        s.status = "closed"; s.closedAt = request.now; s.closedBy = user.id
-        let now = request.now, actor = request.auditActor, saved = UncheckedModel(s)
-        try await request.write { db in
+        s.status = "closed"; s.closedAt = now; s.closedBy = user.id
+        let saved = UncheckedModel(s)
+        try await writer.write { db in
             try await saved.model.update(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "survey.close", entityType: "survey", entityId: id.uuidString,
                                       after: ["status": "closed"])
         }
-        return try await dto(s, for: user, on: request.db)
-    }
-}
-
-/// 「待填问卷」 in a department user's navigation only while their department has an open survey to answer.
-struct PendingSurveysKey: StorageKey { typealias Value = Bool }
-
-enum SurveyNav {
-    /// The department whose pending surveys the sidebar offers to this user, if any.
-    static func department(of user: CurrentUser) -> UUID? {
-        user.readsEvaluation ? nil : user.surveyDepartment
-    }
-
-    static func prepare(_ request: Request) async throws {
-        guard request.storage[PendingSurveysKey.self] == nil, let user = request.currentUser, let department = department(of: user) else { return }
-        request.storage[PendingSurveysKey.self] = try await SurveyService.pendingCount(department: department, on: request.db) > 0
+        return try await dto(s, for: user, on: db)
     }
 }

@@ -62,19 +62,19 @@ enum KnowledgeAttachments {
 
     static func upload(_ articleId: UUID?, request: Request) async throws -> KBAttachmentDTO {
         try request.requireMultipart()
-        let (article, access) = try await KnowledgeService.readable(articleId, request: request)
+        let (article, access) = try await request.readableArticle(articleId)
         guard access.mayEdit(article), let userId = access.userId else { throw AppError.refused("kb_article_maintainer") }
         let upload = try request.uploadedFile()
         return try await store(bytes: upload.bytes, fileName: upload.fileName, article: article, uploader: userId, request: request)
     }
 
     static func list(_ articleId: UUID?, request: Request) async throws -> [KBAttachmentDTO] {
-        let (article, _) = try await KnowledgeService.readable(articleId, request: request)
+        let (article, _) = try await request.readableArticle(articleId)
         return try await KBAttachment.query(on: request.db).filter(\.$articleId == article.id!).sort(\.$createdAt).all().map(dto)
     }
 
     static func download(_ articleId: UUID?, _ id: UUID?, request: Request) async throws -> Response {
-        let (article, _) = try await KnowledgeService.readable(articleId, request: request)
+        let (article, _) = try await request.readableArticle(articleId)
         guard let id, let a = try await KBAttachment.find(id, on: request.db), a.articleId == article.id else { throw AppError.notFound("attachment") }
         guard let data = try await AttachmentStore.read(directory(request) + "/" + a.storedPath, request: request) else { throw AppError.notFound("attachment") }
         try await request.auditRead("kb.attachment.download", entityType: "kb_attachment", entityId: id.uuidString,

@@ -116,16 +116,21 @@ struct KnowledgeController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        try await KnowledgeService.create(try req.decodeJSON(KBArticleBody.self), request: req).encodeResponse(status: .created, for: req)
+        let body = try req.decodeJSON(KBArticleBody.self)
+        return try await KnowledgeService.create(body, access: try await KBAccess.of(req), actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
+            .encodeResponse(status: .created, for: req)
     }
 
     func fromTicket(req: Request) async throws -> Response {
-        try await KnowledgeService.fromTicket(req.parameters.get("ticketId", as: UUID.self), request: req).encodeResponse(status: .created, for: req)
+        let user = try req.requireUser()
+        return try await KnowledgeService.fromTicket(req.parameters.get("ticketId", as: UUID.self), by: user, access: try await KBAccess.of(req),
+                                                     reference: try await req.reference(), actor: req.auditActor, now: req.now, on: req.db,
+                                                     writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func get(req: Request) async throws -> KBArticleDTO {
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
-        await KnowledgeService.countView(a, request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
+        await KnowledgeService.countView(a, writer: req.application)
         let owner = access.external ? nil : try await User.find(a.ownerId, on: req.db)?.displayName
         return try await KnowledgeRevisions.articleDTO(a, access: access, ownerName: owner, on: req.db)
     }
@@ -133,13 +138,15 @@ struct KnowledgeController: RouteCollection {
     /// 200 with the article when the edit applied; 202 with the article as published (unchanged) and its
     /// `pendingRevision` when a published article's edit waits for a reviewer.
     func update(req: Request) async throws -> Response {
-        let result = try await KnowledgeService.update(req.parameters.get("articleId", as: UUID.self), try req.decodeJSON(KBArticleBody.self), request: req)
+        let body = try req.decodeJSON(KBArticleBody.self)
+        let result = try await KnowledgeService.update(req.parameters.get("articleId", as: UUID.self), body, access: try await KBAccess.of(req),
+                                                       actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
         return try await result.article.encodeResponse(status: result.pending ? .accepted : .ok, for: req)
     }
 
     /// The pending revision and its diff against the published text — for the article's maintainers and reviewers.
     func revision(req: Request) async throws -> KBRevisionDiffDTO {
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         guard let r = try await KnowledgeRevisions.pending(try a.requireID(), on: req.db) else { throw AppError.notFound("pending revision") }
@@ -150,18 +157,20 @@ struct KnowledgeController: RouteCollection {
 
     /// Every revision, pending and decided, newest first: part of the article's history.
     func revisions(req: Request) async throws -> [KBRevisionDTO] {
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         return try await KnowledgeRevisions.all(a, on: req.db)
     }
 
     func act(req: Request) async throws -> KBArticleDTO {
-        try await KnowledgeService.act(req.parameters.get("articleId", as: UUID.self), try req.decodeJSON(KBActionBody.self), request: req)
+        let body = try req.decodeJSON(KBActionBody.self)
+        return try await KnowledgeService.act(req.parameters.get("articleId", as: UUID.self), body, access: try await KBAccess.of(req), actor: req.auditActor,
+                                              now: req.now, on: req.db, writer: req.application)
     }
 
     func versions(req: Request) async throws -> [KBVersionDTO] {
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$version, .descending).all()
@@ -174,7 +183,7 @@ struct KnowledgeController: RouteCollection {
     struct DiffDTO: Content { var from: Int; var to: Int; var comparison: TextDiff.Comparison }
 
     func diff(req: Request) async throws -> DiffDTO {
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         let to = req.query[Int.self, at: "to"] ?? a.version
@@ -187,11 +196,14 @@ struct KnowledgeController: RouteCollection {
     }
 
     func feedback(req: Request) async throws -> KBArticleDTO {
-        try await KnowledgeService.feedback(req.parameters.get("articleId", as: UUID.self), helpful: try req.decodeJSON(KBFeedbackBody.self).helpful, request: req)
+        let helpful = try req.decodeJSON(KBFeedbackBody.self).helpful
+        return try await KnowledgeService.feedback(req.parameters.get("articleId", as: UUID.self), helpful: helpful, access: try await KBAccess.of(req),
+                                                   now: req.now, on: req.db, writer: req.application)
     }
 
     func solved(req: Request) async throws -> KBArticleDTO {
-        try await KnowledgeService.solved(req.parameters.get("articleId", as: UUID.self), request: req)
+        try await KnowledgeService.solved(req.parameters.get("articleId", as: UUID.self), access: try await KBAccess.of(req), actor: req.auditActor,
+                                          now: req.now, on: req.db, writer: req.application)
     }
 
     static func filters(_ req: Request) async throws -> KnowledgeSearch.Filters {
@@ -212,13 +224,16 @@ struct KnowledgeController: RouteCollection {
         let q = (req.queryParameter("q") ?? "").trimmingCharacters(in: .whitespaces)
         guard q.count <= 100 else { throw AppError(.badRequest, .invalidQuery, "the query is too long", fields: ["q": "at most 100 characters"]) }
         let page = try PageRequest(from: req)
-        return try await KnowledgeService.search(q, filters: try await Self.filters(req), page: PageRequest(page: page.page, per: min(page.per, 50)), request: req)
+        let filters = try await Self.filters(req)
+        return try await KnowledgeService.search(q, filters: filters, page: PageRequest(page: page.page, per: min(page.per, 50)),
+                                                 access: try await KBAccess.of(req), now: req.now, on: req.db, writer: req.application)
     }
 
     /// Up to 5 published articles that look like what the reporter is typing.
     func suggest(req: Request) async throws -> KBSearchResultDTO {
         let q = String((req.queryParameter("q") ?? "").prefix(200))
-        return try await KnowledgeService.search(KnowledgeService.suggestionQuery(q), filters: .init(), page: PageRequest(page: 1, per: 20), suggest: true, request: req)
+        return try await KnowledgeService.search(KnowledgeService.suggestionQuery(q), filters: .init(), page: PageRequest(page: 1, per: 20), suggest: true,
+                                                 access: try await KBAccess.of(req), now: req.now, on: req.db, writer: req.application)
     }
 
     func categories(req: Request) async throws -> [KBCategoryDTO] {
@@ -301,5 +316,21 @@ enum KnowledgeCategories {
                                       entityId: saved.model.id?.uuidString, after: dto(saved.model))
             return dto(saved.model)
         }
+    }
+}
+
+extension KBAccess {
+    /// The caller's access: the external listener's, or the signed-in user's (401 without one).
+    static func of(_ request: Request) async throws -> KBAccess {
+        if request.isExternal { return .external }
+        return try await of(try request.requireUser(), on: request.db)
+    }
+}
+
+extension Request {
+    /// The article if the caller may read it (`KnowledgeService.readable`), with the caller's access.
+    func readableArticle(_ id: UUID?) async throws -> (KBArticle, KBAccess) {
+        let access = try await KBAccess.of(self)
+        return (try await KnowledgeService.readable(id, access: access, on: db), access)
     }
 }

@@ -39,7 +39,7 @@ extension KnowledgePages {
     }
 
     func editForm(req: Request) async throws -> View {
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
         guard access.mayEdit(a) else { throw AppError.refused("kb_article_maintainer") }
         // An editor whose change goes to review continues the pending revision, if there is one.
         let goesToReview = a.status == KBStatus.published.rawValue && !access.isReviewer
@@ -109,7 +109,8 @@ extension KnowledgePages {
     func create(req: Request) async throws -> Response {
         let form = try req.content.decode(Form.self)
         do {
-            let created = try await KnowledgeService.create(Self.body(form), request: req)
+            let created = try await KnowledgeService.create(Self.body(form), access: try await KBAccess.of(req), actor: req.auditActor, now: req.now,
+                                                            on: req.db, writer: req.application)
             return req.redirect(to: "/kb/articles/\(created.id)", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await renderForm(req, article: nil, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
@@ -122,10 +123,11 @@ extension KnowledgePages {
         do {
             // Restoring a version from the history page sends only the version number.
             let body = form.restoreVersion == nil ? Self.body(form) : KBArticleBody(restoreVersion: form.restoreVersion)
-            let result = try await KnowledgeService.update(id, body, request: req)
+            let result = try await KnowledgeService.update(id, body, access: try await KBAccess.of(req), actor: req.auditActor, now: req.now,
+                                                           on: req.db, writer: req.application)
             return req.redirect(to: "/kb/articles/\(id!)", flash: result.pending ? "kb_revision_submitted" : "saved")
         } catch let error as AppError where error.fields != nil {
-            let (a, _) = try await KnowledgeService.readable(id, request: req)
+            let (a, _) = try await req.readableArticle(id)
             return try await renderForm(req, article: a, form: form, errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)
         }
     }
@@ -136,7 +138,8 @@ extension KnowledgePages {
         let id = req.parameters.get("articleId", as: UUID.self)
         let form = try req.content.decode(ActionForm.self)
         do {
-            _ = try await KnowledgeService.act(id, KBActionBody(action: form.action, reason: form.reason), request: req)
+            _ = try await KnowledgeService.act(id, KBActionBody(action: form.action, reason: form.reason), access: try await KBAccess.of(req),
+                                               actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/kb/articles/\(id!)", flash: "kb_done_" + (form.action ?? ""))
         } catch let error as AppError where error.status == .conflict || error.status == .unprocessableEntity {
             return req.redirect(to: "/kb/articles/\(id!)", flash: "error_kb_action")
@@ -148,13 +151,15 @@ extension KnowledgePages {
     func feedback(req: Request) async throws -> Response {
         let id = req.parameters.get("articleId", as: UUID.self)
         let form = try req.content.decode(FeedbackForm.self)
-        _ = try await KnowledgeService.feedback(id, helpful: form.helpful.map { $0 == "true" }, request: req)
+        _ = try await KnowledgeService.feedback(id, helpful: form.helpful.map { $0 == "true" }, access: try await KBAccess.of(req), now: req.now,
+                                                on: req.db, writer: req.application)
         return req.redirect(to: "/kb/articles/\(id!)", flash: "kb_thanks")
     }
 
     /// "这解决了我的问题": no report needed; back to the portal.
     func solved(req: Request) async throws -> Response {
-        _ = try await KnowledgeService.solved(req.parameters.get("articleId", as: UUID.self), request: req)
+        _ = try await KnowledgeService.solved(req.parameters.get("articleId", as: UUID.self), access: try await KBAccess.of(req), actor: req.auditActor,
+                                              now: req.now, on: req.db, writer: req.application)
         return req.redirect(to: "/portal", flash: "kb_self_solved")
     }
 
@@ -190,7 +195,7 @@ extension KnowledgePages {
 
     func history(req: Request) async throws -> View {
         let page = try await base(req, "kb_history")
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         let versions = try await KBArticleVersion.query(on: req.db).filter(\.$articleId == a.id!).sort(\.$version, .descending).all()
@@ -234,7 +239,7 @@ extension KnowledgePages {
     func revision(req: Request) async throws -> View {
         let page = try await base(req, "kb_revision_title")
         let t = page.t
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
         guard !access.external else { throw AppError.notFound("article") }
         guard access.mayReadHistory(a) else { throw AppError.refused("kb_history") }
         guard let r = try await KnowledgeRevisions.pending(try a.requireID(), on: req.db) else { throw AppError.notFound("pending revision") }
@@ -270,7 +275,10 @@ extension KnowledgePages {
     }
 
     func fromTicket(req: Request) async throws -> Response {
-        let created = try await KnowledgeService.fromTicket(req.parameters.get("ticketId", as: UUID.self), request: req)
+        let user = try req.requireUser()
+        let created = try await KnowledgeService.fromTicket(req.parameters.get("ticketId", as: UUID.self), by: user, access: try await KBAccess.of(req),
+                                                            reference: try await req.reference(), actor: req.auditActor, now: req.now, on: req.db,
+                                                            writer: req.application)
         return req.redirect(to: "/kb/articles/\(created.id)", flash: "kb_drafted")
     }
 }

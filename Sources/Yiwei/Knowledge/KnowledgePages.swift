@@ -153,7 +153,8 @@ struct KnowledgePages: RouteCollection {
         let per = min(paging.per, 20)
         var hits: [IndexContext.Hit] = [], total = 0
         if !q.isEmpty {
-            let result = try await KnowledgeService.search(q, filters: filters, page: PageRequest(page: paging.page, per: per), request: req)
+            let result = try await KnowledgeService.search(q, filters: filters, page: PageRequest(page: paging.page, per: per), access: access, now: req.now,
+                                                           on: req.db, writer: req.application)
             total = result.total
             hits = result.items.map { .init(href: "/kb/articles/\($0.id)", title: $0.title, snippet: SafeHTML(escaped: $0.snippet), tags: $0.tags, at: DisplayTime.short($0.updatedAt, req)) }
         }
@@ -285,8 +286,8 @@ struct KnowledgePages: RouteCollection {
     func article(req: Request) async throws -> View {
         let page = try await base(req, "kb_title")
         let t = page.t
-        let (a, access) = try await KnowledgeService.readable(req.parameters.get("articleId", as: UUID.self), request: req)
-        await KnowledgeService.countView(a, request: req)
+        let (a, access) = try await req.readableArticle(req.parameters.get("articleId", as: UUID.self))
+        await KnowledgeService.countView(a, writer: req.application)
         let dto = KnowledgeService.dto(a, includeRedactions: access.maintains(a))
         var actions: [ArticleContext.Action] = []
         if access.canWrite && access.maintains(a) {

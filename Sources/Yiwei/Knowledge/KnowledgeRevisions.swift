@@ -72,17 +72,18 @@ enum KnowledgeRevisions {
 
     /// An edit of a published article by an editor who does not review knowledge: stored as the pending revision
     /// (a new one, or the pending one updated); the article itself is not touched. `nil` when it changes nothing.
-    static func propose(_ body: KBArticleBody, to a: KBArticle, by userId: UUID, access: KBAccess, request: Request) async throws -> KBRevisionDTO? {
-        let existing = try await pending(try a.requireID(), on: request.db)
+    static func propose(_ body: KBArticleBody, to a: KBArticle, by userId: UUID, actor: AuditActor, now: Date, on db: any Database,
+                        writer: Application) async throws -> KBRevisionDTO? {
+        let existing = try await pending(try a.requireID(), on: db)
         let p = proposed(a, existing)
         var v = Validator()
-        try await KnowledgeService.apply(body, to: p, creating: false, &v, on: request.db)
+        try await KnowledgeService.apply(body, to: p, creating: false, &v, on: db)
         if let note = body.note, note.count > 200 { v.add("note", "at most 200 characters") }
         try v.check()
         if existing == nil && changes(p, from: a).isEmpty { return nil }
-        let now = request.now, actor = request.auditActor, articleId = try a.requireID(), version = a.version, note = body.note
+        let articleId = try a.requireID(), version = a.version, note = body.note
         let article = UncheckedModel(a), proposal = UncheckedModel(p)
-        return try await request.write { db in
+        return try await writer.write { db in
             let p = proposal.model
             let found = try await pending(articleId, on: db)
             let r = found ?? KBArticleRevision()
@@ -105,21 +106,20 @@ enum KnowledgeRevisions {
 
     /// `approve_revision`: the revision becomes the published text — a new version, search re-indexed, the review
     /// date moved on (the reviewer has just read the article).
-    static func approve(_ a: KBArticle, access: KBAccess, request: Request) async throws -> KBArticleDTO {
+    static func approve(_ a: KBArticle, access: KBAccess, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> KBArticleDTO {
         guard let reviewer = access.userId, access.isReviewer else { throw AppError.denied(.reviewKnowledge) }
         guard a.status == KBStatus.published.rawValue else {
             throw AppError(.conflict, .invalidTransition, "cannot approve a revision of an article that is \(a.status)")
         }
-        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, .noPendingRevision, "the article has no pending revision") }
+        guard let r = try await pending(try a.requireID(), on: db) else { throw AppError(.conflict, .noPendingRevision, "the article has no pending revision") }
         let before: [String: String] = ["version": String(a.version), "title": a.title, "visibility": a.visibility]
         let changed = changes(proposed(a, r), from: a)
-        let now = request.now, actor = request.auditActor
         a.title = r.title; a.body = r.body; a.tags = r.tags; a.categoryId = r.categoryId; a.businessSystemId = r.businessSystemId
         a.visibility = r.visibility; a.teamId = r.teamId; a.departmentId = r.departmentId; a.plain = Markdown.plainText(r.body)
         a.version += 1; a.updatedAt = now; a.reviewerId = reviewer; a.reviewDueAt = now.addingTimeInterval(KnowledgeService.reviewInterval)
         r.status = KBRevisionStatus.approved.rawValue; r.decidedBy = reviewer; r.decidedAt = now; r.version = a.version
         let article = UncheckedModel(a), revision = UncheckedModel(r)
-        return try await request.write { db in
+        return try await writer.write { db in
             try await article.model.update(on: db)
             try await revision.model.update(on: db)
             try await KnowledgeService.version(article.model, editor: revision.model.authorId, note: revision.model.note ?? "修订审核通过", at: now).create(on: db)
@@ -133,16 +133,16 @@ enum KnowledgeRevisions {
     }
 
     /// `reject_revision` (with a reason): the published text stays; the revision is kept as rejected.
-    static func reject(_ a: KBArticle, reason: String?, access: KBAccess, request: Request) async throws -> KBArticleDTO {
+    static func reject(_ a: KBArticle, reason: String?, access: KBAccess, actor: AuditActor, now: Date, on db: any Database,
+                       writer: Application) async throws -> KBArticleDTO {
         guard let reviewer = access.userId, access.isReviewer else { throw AppError.denied(.reviewKnowledge) }
         let reason = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if reason.isEmpty { throw AppError.validation(["reason": "say what needs to change"]) }
         if reason.count > 200 { throw AppError.validation(["reason": "at most 200 characters"]) }
-        guard let r = try await pending(try a.requireID(), on: request.db) else { throw AppError(.conflict, .noPendingRevision, "the article has no pending revision") }
-        let now = request.now, actor = request.auditActor
+        guard let r = try await pending(try a.requireID(), on: db) else { throw AppError(.conflict, .noPendingRevision, "the article has no pending revision") }
         r.status = KBRevisionStatus.rejected.rawValue; r.decidedBy = reviewer; r.decidedAt = now; r.reason = reason
         let article = UncheckedModel(a), revision = UncheckedModel(r)
-        return try await request.write { db in
+        return try await writer.write { db in
             try await revision.model.update(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.reject_revision", entityType: "kb_article",
                                       entityId: try article.model.requireID().uuidString,

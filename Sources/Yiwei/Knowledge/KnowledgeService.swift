@@ -23,10 +23,12 @@ struct KBAccess: Sendable {
     var departmentId: UUID?
     var external: Bool
 
-    static func of(_ request: Request) async throws -> KBAccess {
-        if request.isExternal { return KBAccess(userId: nil, permissions: [], teamIds: [], departmentId: nil, external: true) }
-        let user = try request.requireUser()
-        let teams = Set(try await TeamMember.query(on: request.db).filter(\.$userId == user.id).all().map(\.teamId))
+    /// Anyone on the external listener: public articles only, nothing written.
+    static let external = KBAccess(userId: nil, permissions: [], teamIds: [], departmentId: nil, external: true)
+
+    /// A signed-in user's access, with the teams they are a member of.
+    static func of(_ user: CurrentUser, on db: any Database) async throws -> KBAccess {
+        let teams = Set(try await TeamMember.query(on: db).filter(\.$userId == user.id).all().map(\.teamId))
         return KBAccess(userId: user.id, permissions: user.permissions, teamIds: teams, departmentId: user.departmentId, external: false)
     }
 
@@ -92,10 +94,9 @@ package enum KnowledgeService {
     }
 
     /// The article if the caller may read it; otherwise "not found" (never revealing that it exists).
-    static func readable(_ id: UUID?, request: Request) async throws -> (KBArticle, KBAccess) {
-        let access = try await KBAccess.of(request)
-        guard let id, let a = try await KBArticle.find(id, on: request.db), access.mayRead(a) else { throw AppError.notFound("article") }
-        return (a, access)
+    static func readable(_ id: UUID?, access: KBAccess, on db: any Database) async throws -> KBArticle {
+        guard let id, let a = try await KBArticle.find(id, on: db), access.mayRead(a) else { throw AppError.notFound("article") }
+        return a
     }
 
     static func cleanTags(_ raw: [String]?, _ v: inout Validator) -> [String] {
@@ -156,21 +157,21 @@ package enum KnowledgeService {
         return version
     }
 
-    static func create(_ body: KBArticleBody, request: Request, sourceTicket: UUID? = nil, redactions: [Redaction]? = nil) async throws -> KBArticleDTO {
-        let access = try await KBAccess.of(request)
+    static func create(_ body: KBArticleBody, access: KBAccess, actor: AuditActor, now: Date, on db: any Database, writer: Application,
+                       sourceTicket: UUID? = nil,
+                       redactions: [Redaction]? = nil) async throws -> KBArticleDTO {
         guard access.canWrite, let userId = access.userId else { throw AppError.denied(.writeKnowledge) }
         try KnowledgeRevisions.checkVisibility(body.visibility, current: nil, access)
         var v = Validator()
         let a = KBArticle()
         a.id = UUID(); a.body = ""; a.title = ""; a.visibility = KBVisibility.internal.rawValue; a.tags = ""; a.plain = ""
-        try await apply(body, to: a, creating: true, &v, on: request.db)
+        try await apply(body, to: a, creating: true, &v, on: db)
         try v.check()
-        let now = request.now
         a.status = KBStatus.draft.rawValue; a.ownerId = userId; a.version = 1; a.views = 0; a.helpful = 0; a.notHelpful = 0; a.solved = 0
         a.sourceTicketId = sourceTicket; a.createdAt = now; a.updatedAt = now
         if let redactions { a.redactions = String(decoding: try JSONEncoder().encode(redactions), as: UTF8.self) }
-        let actor = request.auditActor, saved = UncheckedModel(a)
-        return try await request.write { db in
+        let saved = UncheckedModel(a)
+        return try await writer.write { db in
             try await saved.model.create(on: db)
             try await version(saved.model, editor: userId, note: sourceTicket == nil ? "创建" : "由工单生成（已脱敏）", at: now).create(on: db)
             try await KnowledgeSearch.index(saved.model, on: db)
@@ -183,35 +184,36 @@ package enum KnowledgeService {
 
     /// An edit: applied at once to drafts, articles under review and — by reviewers — published ones; for anyone else
     /// a published article's edit becomes its pending revision (`pending` is true, the article is returned unchanged).
-    static func update(_ id: UUID?, _ body: KBArticleBody, request: Request) async throws -> (article: KBArticleDTO, pending: Bool) {
-        let (a, access) = try await readable(id, request: request)
+    static func update(_ id: UUID?, _ body: KBArticleBody, access: KBAccess, actor: AuditActor, now: Date, on db: any Database,
+                       writer: Application) async throws -> (article: KBArticleDTO, pending: Bool) {
+        let a = try await readable(id, access: access, on: db)
         guard access.mayEdit(a), let userId = access.userId else { throw AppError.refused("kb_article_maintainer") }
         try KnowledgeRevisions.checkVisibility(body.visibility, current: a.visibility, access)
         var v = Validator()
         var body = body
         if let restore = body.restoreVersion {
-            guard let old = try await KBArticleVersion.query(on: request.db).filter(\.$articleId == a.id!).filter(\.$version == restore).first() else {
+            guard let old = try await KBArticleVersion.query(on: db).filter(\.$articleId == a.id!).filter(\.$version == restore).first() else {
                 throw AppError.validation(["restoreVersion": "no such version"])
             }
             body.title = old.title; body.body = old.body; body.tags = old.tags.split(separator: ",").map(String.init)
             body.note = body.note ?? "恢复到第 \(restore) 版"
         }
         if a.status == KBStatus.published.rawValue && !access.isReviewer {
-            let revision = try await KnowledgeRevisions.propose(body, to: a, by: userId, access: access, request: request)
+            let revision = try await KnowledgeRevisions.propose(body, to: a, by: userId, actor: actor, now: now, on: db, writer: writer)
             var published = dto(a, includeRedactions: true)
             published.pendingRevision = revision
             return (published, revision != nil)
         }
         let before = (a.title, a.body, a.tags)
-        try await apply(body, to: a, creating: false, &v, on: request.db)
+        try await apply(body, to: a, creating: false, &v, on: db)
         if let note = body.note, note.count > 200 { v.add("note", "at most 200 characters") }
         try v.check()
-        let now = request.now, actor = request.auditActor, note = body.note
+        let note = body.note
         let changedText = before != (a.title, a.body, a.tags)
         if changedText { a.version += 1 }
         a.updatedAt = now
         let saved = UncheckedModel(a)
-        return try await request.write { db in
+        return try await writer.write { db in
             try await saved.model.update(on: db)
             if changedText {
                 try await version(saved.model, editor: userId, note: note, at: now).create(on: db)
@@ -224,15 +226,18 @@ package enum KnowledgeService {
     }
 
     /// The review workflow: draft → review → published → archived (KB-2).
-    static func act(_ id: UUID?, _ body: KBActionBody, request: Request) async throws -> KBArticleDTO {
-        let (a, access) = try await readable(id, request: request)
+    static func act(_ id: UUID?, _ body: KBActionBody, access: KBAccess, actor: AuditActor, now: Date, on db: any Database,
+                    writer: Application) async throws -> KBArticleDTO {
+        let a = try await readable(id, access: access, on: db)
         let actions = ["submit", "publish", "reject", "archive", "restore", "confirm_review", "approve_revision", "reject_revision"]
         guard let action = body.action, actions.contains(action) else {
             throw AppError.validation(["action": "must be one of " + actions.joined(separator: ", ")])
         }
         guard access.canWrite, access.maintains(a) else { throw AppError.refused("kb_article_maintainer") }
-        if action == "approve_revision" { return try await KnowledgeRevisions.approve(a, access: access, request: request) }
-        if action == "reject_revision" { return try await KnowledgeRevisions.reject(a, reason: body.reason, access: access, request: request) }
+        if action == "approve_revision" { return try await KnowledgeRevisions.approve(a, access: access, actor: actor, now: now, on: db, writer: writer) }
+        if action == "reject_revision" {
+            return try await KnowledgeRevisions.reject(a, reason: body.reason, access: access, actor: actor, now: now, on: db, writer: writer)
+        }
         let from = a.status
         let needsReviewer = ["publish", "reject", "archive", "restore", "confirm_review"].contains(action)
         if needsReviewer && !access.isReviewer && !(action == "archive" && a.ownerId == access.userId) { throw AppError.denied(.reviewKnowledge) }
@@ -244,7 +249,6 @@ package enum KnowledgeService {
         if action == "reject", (body.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw AppError.validation(["reason": "say what needs to change"])
         }
-        let now = request.now
         switch action {
         case "submit": a.status = KBStatus.review.rawValue
         case "publish":
@@ -257,8 +261,8 @@ package enum KnowledgeService {
         default: a.reviewDueAt = now.addingTimeInterval(reviewInterval); a.reviewerId = access.userId
         }
         a.updatedAt = now
-        let actor = request.auditActor, saved = UncheckedModel(a)
-        return try await request.write { db in
+        let saved = UncheckedModel(a)
+        return try await writer.write { db in
             try await saved.model.update(on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "kb.\(action)", entityType: "kb_article", entityId: try saved.model.requireID().uuidString,
                                       before: ["status": from], after: ["status": saved.model.status, "reason": body.reason ?? ""])
@@ -267,15 +271,16 @@ package enum KnowledgeService {
     }
 
     /// KB-4: a draft from a resolved ticket — symptom, cause and solution — with patient data replaced.
-    static func fromTicket(_ ticketId: UUID?, request: Request) async throws -> KBArticleDTO {
-        let (ticket, _, user) = try await request.visibleTicket(ticketId)
+    static func fromTicket(_ ticketId: UUID?, by user: CurrentUser, access: KBAccess, reference: ReferenceData, actor: AuditActor, now: Date,
+                           on db: any Database, writer: Application) async throws -> KBArticleDTO {
+        let (ticket, _) = try await TicketScope.visibleTicket(ticketId, to: user, reference: reference, on: db)
         guard user.worksTickets else { throw AppError.denied(.workTickets) }
         guard [TicketStatus.resolved, .closed].contains(ticket.statusValue) else {
             throw AppError(.conflict, .notResolved, "only a resolved or closed ticket becomes an article")
         }
-        let comments = try await TicketComment.query(on: request.db).filter(\.$ticketId == ticket.id!).sort(\.$createdAt).all()
+        let comments = try await TicketComment.query(on: db).filter(\.$ticketId == ticket.id!).sort(\.$createdAt).all()
         var system: BusinessSystem?
-        if let id = ticket.businessSystemId { system = try await BusinessSystem.find(id, on: request.db) }
+        if let id = ticket.businessSystemId { system = try await BusinessSystem.find(id, on: db) }
         var markdown = "## 现象\n\n\(ticket.description)\n\n"
         let notes = comments.map(\.body).filter { !$0.isEmpty }
         if !notes.isEmpty { markdown += "## 处理过程\n\n" + notes.map { "- " + $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n") + "\n\n" }
@@ -293,7 +298,8 @@ package enum KnowledgeService {
         let masked = (title.redactions + body.redactions).map {
             Redaction(kind: $0.kind, range: $0.range, original: mask($0.original), replacement: $0.replacement, replacementRange: $0.replacementRange)
         }
-        return try await create(draft, request: request, sourceTicket: ticket.id, redactions: masked.isEmpty ? nil : masked)
+        return try await create(draft, access: access, actor: actor, now: now, on: db, writer: writer, sourceTicket: ticket.id,
+                                redactions: masked.isEmpty ? nil : masked)
     }
 
     /// 「13812345678」→「1＊＊＊＊＊＊＊＊＊8」, 「张三」→「张＊」: enough to recognise, not to identify.
@@ -304,12 +310,12 @@ package enum KnowledgeService {
         return String(chars[0]) + String(repeating: "＊", count: chars.count - 2) + String(chars[chars.count - 1])
     }
 
-    static func feedback(_ id: UUID?, helpful: Bool?, request: Request) async throws -> KBArticleDTO {
-        let (a, access) = try await readable(id, request: request)
+    static func feedback(_ id: UUID?, helpful: Bool?, access: KBAccess, now: Date, on db: any Database, writer: Application) async throws -> KBArticleDTO {
+        let a = try await readable(id, access: access, on: db)
         guard let helpful else { throw AppError.validation(["helpful": "required"]) }
         guard access.givesFeedback, let userId = access.userId else { throw AppError.denied(.giveKnowledgeFeedback) }
-        let now = request.now, saved = UncheckedModel(a)
-        return try await request.write { db in
+        let saved = UncheckedModel(a)
+        return try await writer.write { db in
             let existing = try await KBFeedback.query(on: db).filter(\.$articleId == saved.model.id!).filter(\.$userId == userId).first()
             if let existing {
                 if existing.helpful != helpful {
@@ -330,11 +336,10 @@ package enum KnowledgeService {
 
     /// "这解决了我的问题": the report the reader was writing is not needed — counted for the article once per
     /// reader, like feedback; saying it again changes nothing and answers the same count.
-    static func solved(_ id: UUID?, request: Request) async throws -> KBArticleDTO {
-        let (a, access) = try await readable(id, request: request)
+    static func solved(_ id: UUID?, access: KBAccess, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> KBArticleDTO {
+        let a = try await readable(id, access: access, on: db)
         guard access.givesFeedback, let userId = access.userId, let articleId = a.id else { throw AppError.denied(.giveKnowledgeFeedback) }
-        let now = request.now, actor = request.auditActor
-        return try await request.write(affectsReference: false) { db in
+        return try await writer.write(affectsReference: false) { db in
             if try await KBSelfSolved.query(on: db).filter(\.$articleId == articleId).filter(\.$userId == userId).first() == nil {
                 let mark = KBSelfSolved()
                 mark.articleId = articleId; mark.userId = userId; mark.at = now
@@ -349,21 +354,21 @@ package enum KnowledgeService {
     }
 
     /// Counts a reading (one cheap UPDATE, outside the reader's path to the page if it fails).
-    static func countView(_ a: KBArticle, request: Request) async {
+    static func countView(_ a: KBArticle, writer: Application) async {
         guard let id = a.id else { return }
-        try? await request.write(affectsReference: false) { db in
+        try? await writer.write(affectsReference: false) { db in
             try await db.sql.raw("UPDATE kb_articles SET views = views + 1 WHERE id = \(bind: id)").run()
         }
     }
 
-    static func search(_ q: String, filters: KnowledgeSearch.Filters, page: PageRequest, suggest: Bool = false, request: Request) async throws -> KBSearchResultDTO {
-        let access = try await KBAccess.of(request)
+    static func search(_ q: String, filters: KnowledgeSearch.Filters, page: PageRequest, suggest: Bool = false, access: KBAccess, now: Date,
+                       on db: any Database, writer: Application) async throws -> KBSearchResultDTO {
         let terms = KnowledgeSearch.terms(q)
         let result = try await KnowledgeSearch.search(q, visibility: access.visibilitySQL(), filters: filters, limit: page.per, offset: page.offset,
-                                                      anyTerm: suggest, countTotal: !suggest, now: request.now, on: request.db)
+                                                      anyTerm: suggest, countTotal: !suggest, now: now, on: db)
         if !suggest && page.page == 1 && !terms.isEmpty {
-            let total = result.total, external = access.external, now = request.now
-            try? await request.write(affectsReference: false) { db in
+            let total = result.total, external = access.external
+            try? await writer.write(affectsReference: false) { db in
                 let log = KBSearchLog()
                 log.query = String(q.prefix(100)); log.results = total; log.external = external; log.at = now
                 try await log.create(on: db)

@@ -16,7 +16,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
 
     func list(req: Request) async throws -> View {
         let user = try req.require(.viewSettingsPages)
-        let result = try await OrgService<R>.list(request: req)
+        let result = try await OrgController<R>.filteredList(request: req)
         let base = try await PageBase.make(for: req, titleKey: R.i18nKey + "_title")
         let lookups = try await req.reference().lookups
         var filters: [ListPageContext.Filter] = [
@@ -52,7 +52,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         try req.require(.manageOrganisation)
         let body = try req.content.decode(R.Body.self)
         do {
-            _ = try await OrgService<R>.create(body, request: req)
+            _ = try await OrgService<R>.create(body, actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/admin/\(R.pagePath)", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await renderForm(req, values: FormValues(body), id: nil, errors: error.fields ?? [:], status: error.status)
@@ -65,7 +65,7 @@ struct OrgPages<R: OrgResource>: RouteCollection {
         let id = req.parameters.get("id", as: UUID.self)
         let body = try req.content.decode(R.Body.self)
         do {
-            _ = try await OrgService<R>.update(id, body, request: req)
+            _ = try await OrgService<R>.update(id, body, actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/admin/\(R.pagePath)", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             var values = FormValues(body)

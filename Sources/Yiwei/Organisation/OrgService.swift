@@ -3,29 +3,9 @@ import Foundation
 import Vapor
 import YiweiCore
 
-/// List, create and change for any organisation resource, with validation, uniqueness and audit.
+/// Create and change for any organisation resource, with validation, uniqueness and audit (the filtered list, read
+/// from the query string, is `OrgController.filteredList`).
 enum OrgService<R: OrgResource> {
-    static func list(request: Request) async throws -> Page<R.DTO> {
-        let page = try PageRequest(from: request)
-        var v = Validator()
-        var query = R.M.query(on: request.db)
-        if let q = v.text("q", request.queryParameter("q"), required: false, max: 50) {
-            query = query.filter(.path([FieldKey("name")], schema: R.M.schema), .contains(inverse: false, .anywhere), .bind(q))
-        }
-        if let active = request.queryParameter("active"), !active.isEmpty {
-            switch active {
-            case "true": query = query.filter(.path([FieldKey("is_active")], schema: R.M.schema), .equal, .bind(true))
-            case "false": query = query.filter(.path([FieldKey("is_active")], schema: R.M.schema), .equal, .bind(false))
-            default: v.add("active", "must be true or false")
-            }
-        }
-        query = R.filter(query, request: request, v: &v)
-        if !v.isValid { throw AppError(.badRequest, .invalidQuery, "invalid filter", fields: v.fields) }
-        let total = try await query.count()
-        let models = try await R.sort(query).range(page.offset..<(page.offset + page.per)).all()
-        return Page(items: try await R.dtos(models, on: request.db), page: page.page, per: page.per, total: total)
-    }
-
     static func find(_ id: UUID?, on db: any Database) async throws -> R.M {
         guard let id, let model = try await R.M.find(id, on: db) else { throw AppError.notFound(R.entity) }
         return model
@@ -35,18 +15,17 @@ enum OrgService<R: OrgResource> {
         try await R.dtos([find(id, on: db)], on: db)[0]
     }
 
-    static func create(_ body: R.Body, request: Request) async throws -> R.DTO {
+    static func create(_ body: R.Body, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> R.DTO {
         let model = R.M()
-        model.createdAt = request.now
-        model.updatedAt = request.now
+        model.createdAt = now
+        model.updatedAt = now
         model.isActive = body.isActive ?? true
         var v = Validator()
-        try await R.apply(body, to: model, creating: true, v: &v, on: request.db)
+        try await R.apply(body, to: model, creating: true, v: &v, on: db)
         try v.check()
-        try await checkUnique(model, on: request.db)
-        let now = request.now, actor = request.auditActor
+        try await checkUnique(model, on: db)
         let saved = UncheckedModel(model)
-        return try await request.write { db in
+        return try await writer.write { db in
             let model = saved.model
             try await model.create(on: db)
             try await R.afterSave(body, model: model, creating: true, on: db)
@@ -57,18 +36,17 @@ enum OrgService<R: OrgResource> {
         }
     }
 
-    static func update(_ id: UUID?, _ body: R.Body, request: Request) async throws -> R.DTO {
-        let model = try await find(id, on: request.db)
-        let before = try await R.dtos([model], on: request.db)[0]
+    static func update(_ id: UUID?, _ body: R.Body, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> R.DTO {
+        let model = try await find(id, on: db)
+        let before = try await R.dtos([model], on: db)[0]
         var v = Validator()
-        try await R.apply(body, to: model, creating: false, v: &v, on: request.db)
+        try await R.apply(body, to: model, creating: false, v: &v, on: db)
         if let active = body.isActive { model.isActive = active }
         try v.check()
-        try await checkUnique(model, on: request.db)
-        model.updatedAt = request.now
-        let now = request.now, actor = request.auditActor
+        try await checkUnique(model, on: db)
+        model.updatedAt = now
         let saved = UncheckedModel(model)
-        return try await request.write { db in
+        return try await writer.write { db in
             let model = saved.model
             try await model.update(on: db)
             try await R.afterSave(body, model: model, creating: false, on: db)

@@ -15,7 +15,8 @@ struct SLAPolicyController: RouteCollection {
     func patch(req: Request) async throws -> SLAPolicyDTO {
         try req.require(.manageOrganisation)
         let body = try req.decodeJSON(SLAPolicyPatch.self)
-        return try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), body.isActive, request: req)
+        return try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), body.isActive, actor: req.auditActor, now: req.now, on: req.db,
+                                              writer: req.application)
     }
 
     func list(req: Request) async throws -> Page<SLAPolicyDTO> {
@@ -35,6 +36,7 @@ struct SLAPolicyController: RouteCollection {
     func create(req: Request) async throws -> Response {
         try req.require(.manageOrganisation)
         let body = try req.decodeJSON(SLAPolicyBody.self)
-        return try await SLAService.create(body, request: req).encodeResponse(status: .created, for: req)
+        return try await SLAService.create(body, actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
+            .encodeResponse(status: .created, for: req)
     }
 }

@@ -19,7 +19,8 @@ struct SLAPolicyPages: RouteCollection {
 
     private func toggle(_ req: Request, _ active: Bool) async throws -> Response {
         try req.require(.manageOrganisation)
-        _ = try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), active, request: req)
+        _ = try await SLAService.setActive(req.parameters.get("policyId", as: UUID.self), active, actor: req.auditActor, now: req.now, on: req.db,
+                                           writer: req.application)
         return req.redirect(to: "/admin/sla-policies", flash: "saved")
     }
 
@@ -111,7 +112,7 @@ struct SLAPolicyPages: RouteCollection {
                                  escalation: steps.isEmpty ? nil : steps)
         do {
             if !formErrors.isEmpty { throw AppError.validation(formErrors) }
-            _ = try await SLAService.create(body, request: req)
+            _ = try await SLAService.create(body, actor: req.auditActor, now: req.now, on: req.db, writer: req.application)
             return req.redirect(to: "/admin/sla-policies", flash: "saved")
         } catch let error as AppError where error.fields != nil {
             return try await render(req, values: FormValues(form), errors: error.fields ?? [:]).encodeResponse(status: error.status, for: req)

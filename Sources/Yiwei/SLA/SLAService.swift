@@ -217,32 +217,32 @@ enum SLAService {
         return chain
     }
 
-    static func create(_ body: SLAPolicyBody, request: Request) async throws -> SLAPolicyDTO {
+    static func create(_ body: SLAPolicyBody, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> SLAPolicyDTO {
         var v = Validator()
         let name = v.text("name", body.name, max: 50)
         let domain = v.oneOf("domain", body.domain, ServiceDomain.self)
         let priority = v.oneOf("priority", body.priority, Priority.self)
         let calendarId = v.uuid("calendarId", body.calendarId, required: true)
-        if let calendarId, try await CalendarRecord.find(calendarId, on: request.db) == nil { v.add("calendarId", "no such calendar") }
+        if let calendarId, try await CalendarRecord.find(calendarId, on: db) == nil { v.add("calendarId", "no such calendar") }
         let categoryId = v.uuid("categoryId", body.categoryId)
         if let categoryId {
-            if let c = try await Category.find(categoryId, on: request.db) {
+            if let c = try await Category.find(categoryId, on: db) {
                 if let domain, c.domain != domain.rawValue { v.add("categoryId", "the category belongs to another domain") }
             } else { v.add("categoryId", "no such category") }
         }
         let systemId = v.uuid("businessSystemId", body.businessSystemId)
-        if let systemId, try await BusinessSystem.find(systemId, on: request.db) == nil { v.add("businessSystemId", "no such business system") }
+        if let systemId, try await BusinessSystem.find(systemId, on: db) == nil { v.add("businessSystemId", "no such business system") }
         let targets: [(String, Int?)] = [("responseMinutes", body.responseMinutes), ("startMinutes", body.startMinutes), ("resolveMinutes", body.resolveMinutes),
                                           ("offHoursResponseMinutes", body.offHoursResponseMinutes), ("offHoursStartMinutes", body.offHoursStartMinutes),
                                           ("offHoursResolveMinutes", body.offHoursResolveMinutes)]
         for (field, value) in targets + [("planAfterMinutes", body.planAfterMinutes)] {
             if let value, !(1...525_600).contains(value) { v.add(field, "must be between 1 and 525600") }
         }
-        let chain = try await escalation(body.escalation, &v, on: request.db)
+        let chain = try await escalation(body.escalation, &v, on: db)
         if body.responseMinutes == nil && body.startMinutes == nil && body.resolveMinutes == nil {
             v.add("resolveMinutes", "give at least one target")
         }
-        let effectiveFrom = v.instant("effectiveFrom", body.effectiveFrom) ?? request.now
+        let effectiveFrom = v.instant("effectiveFrom", body.effectiveFrom) ?? now
         try v.check()
         let p = SLAPolicyRecord()
         p.name = name!; p.domain = domain!.rawValue; p.priority = priority!.rawValue; p.categoryId = categoryId; p.businessSystemId = systemId
@@ -256,9 +256,9 @@ enum SLAService {
         p.resolveBusinessTime = body.resolveBusinessTime.flatMap { $0 == base ? nil : $0 }
         p.planAfterMinutes = body.planAfterMinutes
         if let chain { p.escalation = String(decoding: try JSONEncoder().encode(chain), as: UTF8.self) }
-        p.isActive = true; p.effectiveFrom = effectiveFrom; p.createdAt = request.now
-        let now = request.now, actor = request.auditActor, saved = UncheckedModel(p)
-        return try await request.write { db in
+        p.isActive = true; p.effectiveFrom = effectiveFrom; p.createdAt = now
+        let saved = UncheckedModel(p)
+        return try await writer.write { db in
             try await saved.model.create(on: db)
             let dto = dto(saved.model)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "sla_policy.create", entityType: "sla_policy",
@@ -269,14 +269,14 @@ enum SLAService {
 }
 
 extension SLAService {
-    static func setActive(_ id: UUID?, _ active: Bool?, request: Request) async throws -> SLAPolicyDTO {
-        guard let id, let p = try await SLAPolicyRecord.find(id, on: request.db) else { throw AppError.notFound("sla_policy") }
+    static func setActive(_ id: UUID?, _ active: Bool?, actor: AuditActor, now: Date, on db: any Database, writer: Application) async throws -> SLAPolicyDTO {
+        guard let id, let p = try await SLAPolicyRecord.find(id, on: db) else { throw AppError.notFound("sla_policy") }
         guard let active else { throw AppError.validation(["isActive": "required"]) }
         let before = dto(p)
         guard p.isActive != active else { return before }
         p.isActive = active
-        let now = request.now, actor = request.auditActor, saved = UncheckedModel(p)
-        return try await request.write { db in
+        let saved = UncheckedModel(p)
+        return try await writer.write { db in
             try await saved.model.update(on: db)
             let after = dto(saved.model)
             try await AuditLog.append(on: db, at: now, actor: actor, action: active ? "sla_policy.activate" : "sla_policy.deactivate",

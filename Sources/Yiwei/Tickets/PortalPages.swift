@@ -133,7 +133,8 @@ struct PortalPages: RouteCollection {
                                        channel: channel(req, form).rawValue)
         let ticket: TicketDTO
         do {
-            ticket = try await TicketService.create(body, request: req)
+            ticket = try await TicketService.create(body, by: try req.requireUser(), actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                                    reference: try await req.reference(), on: req.db, writer: req.application)
         } catch let error as AppError where error.fields != nil {
             var echo = form
             echo.photo = nil
@@ -184,7 +185,7 @@ struct PortalPages: RouteCollection {
         // A reporter never sees internal events here, whatever their other roles.
         let bookkeeping: Set<String> = ["link", "unlink", "worklog", "reprioritize"]
         let events = try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference()).filter { !$0.internal && !bookkeeping.contains($0.type) }
-        let comments = try await TicketService.comments(of: ticket, user: user, request: req).filter { !$0.internal }.map {
+        let comments = try await TicketService.comments(of: ticket, user: user, reference: try await req.reference(), on: req.db).filter { !$0.internal }.map {
             CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: false)
         }
         let attachments = try await AttachmentStore.list(ticket, user: user, on: req.db).filter { !$0.internal }.map {
@@ -223,7 +224,9 @@ struct PortalPages: RouteCollection {
         let form = try req.content.decode(RateForm.self)
         return try await attempt(req, flash: "rated") {
             _ = try await TicketService.rate(req.parameters.get("ticketId", as: UUID.self),
-                                             RatingRequest(score: form.score.flatMap { Int($0) }, comment: form.comment), request: req)
+                                             RatingRequest(score: form.score.flatMap { Int($0) }, comment: form.comment), by: try req.requireUser(),
+                                             actor: req.auditActor, now: req.now, reference: try await req.reference(), on: req.db,
+                                             writer: req.application)
         }
     }
 
@@ -231,14 +234,17 @@ struct PortalPages: RouteCollection {
         let body = try req.content.decode(TicketActionRequest.self)
         return try await attempt(req, flash: "ticket_updated") {
             guard ["reopen", "close", "cancel"].contains(body.action ?? "") else { throw AppError.refused("portal_action") }
-            _ = try await TicketService.act(req.parameters.get("ticketId", as: UUID.self), body, request: req)
+            _ = try await TicketService.act(req.parameters.get("ticketId", as: UUID.self), body, by: try req.requireUser(), actor: req.auditActor,
+                                            now: req.now, reference: try await req.reference(), on: req.db, writer: req.application)
         }
     }
 
     func comment(req: Request) async throws -> Response {
         let form = try req.content.decode(TicketPages.CommentForm.self)
         return try await attempt(req, flash: "comment_added") {
-            _ = try await TicketService.comment(req.parameters.get("ticketId", as: UUID.self), CommentRequest(body: form.body, internal: false), request: req)
+            _ = try await TicketService.comment(req.parameters.get("ticketId", as: UUID.self), CommentRequest(body: form.body, internal: false),
+                                                by: try req.requireUser(), actor: req.auditActor, now: req.now, reference: try await req.reference(),
+                                                on: req.db, writer: req.application)
         }
     }
 }

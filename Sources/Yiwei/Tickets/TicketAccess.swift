@@ -69,14 +69,21 @@ struct TicketScope: Sendable {
     }
 }
 
-extension Request {
+extension TicketScope {
     /// The ticket, if this user may see it; "not found" otherwise, so ids of hidden tickets are not confirmed.
+    static func visibleTicket(_ id: UUID?, to user: CurrentUser, reference: ReferenceData, on db: any Database) async throws -> (Ticket, TicketScope) {
+        guard let id, let ticket = try await Ticket.fetch(id, on: db) else { throw AppError.notFound("ticket") }
+        let scope = TicketScope.of(user, reference: reference)
+        guard scope.contains(ticket) else { throw AppError.notFound("ticket") }
+        return (ticket, scope)
+    }
+}
+
+extension Request {
+    /// The ticket, if this user may see it (`TicketScope.visibleTicket`), with the scope and the user.
     func visibleTicket(_ id: UUID?, on db: (any Database)? = nil) async throws -> (Ticket, TicketScope, CurrentUser) {
         let user = try requireUser()
-        let database = db ?? self.db
-        guard let id, let ticket = try await Ticket.fetch(id, on: database) else { throw AppError.notFound("ticket") }
-        let scope = try await TicketScope.of(user, self)
-        guard scope.contains(ticket) else { throw AppError.notFound("ticket") }
+        let (ticket, scope) = try await TicketScope.visibleTicket(id, to: user, reference: try await reference(), on: db ?? self.db)
         return (ticket, scope, user)
     }
 }

@@ -8,15 +8,15 @@ import YiweiCore
 extension TicketService {
     // MARK: Comments, rating, links, work logs
 
-    static func comment(_ id: UUID?, _ body: CommentRequest, request: Request) async throws -> CommentDTO {
-        let (ticket, _, user) = try await request.visibleTicket(id)
+    static func comment(_ id: UUID?, _ body: CommentRequest, by user: CurrentUser, actor: AuditActor, now: Date, reference: ReferenceData,
+                        on db: any Database, writer: Application) async throws -> CommentDTO {
+        let (ticket, _) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
         guard user.can(.reportTickets) || user.worksTickets else { throw AppError.denied(.reportTickets) }
         var v = Validator()
         let text = v.text("body", body.body, max: 5000)
         let isInternal = body.internal ?? false
         if isInternal && !user.worksTickets { v.add("internal", "only staff may write internal comments") }
         try v.check()
-        let now = request.now, actor = request.auditActor
         let comment = TicketComment()
         comment.ticketId = try ticket.requireID()
         comment.authorId = user.id
@@ -24,7 +24,7 @@ extension TicketService {
         comment.isInternal = isInternal
         comment.createdAt = now
         let saved = UncheckedModel(comment), target = UncheckedModel(ticket)
-        try await request.write(affectsReference: false) { db in
+        try await writer.write(affectsReference: false) { db in
             try await saved.model.create(on: db)
             target.model.updatedAt = now
             try await target.model.update(on: db)
@@ -36,19 +36,19 @@ extension TicketService {
         return CommentDTO(id: try comment.requireID(), authorId: user.id, authorName: user.displayName, body: comment.body, internal: isInternal, createdAt: now)
     }
 
-    static func comments(_ id: UUID?, request: Request) async throws -> [CommentDTO] {
-        let (ticket, _, user) = try await request.visibleTicket(id)
-        return try await comments(of: ticket, user: user, request: request)
+    static func comments(_ id: UUID?, user: CurrentUser, reference: ReferenceData, on db: any Database) async throws -> [CommentDTO] {
+        let (ticket, _) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
+        return try await comments(of: ticket, user: user, reference: reference, on: db)
     }
 
     /// The comments of a ticket the user may see (internal ones for staff only), authors named from memory.
     /// Read as plain rows (the ticket page reads comments, attachments, links and work logs on every visit).
-    static func comments(of ticket: Ticket, user: CurrentUser, request: Request) async throws -> [CommentDTO] {
+    static func comments(of ticket: Ticket, user: CurrentUser, reference: ReferenceData, on db: any Database) async throws -> [CommentDTO] {
         let onlyPublic: SQLQueryString = user.seesInternal ? "" : " AND \"internal\" = \(bind: false)"
-        let rows = try await request.db.sql.raw("""
+        let rows = try await db.sql.raw("""
             SELECT id, author_id, body, "internal", created_at FROM ticket_comments WHERE ticket_id = \(bind: try ticket.requireID())\(onlyPublic) ORDER BY created_at
             """).all()
-        let users = try await request.reference().users
+        let users = reference.users
         return try rows.map { row in
             let author = try row.decode(column: "author_id", as: UUID.self)
             return CommentDTO(id: try row.decode(column: "id", as: UUID.self), authorId: author, authorName: users[author]?.displayName ?? "",
@@ -57,8 +57,9 @@ extension TicketService {
         }
     }
 
-    static func rate(_ id: UUID?, _ body: RatingRequest, request: Request) async throws -> TicketDTO {
-        let (visible, _, user) = try await request.visibleTicket(id)
+    static func rate(_ id: UUID?, _ body: RatingRequest, by user: CurrentUser, actor: AuditActor, now: Date, reference: ReferenceData,
+                     on db: any Database, writer: Application) async throws -> TicketDTO {
+        let (visible, _) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
         guard visible.reporterId == user.id else {
             throw AppError.refused("own_ticket", "only the ticket's reporter rates it")
         }
@@ -66,8 +67,8 @@ extension TicketService {
         if let score = body.score { if !(1...5).contains(score) { v.add("score", "must be between 1 and 5") } } else { v.add("score", "required") }
         let comment = v.text("comment", body.comment, required: false, max: 500)
         try v.check()
-        let now = request.now, actor = request.auditActor, ticketId = try visible.requireID()
-        let updated = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
+        let ticketId = try visible.requireID()
+        let updated = try await writer.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
             guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
             guard [.resolved, .closed].contains(ticket.statusValue) else {
                 throw AppError(.conflict, .notResolved, "a ticket is rated after it is resolved")
@@ -85,7 +86,7 @@ extension TicketService {
                                       entityId: ticketId.uuidString, after: data)
             return UncheckedModel(ticket)
         }
-        return try await TicketQueries.load(updated.model, request: request)
+        return try await TicketQueries.load(updated.model, on: db, reference: reference, now: now)
     }
 
     /// The ticket's links in both directions, leaving out linked tickets the reader cannot see (their number,
@@ -115,47 +116,47 @@ extension TicketService {
         return result
     }
 
-    static func addLink(_ id: UUID?, _ body: LinkRequest, request: Request) async throws -> [LinkDTO] {
-        let (ticket, scope, user) = try await request.visibleTicket(id)
+    static func addLink(_ id: UUID?, _ body: LinkRequest, by user: CurrentUser, actor: AuditActor, now: Date, reference: ReferenceData,
+                        on db: any Database, writer: Application) async throws -> [LinkDTO] {
+        let (ticket, scope) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
         guard user.worksTickets else { throw AppError.denied(.workTickets) }
         var v = Validator()
         let type = v.oneOf("type", body.type, TicketLinkType.self)
         let targetText = v.text("target", body.target, max: 64)
         var target: Ticket?
         if let targetText {
-            if let uuid = UUID(uuidString: targetText) { target = try await Ticket.find(uuid, on: request.db) }
-            else { target = try await Ticket.query(on: request.db).filter(\.$number == targetText.uppercased()).first() }
+            if let uuid = UUID(uuidString: targetText) { target = try await Ticket.find(uuid, on: db) }
+            else { target = try await Ticket.query(on: db).filter(\.$number == targetText.uppercased()).first() }
             if target == nil || !scope.contains(target!) { v.add("target", "no such ticket") }
             else if target!.id == ticket.id { v.add("target", "a ticket cannot be linked to itself") }
         }
         try v.check()
         let ticketId = try ticket.requireID(), targetId = target!.id!
-        let existing = try await TicketLink.query(on: request.db).group(.or) { or in
+        let existing = try await TicketLink.query(on: db).group(.or) { or in
             or.group(.and) { $0.filter(\.$ticketId == ticketId).filter(\.$targetId == targetId) }
             or.group(.and) { $0.filter(\.$ticketId == targetId).filter(\.$targetId == ticketId) }
         }.first()
         if existing != nil { throw AppError.conflict(.duplicateLink, "the two tickets are already linked") }
-        let now = request.now, actor = request.auditActor
         let link = TicketLink()
         link.ticketId = ticketId; link.targetId = targetId; link.type = type!.rawValue; link.createdById = user.id; link.createdAt = now
         let saved = UncheckedModel(link), source = UncheckedModel(ticket), other = target!.number
-        try await request.write(affectsReference: false) { db in
+        try await writer.write(affectsReference: false) { db in
             try await saved.model.create(on: db)
             try await appendEvent(source.model, "link", ["type": type!.rawValue, "target": other], actor: user.id, at: now, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.link", entityType: "ticket",
                                       entityId: ticketId.uuidString, after: ["type": type!.rawValue, "target": other])
         }
-        return try await links(ticket, scope: scope, on: request.db)
+        return try await links(ticket, scope: scope, on: db)
     }
 
-    static func removeLink(_ id: UUID?, linkId: UUID?, request: Request) async throws {
-        let (ticket, _, user) = try await request.visibleTicket(id)
+    static func removeLink(_ id: UUID?, linkId: UUID?, by user: CurrentUser, actor: AuditActor, now: Date, reference: ReferenceData,
+                           on db: any Database, writer: Application) async throws {
+        let (ticket, _) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
         guard user.worksTickets else { throw AppError.denied(.workTickets) }
-        guard let linkId, let link = try await TicketLink.find(linkId, on: request.db),
+        guard let linkId, let link = try await TicketLink.find(linkId, on: db),
               link.ticketId == ticket.id || link.targetId == ticket.id else { throw AppError.notFound("link") }
-        let now = request.now, actor = request.auditActor
         let saved = UncheckedModel(link), source = UncheckedModel(ticket)
-        try await request.write(affectsReference: false) { db in
+        try await writer.write(affectsReference: false) { db in
             try await saved.model.delete(on: db)
             try await appendEvent(source.model, "unlink", ["type": saved.model.type, "linkId": linkId.uuidString], actor: user.id, at: now, on: db)
             try await AuditLog.append(on: db, at: now, actor: actor, action: "ticket.unlink", entityType: "ticket",
@@ -163,18 +164,18 @@ extension TicketService {
         }
     }
 
-    static func addWorkLog(_ id: UUID?, _ body: WorkLogRequest, request: Request) async throws -> WorkLogDTO {
-        let (ticket, _, user) = try await request.visibleTicket(id)
+    static func addWorkLog(_ id: UUID?, _ body: WorkLogRequest, by user: CurrentUser, now: Date, reference: ReferenceData, on db: any Database,
+                           writer: Application) async throws -> WorkLogDTO {
+        let (ticket, _) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
         guard user.worksTickets else { throw AppError.denied(.workTickets) }
         var v = Validator()
         if let minutes = body.minutes { if !(1...1440).contains(minutes) { v.add("minutes", "must be between 1 and 1440") } } else { v.add("minutes", "required") }
         let note = v.text("note", body.note, max: 500)
         try v.check()
-        let now = request.now
         let log = TicketWorkLog()
         log.ticketId = try ticket.requireID(); log.userId = user.id; log.minutes = body.minutes!; log.note = note!; log.createdAt = now
         let saved = UncheckedModel(log), source = UncheckedModel(ticket)
-        try await request.write(affectsReference: false) { db in
+        try await writer.write(affectsReference: false) { db in
             try await saved.model.create(on: db)
             try await appendEvent(source.model, "worklog", ["minutes": String(body.minutes!), "note": note!], actor: user.id, at: now,
                                   internal: true, on: db)
@@ -182,17 +183,17 @@ extension TicketService {
         return WorkLogDTO(id: try log.requireID(), userId: user.id, userName: user.displayName, minutes: log.minutes, note: log.note, createdAt: now)
     }
 
-    static func workLogs(_ id: UUID?, request: Request) async throws -> [WorkLogDTO] {
-        let (ticket, _, user) = try await request.visibleTicket(id)
+    static func workLogs(_ id: UUID?, user: CurrentUser, reference: ReferenceData, on db: any Database) async throws -> [WorkLogDTO] {
+        let (ticket, _) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
         guard user.seesInternal else { throw AppError.denied(.readInternalNotes) }
-        return try await workLogs(of: ticket, request: request)
+        return try await workLogs(of: ticket, reference: reference, on: db)
     }
 
-    static func workLogs(of ticket: Ticket, request: Request) async throws -> [WorkLogDTO] {
-        let rows = try await request.db.sql.raw("""
+    static func workLogs(of ticket: Ticket, reference: ReferenceData, on db: any Database) async throws -> [WorkLogDTO] {
+        let rows = try await db.sql.raw("""
             SELECT id, user_id, minutes, note, created_at FROM ticket_work_logs WHERE ticket_id = \(bind: try ticket.requireID()) ORDER BY created_at
             """).all()
-        let users = try await request.reference().users
+        let users = reference.users
         return try rows.map { row in
             let user = try row.decode(column: "user_id", as: UUID.self)
             return WorkLogDTO(id: try row.decode(column: "id", as: UUID.self), userId: user, userName: users[user]?.displayName ?? "",

@@ -44,7 +44,10 @@ struct TicketController: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let body = try req.decodeJSON(CreateTicketRequest.self)
-        return try await TicketService.create(body, request: req, defaultChannel: .api).jsonResponse(status: .created)
+        let user = try req.requireUser()
+        return try await TicketService.create(body, by: user, actor: req.auditActor, now: req.now, timeZone: req.yiwei.config.timeZone,
+                                              reference: try await req.reference(), on: req.db, writer: req.application, defaultChannel: .api)
+            .jsonResponse(status: .created)
     }
 
     func get(req: Request) async throws -> Response {
@@ -59,21 +62,28 @@ struct TicketController: RouteCollection {
 
     func act(req: Request) async throws -> Response {
         let body = try req.decodeJSON(TicketActionRequest.self)
-        return try await TicketService.act(ticketId(req), body, request: req).jsonResponse()
+        let user = try req.requireUser()
+        return try await TicketService.act(ticketId(req), body, by: user, actor: req.auditActor, now: req.now, reference: try await req.reference(),
+                                           on: req.db, writer: req.application).jsonResponse()
     }
 
     func comments(req: Request) async throws -> [CommentDTO] {
-        try await TicketService.comments(ticketId(req), request: req)
+        try await TicketService.comments(ticketId(req), user: try req.requireUser(), reference: try await req.reference(), on: req.db)
     }
 
     func comment(req: Request) async throws -> Response {
         let body = try req.decodeJSON(CommentRequest.self)
-        return try await TicketService.comment(ticketId(req), body, request: req).encodeResponse(status: .created, for: req)
+        let user = try req.requireUser()
+        return try await TicketService.comment(ticketId(req), body, by: user, actor: req.auditActor, now: req.now,
+                                               reference: try await req.reference(), on: req.db, writer: req.application)
+            .encodeResponse(status: .created, for: req)
     }
 
     func rate(req: Request) async throws -> TicketDTO {
         let body = try req.decodeJSON(RatingRequest.self)
-        return try await TicketService.rate(ticketId(req), body, request: req)
+        let user = try req.requireUser()
+        return try await TicketService.rate(ticketId(req), body, by: user, actor: req.auditActor, now: req.now, reference: try await req.reference(),
+                                            on: req.db, writer: req.application)
     }
 
     func links(req: Request) async throws -> [LinkDTO] {
@@ -83,21 +93,28 @@ struct TicketController: RouteCollection {
 
     func addLink(req: Request) async throws -> Response {
         let body = try req.decodeJSON(LinkRequest.self)
-        return try await TicketService.addLink(ticketId(req), body, request: req).encodeResponse(status: .created, for: req)
+        let user = try req.requireUser()
+        return try await TicketService.addLink(ticketId(req), body, by: user, actor: req.auditActor, now: req.now,
+                                               reference: try await req.reference(), on: req.db, writer: req.application)
+            .encodeResponse(status: .created, for: req)
     }
 
     func removeLink(req: Request) async throws -> HTTPStatus {
-        try await TicketService.removeLink(ticketId(req), linkId: req.parameters.get("linkId", as: UUID.self), request: req)
+        let user = try req.requireUser()
+        try await TicketService.removeLink(ticketId(req), linkId: req.parameters.get("linkId", as: UUID.self), by: user, actor: req.auditActor,
+                                           now: req.now, reference: try await req.reference(), on: req.db, writer: req.application)
         return .noContent
     }
 
     func workLogs(req: Request) async throws -> [WorkLogDTO] {
-        try await TicketService.workLogs(ticketId(req), request: req)
+        try await TicketService.workLogs(ticketId(req), user: try req.requireUser(), reference: try await req.reference(), on: req.db)
     }
 
     func addWorkLog(req: Request) async throws -> Response {
         let body = try req.decodeJSON(WorkLogRequest.self)
-        return try await TicketService.addWorkLog(ticketId(req), body, request: req).encodeResponse(status: .created, for: req)
+        let user = try req.requireUser()
+        return try await TicketService.addWorkLog(ticketId(req), body, by: user, now: req.now, reference: try await req.reference(), on: req.db,
+                                                  writer: req.application).encodeResponse(status: .created, for: req)
     }
 
     func attachments(req: Request) async throws -> [AttachmentDTO] {
@@ -127,7 +144,8 @@ struct TicketController: RouteCollection {
         var results: [BulkResultDTO.Item] = []
         for raw in ids {
             do {
-                _ = try await TicketService.act(UUID(uuidString: raw), body.action!, request: req)
+                _ = try await TicketService.act(UUID(uuidString: raw), body.action!, by: user, actor: req.auditActor, now: req.now,
+                                                reference: try await req.reference(), on: req.db, writer: req.application)
                 results.append(.init(id: raw, ok: true, error: nil))
             } catch let error as AppError {
                 results.append(.init(id: raw, ok: false, error: error.code.rawValue))

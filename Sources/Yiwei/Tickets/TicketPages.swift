@@ -86,7 +86,11 @@ struct TicketPages: RouteCollection {
         var ok = 0, failed = 0
         let body = TicketActionRequest(action: form.action, assigneeId: form.assigneeId)
         for raw in form.ids ?? [] {
-            do { _ = try await TicketService.act(UUID(uuidString: raw), body, request: req); ok += 1 } catch is AppError { failed += 1 }
+            do {
+                _ = try await TicketService.act(UUID(uuidString: raw), body, by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                                reference: try await req.reference(), on: req.db, writer: req.application)
+                ok += 1
+            } catch is AppError { failed += 1 }
         }
         let text = req.locale.text("desk_bulk_done").replacingOccurrences(of: "{ok}", with: String(ok)).replacingOccurrences(of: "{failed}", with: String(failed))
         return try await renderDesk(req, message: text)
@@ -178,7 +182,9 @@ struct TicketPages: RouteCollection {
             body.reporterId = reporter.uuidString
         }
         do {
-            let ticket = try await TicketService.create(body, request: req, defaultChannel: .phone)
+            let ticket = try await TicketService.create(body, by: try req.requireUser(), actor: req.auditActor, now: req.now,
+                                                        timeZone: req.yiwei.config.timeZone, reference: try await req.reference(), on: req.db,
+                                                        writer: req.application, defaultChannel: .phone)
             return req.redirect(to: "/tickets/\(ticket.id)", flash: "ticket_created")
         } catch let error as AppError where error.fields != nil {
             var values = FormValues(body)
@@ -283,7 +289,7 @@ struct TicketPages: RouteCollection {
             facts.insert(.init(label: t[text: "ticket_pause_state"], value: t[state] ?? wait, href: nil), at: 0)
         }
         let events = try await TicketQueries.timeline(ticket, user: user, on: req.db, reference: try await req.reference())
-        let comments = try await TicketService.comments(of: ticket, user: user, request: req).map {
+        let comments = try await TicketService.comments(of: ticket, user: user, reference: try await req.reference(), on: req.db).map {
             CommentView(author: $0.authorName, initials: initials(of: $0.authorName), body: $0.body, at: DisplayTime.short($0.createdAt, req), isInternal: $0.internal)
         }
         let attachments = try await AttachmentStore.list(ticket, user: user, on: req.db).map {
@@ -293,7 +299,7 @@ struct TicketPages: RouteCollection {
             PageContext.LinkView(id: $0.id.uuidString, label: $0.direction == "incoming" ? t[text: "link_incoming"] : (t["link_type_" + $0.type] ?? $0.type),
                                  number: $0.number, title: $0.title, href: "/tickets/\($0.ticketId)", status: labels.status($0.status))
         }
-        let worklogs = user.seesInternal ? try await TicketService.workLogs(of: ticket, request: req).map {
+        let worklogs = user.seesInternal ? try await TicketService.workLogs(of: ticket, reference: try await req.reference(), on: req.db).map {
             PageContext.WorkLogView(user: $0.userName, minutes: $0.minutes, note: $0.note, at: DisplayTime.short($0.createdAt, req))
         } : []
         let lookups = try await req.reference().lookups
@@ -371,7 +377,8 @@ struct TicketPages: RouteCollection {
     func act(req: Request) async throws -> Response {
         let body = try req.content.decode(TicketActionRequest.self)
         return try await attempt(req, flash: "ticket_updated") {
-            _ = try await TicketService.act(req.parameters.get("ticketId", as: UUID.self), body, request: req)
+            _ = try await TicketService.act(req.parameters.get("ticketId", as: UUID.self), body, by: try req.requireUser(), actor: req.auditActor,
+                                            now: req.now, reference: try await req.reference(), on: req.db, writer: req.application)
         }
     }
 
@@ -384,7 +391,9 @@ struct TicketPages: RouteCollection {
         let form = try req.content.decode(CommentForm.self)
         return try await attempt(req, flash: "comment_added") {
             _ = try await TicketService.comment(req.parameters.get("ticketId", as: UUID.self),
-                                                CommentRequest(body: form.body, internal: form.internal == "true"), request: req)
+                                                CommentRequest(body: form.body, internal: form.internal == "true"), by: try req.requireUser(),
+                                                actor: req.auditActor, now: req.now, reference: try await req.reference(), on: req.db,
+                                                writer: req.application)
         }
     }
 
@@ -397,13 +406,16 @@ struct TicketPages: RouteCollection {
     func addLink(req: Request) async throws -> Response {
         let body = try req.content.decode(LinkRequest.self)
         return try await attempt(req, flash: "link_added") {
-            _ = try await TicketService.addLink(req.parameters.get("ticketId", as: UUID.self), body, request: req)
+            _ = try await TicketService.addLink(req.parameters.get("ticketId", as: UUID.self), body, by: try req.requireUser(), actor: req.auditActor,
+                                                now: req.now, reference: try await req.reference(), on: req.db, writer: req.application)
         }
     }
 
     func removeLink(req: Request) async throws -> Response {
         try await attempt(req, flash: "ticket_updated") {
-            try await TicketService.removeLink(req.parameters.get("ticketId", as: UUID.self), linkId: req.parameters.get("linkId", as: UUID.self), request: req)
+            try await TicketService.removeLink(req.parameters.get("ticketId", as: UUID.self), linkId: req.parameters.get("linkId", as: UUID.self),
+                                               by: try req.requireUser(), actor: req.auditActor, now: req.now, reference: try await req.reference(),
+                                               on: req.db, writer: req.application)
         }
     }
 
@@ -416,7 +428,8 @@ struct TicketPages: RouteCollection {
         let form = try req.content.decode(WorkLogForm.self)
         return try await attempt(req, flash: "worklog_added") {
             _ = try await TicketService.addWorkLog(req.parameters.get("ticketId", as: UUID.self),
-                                                   WorkLogRequest(minutes: form.minutes.flatMap { Int($0) }, note: form.note), request: req)
+                                                   WorkLogRequest(minutes: form.minutes.flatMap { Int($0) }, note: form.note), by: try req.requireUser(),
+                                                   now: req.now, reference: try await req.reference(), on: req.db, writer: req.application)
         }
     }
 

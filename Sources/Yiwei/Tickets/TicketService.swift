@@ -14,8 +14,8 @@ enum TicketService {
     /// calendar); the write itself is the ticket's number, the engineers' loads when one is auto-assigned, the
     /// ticket, its first timeline events, any notifications and the audit row — committed together with the
     /// other reports of the same moment (`WriteGate`).
-    static func create(_ body: CreateTicketRequest, request: Request, defaultChannel: TicketChannel = .web) async throws -> TicketDTO {
-        let user = try request.requireUser()
+    static func create(_ body: CreateTicketRequest, by user: CurrentUser, actor: AuditActor, now: Date, timeZone: TimeZone, reference: ReferenceData,
+                       on db: any Database, writer: Application, defaultChannel: TicketChannel = .web) async throws -> TicketDTO {
         guard user.can(.reportTickets) || user.can(.workTickets) else { throw AppError.denied(.reportTickets) }
         // Reporting in someone else's name, or for another department, is the service desk's (a call taken).
         // (A value that is not an id is left to the validation below: 422 naming the field.)
@@ -27,23 +27,21 @@ enum TicketService {
                 throw AppError.denied(.reportOnBehalf, "a report is for the reporter's own department; the service desk may choose another")
             }
         }
-        let now = request.now
-        let reference = try await request.reference()
         var v = Validator()
         let draft = draft(body, by: user, origin: .live, defaultChannel: defaultChannel, now: now, validator: &v, reference: reference)
         try v.check()
         guard let ticket = draft?.ticket else { throw AppError.validation(v.fields) }
         let reporterId = ticket.reporterId ?? user.id
         let write = CreateWrite(ticket: ticket, draftTeamId: ticket.teamId, priorityReason: draft?.priorityReason,
-                                onBehalf: reporterId != user.id ? reporterId : nil, userId: user.id, actor: request.auditActor, now: now,
-                                timeZone: request.yiwei.config.timeZone, reference: reference)
+                                onBehalf: reporterId != user.id ? reporterId : nil, userId: user.id, actor: actor, now: now,
+                                timeZone: timeZone, reference: reference)
         let group = WriteGroup(key: "ticket.create", payload: write) { payloads, db in
             try await createTogether(payloads.map { $0 as! CreateWrite }, on: db)
         }
-        let created = try await request.write(affectsReference: false, group: group) { db in
+        let created = try await writer.write(affectsReference: false, group: group) { db in
             try await createTogether([write], on: db)[0]
         }
-        return try await TicketQueries.load(created.model, request: request)
+        return try await TicketQueries.load(created.model, on: db, reference: reference, now: now)
     }
 
     /// One report on its way to the database, decided in memory.

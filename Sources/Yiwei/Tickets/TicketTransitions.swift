@@ -31,15 +31,14 @@ extension TicketService {
         }
     }
 
-    static func act(_ id: UUID?, _ body: TicketActionRequest, request: Request) async throws -> TicketDTO {
-        let user = try request.requireUser()
+    static func act(_ id: UUID?, _ body: TicketActionRequest, by user: CurrentUser, actor: AuditActor, now: Date, reference: ReferenceData,
+                    on db: any Database, writer: Application) async throws -> TicketDTO {
         var v = Validator()
         guard let action = v.oneOf("action", body.action, TicketAction.self) else { try v.check(); throw AppError.validation(v.fields) }
-        let now = request.now, actor = request.auditActor
-        let (visible, _, _) = try await request.visibleTicket(id)
+        let (visible, _) = try await TicketScope.visibleTicket(id, to: user, reference: reference, on: db)
         guard permitted(action, user: user, ticket: visible) else { throw AppError.refused("ticket_action." + action.rawValue) }
         let ticketId = try visible.requireID()
-        let updated = try await request.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
+        let updated = try await writer.write(affectsReference: false) { db -> UncheckedModel<Ticket> in
             // Read again inside the transaction: two people acting at once cannot both pass the status check.
             guard let ticket = try await Ticket.find(ticketId, on: db) else { throw AppError.notFound("ticket") }
             let previousAssignee = ticket.assigneeId
@@ -49,7 +48,7 @@ extension TicketService {
                                       entityId: ticketId.uuidString, after: ["number": ticket.number, "status": ticket.status])
             return UncheckedModel(ticket)
         }
-        return try await TicketQueries.load(updated.model, request: request)
+        return try await TicketQueries.load(updated.model, on: db, reference: reference, now: now)
     }
 
     /// Checks the transition and the action's fields, changes the ticket and writes the timeline event.
