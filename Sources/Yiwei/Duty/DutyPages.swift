@@ -67,16 +67,14 @@ struct DutyPages: RouteCollection {
         let last = CivilDate(year: first.year, month: first.month, day: CivilDate.daysIn(first.month, first.year))!
         let previous = CivilDate(epochDay: first.epochDay - 1), next = CivilDate(epochDay: last.epochDay + 1)
 
-        let types = try await DutyShiftType.query(on: req.db).group(.or) { $0.filter(\.$teamId == teamId).filter(\.$teamId == nil) }
-            .sort(\.$startMinute).all()
+        let types = try await DutyService.shiftTypeModels(teamId: teamId, on: req.db)
         let typeById = Dictionary(uniqueKeysWithValues: try types.map { (try $0.requireID(), $0) })
         let shifts = try await DutyShift.query(on: req.db).filter(\.$teamId == teamId)
             .filter(\.$date >= first.description).filter(\.$date <= last.description).sort(\.$startsAt).sort(\.$level).all()
         let manages = user.can(.manageDuty)
         func hours(_ type: DutyShiftType?) -> String {
             guard let type else { return "" }
-            let h = ShiftHours(start: type.startMinute, end: type.endMinute)
-            return ShiftHours.text(h.start) + "–" + (h.crossesMidnight ? t[text: "duty_next_day"] : "") + ShiftHours.text(h.end)
+            return DutyService.hoursText(start: type.startMinute, end: type.endMinute, nextDay: t[text: "duty_next_day"])
         }
         let columns = [t[text: "duty_col_date"], t[text: "duty_col_type"], t[text: "duty_col_hours"], t[text: "duty_col_person"],
                        t[text: "duty_col_level"]] + (manages ? [""] : [])
@@ -163,12 +161,14 @@ struct DutyPages: RouteCollection {
         let base = try await PageBase.make(for: req, titleKey: "duty_types_title")
         let t = base.t
         let r = try await req.reference()
-        let types = try await DutyService.shiftTypes(teamId: nil, on: req.db)
+        let types = try await DutyService.shiftTypeModels(teamId: nil, on: req.db)
         let teamNames = Dictionary(uniqueKeysWithValues: r.lookups.teams.map { ($0.0, $0.1) })
         let columns = [t[text: "field_name"], t[text: "duty_col_hours"], t[text: "duty_col_minutes"], t[text: "duty_col_level"], t[text: "duty_field_team"]]
         let rows = types.map { type -> [ListCell] in
-            [ListCell(text: type.name), ListCell(text: type.start + "–" + (type.crossesMidnight ? t[text: "duty_next_day"] : "") + type.end),
-             ListCell(text: t[text: "duty_hours"].filling("{h}", with: type.minutes % 60 == 0 ? String(type.minutes / 60) : String(format: "%.1f", Double(type.minutes) / 60))),
+            let minutes = ShiftHours(start: type.startMinute, end: type.endMinute).minutes
+            return [ListCell(text: type.name),
+             ListCell(text: DutyService.hoursText(start: type.startMinute, end: type.endMinute, nextDay: t[text: "duty_next_day"])),
+             ListCell(text: t[text: "duty_hours"].filling("{h}", with: minutes % 60 == 0 ? String(minutes / 60) : String(format: "%.1f", Double(minutes) / 60))),
              ListCell(text: t[text: "duty_level_" + (type.level == "backup" ? "backup" : "primary")]),
              ListCell(text: type.teamId.flatMap { teamNames[$0] } ?? t[text: "duty_all_teams"])]
         }

@@ -22,9 +22,13 @@ enum DutyService {
 
     /// Every shift type, or those a team may use (its own and the shared ones), by start time.
     static func shiftTypes(teamId: UUID?, on db: any Database) async throws -> [DutyShiftTypeDTO] {
+        try await shiftTypeModels(teamId: teamId, on: db).map(dto)
+    }
+
+    static func shiftTypeModels(teamId: UUID?, on db: any Database) async throws -> [DutyShiftType] {
         let query = DutyShiftType.query(on: db)
         if let teamId { query.group(.or) { $0.filter(\.$teamId == teamId).filter(\.$teamId == nil) } }
-        return try await query.sort(\.$startMinute).sort(\.$name).all().map(dto)
+        return try await query.sort(\.$startMinute).sort(\.$name).all()
     }
 
     static let hoursProblem = "must be a time like 08:00, from 00:00 to 23:59 (an end at or before the start is on the next day)"
@@ -119,11 +123,7 @@ enum DutyService {
             let nearby = try await DutyShift.query(on: db).filter(\.$userId == userId)
                 .filter(\.$startsAt > candidate.interval.start.addingTimeInterval(-2 * 86_400))
                 .filter(\.$startsAt < candidate.interval.end.addingTimeInterval(2 * 86_400)).all()
-            let existing = nearby.map { s in
-                DutyAssignment(person: s.userId, shiftType: s.shiftTypeId, date: CivilDate(s.date) ?? date,
-                               interval: DutyInterval(start: s.startsAt, end: s.endsAt), level: DutyLevel(rawValue: s.level) ?? .primary,
-                               isNight: s.isNight)
-            }
+            let existing = try nearby.map(assignment)
             if let conflict = rules.conflicts(adding: candidate, existing: existing).first {
                 throw AppError.conflict(.dutyConflict, describe(conflict, who: chinese ? user.displayName : user.username, timeZone: timeZone,
                                                                 chinese: chinese))
@@ -173,6 +173,18 @@ enum DutyService {
         }
     }
 
+    /// A stored shift as the rules see it, keyed by the shift's id.
+    static func assignment(_ s: DutyShift) throws -> DutyAssignment<UUID, UUID> {
+        DutyAssignment(person: s.userId, shiftType: try s.requireID(), date: CivilDate(s.date) ?? CivilDate(epochDay: 0),
+                       interval: DutyInterval(start: s.startsAt, end: s.endsAt), level: DutyLevel(rawValue: s.level) ?? .primary,
+                       isNight: s.isNight)
+    }
+
+    /// `08:00–17:30`, `17:30–次日 08:00`: a shift type's hours as the pages show them.
+    static func hoursText(start: Int, end: Int, nextDay: String) -> String {
+        ShiftHours.text(start) + "–" + (ShiftHours(start: start, end: end).crossesMidnight ? nextDay : "") + ShiftHours.text(end)
+    }
+
     // MARK: - Who is on duty
 
     /// The team's people on duty at `at`: every shift of the team whose span holds it, primary before backup, then by
@@ -181,11 +193,7 @@ enum DutyService {
         guard try await Team.find(teamId, on: db) != nil else { throw AppError.notFound("team") }
         let shifts = try await DutyShift.query(on: db).filter(\.$teamId == teamId)
             .filter(\.$startsAt > at.addingTimeInterval(-86_400)).filter(\.$startsAt <= at).filter(\.$endsAt > at).all()
-        let assignments = try shifts.map { s in
-            DutyAssignment(person: s.userId, shiftType: try s.requireID(), date: CivilDate(s.date) ?? CivilDate(epochDay: 0),
-                           interval: DutyInterval(start: s.startsAt, end: s.endsAt), level: DutyLevel(rawValue: s.level) ?? .primary,
-                           isNight: s.isNight)
-        }
+        let assignments = try shifts.map(assignment)
         return DutyNowDTO(at: at, teamId: teamId, onDuty: DutyRules.onDuty(at: at, in: assignments).map {
             DutyNowDTO.OnDuty(userId: $0.person, shiftId: $0.shiftType, level: $0.level.rawValue)
         })
